@@ -86,7 +86,7 @@ def main() -> None:
     print(f"naive dissolve (départements only){naive:7.2f} s   naive/warm = {naive / warm:5.1f}x")
     print()
     full = geojson_bytes(detailed)
-    print(f"{'layer':<26}{'GeoJSON':>10}{'5 dec.':>10}{"full/this":>10}{'Hausdorff med/max (m)':>24}{'area max':>10}")
+    print(f"{'layer':<26}{'GeoJSON':>10}{'5 dec.':>10}{'full/this':>10}{'Hausdorff med/max (m)':>24}{'area max':>10}")
     print(f"{'départements unsimplified':<26}{full / 1e6:>8.2f}MB{geojson_bytes(detailed, 5) / 1e6:>8.2f}MB{1:>8.1f}x")
     for tolerance in TOLERANCES_M:
         simple = geo.simplify_coverage(detailed, tolerance)
