@@ -11,6 +11,5 @@ st.title("Homeshore — où recruter des conseillers à domicile ?")
 table = indicators.territory_table()
 st.dataframe(table, hide_index=True)
 st.caption(
-    "Sources : "
-    + " ; ".join(f"{s.producer}, {s.dataset} ({s.period})" for s in sources.load_sources().values())
+    "Sources : " + " ; ".join(f"{s.producer}, {s.dataset} ({s.period})" for s in sources.load_sources().values())
 )
