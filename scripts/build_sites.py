@@ -13,15 +13,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 
 from regions import codes, geo, settings, sites
 
 REPO = Path(__file__).resolve().parent.parent
-CENTROID = "centroïde de la commune"
-INSIDE_POINT = "point intérieur de la commune (centroïde hors de la commune)"
 
 
 def match_row(town: str, dep_code: str) -> tuple[str, str]:
@@ -32,27 +28,6 @@ def match_row(town: str, dep_code: str) -> tuple[str, str]:
     if not found:
         return "", f"aucune commune nommée « {town} » dans le département {dep_code}"
     return "", f"« {town} » désigne plusieurs communes du département {dep_code} : {', '.join(found)}"
-
-
-def representative_points(communes: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Per commune code: ``lat``, ``lon`` and ``location_method`` (centroid, or inside point)."""
-    rows = []
-    for group, part in communes.groupby(geo.area_groups(communes["dep_code"])):
-        projected = part.to_crs(geo.equal_area_crs(str(group)))
-        centroids = projected.geometry.centroid
-        inside = shapely.contains(projected.geometry.to_numpy(), centroids.to_numpy())
-        points = centroids.where(inside, projected.geometry.representative_point()).to_crs(settings.CRS_WGS84)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "commune_code": part["code"].to_numpy(),
-                    "lat": points.y.round(6).to_numpy(),
-                    "lon": points.x.round(6).to_numpy(),
-                    "location_method": [CENTROID if ok else INSIDE_POINT for ok in inside],
-                }
-            )
-        )
-    return pd.concat(rows).set_index("commune_code")
 
 
 def build(facts: Path) -> pd.DataFrame:
@@ -73,9 +48,8 @@ def build(facts: Path) -> pd.DataFrame:
         }
     )
     out["matched"] = out["commune_code"] != ""
-    communes = geo.communes()
-    names = communes.set_index("code")["name"]
-    points = representative_points(communes[communes["code"].isin(out["commune_code"])])
+    names = geo.communes().set_index("code")["name"]
+    points = geo.commune_points().set_index("code")[["lat", "lon", "location_method"]]
     out["commune_name"] = out["commune_code"].map(names).fillna("")
     out = out.join(points, on="commune_code")
     out["location_method"] = out["location_method"].fillna("")
