@@ -1,7 +1,7 @@
 """The ``regions`` command line: the library's tables and provenance, for scripts and for checking by hand.
 
-Commands: ``info``, ``indicators``, ``sources``, ``cache``. Bad arguments exit with status 2 and a one-line
-reason on stderr; a library error exits with status 1 and its message.
+Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``. Bad arguments exit with status 2
+and a one-line reason on stderr; a library error exits with status 1 and its message.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import pandas as pd
 
-from regions import _datafrance, cache, geo, indicators, settings, sites, sources
+from regions import _datafrance, cache, codes, export, geo, indicators, scoring, settings, shortlist, sites, sources
 
 FORMATS = ("csv", "json", "table")
 
@@ -45,7 +45,61 @@ def build_parser() -> argparse.ArgumentParser:
 
     cache_cmd = commands.add_parser("cache", help="show the geometry cache, or rebuild it")
     cache_cmd.add_argument("--rebuild", action="store_true", help="delete and rebuild every cached layer")
+
+    score_cmd = commands.add_parser("score", help="rank départements for home-based hiring")
+    _add_score_options(score_cmd)
+    score_cmd.add_argument("--format", choices=FORMATS, default="table")
+    score_cmd.add_argument("--all", action="store_true", help="also list filtered-out départements, with the reason")
+
+    export_cmd = commands.add_parser("export", help="write the shortlist file the app produces (XLSX or CSV)")
+    _add_score_options(export_cmd)
+    export_cmd.add_argument("--top", type=int, default=10, help="number of best-ranked départements (default 10)")
+    export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
+    export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
     return parser
+
+
+def _add_score_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--preset", type=_preset, default=scoring.DEFAULT_PRESET, help=f"one of {list(scoring.PRESETS)}"
+    )
+    command.add_argument("--weights", type=_weights, help="id=weight,... (replaces the preset's weights)")
+    command.add_argument("--min-ftth", type=float, metavar="PCT", help="minimum share of premises eligible to FTTH")
+    command.add_argument("--max-travel-min", type=float, metavar="MIN", help="maximum estimated travel to a site")
+    command.add_argument("--regions", type=_region_codes, default=(), metavar="CODES", help="région codes, e.g. 75,76")
+
+
+def _preset(text: str) -> str:
+    by_slug = {codes.slug(name): name for name in scoring.PRESETS}
+    if codes.slug(text) not in by_slug:
+        raise argparse.ArgumentTypeError(f"unknown preset {text!r}; expected one of {list(scoring.PRESETS)}")
+    return by_slug[codes.slug(text)]
+
+
+def _weights(text: str) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{part!r} is not id=number (e.g. ftth_share_pct=0.6)") from None
+        if not sep:
+            raise argparse.ArgumentTypeError(f"{part!r} is not id=number (e.g. ftth_share_pct=0.6)")
+    try:
+        scoring.normalise_weights(weights)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return weights
+
+
+def _region_codes(text: str) -> tuple[str, ...]:
+    known = list(_datafrance.regions_table()["code"])
+    wanted = tuple(p.strip().zfill(2) for p in text.split(",") if p.strip())
+    unknown = [c for c in wanted if c not in known]
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(f"unknown région codes {unknown or [text]}; expected among {known}")
+    return wanted
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "indicators": _indicators,
         "sources": _sources,
         "cache": _cache,
+        "score": _score,
+        "export": _export,
     }
     try:
         text = handlers[args.command](args)
@@ -85,47 +141,52 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 
 
 def _indicators(args: argparse.Namespace) -> str:
-    return render(for_display(indicators.territory_table(args.level)), args.format)
-
-
-def for_display(table: pd.DataFrame) -> pd.DataFrame:
-    """Counts as whole numbers (missing stays empty), other figures rounded to 3 decimals."""
-    out = table.copy()
-    for indicator in sources.load_catalogue().values():
-        if indicator.id in out.columns:
-            column = out[indicator.id]
-            out[indicator.id] = column.round().astype("Int64") if indicator.kind == "count" else column.round(3)
-    return out
+    return render(indicators.for_display(indicators.territory_table(args.level)), args.format)
 
 
 def _sources(args: argparse.Namespace) -> str:
-    table = sources_table()
+    table = indicators.provenance_table(indicators.territory_table())
     if args.format == "table":  # a terminal view; CSV and JSON carry every column
         table = table[["id", "producer", "period", "licence", "coverage", "url"]]
     return render(table, args.format)
 
 
-def sources_table() -> pd.DataFrame:
-    """One row per indicator: its provenance (producer, dataset, period, licence, URL) and its coverage."""
-    cover = indicators.coverage(indicators.territory_table("departement"))
-    filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
-    all_sources = sources.load_sources()
-    rows = []
-    for indicator in sources.load_catalogue().values():
-        origin = all_sources.get(indicator.dataset)
-        rows.append(
-            {
-                "id": indicator.id,
-                "label": indicator.label_fr,
-                "producer": origin.producer if origin else "calcul Homeshore",
-                "dataset": origin.dataset if origin else indicator.method_fr,
-                "period": indicator.period,
-                "licence": origin.licence if origin else "",
-                "url": origin.url if origin else "",
-                "coverage": f"{filled[indicator.id]}/{total[indicator.id]}",
-            }
-        )
-    return pd.DataFrame(rows)
+def _selection(args: argparse.Namespace) -> shortlist.Selection:
+    filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+    if args.weights:
+        return shortlist.Selection(args.weights, filters, "personnalisé")
+    return shortlist.Selection(scoring.PRESETS[args.preset], filters, args.preset)
+
+
+def _score(args: argparse.Namespace) -> str:
+    selection = _selection(args)
+    result = scoring.score(indicators.territory_table(), selection.weights, selection.filters)
+    columns = ["code", "name", "score", "rank", "rank_p05", "rank_p95"]
+    columns += [c for c in result.columns if c.startswith("contrib_")]
+    if args.all:
+        columns += ["weight_available_pct", "missing_components", "excluded_reason"]
+    else:
+        result = result[~result["excluded"]]
+    out = result[columns].copy()
+    for column in ("rank", "rank_p05", "rank_p95"):
+        out[column] = out[column].astype("Int64")
+    return render(out.round(3), args.format)
+
+
+def _export(args: argparse.Namespace) -> str:
+    target = Path(args.out)
+    if target.suffix.lower() not in (".xlsx", ".csv"):
+        raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
+    selection = _selection(args)
+    table = indicators.territory_table()
+    result = scoring.score(table, selection.weights, selection.filters)
+    top = shortlist.top_codes(result, args.top)
+    if target.suffix.lower() == ".xlsx":
+        payload = shortlist.workbook(table, result, top, selection)
+    else:
+        payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
+    target.write_bytes(payload)
+    return f"regions: wrote {target} ({len(top)} départements)\n"
 
 
 def _info(args: argparse.Namespace) -> str:

@@ -65,6 +65,43 @@ def coverage(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as whole numbers (missing stays empty), other figures rounded to 3 decimals."""
+    out = table.copy()
+    for indicator in sources.load_catalogue().values():
+        if indicator.id in out.columns:
+            column = out[indicator.id]
+            out[indicator.id] = column.round().astype("Int64") if indicator.kind == "count" else column.round(3)
+    return out
+
+
+def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator of ``table``: id, label, unit, period, producer, dataset (or method), licence, URL and
+    coverage (``filled/total`` territories of ``table``)."""
+    cover = coverage(table)
+    filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
+    all_sources = sources.load_sources()
+    rows = []
+    for indicator in sources.load_catalogue().values():
+        if indicator.id not in cover.index:
+            continue
+        origin = all_sources.get(indicator.dataset)
+        rows.append(
+            {
+                "id": indicator.id,
+                "label": indicator.label_fr,
+                "unit": indicator.unit,
+                "period": indicator.period,
+                "producer": origin.producer if origin else "calcul Homeshore",
+                "dataset": origin.dataset if origin else indicator.method_fr,
+                "licence": origin.licence if origin else "",
+                "url": origin.url if origin else "",
+                "coverage": f"{filled[indicator.id]}/{total[indicator.id]}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def rural_population_share(communes: pd.DataFrame, key: str) -> pd.Series:
     """Share (%) of each territory's population living in communes under ``RURAL_DENSITY_THRESHOLD`` inh./km².
 

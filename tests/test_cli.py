@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,84 @@ def test_cache_rebuild_in_a_fresh_folder_says_what_it_does(tmp_path: Path) -> No
     assert after["state"] == "complete"
     assert {"communes", "departements", "regions"} <= set(after["layers"])
     assert "datafrance-" in after["key"] and "pipeline-" in after["key"]
+
+
+def test_score_ranks_departements_with_intervals_and_contributions() -> None:
+    result = run("score", "--weights", "unemployment_rate_pct=0.4,ftth_share_pct=0.6", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"code": str})
+    contributions = ["contrib_unemployment_rate_pct", "contrib_ftth_share_pct"]
+    assert list(table.columns) == ["code", "name", "score", "rank", "rank_p05", "rank_p95", *contributions]
+    assert table["rank"].tolist() == sorted(table["rank"].tolist()) and table["rank"].iloc[0] == 1
+    assert ((table["rank_p05"] <= table["rank"]) & (table["rank"] <= table["rank_p95"])).all()
+    total = table["contrib_unemployment_rate_pct"] + table["contrib_ftth_share_pct"]
+    assert (total - table["score"]).abs().max() < 0.01
+    assert "976" in set(table["code"])  # Mayotte lacks unemployment: scored on fibre alone, not dropped
+
+
+def test_score_filters_omit_or_list_with_reason() -> None:
+    kept = run("score", "--max-travel-min", "90", "--regions", "75,76", "--format", "json")
+    assert kept.returncode == 0, kept.stderr
+    records = json.loads(kept.stdout)
+    assert 0 < len(records) < 25
+    everything = run("score", "--max-travel-min", "90", "--regions", "75,76", "--all", "--format", "json")
+    rows = {r["code"]: r for r in json.loads(everything.stdout)}
+    assert len(rows) == 101
+    assert rows["75"]["excluded_reason"] == "région non retenue" and rows["75"]["rank"] is None
+    assert rows["2A"]["excluded_reason"].startswith("aucun site accessible par la route")
+
+
+def test_score_presets_accept_plain_spelling() -> None:
+    accented = run("score", "--preset", "Inclusion handicap", "--format", "csv")
+    plain = run("score", "--preset", "inclusion-handicap", "--format", "csv")
+    assert accented.returncode == plain.returncode == 0
+    assert accented.stdout == plain.stdout
+    assert "contrib_aah_per_1000_20_64" in plain.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["score", "--weights", "population=1"], "unknown score components ['population']"),
+        (["score", "--weights", "ftth_share_pct"], "is not id=number"),
+        (["score", "--preset", "fast"], "unknown preset 'fast'"),
+        (["score", "--regions", "99"], "unknown région codes ['99']"),
+    ],
+)
+def test_score_bad_options_exit_2(args: list[str], reason: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2 and reason in result.stderr
+
+
+def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "shortlist.xlsx"
+    result = run("export", "--top", "5", "--min-ftth", "90", "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    rows = list(book["Shortlist"].iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "Rang")
+    assert len(rows) - header_at - 1 == 5
+    assert any("au moins 90 % de locaux éligibles FttH" in str(row[0]) for row in rows[:header_at])
+    sources_rows = list(book["Sources"].iter_rows(values_only=True))
+    assert any(row and "INSEE" in str(row) for row in sources_rows)
+    method = list(book["Méthode et pondérations"].iter_rows(values_only=True))
+    assert any(row[0] == "Filtre fibre" for row in method)
+
+
+def test_export_csv_for_french_excel(tmp_path: Path) -> None:
+    target = tmp_path / "shortlist.csv"
+    result = run("export", "--top", "3", "--out", str(target), "--french-excel")
+    assert result.returncode == 0, result.stderr
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Rang;") and len(lines) == 4
+    assert re.search(r";\d+,\d;", lines[1])  # decimal comma, e.g. a score of 74,1
+
+
+def test_export_refuses_unknown_extension(tmp_path: Path) -> None:
+    result = run("export", "--out", str(tmp_path / "shortlist.pdf"))
+    assert result.returncode == 1 and "must end in .xlsx or .csv" in result.stderr

@@ -1,0 +1,164 @@
+"""A territory shortlist and the tables a manager takes away: shortlist, indicators, method and weights, sources.
+
+Pure functions over the territory table and a score result (``regions.scoring.score``); the files themselves are
+written by ``regions.export``. Every figure in these tables names its indicator, unit and period, and the sources
+table names producer, dataset, period, licence, URL and coverage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from regions import export, indicators, scoring, settings, sources
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What produced a ranking: the preset (or "personnalisé"), weights, filters."""
+
+    weights: Mapping[str, float]
+    filters: scoring.Filters
+    preset: str = "personnalisé"
+
+
+def top_codes(result: pd.DataFrame, n: int) -> list[str]:
+    """Codes of the ``n`` best-ranked territories of a score result (excluded ones never enter)."""
+    if n < 1:
+        raise ValueError(f"`top` was {n} but must be at least 1")
+    ranked = result[result["rank"].notna()].sort_values("rank")
+    return ranked["code"].head(n).tolist()
+
+
+def shortlist_table(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """One row per shortlisted territory (in rank order): rank and interval, score, what is missing, the raw value
+    of each weighted component and the estimated travel time to the nearest site, with French headers."""
+    catalogue = sources.load_catalogue()
+    weighted = [c.removeprefix("contrib_") for c in result.columns if c.startswith("contrib_")]
+    figures = table.drop(columns=[c for c in ("name", "reg_code") if c in table.columns])
+    rows = result[result["code"].isin(codes)].merge(figures, on="code", how="left", validate="one_to_one")
+    rows = rows.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    out = pd.DataFrame(
+        {
+            "Rang": rows["rank"].astype("Int64"),
+            "Rang (intervalle 5–95 %)": [
+                _interval(lo, hi) for lo, hi in zip(rows["rank_p05"], rows["rank_p95"], strict=True)
+            ],
+            "Code": rows["code"],
+            "Département" if "reg_code" in table.columns else "Région": rows["name"],
+            "Score (0–100)": rows["score"].round(1),
+            "Poids renseigné (%)": rows["weight_available_pct"].round(0),
+            "Composantes manquantes": rows["missing_components"].map(lambda ids: _labels(ids, catalogue)),
+        }
+    )
+    figures_shown = indicators.for_display(rows[[c for c in [*weighted, "nearest_site_travel_min"] if c in rows]])
+    for component in figures_shown.columns:
+        out[column_header(component)] = figures_shown[component].to_numpy()
+    excluded = rows["excluded_reason"].fillna("")
+    if (excluded != "").any():
+        out["Exclu (raison)"] = excluded.to_numpy()
+    return out.reset_index(drop=True)
+
+
+def indicators_table(table: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Every indicator of the shortlisted territories, one column per indicator with its unit and period."""
+    rows = table[table["code"].isin(codes)].set_index("code").loc[list(codes)].reset_index()
+    identity = [c for c in ("code", "name", "reg_code") if c in rows.columns]
+    out = rows[identity].rename(columns={"code": "Code", "name": "Nom", "reg_code": "Région (code)"})
+    shown = indicators.for_display(rows)
+    for indicator_id in indicators.indicator_ids():
+        if indicator_id in shown.columns:
+            out[column_header(indicator_id)] = shown[indicator_id].to_numpy()
+    return out
+
+
+def method_table(selection: Selection, n_ranked: int) -> pd.DataFrame:
+    """The weights, normalisation, filters and robustness settings behind the ranking, in plain French."""
+    catalogue = sources.load_catalogue()
+    weights = scoring.normalise_weights(selection.weights)
+    rows = [
+        ("Préréglage", selection.preset),
+        ("Normalisation", "rang centile parmi les départements renseignés, 0 (moins favorable) à 100"),
+        ("Agrégation", "moyenne pondérée ; composante manquante exclue et poids restants remis à 100 %"),
+    ]
+    for component, weight in weights.items():
+        direction = (
+            "plus c'est élevé, mieux c'est"
+            if catalogue[component].orientation == "higher"
+            else "moins c'est élevé, mieux c'est"
+        )
+        rows.append((f"Poids : {catalogue[component].label_fr}", f"{100 * weight:.0f} % ({direction})"))
+    rows += _filter_rows(selection.filters)
+    rows += [
+        (
+            "Robustesse",
+            f"rang recalculé pour {settings.ROBUSTNESS_DRAWS} tirages de poids (Dirichlet centré sur les poids "
+            f"choisis, concentration {settings.ROBUSTNESS_CONCENTRATION:g}, graine {settings.ROBUSTNESS_SEED}) ; "
+            "intervalle 5e–95e centile",
+        ),
+        (
+            "Temps de trajet",
+            f"estimation : distance à vol d'oiseau × {settings.ROAD_DETOUR_FACTOR:g} ÷ "
+            f"{settings.AVERAGE_ROAD_SPEED_KMH:g} km/h depuis le centre de population",
+        ),
+        ("Territoires classés", str(n_ranked)),
+        ("Méthode détaillée", "docs/method.md (OCDE/JRC, Handbook on Constructing Composite Indicators, 2008)"),
+    ]
+    return pd.DataFrame(rows, columns=["Élément", "Valeur"])
+
+
+def sources_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per indicator: label, unit, period, producer, dataset, licence, URL, coverage (from the data)."""
+    table = indicators.territory_table() if table is None else table
+    return indicators.provenance_table(table)
+
+
+def column_header(indicator_id: str) -> str:
+    """``Label (unit, period)`` — how a figure is titled in every export."""
+    indicator = sources.load_catalogue()[indicator_id]
+    return f"{indicator.label_fr} ({indicator.unit}, {indicator.period})"
+
+
+def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], selection: Selection) -> bytes:
+    """The XLSX a manager downloads: sheets Shortlist, Indicateurs, Méthode et pondérations, Sources."""
+    n_ranked = int(result["rank"].notna().sum())
+    about = [
+        f"Homeshore — shortlist de {len(codes)} territoires, générée le {date.today():%d/%m/%Y}",
+        f"Préréglage : {selection.preset} ; filtres : {describe_filters(selection.filters)}",
+        f"Scores relatifs : rang parmi les {n_ranked} territoires retenus ; sources dans l'onglet « Sources ».",
+    ]
+    return export.shortlist_workbook(
+        shortlist_table(table, result, codes),
+        indicators_table(table, codes),
+        method_table(selection, n_ranked),
+        sources_table(table),
+        about=about,
+    )
+
+
+def describe_filters(filters: scoring.Filters) -> str:
+    """The active hard filters in one French phrase."""
+    parts = [value for _, value in _filter_rows(filters)]
+    return "; ".join(parts) if filters.is_active() else "aucun"
+
+
+def _filter_rows(filters: scoring.Filters) -> list[tuple[str, str]]:
+    rows = []
+    if filters.min_ftth_pct is not None:
+        rows.append(("Filtre fibre", f"au moins {filters.min_ftth_pct:g} % de locaux éligibles FttH"))
+    if filters.max_travel_min is not None:
+        rows.append(("Filtre trajet", f"site à {filters.max_travel_min:g} min au plus (estimation)"))
+    if filters.regions:
+        rows.append(("Filtre régions", ", ".join(filters.regions)))
+    return rows or [("Filtres", "aucun")]
+
+
+def _interval(low: float, high: float) -> str:
+    return "" if pd.isna(low) else f"{low:.0f}–{high:.0f}"
+
+
+def _labels(ids: str, catalogue: Mapping[str, sources.Indicator]) -> str:
+    return ", ".join(catalogue[i].label_fr for i in ids.split(", ") if i)
