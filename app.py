@@ -1,15 +1,20 @@
-"""Homeshore — Streamlit entry point (the recruiter's map arrives with the map issue; this page shows the data)."""
+"""Homeshore — Streamlit entry point: page config, shared state and sidebar, navigation. No logic here."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from regions import indicators, sources
+from homeshore import sidebar, state
 
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
-st.title("Homeshore — où recruter des conseillers à domicile ?")
-table = indicators.territory_table()
-st.dataframe(table, hide_index=True)
-st.caption(
-    "Sources : " + " ; ".join(f"{s.producer}, {s.dataset} ({s.period})" for s in sources.load_sources().values())
-)
+state.init()
+state.keep_widget_state()
+sidebar.render()
+
+pages = [
+    st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon="🗺️", default=True),
+    st.Page("homeshore/pages/shortlist.py", title=state.t("page_shortlist"), icon="📋", url_path="shortlist"),
+    st.Page("homeshore/pages/sites.py", title=state.t("page_sites"), icon="📍", url_path="sites"),
+    st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon="📚", url_path="donnees"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,93 @@
+"""Carte: the map of départements, the ranking under it, the shortlist editor and the detail of one département."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from homeshore import detail, state, views
+from homeshore.state import t
+from regions import maps
+
+lang = state.lang()
+table, result, weights = state.table(), state.result(), state.weights()
+codes_ranked = result["code"].tolist()
+names = table.set_index("code")["name"]
+
+st.title(t("app_title"))
+st.markdown(t("tagline"))
+
+# --- map controls -------------------------------------------------------------------------------------------------
+left, middle, right = st.columns([2, 2, 1])
+left.selectbox(
+    t("colour_by"),
+    views.colour_options(),
+    format_func=lambda c: t("colour_score") if c == views.SCORE else state.label(c),
+    key=state.COLOUR_BY,
+)
+middle.selectbox(
+    t("zone"),
+    list(maps.ZONES),
+    format_func=lambda z: t("zone_metropole") if z == "metropole" else names[z],
+    key=state.ZONE,
+)
+right.toggle(t("show_sites"), key=state.SHOW_SITES)
+
+
+st.subheader(t("map_heading"))
+st.caption(t("map_caption"))
+picked = st.session_state.get(state.PICK)
+figure = state.departement_map(
+    st.session_state[state.COLOUR_BY], st.session_state[state.ZONE], bool(st.session_state[state.SHOW_SITES]), picked
+)
+clicked = st_folium(
+    figure, key="map_departements", height=560, use_container_width=True, returned_objects=["last_active_drawing"]
+)
+feature = (clicked or {}).get("last_active_drawing") or {}
+clicked_code = (feature.get("properties") or {}).get("code")
+if clicked_code in names.index and clicked_code != st.session_state.get("hs_last_click"):
+    st.session_state["hs_last_click"] = clicked_code
+    st.session_state[state.PICK] = clicked_code
+    st.rerun()
+
+# --- the keyboard path and the detail panel -----------------------------------------------------------------------
+st.selectbox(
+    t("pick_departement"),
+    codes_ranked,
+    index=None,
+    placeholder=t("pick_placeholder"),
+    format_func=lambda c: f"{names[c]} ({c})",
+    key=state.PICK,
+)
+if st.session_state.get(state.PICK):
+    detail.render(st.session_state[state.PICK], table, result, weights)
+
+# --- top 5, ranking and shortlist ---------------------------------------------------------------------------------
+st.subheader(t("top_heading"))
+for sentence in views.top_sentences(table, result, weights, lang):
+    st.markdown(sentence)
+
+st.subheader(t("table_heading"))
+kept = int(result["rank"].notna().sum())
+st.caption(t("table_caption", kept=kept, excluded=int(result["excluded"].sum())))
+st.dataframe(views.ranking_table(result, lang), hide_index=True, width="stretch", height=420)
+
+
+def _add_top(n: int) -> None:
+    top = result[result["rank"].notna()]["code"].head(n).tolist()
+    current = list(st.session_state[state.SHORTLIST])
+    st.session_state[state.SHORTLIST] = current + [c for c in top if c not in current]
+
+
+st.multiselect(
+    t("shortlist_editor"),
+    codes_ranked,
+    format_func=lambda c: f"{names[c]} ({c})",
+    key=state.SHORTLIST,
+    help=t("shortlist_editor_help"),
+)
+one, two, _ = st.columns([1, 1, 3])
+one.button(t("add_top", n=10), key="btn_add_top", on_click=_add_top, args=(10,))
+two.button(
+    t("clear_shortlist"), key="btn_clear_shortlist", on_click=lambda: st.session_state.update({state.SHORTLIST: []})
+)

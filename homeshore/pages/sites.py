@@ -1,0 +1,61 @@
+"""Sites: the bundled contact-centre sites, and the user's own (uploaded or typed), each located or rejected."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from homeshore import state
+from homeshore.state import t
+from regions import export, sites, tabular
+
+st.title(t("sites_title"))
+st.markdown(t("sites_intro"))
+bundled = sites.load_sites(include_unmatched=True)
+st.caption(t("sites_bundled", n=int(bundled["matched"].sum()), unmatched=int((~bundled["matched"]).sum())))
+
+template = sites.sites_template()
+st.download_button(
+    t("sites_template"),
+    data=export.to_csv_bytes(template, sep=";"),
+    file_name="homeshore-sites-modele.csv",
+    mime="text/csv",
+    key="btn_sites_template",
+)
+upload = st.file_uploader(t("sites_upload"), type=["csv", "txt", "xlsx"], key="upload_sites")
+typed = st.data_editor(template, num_rows="dynamic", use_container_width=True, key="editor_sites")
+
+
+def _use(frame: pd.DataFrame) -> None:
+    imported = sites.read_user_sites(frame)
+    st.session_state[state.USER_SITES] = imported.located if len(imported.located) else None
+    st.session_state["hs_sites_report"] = (len(imported.located), imported.rejected)
+
+
+if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
+    frames = []
+    if upload is not None:
+        try:
+            frames.append(tabular.read_table(upload.getvalue(), upload.name).frame)
+        except tabular.TabularError as error:
+            st.error(t("sites_read_error", reason=str(error)))
+    filled = typed.dropna(how="all")
+    filled = filled[(filled.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)]
+    if len(filled):
+        frames.append(filled.fillna("").astype(str))
+    if frames:
+        _use(pd.concat(frames, ignore_index=True))
+
+report = st.session_state.get("hs_sites_report")
+if report:
+    located, rejected = report
+    st.success(t("sites_added", n=located))
+    if len(rejected):
+        st.warning(t("sites_rejected", n=len(rejected)))
+        st.dataframe(rejected, hide_index=True, width="stretch")
+if state.user_sites() is not None:
+    st.dataframe(state.user_sites().drop(columns="geometry"), hide_index=True, width="stretch")
+    if st.button(t("sites_clear"), key="btn_sites_clear"):
+        st.session_state[state.USER_SITES] = None
+        st.session_state["hs_sites_report"] = None
+        st.rerun()

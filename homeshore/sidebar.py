@@ -1,0 +1,86 @@
+"""The shared sidebar: language, preset, weights, hard filters (every page ranks with them)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from homeshore import state, strings
+from homeshore.state import t
+from regions import _datafrance, indicators, scoring, settings, sources
+
+
+def render() -> None:
+    """Draw the sidebar; widgets write straight into ``st.session_state`` under ``hs_`` keys."""
+    with st.sidebar:
+        st.radio(
+            t("language"),
+            list(strings.LANGUAGES),
+            format_func=strings.LANGUAGES.get,
+            key=state.LANG,
+            horizontal=True,
+        )
+        _priorities()
+        _filters()
+
+
+def _priorities() -> None:
+    st.header(t("sidebar_priorities"))
+    st.selectbox(
+        t("preset"),
+        list(scoring.PRESETS),
+        format_func=state.preset_label,
+        key=state.PRESET,
+        on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),
+    )
+    st.caption(t("weights_help"))
+    coverage = indicators.coverage(state.table())
+    catalogue = sources.load_catalogue()
+    partial = [c for c in scoring.components() if coverage.at[c, "filled"] < settings.N_DEPARTEMENTS - 1]
+    complete = [c for c in scoring.components() if c not in partial]
+    for component in complete:
+        _weight_slider(component, catalogue[component], coverage)
+    with st.expander(t("partial_components"), expanded=any(st.session_state[state.weight_key(c)] for c in partial)):
+        st.caption(t("partial_note"))
+        for component in partial:
+            _weight_slider(component, catalogue[component], coverage)
+
+
+def _weight_slider(component: str, indicator: sources.Indicator, coverage: object) -> None:
+    filled = coverage.at[component, "filled"]  # type: ignore[attr-defined]
+    total = coverage.at[component, "total"]  # type: ignore[attr-defined]
+    direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
+    label = state.label(component)
+    st.slider(
+        f"{label} ({filled}/{total})" if filled < total - 1 else label,
+        min_value=0,
+        max_value=100,
+        step=5,
+        key=state.weight_key(component),
+        help=t(
+            "weight_slider_help",
+            label=label,
+            direction=direction,
+            period=indicator.period,
+            coverage=f"{filled}/{total}",
+        ),
+    )
+
+
+def _filters() -> None:
+    st.header(t("sidebar_filters"))
+    st.slider(t("min_ftth"), 0, 100, step=5, key=state.MIN_FTTH, help=t("min_ftth_help"))
+    st.selectbox(
+        t("max_travel"),
+        state.TRAVEL_CHOICES,
+        format_func=lambda n: t("no_limit") if n == state.NO_LIMIT else t("minutes", n=n),
+        key=state.MAX_TRAVEL,
+        help=t("max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
+    )
+    names = _datafrance.regions_table().set_index("code")["name"]
+    st.multiselect(
+        t("regions_filter"),
+        list(names.index),
+        format_func=lambda code: names[code],
+        key=state.REGIONS,
+        help=t("regions_filter_help"),
+    )

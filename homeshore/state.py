@@ -1,0 +1,193 @@
+"""Shared app state (``st.session_state`` under ``hs_`` keys) and the cached calls into the ``regions`` library.
+
+The UI holds state — language, weights, filters, shortlist, added sites — and asks the library for everything
+else. Heavy work is cached: the territory table per set of added sites, the score per (weights, filters, sites).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from homeshore import strings, views
+from regions import indicators, scoring, sites, sources
+from regions.formatting import Lang
+
+LANG = "hs_lang"
+PRESET = "hs_preset"
+MIN_FTTH = "hs_min_ftth"
+MAX_TRAVEL = "hs_max_travel"
+REGIONS = "hs_regions"
+COLOUR_BY = "hs_colour_by"
+ZONE = "hs_zone"
+SHOW_SITES = "hs_show_sites"
+SHORTLIST = "hs_shortlist"
+PICK = "hs_pick"
+USER_SITES = "hs_user_sites"
+LAST_PRESET = "hs_last_preset"
+
+NO_LIMIT = 0
+TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
+PRESET_NAMES_EN = {
+    "Équilibré": "Balanced",
+    "Inclusion handicap": "Disability inclusion",
+    "Territoires peu desservis": "Under-served territories",
+    "Connectivité d'abord": "Connectivity first",
+}
+
+
+def weight_key(component: str) -> str:
+    return f"hs_w_{component}"
+
+
+def init() -> None:
+    """Set every default once per user session."""
+    defaults: dict[str, Any] = {
+        LANG: "fr",
+        PRESET: scoring.DEFAULT_PRESET,
+        MIN_FTTH: 0,
+        MAX_TRAVEL: NO_LIMIT,
+        REGIONS: [],
+        COLOUR_BY: "score",
+        ZONE: "metropole",
+        SHOW_SITES: True,
+        SHORTLIST: [],
+        PICK: None,
+        USER_SITES: None,
+    }
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+    if LAST_PRESET not in st.session_state:
+        apply_preset(scoring.DEFAULT_PRESET)
+
+
+def apply_preset(name: str) -> None:
+    """Set every weight slider to the preset's weights (percent)."""
+    weights = scoring.PRESETS[name]
+    for component in scoring.components():
+        st.session_state[weight_key(component)] = round(100 * weights.get(component, 0.0))
+    st.session_state[LAST_PRESET] = name
+
+
+def lang() -> Lang:
+    value = st.session_state.get(LANG, "fr")
+    return "en" if value == "en" else "fr"
+
+
+def t(key: str, **values: object) -> str:
+    """A UI string in the current language."""
+    return strings.text(key, lang(), **values)
+
+
+def label(indicator_id: str) -> str:
+    """An indicator's label in the current language."""
+    return sources.label(indicator_id, lang())
+
+
+def preset_label(name: str) -> str:
+    return PRESET_NAMES_EN.get(name, name) if lang() == "en" else name
+
+
+def weights() -> dict[str, float]:
+    """The current slider weights (positive ones); falls back to the preset if every slider is at 0."""
+    raw = {c: float(st.session_state.get(weight_key(c), 0)) for c in scoring.components()}
+    chosen = {c: w for c, w in raw.items() if w > 0}
+    return chosen or dict(scoring.PRESETS[scoring.DEFAULT_PRESET])
+
+
+def selection_name() -> str:
+    """The preset's name when the sliders still hold its weights, else "personnalisé"."""
+    name = st.session_state.get(PRESET, scoring.DEFAULT_PRESET)
+    if scoring.normalise_weights(weights()) == scoring.preset_weights(name):
+        return str(name)
+    return "personnalisé"
+
+
+def filters() -> scoring.Filters:
+    min_ftth = float(st.session_state.get(MIN_FTTH, 0) or 0)
+    max_travel = int(st.session_state.get(MAX_TRAVEL, NO_LIMIT) or NO_LIMIT)
+    return scoring.Filters(
+        min_ftth_pct=min_ftth if min_ftth > 0 else None,
+        max_travel_min=float(max_travel) if max_travel != NO_LIMIT else None,
+        regions=tuple(st.session_state.get(REGIONS, [])),
+    )
+
+
+def user_sites() -> gpd.GeoDataFrame | None:
+    value = st.session_state.get(USER_SITES)
+    return value if isinstance(value, gpd.GeoDataFrame) and len(value) else None
+
+
+def all_sites() -> gpd.GeoDataFrame:
+    """Bundled sites plus the ones the user added."""
+    return _all_sites(_sites_frame(user_sites()))
+
+
+def table() -> pd.DataFrame:
+    """The département table, its access columns computed with the current sites."""
+    return _table(_sites_frame(user_sites()))
+
+
+def result() -> pd.DataFrame:
+    """The current ranking (cached per weights, filters and sites)."""
+    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()))
+
+
+def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
+    """The département map for the current language, weights, filters and sites (cached)."""
+    weight_items = tuple(sorted(weights().items()))
+    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), _sites_frame(user_sites()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map(
+    column: str,
+    map_lang: Lang,
+    zone: str,
+    show_sites: bool,
+    highlight: str | None,
+    weight_items: tuple[tuple[str, float], ...],
+    active: scoring.Filters,
+    added: pd.DataFrame | None,
+) -> folium.Map:
+    points = _all_sites(added) if show_sites else None
+    result = _result(weight_items, active, added)
+    return views.build_map(_table(added), result, dict(weight_items), column, map_lang, zone, points, highlight)
+
+
+def _sites_frame(points: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
+    """A plain, hashable copy of the added sites (Streamlit hashes it for the cache key)."""
+    return None if points is None else pd.DataFrame(points.drop(columns="geometry"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _all_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    bundled = sites.load_sites()
+    if added is None:
+        return bundled
+    extra = gpd.GeoDataFrame(added, geometry=gpd.points_from_xy(added["lon"], added["lat"]), crs=bundled.crs)
+    return gpd.GeoDataFrame(pd.concat([bundled, extra], ignore_index=True), crs=bundled.crs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _table(added: pd.DataFrame | None) -> pd.DataFrame:
+    return indicators.territory_table("departement", _all_sites(added))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _result(
+    weight_items: tuple[tuple[str, float], ...], active: scoring.Filters, added: pd.DataFrame | None
+) -> pd.DataFrame:
+    return scoring.score(_table(added), dict(weight_items), active)
+
+
+def keep_widget_state() -> None:
+    """Keep page-specific widget values when the user visits another page (Streamlit drops the state of widgets
+    that a run does not draw; writing the value back makes it ordinary session state)."""
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith("hs_") and key != PICK:
+            st.session_state[key] = st.session_state[key]

@@ -1,0 +1,132 @@
+"""The app as a user drives it, through ``streamlit.testing.v1.AppTest`` (widgets found by key)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+SHORTLIST_PAGE = "homeshore/pages/shortlist.py"
+DATA_PAGE = "homeshore/pages/donnees.py"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
+    """Keep the media storages AppTest creates, so a download button's file can be read back."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, endpoint: str) -> None:
+            super().__init__(endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
+    yield stores
+
+
+def ranking(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "Rang" in d.value.columns or "Rank" in d.value.columns)
+
+
+def first_ranked(at: AppTest) -> list[str]:
+    table = ranking(at)
+    return table[table.iloc[:, 0].notna()].iloc[:5, 2].tolist()
+
+
+def test_the_app_starts_in_french_with_a_ranking(app: AppTest) -> None:
+    assert app.title[0].value == "Homeshore"
+    assert app.selectbox(key="hs_colour_by").label == "Colorer la carte par"
+    table = ranking(app)
+    assert len(table) == 101
+    assert table["Rang"].iloc[0] == 1
+    assert any("**1. " in m.value for m in app.markdown)  # the top-5 sentences
+
+
+def test_moving_a_weight_slider_changes_the_ranking(app: AppTest) -> None:
+    before = first_ranked(app)
+    for key in ("hs_w_unemployment_rate_pct", "hs_w_jobseekers_per_1000", "hs_w_rural_population_share_pct"):
+        app.slider(key=key).set_value(0)
+    app.slider(key="hs_w_ftth_share_pct").set_value(100).run()
+    assert not app.exception
+    after = first_ranked(app)
+    assert after != before
+    ftth = ranking(app)
+    assert ftth["Score"].iloc[0] >= ftth["Score"].iloc[1]
+
+
+def test_a_filter_removes_territories_from_the_ranking(app: AppTest) -> None:
+    assert ranking(app)["Rang"].notna().sum() == 101
+    app.slider(key="hs_min_ftth").set_value(95).run()
+    table = ranking(app)
+    kept = table[table["Rang"].notna()]
+    assert 0 < len(kept) < 101
+    excluded = table[table["Rang"].isna()]
+    assert excluded["Exclu (raison)"].str.startswith("fibre ").all()
+    assert any("exclus par vos contraintes" in c.value for c in app.caption)
+
+
+def test_choosing_a_departement_shows_its_detail(app: AppTest) -> None:
+    app.selectbox(key="hs_pick").set_value("23").run()
+    assert not app.exception
+    assert any(s.value == "Creuse (23)" for s in app.subheader)
+    labels = [m.label for m in app.metric]
+    assert "Score" in labels and "Classement" in labels
+    rank = next(m.value for m in app.metric if m.label == "Classement")
+    assert rank.startswith("rang ")
+    assert any("Ce qui fait le score" in m.value for m in app.markdown)
+
+
+def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media: list[MemoryMediaFileStorage]) -> None:
+    app.button(key="btn_add_top").click().run()
+    chosen = app.multiselect(key="hs_shortlist").value
+    assert len(chosen) == 10 and chosen[:2] == first_ranked(app)[:2]
+    app.switch_page(SHORTLIST_PAGE).run()
+    assert not app.exception
+    button = next(b for b in app.get("download_button") if b.proto.label == "Télécharger le classeur Excel")
+    name = button.proto.url.rsplit("/", 1)[-1]
+    content = next(bytes(s.get_file(name).content) for s in media if _has(s, name))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    rows = list(book["Shortlist"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "Rang")
+    assert [row[2] for row in rows[header + 1 :]] == chosen  # the ten départements, in rank order
+    sources = list(book["Sources"].iter_rows(values_only=True))
+    assert any("INSEE" in str(row) for row in sources)
+
+
+def test_the_language_switch_changes_labels(app: AppTest) -> None:
+    app.radio(key="hs_lang").set_value("en").run()
+    assert not app.exception
+    assert app.selectbox(key="hs_colour_by").label == "Colour the map by"
+    assert "Rank" in ranking(app).columns
+    assert app.slider(key="hs_w_unemployment_rate_pct").label == "Localised unemployment rate"
+
+
+def test_the_data_page_lists_every_source(app: AppTest) -> None:
+    app.switch_page(DATA_PAGE).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) >= 20
+    assert "Lien" in table.columns and table["Lien"].str.startswith("https://").any()
+
+
+def _has(store: MemoryMediaFileStorage, name: str) -> bool:
+    try:
+        store.get_file(name)
+    except Exception:
+        return False
+    return True
