@@ -8,14 +8,19 @@ commune are kept with ``matched = False`` and the reason in ``match_note``; they
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
 
-from regions import settings
+from regions import codes, geo, settings, tabular
 
 SITES_FILE = "sites.csv"
 
@@ -128,3 +133,314 @@ def nearest_sites(origin: pd.Series, site_points: gpd.GeoDataFrame, k: int = 3) 
     located.loc[~located["by_road"], "travel_min"] = np.nan
     ranked = located.sort_values(["by_road", "km"], ascending=[False, True]).head(k)
     return pd.DataFrame(ranked.drop(columns="geometry")).reset_index(drop=True)
+
+
+# --- sites supplied by the user ---------------------------------------------------------------------------------
+# An uploaded file or an edited table of sites is read row by row into the columns of ``load_sites()``, so that the
+# user's sites can be concatenated with the bundled ones. Every row ends either located or rejected with a French
+# reason: located + rejected = rows read. Text (names, operators) is kept literally; escaping is the UI's job.
+
+
+#: Fields of a user's sites table and the headers that name them (compared with ``codes.slug``).
+SITE_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("nom", "site", "name", "nom du site", "libellé"),
+    "town": ("commune", "ville", "town", "city", "localité"),
+    "postcode": ("code postal", "cp", "postcode", "zip", "code_postal"),
+    "insee": ("code insee", "code commune", "insee", "cog", "code_insee"),
+    "lat": ("latitude", "lat", "y"),
+    "lon": ("longitude", "lon", "lng", "long", "x"),
+    "operator": ("opérateur", "operator", "société", "entreprise"),
+    "departement": ("département", "departement", "dép", "dep", "code département", "department"),
+}
+
+#: Headers of the template offered to the user (one per field of ``SITE_FIELDS``).
+TEMPLATE_HEADERS: tuple[str, ...] = (
+    "nom",
+    "opérateur",
+    "commune",
+    "code postal",
+    "code INSEE",
+    "département",
+    "latitude",
+    "longitude",
+)
+
+USER_OPERATOR = "Site ajouté par l'utilisateur"
+USER_SITE_PREFIX = "U"
+LOCATED_BY_COORDINATES = "coordonnées fournies"
+
+REASON_NO_LOCATION = "aucune localisation (commune, code postal, code INSEE ou coordonnées)"
+REASON_UNREADABLE_COORDINATES = "latitude/longitude illisibles"
+REASON_OUTSIDE_COMMUNES = "coordonnées hors de toute commune française"
+REASON_SWAPPED_HINT = "latitude et longitude inversées ?"
+
+_DEGREES = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
+_BLANKS = re.compile(r"[\s\u00a0\u202f]+")
+
+
+@dataclass(frozen=True, eq=False)
+class SitesImport:
+    """The outcome of reading a user's sites.
+
+    ``located``: the located rows as points, with the columns of :func:`load_sites` (``site_id`` ``U001``…, in input
+    order; ``match_note`` names the input line). ``rejected``: the other rows as read, plus ``row`` (line in the
+    file, header = line 1) and ``reason`` (French). ``rows_read``: rows in the input; located + rejected = rows read.
+    """
+
+    located: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    rows_read: int
+
+    def __post_init__(self) -> None:
+        if len(self.located) + len(self.rejected) != self.rows_read:
+            raise ValueError(
+                f"{len(self.located)} located + {len(self.rejected)} rejected rows != {self.rows_read} rows read"
+            )
+
+
+class _Placed(NamedTuple):
+    code: str
+    lat: float
+    lon: float
+    method: str
+
+
+def sites_template() -> pd.DataFrame:
+    """An empty sites table with French headers (``TEMPLATE_HEADERS``), all columns text: a template to download
+    or an editable table."""
+    return pd.DataFrame({header: pd.Series(dtype=str) for header in TEMPLATE_HEADERS})
+
+
+def read_user_sites(
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    line_numbers: Sequence[int] | None = None,
+) -> SitesImport:
+    """Locate each row of a user's sites table in a commune.
+
+    ``mapping``: field of ``SITE_FIELDS`` -> column of ``frame`` (or ``None``); by default guessed from the headers
+    with ``tabular.match_columns``. ``line_numbers``: the line of each row in the file (``ReadResult.line_numbers``);
+    by default the spreadsheet convention, header = line 1 and row *i* (from 0) on line *i* + 2.
+
+    Each row is located by the first of these it fills: coordinates (the commune containing the point);
+    INSEE code; postcode, with the town if given; town, with the département if given. A located row keeps the
+    given coordinates, or takes its commune's point (``geo.commune_points``). Anything else is rejected with why.
+    """
+    if mapping is None:
+        mapping = tabular.match_columns([str(column) for column in frame.columns], SITE_FIELDS)
+    columns = _site_mapping(frame, mapping)
+    n_rows = len(frame)
+    lines = list(range(2, n_rows + 2)) if line_numbers is None else [int(line) for line in line_numbers]
+    if len(lines) != n_rows:
+        raise ValueError(f"`line_numbers` has {len(lines)} items but the frame has {n_rows} rows")
+    cells = {name: _text_cells(frame, column) for name, column in columns.items()}
+    outcomes: list[_Placed | str | None] = [None] * n_rows
+    with_coordinates = [i for i in range(n_rows) if cells["lat"][i] or cells["lon"][i]]
+    if n_rows:
+        communes = geo.communes()
+        _place_by_coordinates(with_coordinates, cells, communes, outcomes)
+        table = geo.commune_points()
+        points = dict(
+            zip(table["code"], zip(table["lat"], table["lon"], table["location_method"], strict=True), strict=True)
+        )
+        names = dict(zip(communes["code"], communes["name"], strict=True))
+        deps = dict(zip(communes["code"], communes["dep_code"], strict=True))
+        for i in range(n_rows):
+            if outcomes[i] is None:
+                outcomes[i] = _place_by_codes({name: values[i] for name, values in cells.items()}, points, names)
+    else:
+        names, deps = {}, {}
+    if any(outcome is None for outcome in outcomes):
+        raise AssertionError("a row was neither located nor rejected")
+    located = _located_frame(outcomes, cells, lines, names, deps)
+    rejected = _rejected_frame(frame, outcomes, lines)
+    return SitesImport(located=located, rejected=rejected, rows_read=n_rows)
+
+
+def _site_mapping(frame: pd.DataFrame, mapping: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Every field of ``SITE_FIELDS`` -> a column of ``frame`` or ``None``; unknown fields or columns raise."""
+    unknown = sorted(set(mapping) - set(SITE_FIELDS))
+    if unknown:
+        raise ValueError(f"`mapping` has fields {unknown} but is expected to use only {list(SITE_FIELDS)}")
+    present = {str(column) for column in frame.columns}
+    for name, column in mapping.items():
+        if column is not None and str(column) not in present:
+            raise ValueError(f"`mapping[{name!r}]` was {column!r} but the table's columns are {sorted(present)}")
+    return {name: mapping.get(name) for name in SITE_FIELDS}
+
+
+def _text_cells(frame: pd.DataFrame, column: str | None) -> list[str]:
+    """The cells of one column as stripped text (missing -> ``""``; whole floats lose ``.0``)."""
+    if column is None:
+        return [""] * len(frame)
+    position = [str(name) for name in frame.columns].index(column)
+    return [_cell_text(value) for value in frame.iloc[:, position].tolist()]
+
+
+def _cell_text(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+def _degrees(text: str) -> float | None:
+    """A coordinate in decimal degrees, decimal point or comma, optional sign and ``°``; else ``None``."""
+    compact = _BLANKS.sub("", text)
+    if not _DEGREES.match(compact):
+        return None
+    return float(compact.rstrip("°").replace(",", "."))
+
+
+def _place_by_coordinates(
+    rows: list[int], cells: Mapping[str, list[str]], communes: gpd.GeoDataFrame, outcomes: list[_Placed | str | None]
+) -> None:
+    """Rows with coordinates: the commune containing each point (one spatial-index query for all rows)."""
+    readable: list[tuple[int, float, float]] = []
+    for i in rows:
+        lat, lon = _degrees(cells["lat"][i]), _degrees(cells["lon"][i])
+        if lat is None or lon is None:
+            outcomes[i] = f"{REASON_UNREADABLE_COORDINATES} (« {cells['lat'][i]} » ; « {cells['lon'][i]} »)"
+        else:
+            readable.append((i, lat, lon))
+    if not readable:
+        return
+    index, lats, lons = (np.array(values) for values in zip(*readable, strict=True))
+    found = _containing_commune(communes, lats, lons)
+    swapped = _containing_commune(communes, lons, lats)
+    for i, lat, lon, code, code_if_swapped in zip(index, lats, lons, found, swapped, strict=True):
+        if code is not None:
+            outcomes[int(i)] = _Placed(code, float(lat), float(lon), LOCATED_BY_COORDINATES)
+        elif code_if_swapped is not None:
+            outcomes[int(i)] = f"{REASON_OUTSIDE_COMMUNES} ({REASON_SWAPPED_HINT})"
+        else:
+            outcomes[int(i)] = REASON_OUTSIDE_COMMUNES
+
+
+def _containing_commune(communes: gpd.GeoDataFrame, lats: np.ndarray, lons: np.ndarray) -> list[str | None]:
+    """Code of the commune containing each point (the lowest code on a shared border), or ``None``."""
+    valid = (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
+    points = shapely.points(np.where(valid, lons, 0.0), np.where(valid, lats, 0.0))
+    points[~valid] = None
+    hits = communes.sindex.query(points, predicate="intersects")
+    codes_by_position = communes["code"].to_numpy()
+    found: list[str | None] = [None] * len(points)
+    for point, polygon in zip(hits[0], hits[1], strict=True):
+        code = str(codes_by_position[polygon])
+        current = found[point]
+        if current is None or code < current:
+            found[point] = code
+    return found
+
+
+_Points = Mapping[str, tuple[float, float, str]]  # commune code -> lat, lon, location method
+
+
+def _place_by_codes(row: Mapping[str, str], points: _Points, names: Mapping[str, str]) -> _Placed | str:
+    """A row without coordinates: INSEE code, else postcode (+ town), else town (+ département)."""
+    try:
+        if row["insee"]:
+            return _commune_point(codes.normalise_commune(row["insee"]), points, names)
+        if row["postcode"]:
+            found = codes.communes_for_postcode(row["postcode"], town=row["town"] or None)
+            if len(found) > 1:
+                postcode = codes.normalise_postcode(row["postcode"])
+                return f"code postal {postcode} : {len(found)} communes possibles, précisez la commune"
+            return _commune_point(found[0], points, names)
+        if row["town"]:
+            found = codes.find_communes_by_name(row["town"], dep_code=row["departement"] or None)
+            if not found:
+                where = f" (département {row['departement']})" if row["departement"] else ""
+                return f"commune inconnue : {row['town']}{where}"
+            if len(found) > 1:
+                return (
+                    f"commune « {row['town']} » : {len(found)} communes portent ce nom, "
+                    "précisez le code postal ou le département"
+                )
+            return _commune_point(found[0], points, names)
+    except codes.CodeError as error:
+        return _code_problem(error, row, names)
+    return REASON_NO_LOCATION
+
+
+def _commune_point(code: str, points: _Points, names: Mapping[str, str]) -> _Placed | str:
+    if code not in points:
+        return f"commune {code} ({names.get(code, '?')}) sans contour géographique : indiquez ses coordonnées"
+    lat, lon, method = points[code]
+    return _Placed(code, float(lat), float(lon), str(method))
+
+
+def _code_problem(error: codes.CodeError, row: Mapping[str, str], names: Mapping[str, str]) -> str:
+    """A French reason for a ``codes.CodeError`` (chosen by its ``kind`` and ``reason``)."""
+    value = str(error.value).strip()
+    if error.reason == "town_not_in_postcode":
+        postcode = codes.normalise_postcode(row["postcode"])
+        served = codes.communes_for_postcode(postcode)
+        listed = ", ".join(names.get(code, code) for code in served[:5]) + (", …" if len(served) > 5 else "")
+        return f"commune « {value} » absente du code postal {postcode} (communes de ce code : {listed})"
+    french = {
+        ("commune", "malformed"): f"code INSEE mal formé : {value} (5 caractères attendus, par ex. 01001 ou 2A004)",
+        ("commune", "unknown"): f"code INSEE inconnu : {value}",
+        ("commune", "ambiguous_corsica"): (
+            f"code INSEE {value} ambigu : ancien code de la Corse, précisez 2A (Corse-du-Sud) ou 2B (Haute-Corse)"
+        ),
+        ("postcode", "malformed"): f"code postal mal formé : {value} (5 chiffres attendus, par ex. 01400)",
+        ("postcode", "unknown"): f"code postal inconnu : {value}",
+        ("postcode", "outside_france"): f"code postal hors des départements français : {value}",
+        ("commune name", "empty"): f"commune inconnue : {value}",
+        ("département", "unknown"): f"département inconnu : {value}",
+        ("département", "ambiguous_corsica"): f"département {value} ambigu : précisez 2A ou 2B",
+    }
+    return french.get((error.kind, error.reason), f"{error.kind} {value} : {error}")
+
+
+def _located_frame(
+    outcomes: Sequence[_Placed | str | None],
+    cells: Mapping[str, list[str]],
+    lines: Sequence[int],
+    names: Mapping[str, str],
+    deps: Mapping[str, str],
+) -> gpd.GeoDataFrame:
+    rows = [i for i, outcome in enumerate(outcomes) if isinstance(outcome, _Placed)]
+    placed = [outcome for outcome in outcomes if isinstance(outcome, _Placed)]
+    width = max(3, len(str(len(rows))))
+    commune_codes = [p.code for p in placed]
+    columns: dict[str, list[object]] = {
+        "site_id": [f"{USER_SITE_PREFIX}{k:0{width}d}" for k in range(1, len(rows) + 1)],
+        "operator": [cells["operator"][i] or USER_OPERATOR for i in rows],
+        "site_name": [cells["name"][i] for i in rows],
+        "commune_as_published": [cells["town"][i] for i in rows],
+        "dep_code": [deps[code] for code in commune_codes],
+        "year": [""] * len(rows),
+        "source_url": [""] * len(rows),
+        "matched": [True] * len(rows),
+        "match_note": [f"ajouté par l'utilisateur (ligne {lines[i]})" for i in rows],
+        "commune_code": list(commune_codes),
+        "commune_name": [names.get(code, "") for code in commune_codes],
+        "lat": [p.lat for p in placed],
+        "lon": [p.lon for p in placed],
+        "location_method": [p.method for p in placed],
+    }
+    table = pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=bool if name == "matched" else float if name in ("lat", "lon") else str)
+            for name, values in columns.items()
+        }
+    )
+    geometry = gpd.points_from_xy(table["lon"], table["lat"], crs=settings.CRS_WGS84)
+    return gpd.GeoDataFrame(table[COLUMNS], geometry=geometry, crs=settings.CRS_WGS84)
+
+
+def _rejected_frame(
+    frame: pd.DataFrame, outcomes: Sequence[_Placed | str | None], lines: Sequence[int]
+) -> pd.DataFrame:
+    positions = [i for i, outcome in enumerate(outcomes) if isinstance(outcome, str)]
+    rejected = frame.iloc[positions].reset_index(drop=True)
+    rejected = rejected.rename(columns={c: f"{c} (fichier)" for c in ("row", "reason") if c in rejected.columns})
+    rejected["row"] = pd.Series([lines[i] for i in positions], dtype="int64")
+    rejected["reason"] = pd.Series([outcomes[i] for i in positions], dtype=str)
+    return rejected

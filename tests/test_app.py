@@ -130,3 +130,9 @@ def _has(store: MemoryMediaFileStorage, name: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def test_the_sites_page_lists_the_bundled_sites(app: AppTest) -> None:
+    app.switch_page("homeshore/pages/sites.py").run()
+    assert not app.exception
+    assert any("77 sites connus localisés ; 2 non localisés" in c.value for c in app.caption)

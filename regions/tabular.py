@@ -1,0 +1,526 @@
+"""Read a user's CSV or XLSX file safely into a table of text, and map its columns to the fields we need.
+
+Used for uploads (contact-centre sites, applicant files). Everything is read as text: codes keep their leading
+zeros, nothing is parsed as a number or a date, and nothing in the file is executed or evaluated (formulas are not
+computed: an XLSX cell gives the value Excel last saved, a CSV cell its text).
+
+CSV
+    Encoding: a byte-order mark decides (``utf-8-sig``, ``utf-16``); else valid UTF-8 is ``utf-8``; else
+    ``cp1252``, the Windows superset of latin-1 that French Excel writes. Delimiter: ``;``, ``,`` or tab, chosen by
+    ``csv.Sniffer`` when its choice splits the header and the first records consistently, else the delimiter that
+    splits the header into the most fields and the records most consistently. Quoted fields may hold delimiters and
+    line breaks.
+XLSX
+    Recognised by its content (a ZIP archive) or its ``.xlsx``/``.xlsm`` extension; read with openpyxl in
+    read-only mode, the first worksheet or the one named. Whole numbers lose their ``.0`` (``75001.0`` ->
+    ``"75001"``), a number shown with leading zeros by an ``00000`` format keeps them (``1001`` -> ``"01001"``),
+    dates become ISO text (``2024-03-01``), booleans ``VRAI``/``FAUX`` as French Excel shows them.
+
+Both: the header is the first non-empty line; header names and cells are stripped of surrounding whitespace; a
+blank header cell is named ``colonne N``; fully empty trailing rows are dropped (empty rows between data rows are
+kept, as rows of empty strings, so that every line of the file is accounted for). ``ReadResult.line_numbers``
+gives the line (CSV) or sheet row (XLSX) where each data row starts, the header being line 1 when it is the file's
+first line.
+
+Limits: ``MAX_UPLOAD_BYTES`` (size of the file) and ``MAX_UPLOAD_ROWS`` (data rows), the defaults of
+:func:`read_table`; an XLSX archive may not expand beyond ``MAX_XLSX_EXPANSION`` times ``max_bytes``.
+Every problem raises :class:`TabularError`, whose message is French and meant to be shown as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Final
+
+import pandas as pd
+
+from regions.codes import slug
+
+#: Largest file accepted (bytes): 10 Mo.
+MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
+
+#: Largest number of data rows accepted (the header not counted).
+MAX_UPLOAD_ROWS: Final[int] = 200_000
+
+#: An XLSX archive may hold at most this many times ``max_bytes`` once decompressed (guards against ZIP bombs).
+MAX_XLSX_EXPANSION: Final[int] = 40
+
+#: Delimiters tried on CSV files, in order of preference when nothing else decides.
+DELIMITERS: Final[tuple[str, ...]] = (";", ",", "\t")
+
+_ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
+_OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+_XLSX_EXTENSIONS: Final[frozenset[str]] = frozenset({".xlsx", ".xlsm"})
+_OTHER_FORMATS: Final[dict[str, str]] = {
+    ".xls": "classeur Excel 97-2003 (.xls)",
+    ".xlsb": "classeur Excel binaire (.xlsb)",
+    ".ods": "classeur OpenDocument (.ods)",
+    ".numbers": "classeur Numbers (.numbers)",
+    ".pdf": "document PDF",
+    ".doc": "document Word",
+    ".docx": "document Word",
+    ".odt": "document OpenDocument",
+    ".json": "fichier JSON",
+    ".xml": "fichier XML",
+    ".parquet": "fichier Parquet",
+    ".zip": "archive ZIP",
+    ".gz": "archive gzip",
+}
+_BINARY_MAGICS: Final[dict[bytes, str]] = {
+    b"%PDF": "document PDF",
+    b"\x1f\x8b": "archive gzip",
+    b"PAR1": "fichier Parquet",
+}
+_FORMAT_HINT: Final[str] = "CSV ou XLSX attendu"
+_OLE_KIND: Final[str] = "classeur Excel 97-2003 (.xls) ou classeur protégé par un mot de passe"
+_NOT_READABLE: Final[str] = "Le fichier n'est pas un texte CSV lisible ni un classeur XLSX"
+_SNIFF_CHARS: Final[int] = 64 * 1024
+_SNIFF_RECORDS: Final[int] = 200
+_MAX_LISTED_LINES: Final[int] = 5
+_MAX_CONTROL_SHARE: Final[float] = 0.01
+_LEADING_ZEROS_FORMAT: Final[re.Pattern[str]] = re.compile(r"^0+$")
+_NARROW_NBSP: Final[str] = "\u202f"
+
+
+class TabularError(ValueError):
+    """A file that cannot be read as a table; ``str(error)`` is a French message for the user.
+
+    ``reason`` is a short machine-readable cause: ``empty``, ``header_only``, ``duplicate_columns``, ``too_big``,
+    ``too_many_rows``, ``unknown_format``, ``not_text``, ``ragged_rows``, ``malformed_csv``, ``invalid_xlsx``,
+    ``unknown_sheet``, ``no_sheet``. ``lines`` names the offending lines when there are some (ragged rows),
+    ``sheets`` the sheet names of the workbook (unknown sheet).
+    """
+
+    def __init__(self, reason: str, message: str, *, lines: Sequence[int] = (), sheets: Sequence[str] = ()) -> None:
+        self.reason = reason
+        self.message = message
+        self.lines = tuple(lines)
+        self.sheets = tuple(sheets)
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_error, (self.reason, self.message, self.lines, self.sheets))
+
+
+def _rebuild_error(reason: str, message: str, lines: tuple[int, ...], sheets: tuple[str, ...]) -> TabularError:
+    return TabularError(reason, message, lines=lines, sheets=sheets)
+
+
+@dataclass(frozen=True, eq=False)
+class ReadResult:
+    """A table read from a file.
+
+    ``frame``: one column per header (names stripped, in file order), every cell a ``str`` (``""`` when empty),
+    a fresh ``RangeIndex``. ``detected``: how the file was read — ``format`` (``csv``/``xlsx``) and, for CSV,
+    ``encoding`` and ``delimiter``, for XLSX ``sheet``. ``rows_read``: number of data rows (``len(frame)``).
+    ``line_numbers``: the line (CSV; a quoted field may span several) or sheet row (XLSX) of each data row.
+    """
+
+    frame: pd.DataFrame
+    detected: dict[str, str]
+    rows_read: int
+    line_numbers: tuple[int, ...] = field(default=())
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_rows: int = MAX_UPLOAD_ROWS,
+) -> ReadResult:
+    """Read an uploaded CSV or XLSX file (its bytes and its name, for the extension) as a table of text.
+
+    ``sheet`` names the XLSX worksheet to read (default: the first). Raises :class:`TabularError` for an empty,
+    oversized, unreadable or malformed file.
+    """
+    if len(data) > max_bytes:
+        message = f"Fichier trop volumineux : {_size(len(data), up=True)} (maximum {_size(max_bytes)})"
+        raise TabularError("too_big", message)
+    if not data.strip(b" \t\r\n\x00") or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        raise TabularError("empty", "Fichier vide")
+    extension = PurePath(filename).suffix.lower()
+    if data.startswith(_ZIP_MAGIC) or extension in _XLSX_EXTENSIONS:
+        header, rows, lines, detected = _read_xlsx(data, extension, sheet, max_bytes, max_rows)
+    else:
+        _reject_other_formats(data, extension)
+        header, rows, lines, detected = _read_csv(data, max_rows)
+    frame = _frame(header, rows)
+    return ReadResult(frame=frame, detected=detected, rows_read=len(frame), line_numbers=tuple(lines))
+
+
+def sheet_names(data: bytes) -> tuple[str, ...]:
+    """The worksheet names of an XLSX file, in order (to let the user choose one)."""
+    workbook = _open_workbook(data, ".xlsx")
+    try:
+        return tuple(str(ws.title) for ws in workbook.worksheets)
+    finally:
+        workbook.close()
+
+
+def match_columns(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+    """Map each wanted field to the header that names it, or ``None``.
+
+    A header names a field when its ``codes.slug`` (no accents, case or punctuation: ``"Code_Postal "`` ->
+    ``"code postal"``) equals the slug of one of the field's synonyms. Fields are served in the order of
+    ``synonyms``, each taking the first matching header (in file order) not already taken by an earlier field.
+    """
+    keys = [slug(str(header)) for header in headers]
+    taken: set[int] = set()
+    mapping: dict[str, str | None] = {}
+    for wanted, names in synonyms.items():
+        targets = {slug(name) for name in names} - {""}
+        found = next((i for i, key in enumerate(keys) if i not in taken and key in targets), None)
+        if found is not None:
+            taken.add(found)
+        mapping[wanted] = None if found is None else str(headers[found])
+    return mapping
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+
+def _reject_other_formats(data: bytes, extension: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise TabularError(
+            "unknown_format", f"Format non reconnu : {_OLE_KIND} ({_FORMAT_HINT} ; enregistrez-le en .xlsx)"
+        )
+    for magic, kind in _BINARY_MAGICS.items():
+        if data.startswith(magic):
+            raise TabularError("unknown_format", f"Format non reconnu : {kind} ({_FORMAT_HINT})")
+    if extension in _OTHER_FORMATS:
+        raise TabularError("unknown_format", f"Format non reconnu : {_OTHER_FORMATS[extension]} ({_FORMAT_HINT})")
+
+
+def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[list[str]], list[int], dict[str, str]]:
+    text, encoding = _decode(data)
+    _check_is_text(text)
+    if not text.strip("".join(DELIMITERS) + " \r\n\ufeff"):  # nothing but blanks and delimiters
+        raise TabularError("empty", "Fichier vide")
+    delimiter = _detect_delimiter(text)
+    records = _records(text, delimiter)
+    first = next(((line, cells) for line, cells in records if any(cell.strip() for cell in cells)), None)
+    if first is None:
+        raise TabularError("empty", "Fichier vide")
+    header_line, raw_header = first
+    header = _header([cell.strip() for cell in raw_header])
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    ragged: list[tuple[int, int]] = []
+    last_filled = 0  # number of rows up to the last non-empty one
+    for line, raw in records:
+        cells = [cell.strip() for cell in raw]
+        filled = any(cells)
+        if not filled:
+            cells = [""] * width
+        elif len(cells) > width and not any(cells[width:]):
+            cells = cells[:width]  # trailing delimiters with nothing after them
+        if len(cells) != width:
+            ragged.append((line, len(cells)))
+            continue
+        rows.append(cells)
+        lines.append(line)
+        if filled:
+            last_filled = len(rows)
+            if last_filled > max_rows:
+                raise TabularError(
+                    "too_many_rows", f"Trop de lignes : plus de {_count(max_rows)} (maximum {_count(max_rows)})"
+                )
+    if ragged:
+        raise _ragged_error(ragged, width, delimiter)
+    del rows[last_filled:], lines[last_filled:]
+    if not rows:
+        raise TabularError("header_only", "Le fichier ne contient qu'une ligne d'en-tête")
+    detected = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "header_line": str(header_line)}
+    return header, rows, lines, detected
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as error:
+        raise TabularError("not_text", _NOT_READABLE) from error
+
+
+def _check_is_text(text: str) -> None:
+    """Refuse binary content: NUL characters, or more than 1 % of control characters other than tab/CR/LF."""
+    if "\x00" in text:
+        raise TabularError("not_text", _NOT_READABLE)
+    sample = text[: _SNIFF_CHARS * 4]
+    controls = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        raise TabularError("not_text", _NOT_READABLE)
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``(first line, cells)`` of each record; a blank line gives ``[]``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    count = 0
+    while limit is None or count < limit:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            message = f"Ligne {start} : CSV mal formé ({error}) ; un guillemet n'est-il pas fermé ?"
+            raise TabularError("malformed_csv", message) from error
+        count += 1
+        yield start, cells
+
+
+def _detect_delimiter(text: str) -> str:
+    """``csv.Sniffer``'s choice among ``DELIMITERS`` if it is as consistent as the best, else the best one.
+
+    A delimiter is scored on the first records: the number of fields it gives the header, and the share of
+    records that then have as many fields (blank lines ignored, trailing empty fields tolerated).
+    """
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = None
+    scores = {delimiter: _consistency(text, delimiter) for delimiter in DELIMITERS}
+    splitting = {d: score for d, score in scores.items() if score[1] >= 2}
+    if not splitting:  # a single column: the delimiter that splits no record
+        return max(DELIMITERS, key=lambda d: (scores[d][0], d == ","))
+    best = max(share for share, _ in splitting.values())
+    pool = [d for d in DELIMITERS if d in splitting and splitting[d][0] >= best - 1e-9]
+    if sniffed in pool:
+        return sniffed
+    return max(pool, key=lambda d: splitting[d][1])
+
+
+def _consistency(text: str, delimiter: str) -> tuple[float, int]:
+    """(share of sampled records with the header's field count, header field count) for one delimiter."""
+    counts: list[int] = []
+    try:
+        for _, cells in _records(text, delimiter, limit=_SNIFF_RECORDS):
+            stripped = [cell.strip() for cell in cells]
+            if not any(stripped):
+                continue
+            while len(stripped) > 1 and not stripped[-1] and (not counts or len(stripped) > counts[0]):
+                stripped.pop()  # trailing delimiters beyond the header
+            counts.append(len(stripped))
+    except TabularError:
+        return 0.0, 0
+    if not counts:
+        return 0.0, 0
+    width, body = counts[0], counts[1:]
+    share = sum(1 for count in body if count == width) / len(body) if body else 1.0
+    return share, width
+
+
+def _ragged_error(ragged: list[tuple[int, int]], width: int, delimiter: str) -> TabularError:
+    listed = [
+        f"ligne {line} : {count} champ{'s' if count > 1 else ''} au lieu de {width}"
+        for line, count in ragged[:_MAX_LISTED_LINES]
+    ]
+    message = " ; ".join(listed)
+    message = message[0].upper() + message[1:]
+    if len(ragged) > _MAX_LISTED_LINES:
+        others = len(ragged) - _MAX_LISTED_LINES
+        message += f" (et {_count(others)} autre{'s' if others > 1 else ''} ligne{'s' if others > 1 else ''})"
+    shown = {";": "« ; »", ",": "« , »", "\t": "tabulation"}[delimiter]
+    message += f" — séparateur détecté : {shown} ; vérifiez les guillemets autour des textes qui le contiennent"
+    return TabularError("ragged_rows", message, lines=[line for line, _ in ragged])
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------------------
+
+
+def _open_workbook(data: bytes, extension: str, max_expanded: int | None = None) -> Any:
+    import openpyxl  # local: only XLSX uploads need it
+
+    if not data.startswith(_ZIP_MAGIC):
+        if data.startswith(_OLE_MAGIC):
+            raise TabularError(
+                "unknown_format", f"Format non reconnu : {_OLE_KIND} ({_FORMAT_HINT} ; enregistrez-le en .xlsx)"
+            )
+        message = f"Le fichier porte l'extension {extension or '.xlsx'} mais n'est pas un classeur XLSX"
+        raise TabularError("invalid_xlsx", message)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise TabularError("invalid_xlsx", "Le classeur XLSX est illisible (archive endommagée)") from error
+    if "xl/workbook.xml" not in names:
+        kind = "archive ZIP qui n'est pas un classeur XLSX"
+        raise TabularError("unknown_format", f"Format non reconnu : {kind} ({_FORMAT_HINT})")
+    if max_expanded is not None and expanded > max_expanded:
+        message = f"Classeur trop volumineux une fois décompressé : {_size(expanded)} (maximum {_size(max_expanded)})"
+        raise TabularError("too_big", message)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises many kinds on a broken archive
+        raise TabularError("invalid_xlsx", f"Le classeur XLSX est illisible ({type(error).__name__})") from error
+
+
+def _read_xlsx(
+    data: bytes, extension: str, sheet: str | None, max_bytes: int, max_rows: int
+) -> tuple[list[str], list[list[str]], list[int], dict[str, str]]:
+    workbook = _open_workbook(data, extension, max_expanded=max_bytes * MAX_XLSX_EXPANSION)
+    try:
+        worksheet = _choose_sheet(list(workbook.worksheets), sheet)
+        title = str(worksheet.title)
+        try:
+            worksheet.reset_dimensions()  # some writers store wrong dimensions: read every row
+            header, rows, lines = _sheet_rows(worksheet.iter_rows(), max_rows)
+        except TabularError:
+            raise
+        except Exception as error:  # a malformed sheet inside a valid archive
+            message = f"La feuille « {title} » est illisible ({type(error).__name__})"
+            raise TabularError("invalid_xlsx", message) from error
+    finally:
+        workbook.close()
+    return header, rows, lines, {"format": "xlsx", "sheet": title}
+
+
+def _choose_sheet(worksheets: list[Any], sheet: str | None) -> Any:
+    if not worksheets:
+        raise TabularError("no_sheet", "Le classeur ne contient aucune feuille de calcul")
+    if sheet is None:
+        return worksheets[0]
+    titles = [str(ws.title) for ws in worksheets]
+    exact = [ws for title, ws in zip(titles, worksheets, strict=True) if title == sheet]
+    loose = [ws for title, ws in zip(titles, worksheets, strict=True) if slug(title) == slug(sheet)]
+    if exact or loose:
+        return (exact or loose)[0]
+    listed = ", ".join(f"« {title} »" for title in titles)
+    message = f"Feuille « {sheet} » introuvable ; feuilles du classeur : {listed}"
+    raise TabularError("unknown_sheet", message, sheets=titles)
+
+
+def _sheet_rows(cell_rows: Iterable[Sequence[object]], max_rows: int) -> tuple[list[str], list[list[str]], list[int]]:
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    last_filled = 0
+    for number, cells in enumerate(cell_rows, start=1):
+        values = [_cell_text(cell) for cell in cells]
+        filled = any(values)
+        if header is None:
+            if filled:
+                header = _header(values)
+            continue
+        if len(values) > len(header) and any(values[len(header) :]):
+            extra = [f"colonne {position}" for position in range(len(header) + 1, len(values) + 1)]
+            header = _header(header + extra)  # data beyond the named columns
+            for row in rows:
+                row.extend([""] * (len(header) - len(row)))
+        values = (values + [""] * len(header))[: len(header)]
+        rows.append(values)
+        lines.append(number)
+        if filled:
+            last_filled = len(rows)
+            if last_filled > max_rows:
+                raise TabularError(
+                    "too_many_rows", f"Trop de lignes : plus de {_count(max_rows)} (maximum {_count(max_rows)})"
+                )
+    if header is None:
+        raise TabularError("empty", "Fichier vide : la feuille ne contient aucune valeur")
+    del rows[last_filled:], lines[last_filled:]
+    if not rows:
+        raise TabularError("header_only", "Le fichier ne contient qu'une ligne d'en-tête")
+    return header, rows, lines
+
+
+def _cell_text(cell: object) -> str:
+    """The text of a spreadsheet cell, without turning codes into floats."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, int):
+        return _with_leading_zeros(str(value), cell)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return _with_leading_zeros(str(int(value)), cell)
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _with_leading_zeros(digits: str, cell: object) -> str:
+    """``1001`` shown as ``01001`` by a ``00000`` number format keeps its zeros."""
+    number_format = getattr(cell, "number_format", None)
+    if isinstance(number_format, str) and _LEADING_ZEROS_FORMAT.match(number_format) and not digits.startswith("-"):
+        return digits.zfill(len(number_format))
+    return digits
+
+
+# --- shared steps -------------------------------------------------------------------------------------------------
+
+
+def _header(names: list[str]) -> list[str]:
+    """Trim trailing blank names, name blank ones ``colonne N``; duplicates raise."""
+    names = [name.strip() for name in names]
+    while names and not names[-1]:
+        names.pop()
+    taken = {name for name in names if name}
+    named: list[str] = []
+    for position, name in enumerate(names, start=1):
+        if not name:
+            name = f"colonne {position}"
+            while name in taken:
+                name += "'"
+            taken.add(name)
+        named.append(name)
+    duplicated = [name for name, count in Counter(named).items() if count > 1]
+    if duplicated:
+        listed = ", ".join(duplicated)
+        raise TabularError("duplicate_columns", f"Colonnes en double : {listed}")
+    return named
+
+
+def _frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    return pd.DataFrame({name: pd.Series(values, dtype=str) for name, values in columns.items()})
+
+
+def _size(size: int, up: bool = False) -> str:
+    """``12,3 Mo``, ``10 Mo``, ``512 octets`` (French units, 1 Mo = 1024 Ko); ``up`` rounds up (a size over a limit
+    never shows as the limit)."""
+    for unit, scale in (("Mo", 1024 * 1024), ("Ko", 1024)):
+        if size >= scale:
+            value = size / scale
+            tenths = math.ceil(value * 10) if up else round(value * 10)
+            text = str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
+            return f"{text} {unit}"
+    return f"{size} octet{'s' if size > 1 else ''}"
+
+
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", _NARROW_NBSP)

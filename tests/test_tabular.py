@@ -1,0 +1,337 @@
+"""Reading users' CSV and XLSX files: encodings, delimiters, quoting, workbooks, limits and every refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pickle
+import random
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from regions import tabular
+from regions.tabular import ReadResult, TabularError, match_columns, read_table
+
+
+def _all_text(result: ReadResult) -> bool:
+    return all(isinstance(value, str) for column in result.frame for value in result.frame[column])
+
+
+def _xlsx(sheets: dict[str, list[list[object]]], formats: dict[str, str] | None = None) -> bytes:
+    """A workbook with one sheet per item; ``formats`` gives number formats of cells of the first sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    first = workbook.worksheets[0]
+    for cell, number_format in (formats or {}).items():
+        first[cell].number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- CSV: encodings and delimiters ------------------------------------------------------------------------------
+
+CP1252_TEXT = "nom;département;commune\nSite A;Côte-d'Or;Dijon\nSite B;Indre;Châteauroux\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (CP1252_TEXT.encode("utf-8"), "utf-8"),
+        (CP1252_TEXT.encode("utf-8-sig"), "utf-8-sig"),
+        (CP1252_TEXT.encode("cp1252"), "cp1252"),
+        (CP1252_TEXT.encode("utf-16"), "utf-16"),
+    ],
+    ids=["utf-8", "utf-8-bom", "cp1252", "utf-16-bom"],
+)
+def test_encodings_are_detected_and_accents_survive(data: bytes, encoding: str) -> None:
+    result = read_table(data, "sites.csv")
+    assert result.detected == {"format": "csv", "encoding": encoding, "delimiter": ";", "header_line": "1"}
+    assert list(result.frame.columns) == ["nom", "département", "commune"]  # no BOM glued to the first header
+    assert result.frame["département"].tolist() == ["Côte-d'Or", "Indre"]
+    assert result.frame["commune"].tolist() == ["Dijon", "Châteauroux"]
+    assert result.rows_read == 2 and result.line_numbers == (2, 3)
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"], ids=["semicolon", "comma", "tab"])
+def test_delimiters_are_detected(delimiter: str) -> None:
+    text = "\n".join(delimiter.join(row) for row in [["nom", "cp", "ville"], ["A", "01001", "Bourg"], ["B", "2", "X"]])
+    result = read_table(text.encode(), "f.txt")
+    assert result.detected["delimiter"] == delimiter
+    assert result.frame.to_dict("list") == {"nom": ["A", "B"], "cp": ["01001", "2"], "ville": ["Bourg", "X"]}
+
+
+def test_decimal_commas_do_not_fool_the_delimiter_detection() -> None:
+    result = read_table(b"nom;lat;lon\nA;45,5;4,8\nB;46,25;5,1\n", "f.csv")
+    assert result.detected["delimiter"] == ";"
+    assert result.frame["lat"].tolist() == ["45,5", "46,25"]
+
+
+def test_quoted_fields_keep_delimiters_quotes_and_line_breaks() -> None:
+    data = b'nom,adresse,cp\n"Dupont, Martin","12 rue ""Haute""\nB\xc3\xa2timent 2",01001\nB,"x;y",75001\n'
+    result = read_table(data, "f.csv")
+    assert result.detected["delimiter"] == ","
+    assert result.frame.to_dict("list") == {
+        "nom": ["Dupont, Martin", "B"],
+        "adresse": ['12 rue "Haute"\nBâtiment 2', "x;y"],
+        "cp": ["01001", "75001"],
+    }
+    assert result.line_numbers == (2, 4)  # the first record spans lines 2-3
+
+
+def test_cells_are_text_stripped_and_never_interpreted() -> None:
+    data = b"code; montant ;date;formule\n 01001 ;1e3;2024-01-02;=1+1\n0;NA;;@SUM(A1)\n"
+    result = read_table(data, "f.csv")
+    assert list(result.frame.columns) == ["code", "montant", "date", "formule"]
+    assert result.frame.to_dict("list") == {
+        "code": ["01001", "0"],
+        "montant": ["1e3", "NA"],  # not a number, not missing
+        "date": ["2024-01-02", ""],
+        "formule": ["=1+1", "@SUM(A1)"],  # kept as text; neutralising is the exporter's job
+    }
+    assert _all_text(result)
+
+
+def test_blank_lines_inside_are_kept_and_trailing_ones_dropped() -> None:
+    data = b"\n\nnom;cp\nA;01001\n\n;\nB;75001\n\n;\n\n"
+    result = read_table(data, "f.csv")
+    assert result.detected["header_line"] == "3"
+    assert result.frame.to_dict("list") == {"nom": ["A", "", "", "B"], "cp": ["01001", "", "", "75001"]}
+    assert result.line_numbers == (4, 5, 6, 7)
+
+
+def test_trailing_delimiters_and_blank_headers() -> None:
+    result = read_table(b"a;;c;\n1;2;3;\n4;5;6\n", "f.csv")
+    assert list(result.frame.columns) == ["a", "colonne 2", "c"]
+    assert result.frame["c"].tolist() == ["3", "6"]
+
+
+def test_single_column_file() -> None:
+    result = read_table("commune\nParis\nSaint-Denis, La Réunion\n".encode(), "f.csv")
+    assert result.frame["commune"].tolist() == ["Paris", "Saint-Denis, La Réunion"]
+
+
+# --- XLSX -------------------------------------------------------------------------------------------------------
+
+
+def test_xlsx_values_become_text_without_float_codes() -> None:
+    data = _xlsx(
+        {
+            "Feuil1": [
+                ["code", "cp", "insee", "lat", "date", "fibre", "vide", "formatted"],
+                [1001, 75001.0, "01001", 45.25, dt.date(2024, 3, 1), True, None, 1001],
+                [2, 2.5, "2A004", -0.5, dt.datetime(2024, 3, 1, 10, 30), False, None, 75001],
+                [None, None, None, None, None, None, None, None],
+            ]
+        },
+        formats={"H2": "00000", "H3": "00000"},
+    )
+    result = read_table(data, "export.xlsx")
+    assert result.detected == {"format": "xlsx", "sheet": "Feuil1"}
+    assert result.frame.to_dict("list") == {
+        "code": ["1001", "2"],
+        "cp": ["75001", "2.5"],
+        "insee": ["01001", "2A004"],
+        "lat": ["45.25", "-0.5"],
+        "date": ["2024-03-01", "2024-03-01T10:30:00"],
+        "fibre": ["VRAI", "FAUX"],
+        "vide": ["", ""],
+        "formatted": ["01001", "75001"],  # an Excel "00000" format keeps the leading zero
+    }
+    assert result.rows_read == 2 and result.line_numbers == (2, 3) and _all_text(result)
+
+
+def test_xlsx_formulas_are_not_computed() -> None:
+    result = read_table(_xlsx({"S": [["a", "b"], [1, "=A2*1000"]]}), "f.xlsx")
+    assert result.frame["b"].tolist() == [""]  # no cached value saved by openpyxl: nothing is evaluated
+
+
+def test_xlsx_second_sheet_by_name_and_unknown_sheet() -> None:
+    data = _xlsx({"Notes": [["lisez-moi"], ["..."]], "Sites": [["nom", "insee"], ["A", "2A004"]]})
+    assert tabular.sheet_names(data) == ("Notes", "Sites")
+    assert read_table(data, "f.xlsx").detected["sheet"] == "Notes"
+    result = read_table(data, "f.xlsx", sheet="Sites")
+    assert result.detected["sheet"] == "Sites"
+    assert result.frame.to_dict("list") == {"nom": ["A"], "insee": ["2A004"]}
+    assert read_table(data, "f.xlsx", sheet=" sites ").detected["sheet"] == "Sites"
+    with pytest.raises(TabularError) as error:
+        read_table(data, "f.xlsx", sheet="Candidats")
+    assert error.value.reason == "unknown_sheet"
+    assert str(error.value) == "Feuille « Candidats » introuvable ; feuilles du classeur : « Notes », « Sites »"
+    assert error.value.sheets == ("Notes", "Sites")
+
+
+def test_xlsx_is_recognised_by_content_whatever_its_name() -> None:
+    data = _xlsx({"S": [["a"], ["x"]]})
+    assert read_table(data, "export.csv").detected["format"] == "xlsx"
+
+
+def test_xlsx_data_beyond_the_header_gets_a_column() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["a", "b"])
+    sheet.append([1, 2])
+    sheet["D2"] = "oubli"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_table(buffer.getvalue(), "f.xlsx")
+    assert result.frame.to_dict("list") == {"a": ["1"], "b": ["2"], "colonne 3": [""], "colonne 4": ["oubli"]}
+
+
+def test_xlsx_header_only_and_empty_sheet() -> None:
+    with pytest.raises(TabularError, match=r"^Le fichier ne contient qu'une ligne d'en-tête$"):
+        read_table(_xlsx({"S": [["a", "b"], [None, None]]}), "f.xlsx")
+    with pytest.raises(TabularError) as error:
+        read_table(_xlsx({"S": []}), "f.xlsx")
+    assert error.value.reason == "empty"
+
+
+def test_zip_that_is_not_a_workbook_and_broken_xlsx() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.csv", "a;b\n1;2\n")
+    with pytest.raises(TabularError) as error:
+        read_table(buffer.getvalue(), "f.zip")
+    assert str(error.value) == "Format non reconnu : archive ZIP qui n'est pas un classeur XLSX (CSV ou XLSX attendu)"
+    with pytest.raises(TabularError) as error:
+        read_table(b"a;b\n1;2\n", "f.xlsx")
+    assert error.value.reason == "invalid_xlsx"
+    with pytest.raises(TabularError) as error:
+        read_table(_xlsx({"S": [["a"], [1]]})[:300], "f.xlsx")
+    assert error.value.reason == "invalid_xlsx"
+
+
+# --- refusals ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\xef\xbb\xbf", b"\r\n\n  \n", b";;\n;;\n"], ids=["zero", "bom", "blank", "delims"]
+)
+def test_empty_file(data: bytes) -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(data, "f.csv")
+    assert error.value.reason == "empty" and str(error.value).startswith("Fichier vide")
+
+
+@pytest.mark.parametrize("data", [b"nom;cp", b"nom;cp\r\n", b"nom;cp\n\n;\n"])
+def test_header_only(data: bytes) -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(data, "f.csv")
+    assert error.value.reason == "header_only"
+    assert str(error.value) == "Le fichier ne contient qu'une ligne d'en-tête"
+
+
+def test_duplicated_headers_after_stripping() -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(b"cp; nom ;nom;ville;cp\n1;2;3;4;5\n", "f.csv")
+    assert error.value.reason == "duplicate_columns"
+    assert str(error.value) == "Colonnes en double : cp, nom"
+
+
+def test_ragged_rows_name_their_lines() -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(b"a;b;c\n1;2;3\n1;2;3\n1;2;3\n1;2;3\n1;2;3\n1;2;3;4;5\n1;2;3\n", "f.csv")
+    assert error.value.reason == "ragged_rows" and error.value.lines == (7,)
+    assert str(error.value).startswith("Ligne 7 : 5 champs au lieu de 3 — séparateur détecté : « ; »")
+
+
+def test_many_ragged_rows_are_all_counted_and_five_listed() -> None:
+    body = "".join("1;2\n" if line % 2 else "1;2;3;4\n" for line in range(2, 16))
+    with pytest.raises(TabularError) as error:
+        read_table(f"a;b;c\n{body}".encode(), "f.csv")
+    assert error.value.lines == tuple(range(2, 16))
+    message = str(error.value)
+    assert message.startswith(
+        "Ligne 2 : 4 champs au lieu de 3 ; ligne 3 : 2 champs au lieu de 3 ; ligne 4 : 4 champs au lieu de 3 ; "
+        "ligne 5 : 2 champs au lieu de 3 ; ligne 6 : 4 champs au lieu de 3 (et 9 autres lignes)"
+    )
+
+
+def test_too_big() -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(b"a;b\n1;2\n" * 100, "f.csv", max_bytes=500)
+    assert error.value.reason == "too_big"
+    assert str(error.value) == "Fichier trop volumineux : 800 octets (maximum 500 octets)"
+    with pytest.raises(TabularError, match=r"^Fichier trop volumineux : 12,3 Mo \(maximum 10 Mo\)$"):
+        read_table(b"x" * int(12.3 * 1024 * 1024), "f.csv")
+
+
+def test_too_many_rows_but_trailing_blank_rows_do_not_count() -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(b"a;b\n" + b"1;2\n" * 11, "f.csv", max_rows=10)
+    assert error.value.reason == "too_many_rows"
+    assert str(error.value) == "Trop de lignes : plus de 10 (maximum 10)"
+    assert read_table(b"a;b\n" + b"1;2\n" * 10 + b";\n" * 50, "f.csv", max_rows=10).rows_read == 10
+    with pytest.raises(TabularError, match="Trop de lignes"):
+        read_table(_xlsx({"S": [["a"], *([i] for i in range(11))]}), "f.xlsx", max_rows=10)
+
+
+def test_binary_garbage_is_refused() -> None:
+    noise = random.Random(7).randbytes(4000)
+    for data in (noise + b"\x00\x00", b"a;b\n\x00\x01\x02\x03;x\n", bytes(range(32)) * 40):
+        with pytest.raises(TabularError) as error:
+            read_table(data, "f.csv")
+        assert error.value.reason == "not_text"
+        assert str(error.value) == "Le fichier n'est pas un texte CSV lisible ni un classeur XLSX"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "f.xls", "classeur Excel 97-2003 (.xls)"),
+        (b"%PDF-1.7 ...", "f.csv", "document PDF"),
+        (b"a;b\n1;2\n", "f.ods", "classeur OpenDocument (.ods)"),
+    ],
+)
+def test_other_formats_are_named(data: bytes, filename: str, message: str) -> None:
+    with pytest.raises(TabularError) as error:
+        read_table(data, filename)
+    assert error.value.reason == "unknown_format"
+    assert str(error.value).startswith(f"Format non reconnu : {message}")
+    assert "(CSV ou XLSX attendu" in str(error.value)
+
+
+def test_error_is_a_value_error_and_pickles() -> None:
+    error = TabularError("ragged_rows", "Ligne 3 : …", lines=[3])
+    assert isinstance(error, ValueError)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, str(copy), copy.lines) == ("ragged_rows", "Ligne 3 : …", (3,))
+
+
+def test_frame_is_plain_text_with_a_range_index() -> None:
+    result = read_table(b"a,b\n1,\n,2\n", "f.csv")
+    assert isinstance(result.frame.index, pd.RangeIndex)
+    assert not result.frame.isna().any().any() and _all_text(result)
+
+
+# --- column matching --------------------------------------------------------------------------------------------
+
+
+def test_match_columns_ignores_accents_case_and_punctuation() -> None:
+    synonyms = {
+        "postcode": ("code postal", "cp"),
+        "insee": ("code insee", "code commune"),
+        "town": ("commune", "ville"),
+        "operator": ("opérateur",),
+        "lat": ("latitude",),
+    }
+    headers = ["VILLE", "Code_Postal ", "code-INSEE", "Operateur", "Commune"]
+    assert match_columns(headers, synonyms) == {
+        "postcode": "Code_Postal ",
+        "insee": "code-INSEE",
+        "town": "VILLE",  # the first matching header in file order
+        "operator": "Operateur",
+        "lat": None,
+    }
+
+
+def test_match_columns_uses_each_header_once() -> None:
+    synonyms = {"name": ("nom", "site"), "site": ("site", "nom"), "other": ("nom",)}
+    assert match_columns(["Site", "NOM"], synonyms) == {"name": "Site", "site": "NOM", "other": None}
