@@ -12,9 +12,14 @@ state.keep_widget_state()
 sidebar.render()
 
 pages = [
-    st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon="🗺️", default=True),
-    st.Page("homeshore/pages/shortlist.py", title=state.t("page_shortlist"), icon="📋", url_path="shortlist"),
-    st.Page("homeshore/pages/sites.py", title=state.t("page_sites"), icon="📍", url_path="sites"),
-    st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon="📚", url_path="donnees"),
+    st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon=":material/map:", default=True),
+    st.Page(
+        "homeshore/pages/shortlist.py",
+        title=state.t("page_shortlist"),
+        icon=":material/checklist:",
+        url_path="shortlist",
+    ),
+    st.Page("homeshore/pages/sites.py", title=state.t("page_sites"), icon=":material/location_on:", url_path="sites"),
+    st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
 st.navigation(pages).run()

@@ -129,7 +129,6 @@ def _communes(code: str, lang: formatting.Lang) -> None:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def _communes_map(code: str, column: str, lang: formatting.Lang) -> object:
     communes = geo.communes()
     part = communes[(communes["dep_code"] == code) & communes.geometry.notna()].copy()

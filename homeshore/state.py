@@ -138,12 +138,14 @@ def result() -> pd.DataFrame:
 
 
 def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
-    """The département map for the current language, weights, filters and sites (cached)."""
+    """The département map for the current language, weights, filters and sites.
+
+    Built anew on each run from cached inputs: ``st_folium`` changes the map it renders, and a map object rendered
+    twice no longer reports clicks, so the map itself must not be cached."""
     weight_items = tuple(sorted(weights().items()))
     return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), _sites_frame(user_sites()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def _map(
     column: str,
     map_lang: Lang,

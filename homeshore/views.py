@@ -60,9 +60,10 @@ def map_frame(
             )
             fields.append(f"t_{key}")
             aliases.append(sources.label(key, lang))
-    frame["t_excluded"] = frame["code"].map(scored["excluded_reason"]).fillna("")
-    fields.append("t_excluded")
-    aliases.append(strings.text("tooltip_excluded", lang))
+    if frame["excluded"].any():
+        frame["t_excluded"] = frame["code"].map(scored["excluded_reason"]).replace("", formatting.MISSING)
+        fields.append("t_excluded")
+        aliases.append(strings.text("tooltip_excluded", lang))
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs), fields, aliases
 
 

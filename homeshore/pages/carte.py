@@ -44,7 +44,7 @@ clicked = st_folium(
     figure, key="map_departements", height=560, use_container_width=True, returned_objects=["last_active_drawing"]
 )
 feature = (clicked or {}).get("last_active_drawing") or {}
-clicked_code = (feature.get("properties") or {}).get("code")
+clicked_code = feature.get("id")  # the feature id is the INSEE code (properties hold escaped display text)
 if clicked_code in names.index and clicked_code != st.session_state.get("hs_last_click"):
     st.session_state["hs_last_click"] = clicked_code
     st.session_state[state.PICK] = clicked_code

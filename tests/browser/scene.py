@@ -1,0 +1,44 @@
+"""The map the browser tests draw: the 101 départements with a made-up value, a missing one, two excluded ones,
+a hostile name, some sites, one highlighted département. Imported by the tests and by the Streamlit script."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+from shapely.geometry import Point
+
+from regions import geo, maps
+
+#: The département whose tooltip the tests hover (compact, in the middle of the map) and its name in the data.
+HOVER_CODE = "23"
+HOSTILE_NAME = "Creuse <img src=x onerror=alert(1)><b>gras</b>"
+LEGEND_TITLE = "Valeur de test (%)"
+LEGEND_SOURCE = "Source : données de test, 2026"
+SITES = 3
+
+
+def build_map() -> folium.Map:
+    frame = geo.departements().copy()
+    frame["value"] = np.linspace(3.0, 15.0, len(frame))
+    frame.loc[frame["code"] == "976", "value"] = np.nan
+    frame["excluded"] = frame["code"].isin(["29", "56"])
+    frame.loc[frame["code"] == HOVER_CODE, "name"] = HOSTILE_NAME
+    sites = gpd.GeoDataFrame(
+        {"site_name": ["Site de Lille", "Site <script>alert(2)</script>", "Site de Lyon"]},
+        geometry=[Point(3.06, 50.63), Point(-0.58, 44.84), Point(4.84, 45.76)],
+        crs=4326,
+    )
+    return maps.choropleth(
+        frame,
+        "value",
+        legend_title=LEGEND_TITLE,
+        legend_source=LEGEND_SOURCE,
+        tooltip_fields=["name", "value"],
+        tooltip_aliases=["Département", "Valeur"],
+        excluded_column="excluded",
+        sites=sites,
+        sites_tooltip_field="site_name",
+        highlight_code="13",
+        tiles=True,
+    )

@@ -1,0 +1,54 @@
+"""The real app (``streamlit run app.py``) in headless Chromium with the internet cut off: the recruiter's map draws
+its 101 départements with legend and tooltip, and clicking one opens its detail panel. Screenshot in
+``test-artifacts/app-carte.png``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, WAIT_MS, streamlit_server
+from test_map_browser import CENTRE_OF, TERRITORIES
+
+from regions import maps
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(REPO / "app.py", tmp_path_factory.mktemp("app") / "server.log") as url:
+        yield url
+
+
+def test_the_recruiter_map_draws_offline_and_opens_a_departement(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    page = offline_page(width=1400, height=1000)
+    page.page.goto(app_url)
+    iframe = page.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    iframe.wait_for(state="attached", timeout=WAIT_MS)
+    frame = iframe.element_handle(timeout=WAIT_MS).content_frame()
+    assert frame is not None
+    frame.wait_for_function(f"document.querySelectorAll({TERRITORIES!r}).length === 101", timeout=WAIT_MS)
+    assert frame.locator(TERRITORIES).count() == 101
+    fills = set(frame.eval_on_selector_all(TERRITORIES, "paths => paths.map((p) => p.getAttribute('fill'))"))
+    assert len(fills & set(maps.class_colors(5))) == 5  # five score classes drawn
+
+    legend = frame.locator(".hs-legend")
+    assert legend.is_visible() and "Score (0–100)" in legend.inner_text()
+    assert "Score Homeshore" in frame.locator(".hs-legend-source").inner_text()
+
+    centre = frame.evaluate(CENTRE_OF, "23")
+    frame.locator(".leaflet-container").hover(position=centre)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert "Creuse (23)" in text and "Score" in text and "rang " in text
+
+    frame.locator(".leaflet-container").click(position=centre)
+    page.page.get_by_text("Creuse (23)", exact=True).first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.get_by_text("Ce qui fait le score").first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.screenshot(path=str(artifacts / "app-carte.png"), full_page=False)
+    assert page.errors == []
+    assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
