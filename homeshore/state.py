@@ -134,7 +134,7 @@ def table() -> pd.DataFrame:
 
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
-    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()))
+    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()), lang())
 
 
 def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
@@ -157,7 +157,7 @@ def _map(
     added: pd.DataFrame | None,
 ) -> folium.Map:
     points = _all_sites(added) if show_sites else None
-    result = _result(weight_items, active, added)
+    result = _result(weight_items, active, added, map_lang)
     return views.build_map(_table(added), result, dict(weight_items), column, map_lang, zone, points, highlight)
 
 
@@ -182,9 +182,9 @@ def _table(added: pd.DataFrame | None) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _result(
-    weight_items: tuple[tuple[str, float], ...], active: scoring.Filters, added: pd.DataFrame | None
+    weight_items: tuple[tuple[str, float], ...], active: scoring.Filters, added: pd.DataFrame | None, result_lang: Lang
 ) -> pd.DataFrame:
-    return scoring.score(_table(added), dict(weight_items), active)
+    return scoring.score(_table(added), dict(weight_items), active, lang=result_lang)
 
 
 def keep_widget_state() -> None:

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from regions import settings, sources
+from regions import formatting, settings, sources
+from regions.formatting import Lang
 
 #: Presets: weights by component id (rescaled to sum to 1 when used). Keys are the names shown to users.
 PRESETS: dict[str, dict[str, float]] = {
@@ -126,23 +127,42 @@ def weighted_scores(normalised: pd.DataFrame, weights: Mapping[str, float]) -> t
     return scores, pd.DataFrame(contributions, index=normalised.index, columns=ids)
 
 
-def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.Series:
-    """The reason each territory is excluded ("" when kept), in French, built from its figures."""
+#: Exclusion reasons, by language: the library writes them so that the CLI, the app and the exports agree.
+REASONS: dict[str, dict[str, str]] = {
+    "fr": {
+        "ftth": "fibre {value} < {minimum}",
+        "no_road": "aucun site accessible par la route",
+        "travel": "site le plus proche à ~{minutes:.0f} min > {maximum:.0f} min",
+        "region": "région non retenue",
+    },
+    "en": {
+        "ftth": "fibre {value} < {minimum}",
+        "no_road": "no site reachable by road",
+        "travel": "nearest site ~{minutes:.0f} min away > {maximum:.0f} min",
+        "region": "région not selected",
+    },
+}
+
+
+def apply_filters(table: pd.DataFrame, filters: Filters, lang: Lang = "fr") -> pd.Series:
+    """The reason each territory is excluded ("" when kept), built from its figures, in ``lang``."""
+    text = REASONS[lang]
     reasons: pd.Series = pd.Series([[] for _ in range(len(table))], index=table.index, dtype=object)
     if filters.min_ftth_pct is not None:
         ftth = table["ftth_share_pct"]
         low = ftth.isna() | (ftth < filters.min_ftth_pct)
         for i in table.index[low]:
-            reasons[i].append(f"fibre {_pct(ftth[i])} < {_pct(filters.min_ftth_pct)}")
+            minimum = _pct(filters.min_ftth_pct, lang)
+            reasons[i].append(text["ftth"].format(value=_pct(ftth[i], lang), minimum=minimum))
     if filters.max_travel_min is not None:
         travel = table["nearest_site_travel_min"]
         for i in table.index[travel.isna()]:
-            reasons[i].append("aucun site accessible par la route")
+            reasons[i].append(text["no_road"])
         for i in table.index[travel > filters.max_travel_min]:
-            reasons[i].append(f"site le plus proche à ~{travel[i]:.0f} min > {filters.max_travel_min:.0f} min")
+            reasons[i].append(text["travel"].format(minutes=travel[i], maximum=filters.max_travel_min))
     if filters.regions:
         for i in table.index[~table["reg_code"].isin(filters.regions)]:
-            reasons[i].append("région non retenue")
+            reasons[i].append(text["region"])
     return reasons.map("; ".join)
 
 
@@ -153,6 +173,7 @@ def score(
     *,
     draws: int = settings.ROBUSTNESS_DRAWS,
     seed: int = settings.ROBUSTNESS_SEED,
+    lang: Lang = "fr",
 ) -> pd.DataFrame:
     """Score and rank territories of ``table`` (a territory table) under ``weights`` and ``filters``.
 
@@ -164,7 +185,7 @@ def score(
     w = normalise_weights(weights)
     normalised = normalise(table, list(w))
     scores, contributions = weighted_scores(normalised, w)
-    reasons = apply_filters(table, filters or Filters())
+    reasons = apply_filters(table, filters or Filters(), lang)
     ids = [c for c in ("code", "name", "reg_code") if c in table.columns]
     out = table[ids].copy()
     out["score"] = scores
@@ -241,5 +262,8 @@ def explain(table: pd.DataFrame, weights: Mapping[str, float], code: str) -> pd.
     return pd.DataFrame(records)
 
 
-def _pct(value: float) -> str:
-    return "non renseignée" if value is None or math.isnan(value) else f"{value:.1f} %".replace(".", ",")
+def _pct(value: float, lang: Lang) -> str:
+    """A share in a one-line reason: ``80,0 %`` (fr) / ``80.0%`` (en); plain spaces, for terminals and CSV."""
+    if formatting.is_missing(value):
+        return {"fr": "non renseignée", "en": "unknown"}[lang]
+    return f"{value:.1f} %".replace(".", ",") if lang == "fr" else f"{value:.1f}%"

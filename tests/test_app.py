@@ -136,3 +136,11 @@ def test_the_sites_page_lists_the_bundled_sites(app: AppTest) -> None:
     app.switch_page("homeshore/pages/sites.py").run()
     assert not app.exception
     assert any("77 sites connus localisés ; 2 non localisés" in c.value for c in app.caption)
+
+
+def test_exclusion_reasons_follow_the_language(app: AppTest) -> None:
+    app.slider(key="hs_min_ftth").set_value(95).run()
+    app.radio(key="hs_lang").set_value("en").run()
+    table = ranking(app)
+    reasons = table[table["Rank"].isna()]["Excluded (reason)"]
+    assert len(reasons) and reasons.str.match(r"fibre \d+\.\d% < 95\.0%").all()

@@ -169,3 +169,11 @@ def test_explanation_of_one_territory(departements: pd.DataFrame) -> None:
     assert aisne["contribution"].sum() == pytest.approx(total)
     with pytest.raises(ValueError, match="territory '99' is not in the table"):
         scoring.explain(departements, weights, "99")
+
+
+def test_exclusion_reasons_in_english() -> None:
+    table = toy([5.0, 10.0, 15.0], [80.0, 90.0, 100.0])
+    filters = scoring.Filters(min_ftth_pct=85, max_travel_min=75, regions=("11",))
+    result = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=20, lang="en").set_index("code")
+    assert result.loc["01", "excluded_reason"] == "fibre 80.0% < 85.0%"
+    assert result.loc["03", "excluded_reason"] == "nearest site ~90 min away > 75 min; région not selected"
