@@ -30,12 +30,22 @@ _GEOGRAPHY_COLUMNS = ["population", "area_km2", "density_per_km2"]
 #: Indicators computed from the contact-centre sites (they change when the user adds sites).
 SITE_COLUMNS = ["sites_within_60min", "nearest_site_km", "nearest_site_travel_min"]
 
+#: Indicator computed from the recruiter's applicant file, when one is loaded.
+APPLICANTS_COLUMN = "applicants_per_10k"
+_SESSION_COLUMNS = [*SITE_COLUMNS, APPLICANTS_COLUMN]
 
-def territory_table(level: TerritoryLevel = "departement", site_points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+
+def territory_table(
+    level: TerritoryLevel = "departement",
+    site_points: gpd.GeoDataFrame | None = None,
+    applicants: pd.Series | None = None,
+) -> pd.DataFrame:
     """One row per territory of ``level`` with the identity columns and every indicator of the catalogue.
 
     Codes are text (``01``, ``2A``, ``971``; régions ``11``…``94``). Rows follow the official code order.
     The access columns (``SITE_COLUMNS``) use ``site_points`` — default: the bundled sites (``sites.load_sites()``).
+    ``applicants`` (applicant counts by territory code) fills ``applicants_per_10k``; without it the column is
+    missing (NaN) for every territory, never 0.
     """
     _check_level(level)
     table = _territory_table(level).copy()
@@ -43,6 +53,8 @@ def territory_table(level: TerritoryLevel = "departement", site_points: gpd.GeoD
     access = sites.site_access(_centres(level), points)
     for column in SITE_COLUMNS:
         table[column] = table["code"].map(access[column])
+    counts = table["code"].map(applicants).fillna(0) if applicants is not None else np.nan
+    table[APPLICANTS_COLUMN] = 10_000 * counts / table["population"]
     return table
 
 
@@ -153,8 +165,8 @@ def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
     """Add the derived ratios and order the columns as the catalogue does."""
     table["density_per_km2"] = table["population"] / table["area_km2"]
     table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
-    ordered = [c for c in indicator_ids() if c in table.columns and c not in SITE_COLUMNS]
-    missing = sorted(set(indicator_ids()) - set(table.columns) - set(SITE_COLUMNS))
+    ordered = [c for c in indicator_ids() if c in table.columns and c not in _SESSION_COLUMNS]
+    missing = sorted(set(indicator_ids()) - set(table.columns) - set(_SESSION_COLUMNS))
     if missing:
         raise ValueError(f"catalogue indicators {missing} are in no dataset file nor derived; check data/")
     return table[[*ID_COLUMNS[level], *ordered]].reset_index(drop=True)
@@ -168,7 +180,11 @@ def _region_table(deps: pd.DataFrame) -> pd.DataFrame:
     regs = pd.DataFrame(geo.regions().drop(columns="geometry"))[["code", "name", *_GEOGRAPHY_COLUMNS]]
     catalogue = sources.load_catalogue()
     for indicator in catalogue.values():
-        if indicator.id in _GEOGRAPHY_COLUMNS or indicator.region_rule == "recompute" or indicator.id in SITE_COLUMNS:
+        if (
+            indicator.id in _GEOGRAPHY_COLUMNS
+            or indicator.region_rule == "recompute"
+            or indicator.id in _SESSION_COLUMNS
+        ):
             continue
         values = _aggregate(deps, indicator.id, indicator.region_rule)
         regs[indicator.id] = regs["code"].map(values)
