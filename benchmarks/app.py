@@ -13,25 +13,13 @@ Run: ``python benchmarks/app.py``. Target (issue): warm < 0.5 s, payload at leas
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
-
 import folium
+from timing import timed
 
 from homeshore import views
 from regions import geo, indicators, maps, scoring, sites
 
 PRESETS = list(scoring.PRESETS)
-
-
-def timed(action: Callable[[], object], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def warm_path(preset: str) -> str:

@@ -18,27 +18,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from timing import timed
 
 from regions import geo, settings
 
 TOLERANCES_M = (100, 250, 500, 1000, 2000)
 METRIC = "EPSG:3035"
-
-
-def timed(action: Callable[[], object], repeat: int = 1) -> float:
-    """Median wall time of ``action`` in seconds."""
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def warm_load_seconds(cache_folder: str) -> float:

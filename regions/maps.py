@@ -167,101 +167,8 @@ def choropleth(
     HTML-escaped. Breaks are computed over all rows, excluded ones included, so that colours do not shift when a
     filter changes; a row without geometry cannot be drawn and is left out.
     """
-    return _build_map(
-        territories,
-        value_column,
-        legend_title=legend_title,
-        legend_source=legend_source,
-        tooltip_fields=tooltip_fields,
-        tooltip_aliases=tooltip_aliases,
-        excluded_column=excluded_column,
-        missing_label=missing_label,
-        excluded_label=excluded_label,
-        number_format=number_format,
-        sites=sites,
-        sites_label=sites_label,
-        sites_tooltip_field=sites_tooltip_field,
-        highlight_code=highlight_code,
-        tiles=tiles,
-        bounds=bounds if bounds is not None else ZONES["metropole"],
-        k=k,
-    )
-
-
-def communes_choropleth(
-    communes: gpd.GeoDataFrame,
-    value_column: str,
-    *,
-    legend_title: str,
-    legend_source: str,
-    tooltip_fields: list[str],
-    tooltip_aliases: list[str],
-    excluded_column: str | None = None,
-    missing_label: str = "Donnée manquante",
-    excluded_label: str = "Exclu par les filtres",
-    number_format: NumberFormat | None = None,
-    sites: gpd.GeoDataFrame | None = None,
-    sites_label: str = "Sites de centres de contact",
-    sites_tooltip_field: str | None = None,
-    highlight_code: str | None = None,
-    tiles: bool = True,
-    k: int = 5,
-) -> folium.Map:
-    """The same map as :func:`choropleth` for the communes the caller selected (one département), fitted to them."""
-    if len(communes) == 0 or communes.geometry.isna().all():
-        raise ValueError("`communes` is empty (or has no geometry): select the communes of one département first")
-    west, south, east, north = (float(b) for b in communes.total_bounds)
-    margin_x, margin_y = (east - west) * 0.02, (north - south) * 0.02
-    return _build_map(
-        communes,
-        value_column,
-        legend_title=legend_title,
-        legend_source=legend_source,
-        tooltip_fields=tooltip_fields,
-        tooltip_aliases=tooltip_aliases,
-        excluded_column=excluded_column,
-        missing_label=missing_label,
-        excluded_label=excluded_label,
-        number_format=number_format,
-        sites=sites,
-        sites_label=sites_label,
-        sites_tooltip_field=sites_tooltip_field,
-        highlight_code=highlight_code,
-        tiles=tiles,
-        bounds=(west - margin_x, south - margin_y, east + margin_x, north + margin_y),
-        k=k,
-    )
-
-
-def map_html(m: folium.Map) -> str:
-    """The map as one standalone HTML page (its assets inline, only tiles remote)."""
-    page: str = m.get_root().render()
-    return page
-
-
-# --- building steps ----------------------------------------------------------------------------------------------
-
-
-def _build_map(
-    frame: gpd.GeoDataFrame,
-    value_column: str,
-    *,
-    legend_title: str,
-    legend_source: str,
-    tooltip_fields: list[str],
-    tooltip_aliases: list[str],
-    excluded_column: str | None,
-    missing_label: str,
-    excluded_label: str,
-    number_format: NumberFormat | None,
-    sites: gpd.GeoDataFrame | None,
-    sites_label: str,
-    sites_tooltip_field: str | None,
-    highlight_code: str | None,
-    tiles: bool,
-    bounds: Bounds,
-    k: int,
-) -> folium.Map:
+    bounds = bounds if bounds is not None else ZONES["metropole"]
+    frame = territories
     _check_arguments(frame, value_column, tooltip_fields, tooltip_aliases, excluded_column, sites, sites_tooltip_field)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].to_crs(4326)
     values = pd.to_numeric(frame[value_column], errors="coerce").astype(float)
@@ -331,6 +238,26 @@ def _build_map(
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=_LEGEND_PADDING)
     _use_packaged_assets(m)
     return m
+
+
+def communes_choropleth(communes: gpd.GeoDataFrame, value_column: str, **options: Any) -> folium.Map:
+    """The same map as :func:`choropleth` (same keyword options, but ``bounds``) for the communes the caller
+    selected (one département), fitted to them."""
+    if len(communes) == 0 or communes.geometry.isna().all():
+        raise ValueError("`communes` is empty (or has no geometry): select the communes of one département first")
+    west, south, east, north = (float(b) for b in communes.total_bounds)
+    margin_x, margin_y = (east - west) * 0.02, (north - south) * 0.02
+    bounds = (west - margin_x, south - margin_y, east + margin_x, north + margin_y)
+    return choropleth(communes, value_column, bounds=bounds, **options)
+
+
+def map_html(m: folium.Map) -> str:
+    """The map as one standalone HTML page (its assets inline, only tiles remote)."""
+    page: str = m.get_root().render()
+    return page
+
+
+# --- building steps ----------------------------------------------------------------------------------------------
 
 
 def class_colors(n: int) -> list[str]:
