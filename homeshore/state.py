@@ -6,6 +6,7 @@ else. Heavy work is cached: the territory table per set of added sites, the scor
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import folium
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from homeshore import strings, views
-from regions import indicators, scoring, sites, sources
+from regions import candidates, indicators, scoring, settings, sites, sources, tabular
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -128,13 +129,14 @@ def all_sites() -> gpd.GeoDataFrame:
 
 
 def table() -> pd.DataFrame:
-    """The département table, its access columns computed with the current sites."""
-    return _table(_sites_frame(user_sites()))
+    """The département table, its access columns computed with the current sites, and the pool depth from the
+    current applicant file."""
+    return _table(_sites_frame(user_sites()), applicant_counts())
 
 
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
-    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()), lang())
+    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()), applicant_counts(), lang())
 
 
 def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
@@ -143,7 +145,8 @@ def departement_map(column: str, zone: str, show_sites: bool, highlight: str | N
     Built anew on each run from cached inputs: ``st_folium`` changes the map it renders, and a map object rendered
     twice no longer reports clicks, so the map itself must not be cached."""
     weight_items = tuple(sorted(weights().items()))
-    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), _sites_frame(user_sites()))
+    added, counts = _sites_frame(user_sites()), applicant_counts()
+    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts)
 
 
 def _map(
@@ -155,10 +158,11 @@ def _map(
     weight_items: tuple[tuple[str, float], ...],
     active: scoring.Filters,
     added: pd.DataFrame | None,
+    counts: pd.Series | None,
 ) -> folium.Map:
     points = _all_sites(added) if show_sites else None
-    result = _result(weight_items, active, added, map_lang)
-    return views.build_map(_table(added), result, dict(weight_items), column, map_lang, zone, points, highlight)
+    result = _result(weight_items, active, added, counts, map_lang)
+    return views.build_map(_table(added, counts), result, dict(weight_items), column, map_lang, zone, points, highlight)
 
 
 def _sites_frame(points: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
@@ -176,15 +180,19 @@ def _all_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _table(added: pd.DataFrame | None) -> pd.DataFrame:
-    return indicators.territory_table("departement", _all_sites(added))
+def _table(added: pd.DataFrame | None, counts: pd.Series | None) -> pd.DataFrame:
+    return indicators.territory_table("departement", _all_sites(added), counts)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _result(
-    weight_items: tuple[tuple[str, float], ...], active: scoring.Filters, added: pd.DataFrame | None, result_lang: Lang
+    weight_items: tuple[tuple[str, float], ...],
+    active: scoring.Filters,
+    added: pd.DataFrame | None,
+    counts: pd.Series | None,
+    result_lang: Lang,
 ) -> pd.DataFrame:
-    return scoring.score(_table(added), dict(weight_items), active, lang=result_lang)
+    return scoring.score(_table(added, counts), dict(weight_items), active, lang=result_lang)
 
 
 def keep_widget_state() -> None:
@@ -193,3 +201,85 @@ def keep_widget_state() -> None:
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith("hs_") and key != PICK:
             st.session_state[key] = st.session_state[key]
+
+
+# --- the applicant pool -------------------------------------------------------------------------------------------
+
+POOL_UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
+POOL_SHEET = "hs_pool_sheet"
+_POOL_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
+DEMO_POOL = settings.DATA_DIR / "demo" / "candidats_fictifs.csv"
+
+
+def pool_source() -> tuple[str, bytes, str, bool]:
+    """``(file name, bytes, digest, is_demo)`` of the current applicant file."""
+    upload = st.session_state.get(POOL_UPLOAD)
+    if upload:
+        name, data, digest = upload
+        return name, data, digest, False
+    data = _demo_bytes()
+    return DEMO_POOL.name, data, hashlib.sha256(data).hexdigest(), True
+
+
+def store_upload(name: str, data: bytes) -> None:
+    """Keep an uploaded file in this session's memory (never on disk)."""
+    st.session_state[POOL_UPLOAD] = (name, data, hashlib.sha256(data).hexdigest())
+    st.session_state[POOL_SHEET] = None
+
+
+def pool_table() -> tabular.ReadResult:
+    """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
+    name, data, digest, _ = pool_source()
+    sheet = st.session_state.get(POOL_SHEET)
+    return _memo(
+        ("read", digest, sheet),
+        lambda: tabular.read_table(
+            data, name, sheet=sheet, max_bytes=settings.CANDIDATES_MAX_BYTES, max_rows=settings.CANDIDATES_MAX_ROWS
+        ),
+    )
+
+
+def mapping_key(field_name: str) -> str:
+    return f"hs_map_{pool_source()[2][:12]}_{field_name}"
+
+
+def pool_mapping(read: tabular.ReadResult) -> dict[str, str | None]:
+    """The mapping chosen in the editor, else the one detected from the headers."""
+    detected = candidates.detect_mapping(list(read.frame.columns))
+    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in candidates.FIELDS}
+
+
+def pool() -> candidates.ImportResult | None:
+    """The current file joined to communes, or None when it cannot be read or mapped."""
+    try:
+        read = pool_table()
+        mapping = pool_mapping(read)
+        key = ("import", pool_source()[2], st.session_state.get(POOL_SHEET), tuple(sorted(mapping.items(), key=str)))
+        return _memo(
+            key,
+            lambda: candidates.import_frame(
+                read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
+            ),
+        )
+    except (tabular.TabularError, ValueError):
+        return None
+
+
+def applicant_counts() -> pd.Series | None:
+    """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
+    current = pool()
+    return None if current is None else candidates.applicant_counts(current.matched, "departement")
+
+
+def _memo(key: tuple[object, ...], build: Any) -> Any:
+    memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_POOL_MEMO, {})
+    if key not in memo:
+        if len(memo) >= 4:  # keep this session's memory small: the last few files and mappings
+            memo.pop(next(iter(memo)))
+        memo[key] = build()
+    return memo[key]
+
+
+@st.cache_data(show_spinner=False)
+def _demo_bytes() -> bytes:
+    return DEMO_POOL.read_bytes()

@@ -53,9 +53,21 @@ def territory_table(
     access = sites.site_access(_centres(level), points)
     for column in SITE_COLUMNS:
         table[column] = table["code"].map(access[column])
-    counts = table["code"].map(applicants).fillna(0) if applicants is not None else np.nan
-    table[APPLICANTS_COLUMN] = 10_000 * counts / table["population"]
+    table[APPLICANTS_COLUMN] = applicants_per_10k(table, applicants)
     return table
+
+
+def applicants_per_10k(table: pd.DataFrame, applicants: pd.Series | None) -> pd.Series:
+    """Applicants per 10,000 inhabitants of each territory of ``table``, with statistical confidentiality.
+
+    A count from 1 to ``SUPPRESSION_THRESHOLD - 1`` is not shown anywhere, so its rate is missing (and the score
+    leaves the component out for that territory); 0 is a real 0. Without ``applicants`` every value is missing.
+    """
+    if applicants is None:
+        return pd.Series(np.nan, index=table.index)
+    counts = table["code"].map(applicants).fillna(0)
+    secret = (counts > 0) & (counts < settings.SUPPRESSION_THRESHOLD)
+    return (10_000 * counts / table["population"]).mask(secret)
 
 
 @cache

@@ -144,3 +144,71 @@ def test_exclusion_reasons_follow_the_language(app: AppTest) -> None:
     table = ranking(app)
     reasons = table[table["Rank"].isna()]["Excluded (reason)"]
     assert len(reasons) and reasons.str.match(r"fibre \d+\.\d% < 95\.0%").all()
+
+
+# --- the applicant pool (Vivier) ----------------------------------------------------------------------------------
+
+POOL_PAGE = "homeshore/pages/vivier.py"
+UPLOAD = (
+    "id;code postal;ville;compétences;fibre;rqth\n"
+    "A1;87000;Limoges;réclamations; oui;oui\n"
+    "A2;1590;Dortan;technique;oui;non\n"
+    "A3;98000;Monaco;technique;oui;\n"
+    "A4;;;technique;non;\n"
+    "A5;87000;LIMOGES;technique;oui;oui\n"
+)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value.replace("\u202f", " ") for m in at.metric}
+
+
+def upload(at: AppTest, name: str, content: bytes) -> None:
+    """What the uploader's callback stores (AppTest cannot drive st.file_uploader)."""
+    import hashlib
+
+    at.session_state["hs_pool_upload"] = (name, content, hashlib.sha256(content).hexdigest())
+
+
+def test_the_pool_page_loads_the_labelled_demo_file(app: AppTest) -> None:
+    app.switch_page(POOL_PAGE).run()
+    assert not app.exception
+    assert any("Données fictives" in w.value for w in app.warning)
+    counts = metrics(app)
+    assert counts["Lignes lues"] == "5 000"
+    matched, unmatched = int(counts["Rattachées à une commune"].replace(" ", "")), int(counts["Non rattachées"])
+    assert matched + unmatched == 5000 and unmatched > 0
+
+
+def test_uploading_a_file_shows_its_report_and_the_mapping_can_be_changed(app: AppTest) -> None:
+    app.switch_page(POOL_PAGE).run()
+    upload(app, "candidats.csv", UPLOAD.encode("cp1252"))
+    app.run()
+    assert not app.exception
+    assert metrics(app) == {"Lignes lues": "5", "Rattachées à une commune": "3", "Non rattachées": "2"}
+    reasons = next(d.value for d in app.dataframe if "Raison" in d.value.columns)
+    assert set(reasons["Raison"]) == {"localisation vide", next(r for r in reasons["Raison"] if "Monaco" in r)}
+    assert any("cp1252" in c.value for c in app.caption)
+    town_key = next(s.key for s in app.selectbox if s.key and s.key.endswith("_town"))
+    app.selectbox(key=town_key).set_value(None).run()  # the user unmaps the town column
+    assert not app.exception
+    assert metrics(app)["Rattachées à une commune"] == "2"  # 87000 is Limoges alone; 01590 serves 3 communes
+
+
+def test_the_applicant_export_leaves_sensitive_columns_out_by_default(
+    app: AppTest, media: list[MemoryMediaFileStorage]
+) -> None:
+    app.switch_page(POOL_PAGE).run()
+    upload(app, "candidats.csv", UPLOAD.encode("utf-8"))
+    app.run()
+    app.multiselect(key="hs_pool_deps").set_value(["87", "01"]).run()
+    assert not app.exception
+    button = next(b for b in app.get("download_button") if b.proto.label == "Télécharger les candidats (Excel)")
+    name = button.proto.url.rsplit("/", 1)[-1]
+    content = next(bytes(s.get_file(name).content) for s in media if _has(s, name))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    header = [c.value for c in next(book["Candidats"].iter_rows(max_row=1))]
+    assert "rqth" not in header and "id" in header
+    assert book["Candidats"].max_row == 4  # A1, A2, A5
+    about = " ".join(str(c.value) for row in book["À propos"].iter_rows() for c in row if c.value)
+    assert "sensibles" in about

@@ -1,0 +1,296 @@
+"""Vivier: the recruiter's applicant file — import report, column mapping, protected aggregates, map, shortlist."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from homeshore import state, strings
+from homeshore.state import t
+from regions import candidates, export, formatting, geo, maps, settings, tabular
+
+lang = state.lang()
+K = settings.SUPPRESSION_THRESHOLD
+st.title(t("pool_title"))
+st.markdown(t("pool_intro"))
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload_pool")
+    if upload is not None:
+        state.store_upload(upload.name, upload.getvalue())
+
+
+st.file_uploader(t("pool_upload"), type=["csv", "txt", "xlsx"], key="upload_pool", on_change=_on_upload)
+name, data, digest, is_demo = state.pool_source()
+if is_demo:
+    st.warning(t("pool_demo", n=formatting.number(5000, 0, lang)), icon=":material/science:")
+elif st.button(t("pool_back_to_demo"), key="btn_pool_demo"):
+    st.session_state[state.POOL_UPLOAD] = None
+    st.rerun()
+
+# --- read and map -------------------------------------------------------------------------------------------------
+if data[:4] == b"PK\x03\x04":
+    sheets = tabular.sheet_names(data)
+    st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
+try:
+    read = state.pool_table()
+except tabular.TabularError as error:
+    st.error(t("pool_read_error", reason=str(error)))
+    st.stop()
+
+detected = read.detected
+st.caption(
+    t(
+        "pool_detected",
+        format=detected.get("format", "").upper(),
+        encoding=f", {detected['encoding']}" if "encoding" in detected else "",
+        delimiter=f", « {detected['delimiter']} »".replace("\t", "tab") if "delimiter" in detected else "",
+        rows=formatting.number(read.rows_read, 0, lang),
+    )
+)
+headers = list(read.frame.columns)
+mapping = state.pool_mapping(read)
+labels = strings.FIELD_LABELS[lang]
+with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in candidates.LOCATION_FIELDS)):
+    st.caption(t("pool_mapping_help"))
+    columns = st.columns(3)
+    for i, field_name in enumerate(candidates.FIELDS):
+        label = labels[field_name]
+        if field_name in candidates.SENSITIVE_FIELDS:
+            label = t("pool_field_sensitive", label=label)
+        options = [None, *headers]
+        key = state.mapping_key(field_name)
+        if key not in st.session_state or st.session_state[key] not in options:
+            st.session_state[key] = mapping.get(field_name) if mapping.get(field_name) in options else None
+        columns[i % 3].selectbox(
+            label,
+            options,
+            format_func=lambda h: t("pool_not_mapped") if h is None else str(h),
+            key=key,
+        )
+mapping = state.pool_mapping(read)
+try:
+    candidates.check_mapping(mapping, headers)
+except ValueError as error:
+    st.error(t("pool_mapping_error", reason=str(error)))
+    st.stop()
+result = state.pool()
+if result is None:
+    st.stop()
+
+# --- import report ------------------------------------------------------------------------------------------------
+st.subheader(t("pool_report"))
+first, second, third = st.columns(3)
+first.metric(t("pool_rows_read"), formatting.number(result.rows_read, 0, lang))
+second.metric(t("pool_matched"), formatting.number(len(result.matched), 0, lang))
+third.metric(t("pool_unmatched"), formatting.number(len(result.unmatched), 0, lang))
+report = result.report()
+method_labels = candidates.METHOD_LABELS if lang == "fr" else candidates.METHOD_LABELS_EN
+reason_labels = candidates.REASON_LABELS if lang == "fr" else candidates.REASON_LABELS_EN
+left, right = st.columns(2)
+left.markdown(f"**{t('pool_by_method')}**")
+left.dataframe(
+    pd.DataFrame(
+        {
+            t("col_method"): [method_labels[m] for m in report["matched"]],
+            t("col_count"): list(report["matched"].values()),
+        }  # type: ignore[attr-defined]
+    ),
+    hide_index=True,
+)
+right.markdown(f"**{t('pool_by_reason')}**")
+right.dataframe(
+    pd.DataFrame(
+        {
+            t("col_reason"): [reason_labels[r] for r in report["unmatched"]],
+            t("col_count"): list(report["unmatched"].values()),
+        }  # type: ignore[attr-defined]
+    ),
+    hide_index=True,
+)
+if len(result.unmatched):
+    st.dataframe(result.unmatched.drop(columns="reason"), hide_index=True, width="stretch", height=220)
+    st.download_button(
+        t("pool_download_unmatched"),
+        data=export.to_csv_bytes(result.unmatched.drop(columns="reason"), sep=";"),
+        file_name="candidats-non-rattaches.csv",
+        mime="text/csv",
+        key="btn_pool_unmatched",
+    )
+
+# --- protected aggregates and maps --------------------------------------------------------------------------------
+st.subheader(t("pool_map_heading"))
+st.caption(t("pool_map_caption", k=K - 1))
+measure = st.radio(
+    t("pool_measure"),
+    ["applicants", "per_10000"],
+    format_func=lambda m: t("pool_measure_count") if m == "applicants" else t("pool_measure_rate"),
+    horizontal=True,
+    key="hs_pool_measure",
+)
+per_dep = candidates.aggregate(result.matched, "departement", mapping=result.mapping)
+
+
+def _aggregate_map(frame: pd.DataFrame, shapes: pd.DataFrame, communes: bool) -> object:
+    layer = shapes.merge(frame, on="code", how="inner")
+    layer["value"] = pd.to_numeric(layer[measure], errors="coerce").astype(float)
+    layer["t_name"] = layer["name"] + " (" + layer["code"] + ")"
+    layer["t_count"] = layer["applicants_display"].where(~layer["suppressed"], t("pool_secret", n=K))
+    layer["t_rate"] = layer["per_10000"].map(lambda v: formatting.number(v, 1, lang))
+    options = {
+        "legend_title": t("pool_measure_count") if measure == "applicants" else t("pool_measure_rate"),
+        "legend_source": t("pool_demo", n=formatting.number(5000, 0, lang)) if is_demo else t("pool_title"),
+        "tooltip_fields": ["t_name", "t_count", "t_rate"],
+        "tooltip_aliases": [
+            t("col_name") if not communes else t("col_commune"),
+            t("col_applicants"),
+            t("col_per_10000"),
+        ],
+        "missing_label": t("pool_secret", n=K),
+        "number_format": lambda v: formatting.number(v, 0 if measure == "applicants" else 1, lang),
+    }
+    if communes:
+        return maps.communes_choropleth(layer, "value", **options)
+    return maps.choropleth(layer, "value", **options)
+
+
+departements = geo.departements()[["code", "geometry"]]
+st_folium(
+    _aggregate_map(per_dep, departements, False),
+    key="map_pool",
+    height=520,
+    use_container_width=True,
+    returned_objects=[],
+)
+shown = per_dep[["code", "name", "applicants_display", "per_10000"]].rename(
+    columns={
+        "code": t("col_code"),
+        "name": t("col_name"),
+        "applicants_display": t("col_applicants"),
+        "per_10000": t("col_per_10000"),
+    }
+)
+st.dataframe(shown.round(1), hide_index=True, width="stretch", height=260)
+
+names = per_dep.set_index("code")["name"]
+chosen = st.selectbox(
+    t("pool_departement"),
+    list(names.index),
+    index=None,
+    placeholder=t("pick_placeholder"),
+    format_func=lambda c: f"{names[c]} ({c})",
+    key="hs_pool_dep",
+)
+if chosen:
+    per_commune = candidates.aggregate(result.matched, "commune", mapping=result.mapping)
+    communes = geo.communes()
+    shapes = communes[(communes["dep_code"] == chosen) & communes.geometry.notna()][["code", "geometry"]]
+    in_dep = per_commune[per_commune["code"].isin(shapes["code"])]
+    if len(in_dep):
+        st_folium(
+            _aggregate_map(in_dep, shapes, True),
+            key=f"map_pool_{chosen}",
+            height=460,
+            use_container_width=True,
+            returned_objects=[],
+        )
+    if mapping.get("skills"):
+        st.markdown(f"**{t('pool_skills_heading')}**")
+        by_skill = candidates.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
+        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]]
+        st.dataframe(
+            part.rename(
+                columns={
+                    "category": t("col_category"),
+                    "applicants_display": t("col_applicants"),
+                    "per_10000": t("col_per_10000"),
+                }
+            ).round(1),
+            hide_index=True,
+        )
+
+# --- applicant shortlist (manager view) ---------------------------------------------------------------------------
+st.subheader(t("pool_shortlist_heading"))
+st.caption(t("pool_shortlist_help"))
+if "hs_pool_deps" not in st.session_state:  # start from the territory shortlist
+    st.session_state["hs_pool_deps"] = [c for c in st.session_state.get(state.SHORTLIST, []) if c in names.index]
+deps = st.multiselect(
+    t("pool_departements"),
+    list(names.index),
+    format_func=lambda c: f"{names[c]} ({c})",
+    key="hs_pool_deps",
+)
+
+
+def _values(field_name: str, split: bool) -> list[str]:
+    column = result.mapping.get(field_name)
+    if not column:
+        return []
+    cells = result.matched[column].astype(str).str.strip()
+    if split:
+        cells = cells.str.split(candidates.SKILL_SEPARATORS).explode().str.strip()
+    return sorted(v for v in cells.unique() if v)
+
+
+skills = st.multiselect(t("pool_skills"), _values("skills", True), key="hs_pool_skills")
+availability = st.multiselect(t("pool_availability"), _values("availability", False), key="hs_pool_availability")
+fibre_only = st.checkbox(t("pool_fibre_only"), key="hs_pool_fibre", disabled=not mapping.get("fibre"))
+travel = st.selectbox(
+    t("pool_max_travel"),
+    state.TRAVEL_CHOICES,
+    format_func=lambda n: t("no_limit") if n == state.NO_LIMIT else t("minutes", n=n),
+    key="hs_pool_travel",
+)
+if deps:
+    picked = candidates.shortlist_applicants(
+        result.matched,
+        result.mapping,
+        departements=deps,
+        skills=skills,
+        availability=availability,
+        fibre_only=fibre_only,
+        max_travel_min=None if travel == state.NO_LIMIT else float(travel),
+        site_points=state.all_sites(),
+    )
+    st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
+    if picked.empty:
+        st.info(t("pool_none"))
+    else:
+        visible = candidates.export_columns(picked, result.mapping, include_sensitive=False)
+        st.dataframe(visible, hide_index=True, width="stretch", height=300)
+        include = st.checkbox(t("pool_sensitive_checkbox"), key="hs_pool_sensitive")
+        purpose = ""
+        if include:
+            st.warning(t("pool_sensitive_warning"))
+            purpose = st.text_input(t("pool_sensitive_purpose"), key="hs_pool_purpose").strip()
+        if include and not purpose:
+            st.info(t("pool_sensitive_needs_purpose"))
+        else:
+            about = [
+                f"Départements : {', '.join(deps)}",
+                f"Compétences : {', '.join(skills) or 'toutes'}",
+                f"Disponibilité : {', '.join(availability) or 'toutes'}",
+                f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
+                "Données fictives (fichier de démonstration)" if is_demo else f"Fichier : {name}",
+            ]
+            csv_col, xlsx_col = st.columns(2)
+            csv_col.download_button(
+                t("pool_download_csv"),
+                data=candidates.applicants_csv(
+                    picked, result.mapping, include_sensitive=include, french_excel=lang == "fr"
+                ),
+                file_name="homeshore-candidats.csv",
+                mime="text/csv",
+                key="btn_pool_csv",
+            )
+            xlsx_col.download_button(
+                t("pool_download_xlsx"),
+                data=candidates.applicants_workbook(
+                    picked, result.mapping, include_sensitive=include, about=about, purpose=purpose or None
+                ),
+                file_name="homeshore-candidats.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="btn_pool_xlsx",
+            )
