@@ -1,6 +1,7 @@
 """The ``regions`` command line: the library's tables and provenance, for scripts and for checking by hand.
 
-Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``. Bad arguments exit with status 2
+Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``, ``candidates``
+(``import``, ``aggregate``, ``shortlist``). Bad arguments exit with status 2
 and a one-line reason on stderr; a library error exits with status 1 and its message.
 """
 
@@ -16,7 +17,21 @@ from typing import NoReturn
 
 import pandas as pd
 
-from regions import _datafrance, cache, codes, export, geo, indicators, scoring, settings, shortlist, sites, sources
+from regions import (
+    _datafrance,
+    cache,
+    candidates,
+    codes,
+    export,
+    geo,
+    indicators,
+    scoring,
+    settings,
+    shortlist,
+    sites,
+    sources,
+    tabular,
+)
 
 FORMATS = ("csv", "json", "table")
 
@@ -56,7 +71,55 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--top", type=int, default=10, help="number of best-ranked départements (default 10)")
     export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
+    _add_candidates(commands)
     return parser
+
+
+def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
+    group = commands.add_parser("candidates", help="the recruiter's applicant files")
+    actions = group.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+
+    importing = actions.add_parser("import", help="join an applicant file to communes and report every row")
+    _add_file_options(importing)
+    importing.add_argument("--report", help="write the JSON report to this file")
+    importing.add_argument("--unmatched", help="write the unmatched rows (as read, plus their reason) to this CSV")
+
+    totals = actions.add_parser("aggregate", help="applicants per territory, small counts suppressed")
+    _add_file_options(totals)
+    totals.add_argument("--level", choices=["departement", "region", "commune"], default="departement")
+    totals.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    short = actions.add_parser("shortlist", help="applicants of some départements, on job-related criteria only")
+    _add_file_options(short)
+    short.add_argument("--departements", type=_departement_codes, required=True, metavar="CODES")
+    short.add_argument("--skills", nargs="*", default=[], help="keep applicants with any of these skills")
+    short.add_argument("--availability", nargs="*", default=[])
+    short.add_argument("--fibre-only", action="store_true")
+    short.add_argument("--max-travel-min", type=float, metavar="MIN")
+    short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
+
+
+def _add_file_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("file", help="CSV (any encoding Excel gives, ; , or tab) or XLSX")
+    command.add_argument("--sheet", help="XLSX sheet (default: the first)")
+    fields = ", ".join(candidates.FIELDS)
+    command.add_argument(
+        "--map", nargs="*", default=[], type=_map_pair, metavar="COLUMN=FIELD", help=f"e.g. CP=postcode; {fields}"
+    )
+
+
+def _map_pair(text: str) -> tuple[str, str]:
+    column, sep, field_name = text.rpartition("=")
+    if not sep or not column or field_name not in candidates.FIELDS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=FIELD with FIELD among {list(candidates.FIELDS)}")
+    return column, field_name
+
+
+def _departement_codes(text: str) -> list[str]:
+    try:
+        return [codes.normalise_departement(part) for part in text.split(",") if part.strip()]
+    except codes.CodeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_score_options(command: argparse.ArgumentParser) -> None:
@@ -112,10 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cache": _cache,
         "score": _score,
         "export": _export,
+        "candidates": _candidates,
     }
     try:
         text = handlers[args.command](args)
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError) as error:  # includes tabular.TabularError: a readable message, no traceback
         print(f"regions: error: {error}", file=sys.stderr)
         return 1
     output = getattr(args, "output", None)
@@ -187,6 +251,59 @@ def _export(args: argparse.Namespace) -> str:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
     target.write_bytes(payload)
     return f"regions: wrote {target} ({len(top)} départements)\n"
+
+
+def _import_applicants(args: argparse.Namespace) -> candidates.ImportResult:
+    data = Path(args.file).read_bytes()
+    mapping = None
+    if args.map:
+        table = tabular.read_table(data, Path(args.file).name, sheet=args.sheet)
+        mapping = candidates.detect_mapping(list(table.frame.columns))
+        for column, field_name in args.map:
+            mapping = {f: (None if c == column else c) for f, c in mapping.items()}
+            mapping[field_name] = column
+    return candidates.import_file(data, Path(args.file).name, sheet=args.sheet, mapping=mapping)
+
+
+def _candidates(args: argparse.Namespace) -> str:
+    result = _import_applicants(args)
+    if args.action == "import":
+        return _candidates_import(args, result)
+    if args.action == "aggregate":
+        totals = candidates.aggregate(result.matched, args.level, mapping=result.mapping)
+        return render(totals.drop(columns=["applicants", "suppressed"]), args.format)
+    target = Path(args.out)
+    if target.suffix.lower() not in (".xlsx", ".csv"):
+        raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
+    picked = candidates.shortlist_applicants(
+        result.matched,
+        result.mapping,
+        departements=args.departements,
+        skills=args.skills,
+        availability=args.availability,
+        fibre_only=args.fibre_only,
+        max_travel_min=args.max_travel_min,
+    )
+    about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
+    if target.suffix.lower() == ".xlsx":
+        payload = candidates.applicants_workbook(picked, result.mapping, include_sensitive=False, about=about)
+    else:
+        payload = candidates.applicants_csv(picked, result.mapping, include_sensitive=False, french_excel=True)
+    target.write_bytes(payload)
+    return f"regions: wrote {target} ({len(picked)} applicants; sensitive columns left out)\n"
+
+
+def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult) -> str:
+    report = result.report()
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if args.unmatched:
+        Path(args.unmatched).write_bytes(export.to_csv_bytes(result.unmatched.drop(columns="reason_label")))
+    lines = [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
+    lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
+    lines += [f"unmatched: {len(result.unmatched)}"]
+    lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
+    return "\n".join(lines) + "\n"
 
 
 def _info(args: argparse.Namespace) -> str:

@@ -191,3 +191,62 @@ def test_export_csv_for_french_excel(tmp_path: Path) -> None:
 def test_export_refuses_unknown_extension(tmp_path: Path) -> None:
     result = run("export", "--out", str(tmp_path / "shortlist.pdf"))
     assert result.returncode == 1 and "must end in .xlsx or .csv" in result.stderr
+
+
+APPLICANTS = "id;CP;ville;compétences;rqth\nA1;87000;Limoges;technique;oui\nA2;1590;;technique;\nA3;98000;Monaco;x;\n"
+
+
+def test_candidates_import_reports_every_row(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_bytes(APPLICANTS.encode("cp1252"))
+    report, unmatched = tmp_path / "report.json", tmp_path / "unmatched.csv"
+    result = run("candidates", "import", str(source), "--report", str(report), "--unmatched", str(unmatched))
+    assert result.returncode == 0, result.stderr  # readable file: exit 0 even with unmatched rows
+    assert "rows read: 3" in result.stdout
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["rows_read"] == 3
+    assert data["matched"] == {"postcode_town": 1}
+    assert data["unmatched"] == {"postcode_ambiguous": 1, "outside_france": 1}
+    assert data["detected"]["encoding"] == "cp1252" and data["detected"]["delimiter"] == ";"
+    rows = pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")
+    assert rows["id"].tolist() == ["A2", "A3"] and rows["reason"].tolist() == ["postcode_ambiguous", "outside_france"]
+    assert rows["CP"].tolist() == ["1590", "98000"]  # repeated as read
+
+
+def test_candidates_import_with_a_fixed_mapping(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    result = run("candidates", "import", str(source), "--map", "ville=town", "CP=insee")
+    assert result.returncode == 0, result.stderr
+    assert "unknown INSEE code: 1" in result.stdout  # 1590 read as an INSEE code now
+
+
+def test_candidates_aggregate_suppresses_small_counts(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    result = run("candidates", "aggregate", str(source), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype=str).set_index("code")
+    assert table.loc["87", "applicants_display"] == "< 5" and pd.isna(table.loc["87", "per_10000"])
+    assert table.loc["01", "applicants_display"] == "0"
+    assert "applicants" not in table.columns  # only the suppressed display leaves
+
+
+def test_candidates_shortlist_leaves_sensitive_columns_out(tmp_path: Path) -> None:
+    import openpyxl
+
+    source, target = tmp_path / "candidats.csv", tmp_path / "shortlist.xlsx"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    result = run("candidates", "shortlist", str(source), "--departements", "87,1", "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(target)["Candidats"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert "rqth" not in header and sheet.max_row == 2
+
+
+def test_candidates_unreadable_file_is_a_one_line_error(tmp_path: Path) -> None:
+    source = tmp_path / "vide.csv"
+    source.write_bytes(b"")
+    result = run("candidates", "import", str(source))
+    assert result.returncode == 1
+    assert result.stderr.startswith("regions: error: ") and len(result.stderr.strip().splitlines()) == 1
