@@ -97,3 +97,14 @@ def cache_root() -> Path:
     """Return the per-user cache folder (``HOMESHORE_CACHE_DIR`` overrides the platform default)."""
     override = os.environ.get("HOMESHORE_CACHE_DIR")
     return Path(override) if override else Path(user_cache_dir("homeshore", appauthor=False))
+
+
+#: Applicant files (``regions.candidates``): largest upload accepted (bytes) and largest number of data rows.
+#: Far above ``tabular.MAX_UPLOAD_*`` (sites): an applicant-tracking export may hold a million applicants; the join is
+#: vectorised (about 1 M rows in a few seconds), and the file is only ever held in memory.
+CANDIDATES_MAX_BYTES: Final[int] = 200 * 1024 * 1024
+CANDIDATES_MAX_ROWS: Final[int] = 2_000_000
+
+#: Statistical confidentiality: applicant counts from 1 to this value minus one are shown "< 5" and never exported
+#: (the usual INSEE / ASP rule). Zero is shown: an empty territory identifies nobody.
+SUPPRESSION_THRESHOLD: Final[int] = 5

@@ -1,0 +1,1033 @@
+"""Applicant files: read, map columns, join each row to a commune, aggregate with confidentiality, shortlist, export.
+
+Reading
+    :func:`import_file` reads a recruiter's export (CSV in any encoding Excel gives it, or XLSX) with
+    ``tabular.read_table``, in memory only; :func:`import_frame` does the rest on a table already read. Columns are
+    mapped to ``FIELDS`` from their headers (:func:`detect_mapping`); only a location is required.
+
+Joining (every row ends matched or unmatched: matched + unmatched = rows read)
+    Methods are tried in this order, each on the cells it needs: ``insee`` (code INSEE), ``postcode_town`` (postcode
+    + town), ``postcode`` (postcode alone, when it serves a single commune), ``town`` (town alone, when its name is
+    unique in France), ``coordinates`` (the commune polygon containing the point; on a border, the lowest code).
+    A row falls through to the next method when a method has no input or fails. If all fail, the row's reason is
+    the reason of the FIRST method that had input (the most specific thing the file said); a row with no location
+    cell at all is ``empty_location``. Town alone is not tried when the row has a postcode known to La Poste: the
+    town then either matched within it or contradicts it, and a namesake elsewhere in France would be a guess.
+    Repairs: what ``regions.codes`` repairs (lost leading zeros, ``1400.0``, ``75 001``, ``CEDEX 12``, accents,
+    case, hyphens, ``St``/``Ste``, old Corsica ``20xxx``, communes déléguées / arrondissements -> their commune),
+    decimal commas and ``°`` in coordinates. INSEE codes of overseas collectivities and foreign countries
+    (``975``, ``977``, ``978``, ``98x``, ``99x``) are ``outside_france``, as are Monaco and collectivity postcodes.
+
+    The join is vectorised: every scalar function of ``regions.codes`` is called once per DISTINCT value
+    (``pd.factorize``), or per distinct (postcode, town) pair, never per row; points are placed with one spatial
+    index query. Cell values are never logged (counts only).
+
+Confidentiality and privacy
+    :func:`aggregate` suppresses counts from 1 to ``threshold - 1`` (``settings.SUPPRESSION_THRESHOLD``, 5) — shown
+    ``< 5``. Zero is shown: an empty territory identifies nobody. Disability (health data, GDPR art. 9) and family
+    situation (a protected criterion in French labour law) are ``SENSITIVE_FIELDS``: they can be counted only
+    through :func:`aggregate` (suppressed like every count), are never used to filter or sort applicants
+    (:func:`shortlist_applicants`), and leave in an applicant-level export only on explicit request
+    (:func:`export_columns`, :func:`applicants_workbook`, :func:`applicants_csv`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal, TypeVar
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from regions import codes, export, formatting, geo, settings, sites, tabular
+
+_LOG = logging.getLogger(__name__)
+
+#: Field -> header synonyms (compared through ``codes.slug``), in the order fields claim headers.
+FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("identifiant", "id", "référence", "ref", "numéro candidat", "candidate id"),
+    "name": ("nom", "nom prénom", "name", "full name"),
+    "postcode": ("code postal", "cp", "zip", "postcode", "code_postal", "postal code"),
+    "town": ("commune", "ville", "city", "town", "localité"),
+    "insee": ("code insee", "code commune", "insee", "cog"),
+    "lat": ("latitude", "lat"),
+    "lon": ("longitude", "lon", "lng"),
+    "skills": ("compétences", "competences", "skills", "savoir-faire"),
+    "availability": ("disponibilité", "disponibilite", "availability", "date de disponibilité"),
+    "fibre": ("connexion fibre", "fibre", "fibre optique", "fiber", "ftth", "internet fibre"),
+    "telework": ("télétravail souhaité", "teletravail", "télétravail", "remote", "home working"),
+    "disability": ("rqth", "handicap", "travailleur handicapé", "disability"),
+    "family": ("situation familiale", "parent isolé", "family situation", "enfants à charge"),
+}
+SENSITIVE_FIELDS: Final[frozenset[str]] = frozenset({"disability", "family"})
+JOB_FIELDS: Final[tuple[str, ...]] = ("skills", "availability", "fibre", "telework")
+LOCATION_FIELDS: Final[tuple[str, ...]] = ("insee", "postcode", "town", "lat", "lon")
+
+#: Field -> column header of the table (``None``: not in the file).
+Mapping = dict[str, str | None]
+Level = Literal["commune", "departement", "region"]
+
+#: Match methods, in the order they are tried.
+METHODS: Final[tuple[str, ...]] = ("insee", "postcode_town", "postcode", "town", "coordinates")
+METHOD_LABELS: Final[dict[str, str]] = {
+    "insee": "code INSEE",
+    "postcode_town": "code postal + commune",
+    "postcode": "code postal seul, une seule commune",
+    "town": "commune seule, nom unique",
+    "coordinates": "coordonnées",
+}
+METHOD_LABELS_EN: Final[dict[str, str]] = {
+    "insee": "INSEE code",
+    "postcode_town": "postcode + town",
+    "postcode": "postcode alone, a single commune",
+    "town": "town alone, unique name",
+    "coordinates": "coordinates",
+}
+
+#: Reasons a row is unmatched (stable machine codes), with their labels.
+REASON_LABELS: Final[dict[str, str]] = {
+    "empty_location": "localisation vide",
+    "insee_malformed": "code INSEE mal formé (5 caractères attendus, par ex. 01001 ou 2A004)",
+    "insee_unknown": "code INSEE inconnu",
+    "postcode_malformed": "code postal mal formé (5 chiffres attendus, par ex. 01400)",
+    "postcode_unknown": "code postal inconnu",
+    "postcode_ambiguous": "code postal desservant plusieurs communes, sans commune pour trancher",
+    "town_not_in_postcode": "commune absente de ce code postal",
+    "town_unknown": "commune inconnue (aucune commune de ce nom)",
+    "town_ambiguous": "plusieurs communes portent ce nom, sans code postal pour trancher",
+    "outside_france": "hors des départements français (Monaco, collectivités d'outre-mer, étranger)",
+    "coordinates_unreadable": "coordonnées illisibles ou incomplètes",
+    "coordinates_outside": "coordonnées hors de toute commune",
+}
+REASON_LABELS_EN: Final[dict[str, str]] = {
+    "empty_location": "no location",
+    "insee_malformed": "malformed INSEE code (5 characters expected, e.g. 01001 or 2A004)",
+    "insee_unknown": "unknown INSEE code",
+    "postcode_malformed": "malformed postcode (5 digits expected, e.g. 01400)",
+    "postcode_unknown": "unknown postcode",
+    "postcode_ambiguous": "postcode serving several communes, no town to decide",
+    "town_not_in_postcode": "town not served by this postcode",
+    "town_unknown": "unknown town (no commune of that name)",
+    "town_ambiguous": "several communes have this name, no postcode to decide",
+    "outside_france": "outside the French départements (Monaco, overseas collectivities, abroad)",
+    "coordinates_unreadable": "unreadable or incomplete coordinates",
+    "coordinates_outside": "coordinates in no commune",
+}
+REASONS: Final[tuple[str, ...]] = tuple(REASON_LABELS)
+
+#: Columns added to the matched and unmatched tables (an input column of the same name gets `` (fichier)``).
+MATCHED_COLUMNS: Final[tuple[str, ...]] = (
+    "row",
+    "commune_code",
+    "commune_name",
+    "dep_code",
+    "reg_code",
+    "match_method",
+)
+UNMATCHED_COLUMNS: Final[tuple[str, ...]] = ("row", "reason", "reason_label")
+TRAVEL_COLUMN: Final[str] = "nearest_site_travel_min"
+
+#: Cell values read as "yes" for the fibre filter (compared case-insensitively).
+TRUTHY: Final[frozenset[str]] = frozenset({"oui", "yes", "true", "1", "x", "vrai", "o"})
+#: Separators of a multi-valued skills cell.
+SKILL_SEPARATORS: Final[re.Pattern[str]] = re.compile(r"[;,|/]")
+#: Category of an empty cell in a breakdown.
+NOT_GIVEN: Final[str] = "(non renseigné)"
+
+SHEET_APPLICANTS: Final[str] = "Candidats"
+SHEET_ABOUT: Final[str] = "À propos"
+SENSITIVE_SENTENCE: Final[str] = (
+    "Export incluant des données sensibles (handicap / situation familiale) à la demande explicite de l'utilisateur"
+)
+
+#: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
+_OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")
+_DEGREES: Final[re.Pattern[str]] = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
+_BLANKS: Final[re.Pattern[str]] = re.compile(r"[\s\u00a0\u202f]+")
+_CEDEX_ONLY: Final[re.Pattern[str]] = re.compile(r"^(?:cedex(?: \d{1,3})?)?$")
+_LEVEL_KEYS: Final[dict[str, str]] = {"commune": "commune_code", "departement": "dep_code", "region": "reg_code"}
+_NO_INPUT: Final[int] = np.iinfo(np.int32).min  # outcome of a row a method cannot try
+
+IntArray = npt.NDArray[np.int64]
+#: Communes found for a distinct value (positions in ``_commune_table()``), or the (negative) reason of a failure.
+Found = tuple[int, ...] | int
+_T = TypeVar("_T")
+
+
+# --- mapping ---------------------------------------------------------------------------------------------------
+
+
+def detect_mapping(headers: Sequence[str]) -> Mapping:
+    """Guess the column of each field from the headers (``tabular.match_columns`` over ``FIELDS``).
+
+    A lone latitude or longitude is left unmapped: coordinates need both.
+    """
+    mapping = tabular.match_columns([str(header) for header in headers], FIELDS)
+    if (mapping["lat"] is None) != (mapping["lon"] is None):
+        mapping["lat"] = mapping["lon"] = None
+    return mapping
+
+
+def check_mapping(mapping: Mapping, headers: Sequence[str]) -> None:
+    """Raise ``ValueError`` (French, every problem at once) unless ``mapping`` is usable on ``headers``."""
+    present = [str(header) for header in headers]
+    problems = [
+        f"champ inconnu « {name} » (champs possibles : {', '.join(FIELDS)})" for name in mapping if name not in FIELDS
+    ]
+    used: dict[str, str] = {}
+    for name, column in mapping.items():
+        if column is None:
+            continue
+        if column not in present:
+            problems.append(f"la colonne « {column} » (champ {name}) n'existe pas dans le fichier")
+        elif column in used:
+            problems.append(f"la colonne « {column} » est associée à deux champs ({used[column]} et {name})")
+        used.setdefault(column, name)
+    has_lat, has_lon = mapping.get("lat") is not None, mapping.get("lon") is not None
+    if has_lat != has_lon:
+        problems.append("latitude et longitude vont ensemble : associez les deux colonnes, ou aucune")
+    if not any(mapping.get(name) for name in ("insee", "postcode", "town")) and not (has_lat and has_lon):
+        problems.append(
+            "aucune colonne de localisation : associez au moins le code INSEE, le code postal, la commune, "
+            "ou la latitude et la longitude"
+        )
+    if problems:
+        raise ValueError("Correspondance des colonnes invalide : " + " ; ".join(problems))
+
+
+def _full_mapping(mapping: Mapping) -> Mapping:
+    return {name: mapping.get(name) for name in FIELDS}
+
+
+# --- result ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ImportResult:
+    """An applicant file joined to communes.
+
+    ``matched``: the input columns as read + ``row`` (file line), ``commune_code``, ``commune_name``, ``dep_code``,
+    ``reg_code``, ``match_method`` (a code of ``METHODS``). ``unmatched``: the input columns + ``row``, ``reason``
+    (a code of ``REASONS``) and ``reason_label`` (French). ``mapping``: every field -> its column in both tables.
+    ``detected``: how the file was read (format, encoding, delimiter or sheet).
+    """
+
+    matched: pd.DataFrame
+    unmatched: pd.DataFrame
+    rows_read: int
+    mapping: Mapping
+    detected: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n_matched, n_unmatched = len(self.matched), len(self.unmatched)
+        if n_matched + n_unmatched != self.rows_read:
+            raise ValueError(f"{n_matched} matched + {n_unmatched} unmatched rows != {self.rows_read} rows read")
+        rows = pd.Index(np.concatenate([self.matched["row"].to_numpy(), self.unmatched["row"].to_numpy()]))
+        if not rows.is_unique:
+            raise ValueError("a row is both matched and unmatched, or listed twice")
+
+    def report(self) -> dict[str, object]:
+        """``{"rows_read", "matched": {method: n}, "unmatched": {reason: n}, "detected"}``, non-zero entries only."""
+        methods = self.matched["match_method"].value_counts()
+        reasons = self.unmatched["reason"].value_counts()
+        return {
+            "rows_read": self.rows_read,
+            "matched": {method: int(methods[method]) for method in METHODS if method in methods.index},
+            "unmatched": {reason: int(reasons[reason]) for reason in REASONS if reason in reasons.index},
+            "detected": dict(self.detected),
+        }
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    mapping: Mapping | None = None,
+    max_bytes: int = settings.CANDIDATES_MAX_BYTES,
+    max_rows: int = settings.CANDIDATES_MAX_ROWS,
+) -> ImportResult:
+    """Read an applicant file (bytes, in memory) and join it to communes; ``tabular.TabularError`` propagates."""
+    table = tabular.read_table(data, filename, sheet=sheet, max_bytes=max_bytes, max_rows=max_rows)
+    return import_frame(table.frame, mapping, line_numbers=table.line_numbers or None, detected=table.detected)
+
+
+def import_frame(
+    frame: pd.DataFrame,
+    mapping: Mapping | None = None,
+    *,
+    line_numbers: Sequence[int] | None = None,
+    detected: dict[str, str] | None = None,
+) -> ImportResult:
+    """Join every row of an applicant table to a commune, or say why it cannot be (see the module docstring).
+
+    ``mapping`` defaults to :func:`detect_mapping` of the headers and is checked with :func:`check_mapping`.
+    ``line_numbers``: the file line of each row (``ReadResult.line_numbers``); default: header on line 1, row *i*
+    (from 0) on line *i* + 2.
+    """
+    headers = [str(column) for column in frame.columns]
+    if len(set(headers)) != len(headers):
+        raise ValueError("Le tableau a des noms de colonnes en double ; renommez-les")
+    mapping = _full_mapping(detect_mapping(headers) if mapping is None else mapping)
+    check_mapping(mapping, headers)
+    lines = _line_numbers(len(frame), line_numbers)
+    table = frame.set_axis(headers, axis=1).reset_index(drop=True)
+    commune, method, reason = _join(table, mapping)
+    renamed = _rename_collisions(headers)
+    table = table.rename(columns=renamed)
+    mapping = {name: None if column is None else renamed.get(column, column) for name, column in mapping.items()}
+    result = ImportResult(
+        matched=_matched_frame(table, lines, commune, method),
+        unmatched=_unmatched_frame(table, lines, commune, reason),
+        rows_read=len(table),
+        mapping=mapping,
+        detected=dict(detected or {}),
+    )
+    summary = result.report()
+    _LOG.info(
+        "applicant import: %d rows read, %d matched %s, %d unmatched %s",
+        result.rows_read,
+        len(result.matched),
+        summary["matched"],
+        len(result.unmatched),
+        summary["unmatched"],
+    )
+    return result
+
+
+def _line_numbers(n_rows: int, line_numbers: Sequence[int] | None) -> IntArray:
+    if line_numbers is None:
+        return np.arange(2, n_rows + 2, dtype=np.int64)
+    lines = np.asarray(line_numbers, dtype=np.int64)
+    if len(lines) != n_rows:
+        raise ValueError(f"`line_numbers` has {len(lines)} items but the table has {n_rows} rows")
+    if not pd.Index(lines).is_unique:
+        raise ValueError("`line_numbers` repeats a line; each row must have its own")
+    return lines
+
+
+def _rename_collisions(headers: Sequence[str]) -> dict[str, str]:
+    """Input columns named like an added column get `` (fichier)`` (then more marks if still taken)."""
+    reserved = {*MATCHED_COLUMNS, *UNMATCHED_COLUMNS, TRAVEL_COLUMN}
+    taken = set(headers) | reserved
+    renamed: dict[str, str] = {}
+    for header in headers:
+        if header in reserved:
+            new = f"{header} (fichier)"
+            while new in taken:
+                new += "'"
+            taken.add(new)
+            renamed[header] = new
+    return renamed
+
+
+def _matched_frame(table: pd.DataFrame, lines: IntArray, commune: IntArray, method: IntArray) -> pd.DataFrame:
+    positions = np.flatnonzero(commune >= 0)
+    out = table.take(positions).reset_index(drop=True)
+    out["row"] = lines[positions]
+    chosen = commune[positions]
+    for column, values in _commune_columns().items():
+        out[column] = values.take(chosen)
+    out["match_method"] = _text_array(METHODS).take(method[positions])
+    return out
+
+
+def _unmatched_frame(table: pd.DataFrame, lines: IntArray, commune: IntArray, reason: IntArray) -> pd.DataFrame:
+    positions = np.flatnonzero(commune < 0)
+    out = table.take(positions).reset_index(drop=True)
+    out["row"] = lines[positions]
+    out["reason"] = _text_array(REASONS).take(reason[positions])
+    out["reason_label"] = _text_array(tuple(REASON_LABELS[code] for code in REASONS)).take(reason[positions])
+    return out
+
+
+@functools.cache
+def _text_array(values: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
+    """A pandas text array (taking from it is fast and gives the default text dtype)."""
+    return pd.array(list(values), dtype="str")
+
+
+@functools.cache
+def _commune_columns() -> dict[str, pd.api.extensions.ExtensionArray]:
+    """Added matched columns, per commune position."""
+    table = _commune_table()
+    sources = {"commune_code": "code", "commune_name": "name", "dep_code": "dep_code", "reg_code": "reg_code"}
+    return {column: _text_array(tuple(table[source].astype(str))) for column, source in sources.items()}
+
+
+# --- the join --------------------------------------------------------------------------------------------------
+
+
+def _join(table: pd.DataFrame, mapping: Mapping) -> tuple[IntArray, IntArray, IntArray]:
+    """Per row: commune position in ``_commune_table()`` (-1: unmatched), method index, reason index.
+
+    Each method is solved only for the rows still unmatched, once per distinct value among them.
+    """
+    insee = _Distinct.of(table, mapping["insee"])
+    postcode = _postcode_keys(_Distinct.of(table, mapping["postcode"]))
+    town = _town_keys(_Distinct.of(table, mapping["town"]))
+    lat, lon = _Distinct.of(table, mapping["lat"]), _Distinct.of(table, mapping["lon"])
+    state = _Outcomes.empty(len(table))
+    state.record("insee", _per_row(insee, state.pending, _insee_outcome))
+    served = _per_distinct(postcode, state.pending, _postcode_served)
+    named: dict[int, tuple[int, ...]] = {}  # town id -> communes of that name in France, filled when needed
+    state.record("postcode_town", _by_postcode_and_town(postcode, served, town, named, state.pending))
+    by_postcode = _rows(postcode.ids, _outcomes(served, several="postcode_ambiguous", none="postcode_unknown"))
+    state.record("postcode", np.where(state.pending, by_postcode, _NO_INPUT))
+    alone = state.pending & ~((postcode.ids >= 0) & ~np.isin(by_postcode, _POSTCODE_FAILURES))  # no known postcode
+    homonyms: list[tuple[int, ...] | None] = [None] * len(town.texts)
+    for i in _met(town, alone):
+        homonyms[i] = _named(town, named, i)
+    by_town = _rows(town.ids, _outcomes(homonyms, several="town_ambiguous", none="town_unknown"))
+    state.record("town", np.where(alone, by_town, _NO_INPUT))
+    state.record("coordinates", _by_coordinates(lat, lon, state.pending))
+    return state.finish()
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    """Per row: commune position (-1: none yet), method index, reason index of the first method that had input."""
+
+    commune: IntArray
+    method: IntArray
+    reason: IntArray
+
+    @classmethod
+    def empty(cls, n_rows: int) -> _Outcomes:
+        return cls(*(np.full(n_rows, -1, dtype=np.int64) for _ in range(3)))
+
+    @property
+    def pending(self) -> npt.NDArray[np.bool_]:
+        return self.commune < 0
+
+    def record(self, method: str, outcome: IntArray) -> None:
+        """First success wins; a failure counts only if no earlier method had input."""
+        success = self.pending & (outcome >= 0)
+        self.commune[success] = outcome[success]
+        self.method[success] = METHODS.index(method)
+        failure = (self.reason < 0) & (outcome < 0) & (outcome != _NO_INPUT)
+        self.reason[failure] = -outcome[failure] - 1
+
+    def finish(self) -> tuple[IntArray, IntArray, IntArray]:
+        self.reason[self.reason < 0] = REASONS.index("empty_location")
+        self.reason[self.commune >= 0] = -1
+        return self.commune, self.method, self.reason
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A column as ids into its distinct non-empty keys (-1: empty cell)."""
+
+    ids: IntArray
+    texts: list[str]
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, column: str | None) -> _Distinct:
+        if column is None:
+            return cls(np.full(len(table), -1, dtype=np.int64), [])
+        ids, uniques = pd.factorize(table[column], use_na_sentinel=True)
+        if isinstance(uniques.dtype, pd.StringDtype):  # text already: strip in one vectorised call
+            texts = pd.Series(uniques, dtype=uniques.dtype).str.strip().tolist()
+        else:
+            texts = [_cell_text(value) for value in uniques]
+        distinct = cls(np.asarray(ids, dtype=np.int64), texts)
+        return distinct if "" not in texts and len(set(texts)) == len(texts) else _rekey(distinct, texts)
+
+
+def _rekey(column: _Distinct, keys: Sequence[str]) -> _Distinct:
+    """Replace the distinct values of ``column`` by ``keys`` (one per value): equal keys merge, empty ones -> -1."""
+    index: dict[str, int] = {"": -1}
+    remap = np.fromiter((index.setdefault(key, len(index) - 1) for key in keys), dtype=np.int64, count=len(keys))
+    return _Distinct(_take(remap, column.ids), list(index)[1:])
+
+
+def _take(values: IntArray, ids: IntArray, missing: int = -1) -> IntArray:
+    """``values[ids]``, with ``missing`` where ``ids`` is -1."""
+    if len(values) == 0:
+        return np.full(len(ids), missing, dtype=np.int64)
+    return np.where(ids >= 0, values[np.maximum(ids, 0)], missing).astype(np.int64)
+
+
+def _rows(ids: IntArray, per_value: IntArray) -> IntArray:
+    """Per-row outcomes from per-value outcomes; an empty cell is ``_NO_INPUT``."""
+    return _take(per_value, ids, _NO_INPUT)
+
+
+def _met(column: _Distinct, rows: npt.NDArray[np.bool_]) -> list[int]:
+    """The distinct values met in ``rows``, by id (a count per id: no sort)."""
+    ids = column.ids[rows & (column.ids >= 0)]
+    return np.flatnonzero(np.bincount(ids, minlength=len(column.texts))).tolist()
+
+
+def _per_distinct(column: _Distinct, rows: npt.NDArray[np.bool_], step: Callable[[str], _T]) -> list[_T | None]:
+    """Call a scalar step once per distinct value met in ``rows`` (``None`` for the values not met)."""
+    out: list[_T | None] = [None] * len(column.texts)
+    for i in _met(column, rows):
+        out[i] = step(column.texts[i])
+    return out
+
+
+def _per_row(column: _Distinct, rows: npt.NDArray[np.bool_], outcome: Callable[[str], int]) -> IntArray:
+    """Outcome of each row in ``rows`` from its cell's distinct value (``_NO_INPUT`` elsewhere)."""
+    per_value = [_NO_INPUT if value is None else value for value in _per_distinct(column, rows, outcome)]
+    return np.where(rows, _rows(column.ids, np.array(per_value, dtype=np.int64)), _NO_INPUT)
+
+
+def _outcomes(found: Sequence[Found | None], *, several: str, none: str) -> IntArray:
+    """Per distinct value: its single commune, else the reason ``several`` or ``none`` (or the value's own)."""
+    out = np.full(len(found), _NO_INPUT, dtype=np.int64)
+    for i, communes in enumerate(found):
+        if isinstance(communes, int):
+            out[i] = communes
+        elif communes is not None:
+            out[i] = communes[0] if len(communes) == 1 else _reason(several if communes else none)
+    return out
+
+
+def _cell_text(value: object) -> str:
+    """A cell as stripped text (missing -> ``""``; whole floats lose ``.0``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if not np.isfinite(number):
+            return ""
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return str(value).strip()
+
+
+def _reason(code: str) -> int:
+    """The (negative) outcome of a failure: -1 - index of the reason."""
+    return -REASONS.index(code) - 1
+
+
+@functools.cache
+def _commune_layer() -> gpd.GeoDataFrame:
+    """The commune layer sorted by code (so that the lowest position is the lowest code)."""
+    return geo.communes().sort_values("code").reset_index(drop=True)
+
+
+@functools.cache
+def _commune_table() -> pd.DataFrame:
+    """Communes (COM) by code: ``code``, ``name``, ``dep_code``, ``reg_code``, ``population``, ``lat``, ``lon``."""
+    table = pd.DataFrame(_commune_layer()[["code", "name", "dep_code", "reg_code", "population"]])
+    points = geo.commune_points().set_index("code")
+    table["lat"] = table["code"].map(points["lat"])
+    table["lon"] = table["code"].map(points["lon"])
+    return table
+
+
+@functools.cache
+def _commune_positions() -> dict[str, int]:
+    return {code: position for position, code in enumerate(_commune_table()["code"])}
+
+
+def _position(code: str) -> int:
+    return _commune_positions().get(code, _reason("insee_unknown"))
+
+
+def _insee_outcome(text: str) -> int:
+    try:
+        return _position(codes.normalise_commune(text))
+    except codes.CodeError as error:
+        if error.reason == "malformed":
+            return _reason("insee_malformed")
+        outside = _OUTSIDE_INSEE.match(text.strip().upper())
+        return _reason("outside_france" if outside else "insee_unknown")  # ambiguous_corsica: none in COG 2025
+
+
+_POSTCODE_REASONS: Final[dict[str, str]] = {
+    "malformed": "postcode_malformed",
+    "unknown": "postcode_unknown",
+    "outside_france": "outside_france",
+}
+_POSTCODE_FAILURES: Final[IntArray] = np.array([_reason(code) for code in _POSTCODE_REASONS.values()], dtype=np.int64)
+_MALFORMED_MARK: Final[str] = "\x00"  # prefix of a malformed postcode's key: cannot collide with a postcode
+
+
+def _postcode_keys(postcode: _Distinct) -> _Distinct:
+    """Distinct values replaced by their normalised postcode (a malformed one keeps its text, marked)."""
+    keys = []
+    for text in postcode.texts:
+        try:
+            keys.append(codes.normalise_postcode(text))
+        except codes.CodeError:
+            keys.append(_MALFORMED_MARK + text)
+    return _rekey(postcode, keys)
+
+
+def _postcode_served(postcode: str) -> Found:
+    """Positions of the communes a normalised postcode serves, or why it serves none."""
+    if postcode.startswith(_MALFORMED_MARK):
+        return _reason("postcode_malformed")
+    try:
+        found = codes.postcode_communes(postcode)
+    except codes.CodeError as error:
+        return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
+    positions = tuple(position for code in found if (position := _position(code)) >= 0)
+    return positions or _reason("postcode_unknown")
+
+
+def _town_keys(town: _Distinct) -> _Distinct:
+    """Distinct values replaced by their ``codes.slug``; a town that is only ``CEDEX`` counts as empty."""
+    keys = [codes.slug(text) for text in town.texts]
+    return _rekey(town, ["" if _CEDEX_ONLY.match(key) else key for key in keys])
+
+
+def _by_postcode_and_town(
+    postcode: _Distinct,
+    served: Sequence[Found | None],
+    town: _Distinct,
+    named: dict[int, tuple[int, ...]],
+    rows: npt.NDArray[np.bool_],
+) -> IntArray:
+    """Postcode + town for ``rows``, solved once per distinct (postcode, town) pair, as
+    ``codes.communes_for_postcode`` would.
+
+    Shortcut with the same answer: the communes named ``town`` in France (``codes.find_communes_by_name``, computed
+    once per town and needed for the town alone anyway) that the postcode serves, when there are some — both functions
+    try the same name keys in the same order, so the first key that names a commune anywhere decides. Otherwise
+    ``codes.communes_for_postcode`` is asked (a name known in the postcode under a later key, or not at all).
+    """
+    both = rows & (postcode.ids >= 0) & (town.ids >= 0)
+    out = np.full(len(postcode.ids), _NO_INPUT, dtype=np.int64)
+    if not both.any():
+        return out
+    width = len(town.texts)
+    inverse, distinct = pd.factorize(postcode.ids[both] * width + town.ids[both])
+    solved = np.empty(len(distinct), dtype=np.int64)
+    for k, pair in enumerate(distinct.tolist()):
+        p, t = divmod(pair, width)
+        communes = served[p]
+        if isinstance(communes, int) or communes is None:  # the postcode's own failure
+            solved[k] = _reason("postcode_unknown") if communes is None else communes
+            continue
+        common = [position for position in _named(town, named, t) if position in communes]
+        if len(common) == 1:
+            solved[k] = common[0]
+        elif common:
+            solved[k] = _reason("town_ambiguous")
+        else:
+            solved[k] = _postcode_town_outcome(postcode.texts[p], town.texts[t])
+    out[both] = solved[inverse]
+    return out
+
+
+def _named(town: _Distinct, named: dict[int, tuple[int, ...]], town_id: int) -> tuple[int, ...]:
+    """The communes named like one distinct town, computed once."""
+    if town_id not in named:
+        named[town_id] = _town_named(town.texts[town_id])
+    return named[town_id]
+
+
+def _postcode_town_outcome(postcode: str, town: str) -> int:
+    try:
+        found = codes.communes_for_postcode(postcode, town=town)
+    except codes.CodeError as error:
+        if error.reason == "town_not_in_postcode":
+            return _reason("town_not_in_postcode")
+        return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
+    return _position(found[0]) if len(found) == 1 else _reason("town_ambiguous")
+
+
+def _town_named(town: str) -> tuple[int, ...]:
+    """Positions of the communes of France with that name (``codes.find_communes_by_name``)."""
+    try:
+        found = codes.find_communes_by_name(town)
+    except codes.CodeError:
+        return ()
+    return tuple(position for code in found if (position := _position(code)) >= 0)
+
+
+def _degrees(texts: pd.Series) -> npt.NDArray[np.float64]:
+    """Decimal degrees (point or comma, optional sign and ``°``, blanks ignored), else NaN."""
+    compact = texts.str.replace(_BLANKS, "", regex=True)
+    numbers = compact.str.rstrip("°").str.replace(",", ".", regex=False).where(compact.str.fullmatch(_DEGREES))
+    return np.asarray(pd.to_numeric(numbers, errors="coerce"), dtype=np.float64)
+
+
+def _degrees_per_row(column: _Distinct, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """Each row's coordinate in degrees, parsed once per distinct text in ``rows`` (NaN: empty or unreadable)."""
+    needed = _met(column, rows)
+    values = np.full(len(column.texts) + 1, np.nan)  # the trailing NaN is what id -1 (empty cell) reads
+    values[needed] = _degrees(pd.Series([column.texts[i] for i in needed], dtype=object))
+    return np.asarray(values[column.ids], dtype=np.float64)
+
+
+def _by_coordinates(lat: _Distinct, lon: _Distinct, rows: npt.NDArray[np.bool_]) -> IntArray:
+    """``rows`` with a latitude or a longitude: the commune containing the point, one query per distinct point."""
+    has_input = rows & ((lat.ids >= 0) | (lon.ids >= 0))
+    out = np.full(len(rows), _NO_INPUT, dtype=np.int64)
+    if not has_input.any():
+        return out
+    lat_values, lon_values = _degrees_per_row(lat, has_input), _degrees_per_row(lon, has_input)
+    readable = has_input & (np.abs(lat_values) <= 90) & (np.abs(lon_values) <= 180)  # NaN compares False
+    out[has_input] = _reason("coordinates_unreadable")
+    if readable.any():
+        pairs = lat.ids[readable] * (len(lon.texts) + 1) + lon.ids[readable]
+        inverse, distinct = pd.factorize(pairs)
+        one_per_point = np.empty(len(distinct), dtype=np.int64)
+        one_per_point[inverse] = np.flatnonzero(readable)  # any row of each distinct point: they agree
+        found = _containing_commune(lat_values[one_per_point], lon_values[one_per_point])
+        out[readable] = found[inverse]
+    return out
+
+
+@functools.cache
+def _commune_tree() -> tuple[shapely.STRtree, IntArray]:
+    """Spatial index of the commune polygons, and the position in ``_commune_table()`` of each indexed polygon."""
+    layer = _commune_layer()
+    with_geometry = layer.geometry.notna().to_numpy()
+    return shapely.STRtree(layer.geometry.to_numpy()[with_geometry]), np.flatnonzero(with_geometry).astype(np.int64)
+
+
+def _containing_commune(lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]) -> IntArray:
+    """Position of the commune containing each point (on a shared border, the lowest code), or the reason."""
+    tree, positions = _commune_tree()
+    points, polygons = tree.query(shapely.points(lons, lats), predicate="intersects")
+    found = np.full(len(lats), _reason("coordinates_outside"), dtype=np.int64)
+    candidates = positions[polygons]
+    order = np.lexsort((candidates, points))  # by point, then lowest position (= lowest code) first
+    points, candidates = points[order], candidates[order]
+    first = np.unique(points, return_index=True)[1]
+    found[points[first]] = candidates[first]
+    return found
+
+
+# --- aggregation -----------------------------------------------------------------------------------------------
+
+
+def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.Series:
+    """True (unsuppressed) applicant counts per territory code — for scores only, never to show or export.
+
+    Every département or région is listed (zeros included); communes only where there are applicants.
+    """
+    key = _level_key(level)
+    counts = matched[key].astype(str).value_counts()
+    if level != "commune":
+        counts = counts.reindex(_territories(level)["code"], fill_value=0)
+    counts = counts.astype(np.int64)
+    counts.index.name = "code"
+    return counts.rename("applicants")
+
+
+def aggregate(
+    matched: pd.DataFrame,
+    level: Level = "departement",
+    *,
+    by: str | None = None,
+    threshold: int = settings.SUPPRESSION_THRESHOLD,
+    mapping: Mapping | None = None,
+) -> pd.DataFrame:
+    """Applicants per territory with statistical confidentiality.
+
+    One row per territory — every département or région (zeros included), communes with at least one applicant —
+    with ``code``, ``name``, ``applicants`` (Int64), ``applicants_display``, ``per_10000`` (per 10,000 inhabitants),
+    ``suppressed``. Counts from 1 to ``threshold - 1`` are suppressed: ``applicants`` <NA>, ``per_10000`` NaN,
+    shown ``"< 5"``; zero is shown (it identifies nobody). ``by`` (a field of ``JOB_FIELDS`` or
+    ``SENSITIVE_FIELDS``, its column taken from ``mapping``, default :func:`detect_mapping`): one row per
+    (territory, ``category``), every cell suppressed the same way, an empty cell counted as ``NOT_GIVEN``; a skills
+    cell is split on ``; , | /`` (an applicant counts once in each of their skills), categories grouped
+    case-insensitively under the first spelling met. No secondary suppression: a suppressed cell can be recovered
+    by subtraction from a total; do not publish a breakdown next to its totals when that matters.
+    """
+    if threshold < 1:
+        raise ValueError(f"`threshold` was {threshold} but is expected to be at least 1")
+    key = _level_key(level)
+    territories = _territories(level)
+    if by is None:
+        counts = matched[key].astype(str).value_counts().rename("applicants")
+        table = territories.merge(counts, left_on="code", right_index=True, how="left")
+        table["applicants"] = table["applicants"].fillna(0).astype(np.int64)
+        if level == "commune":
+            table = table[table["applicants"] > 0]
+    else:
+        table = _breakdown(matched, key, territories, _field_column(matched, by, mapping), split=by == "skills")
+        if level != "commune":
+            table = _with_zero_cells(table, territories)
+    table = _suppress(table.reset_index(drop=True), threshold)
+    columns = ["code", "name", *(["category"] if by is not None else []), "applicants", "applicants_display"]
+    return table[[*columns, "per_10000", "suppressed"]]
+
+
+def _level_key(level: str) -> str:
+    if level not in _LEVEL_KEYS:
+        raise ValueError(f"`level` was {level!r} but is expected to be one of {list(_LEVEL_KEYS)}")
+    return _LEVEL_KEYS[level]
+
+
+@functools.cache
+def _territory_table(level: str) -> pd.DataFrame:
+    if level == "commune":
+        table = _commune_table()[["code", "name", "population"]]
+    else:
+        table = pd.DataFrame(geo.layer("departement" if level == "departement" else "region"))
+        table = table[["code", "name", "population"]]
+    return table.reset_index(drop=True)
+
+
+def _territories(level: str) -> pd.DataFrame:
+    return _territory_table(level).copy()
+
+
+def _field_column(matched: pd.DataFrame, by: str, mapping: Mapping | None) -> str:
+    allowed = (*JOB_FIELDS, *sorted(SENSITIVE_FIELDS))
+    if by not in allowed:
+        raise ValueError(f"`by` was {by!r} but is expected to be one of {list(allowed)}")
+    column = (detect_mapping([str(c) for c in matched.columns]) if mapping is None else mapping).get(by)
+    if column is None or column not in matched.columns:
+        raise ValueError(f"Aucune colonne du fichier n'est associée au champ « {by} »")
+    return column
+
+
+def _category_pairs(values: pd.Series, split: bool) -> tuple[IntArray, pd.DataFrame]:
+    """Row -> distinct-cell id, and the (cell id, category key, label) pairs of every distinct cell."""
+    ids, uniques = pd.factorize(values, use_na_sentinel=True)
+    cells = [_cell_text(value) for value in uniques]
+    empty_id = len(cells)
+    ids = np.where(ids < 0, empty_id, ids).astype(np.int64)
+    records: list[tuple[int, str, str]] = []
+    for cell_id, text in enumerate([*cells, ""]):
+        parts = SKILL_SEPARATORS.split(text) if split else [text]
+        labels = {_category_key(part): " ".join(part.split()) for part in parts if part.strip()}
+        records += [(cell_id, key, label) for key, label in labels.items()] or [(cell_id, "", NOT_GIVEN)]
+    return ids, pd.DataFrame(records, columns=["cell", "key", "label"])
+
+
+def _category_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _breakdown(matched: pd.DataFrame, key: str, territories: pd.DataFrame, column: str, split: bool) -> pd.DataFrame:
+    ids, pairs = _category_pairs(matched[column], split)
+    frequencies = pd.DataFrame({"code": matched[key].astype(str).to_numpy(), "cell": ids}).value_counts()
+    joined = frequencies.rename("applicants").reset_index().merge(pairs, on="cell")
+    labels = pairs.drop_duplicates("key").set_index("key")["label"]
+    counts = joined.groupby(["code", "key"], as_index=False)["applicants"].sum()
+    counts["category"] = counts["key"].map(labels)
+    table = territories.merge(counts, on="code", how="inner")
+    return _in_category_order(table).sort_values("code", kind="stable")
+
+
+def _in_category_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by category key, the empty category (``NOT_GIVEN``) last."""
+    return table.assign(_empty=table["key"].eq("")).sort_values(["_empty", "key"], kind="stable").drop(columns="_empty")
+
+
+def _with_zero_cells(table: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
+    """Every (territory, category) pair, zero where there is no applicant, territories in official order."""
+    categories = _in_category_order(table[["key", "category"]].drop_duplicates("key"))
+    grid = territories.merge(categories, how="cross")
+    counts = table[["code", "key", "applicants"]]
+    full = grid.merge(counts, on=["code", "key"], how="left")
+    full["applicants"] = full["applicants"].fillna(0).astype(np.int64)
+    return full
+
+
+def _suppress(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    counts = table["applicants"].to_numpy(dtype=np.int64)
+    suppressed = (counts > 0) & (counts < threshold)
+    population = pd.to_numeric(table["population"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(suppressed | ~(population > 0), np.nan, counts / population * 10_000)
+    out = table.copy()
+    out["applicants"] = pd.Series(counts, index=out.index, dtype="Int64").mask(suppressed)
+    hidden = f"< {threshold}"
+    out["applicants_display"] = [hidden if s else formatting.number(c) for s, c in zip(suppressed, counts, strict=True)]
+    out["per_10000"] = rate
+    out["suppressed"] = suppressed
+    return out
+
+
+# --- shortlist -------------------------------------------------------------------------------------------------
+
+
+def shortlist_applicants(
+    matched: pd.DataFrame,
+    mapping: Mapping,
+    *,
+    departements: Sequence[str],
+    skills: Sequence[str] = (),
+    availability: Sequence[str] = (),
+    fibre_only: bool = False,
+    max_travel_min: float | None = None,
+    site_points: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """Applicants living in ``departements``, filtered on job-relevant criteria only, in file order.
+
+    ``skills``: keep those with any of them (case-insensitive, on the split skills cell); ``availability``: keep
+    those whose availability equals one of them (case-insensitive); ``fibre_only``: keep those whose fibre cell is
+    ``TRUTHY``; ``max_travel_min``: keep those whose commune point is within that estimated travel time of a site
+    on the same road network (``sites.travel_minutes``; an unknown time fails the filter). Adds
+    ``nearest_site_travel_min``. Sensitive fields are never read here.
+    """
+    wanted_deps = {codes.normalise_departement(code) for code in departements}
+    keep = np.array(matched["dep_code"].astype(str).isin(wanted_deps), dtype=bool)
+    if skills:
+        wanted = {_category_key(skill) for skill in skills if skill.strip()}
+        keep &= _cells_match(matched[_job_column(matched, mapping, "skills")], wanted, split=True)
+    if availability:
+        wanted = {_category_key(value) for value in availability}
+        keep &= _cells_match(matched[_job_column(matched, mapping, "availability")], wanted, split=False)
+    if fibre_only:
+        keep &= _cells_match(matched[_job_column(matched, mapping, "fibre")], set(TRUTHY), split=False)
+    out = matched.loc[keep].copy()
+    points = site_points if site_points is not None else sites.load_sites()
+    out[TRAVEL_COLUMN] = _travel_minutes(out["commune_code"].astype(str), points)
+    if max_travel_min is not None:
+        out = out[out[TRAVEL_COLUMN].le(max_travel_min)]
+    return out.reset_index(drop=True)
+
+
+def _job_column(matched: pd.DataFrame, mapping: Mapping, name: str) -> str:
+    """The column of a job field; refused if missing or if it looks sensitive (it would filter on health or family)."""
+    column = mapping.get(name)
+    if column is None or column not in matched.columns:
+        raise ValueError(f"Filtre impossible : aucune colonne du fichier n'est associée au champ « {name} »")
+    if column in sensitive_columns(matched[[column]], mapping):
+        raise ValueError(f"Filtre refusé : la colonne « {column} » contient des données sensibles")
+    return column
+
+
+def shortlist_about(
+    *,
+    departements: Sequence[str],
+    skills: Sequence[str] = (),
+    availability: Sequence[str] = (),
+    fibre_only: bool = False,
+    max_travel_min: float | None = None,
+) -> list[str]:
+    """The filters of :func:`shortlist_applicants`, in French, one line each (for the "À propos" sheet)."""
+    travel = (
+        "sans limite" if max_travel_min is None else f"au plus {formatting.number(max_travel_min)} min (estimation)"
+    )
+    return [
+        f"Départements : {', '.join(departements) or 'aucun'}",
+        f"Compétences (au moins une) : {', '.join(skills)}" if skills else "Compétences : toutes",
+        f"Disponibilité : {', '.join(availability)}" if availability else "Disponibilité : toutes",
+        f"Connexion fibre exigée : {'oui' if fibre_only else 'non'}",
+        f"Trajet jusqu'au site le plus proche : {travel}",
+    ]
+
+
+def _cells_match(values: pd.Series, wanted: set[str], split: bool) -> npt.NDArray[np.bool_]:
+    """Per row: does the cell (or one of its parts) equal one of ``wanted`` keys? Solved per distinct cell."""
+    ids, uniques = pd.factorize(values, use_na_sentinel=True)
+    hits = [
+        any(_category_key(part) in wanted for part in (SKILL_SEPARATORS.split(text) if split else [text]))
+        for text in (_cell_text(value) for value in uniques)
+    ]
+    per_cell = np.array([*hits, False], dtype=bool)
+    return np.asarray(per_cell[ids], dtype=bool)  # id -1 -> the trailing False
+
+
+def _travel_minutes(commune_codes: pd.Series, site_points: gpd.GeoDataFrame) -> npt.NDArray[np.float64]:
+    """Estimated minutes from each commune's point to the nearest site on the same road network (NaN: none)."""
+    distinct, ids = np.unique(commune_codes.to_numpy(dtype=str), return_inverse=True)
+    if len(distinct) == 0:
+        return np.array([], dtype=float)
+    table = _commune_table().set_index("code").loc[distinct]
+    located = site_points[site_points.geometry.notna()]
+    km = sites.great_circle_km(
+        table["lat"].to_numpy()[:, None],
+        table["lon"].to_numpy()[:, None],
+        located.geometry.y.to_numpy()[None, :],
+        located.geometry.x.to_numpy()[None, :],
+    )
+    network = sites.road_network(table["dep_code"]).to_numpy()[:, None]
+    same = network == sites.road_network(located["dep_code"].astype(str)).to_numpy()[None, :]
+    road_km = np.where(same & np.isfinite(km), km, np.inf)
+    best = road_km.min(axis=1) if road_km.shape[1] else np.full(len(distinct), np.inf)
+    minutes = sites.travel_minutes(np.where(np.isfinite(best), best, np.nan))
+    return np.asarray(minutes[ids.reshape(-1)], dtype=float)
+
+
+# --- export ----------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _sensitive_slugs() -> tuple[str, ...]:
+    return tuple(codes.slug(name) for field_ in sorted(SENSITIVE_FIELDS) for name in FIELDS[field_])
+
+
+def sensitive_columns(frame: pd.DataFrame, mapping: Mapping) -> list[str]:
+    """Columns mapped to a sensitive field, and any column whose header contains a sensitive synonym."""
+    mapped = {mapping.get(name) for name in SENSITIVE_FIELDS} - {None}
+    found = []
+    for column in frame.columns:
+        words = f" {codes.slug(str(column))} "
+        if column in mapped or any(f" {name} " in words for name in _sensitive_slugs()):
+            found.append(str(column))
+    return found
+
+
+def export_columns(frame: pd.DataFrame, mapping: Mapping, *, include_sensitive: bool = False) -> pd.DataFrame:
+    """``frame`` without its sensitive columns (see :func:`sensitive_columns`), unless ``include_sensitive``.
+
+    For every applicant-level table that leaves the app: shortlist, matched or unmatched rows.
+    """
+    if include_sensitive:
+        return frame.copy()
+    return frame.drop(columns=sensitive_columns(frame, mapping))
+
+
+def sensitive_sentence(purpose: str) -> str:
+    """The sentence a user accepts to export sensitive columns, for a stated purpose."""
+    return f"{SENSITIVE_SENTENCE}, pour {purpose.strip().rstrip('.')}."
+
+
+def applicants_workbook(
+    shortlist: pd.DataFrame,
+    mapping: Mapping,
+    *,
+    include_sensitive: bool,
+    about: Sequence[str],
+    purpose: str | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """XLSX with the sheets "Candidats" (formula-safe) and "À propos" (date, filters and notes from ``about``,
+    number of applicants, sensitive columns included or removed and, if included, the sentence accepted).
+
+    With ``include_sensitive``, the sentence is :func:`sensitive_sentence` of ``purpose``, or a line of ``about``
+    starting with ``SENSITIVE_SENTENCE``; without either, ``ValueError``.
+    """
+    if isinstance(about, str):
+        raise ValueError("`about` is one string; give a sequence of lines")
+    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive)
+    dropped = [column for column in shortlist.columns if column not in frame.columns]
+    rows: list[tuple[str, str]] = [
+        ("Date de l'export", (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")),
+        ("Candidats exportés", formatting.number(len(frame))),
+        ("Données sensibles incluses", "oui" if include_sensitive else "non"),
+    ]
+    if include_sensitive:
+        accepted = [line for line in about if line.startswith(SENSITIVE_SENTENCE)]
+        if purpose and purpose.strip():
+            accepted.insert(0, sensitive_sentence(purpose))
+        if not accepted:
+            raise ValueError(
+                "Export de données sensibles : indiquez la finalité acceptée par l'utilisateur (`purpose`)"
+            )
+        rows.append(("Mention acceptée", accepted[0]))
+        about = [line for line in about if not line.startswith(SENSITIVE_SENTENCE)]
+    else:
+        rows.append(("Colonnes sensibles retirées", ", ".join(map(str, dropped)) or "aucune"))
+    rows += [("Filtres et notes", str(line)) for line in about]
+    sheet = pd.DataFrame(rows, columns=["Rubrique", "Valeur"])
+    return export.to_xlsx_bytes({SHEET_APPLICANTS: frame, SHEET_ABOUT: sheet})
+
+
+def applicants_csv(shortlist: pd.DataFrame, mapping: Mapping, *, include_sensitive: bool, french_excel: bool) -> bytes:
+    """Formula-safe CSV (UTF-8 with BOM) of the shortlist; ``;`` and decimal comma for a French Excel."""
+    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive)
+    if french_excel:
+        return export.to_csv_bytes(frame, sep=";", decimal=",")
+    return export.to_csv_bytes(frame, sep=",", decimal=".")
