@@ -116,7 +116,8 @@ def quantile_bins(values: pd.Series, k: int = 5) -> list[float]:
     """Class breaks at the quantiles 0, 1/k, … 1 of the non-missing values: sorted, without repeats, NaN ignored.
 
     The first break is the minimum and the last the maximum; class ``i`` spans breaks ``i`` to ``i + 1``. Equal
-    quantiles are merged (fewer classes); with at most ``k`` distinct values each gets a class of its own, the
+    quantiles are merged (fewer classes); with at most ``k`` distinct values each gets a class of its own (unless two
+    are adjacent floating-point numbers, with no number between them), the
     breaks falling halfway between them; one distinct value gives the single break ``[value]``, no value ``[]``.
     """
     if k < 1:
