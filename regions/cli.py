@@ -298,7 +298,8 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
     if args.report:
         Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.unmatched:
-        Path(args.unmatched).write_bytes(export.to_csv_bytes(result.unmatched.drop(columns="reason_label")))
+        rows = candidates.export_columns(result.unmatched.drop(columns="reason_label"), result.mapping)
+        Path(args.unmatched).write_bytes(export.to_csv_bytes(rows))  # as read, sensitive columns left out
     lines = [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]

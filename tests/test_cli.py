@@ -210,7 +210,8 @@ def test_candidates_import_reports_every_row(tmp_path: Path) -> None:
     assert data["detected"]["encoding"] == "cp1252" and data["detected"]["delimiter"] == ";"
     rows = pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")
     assert rows["id"].tolist() == ["A2", "A3"] and rows["reason"].tolist() == ["postcode_ambiguous", "outside_france"]
-    assert rows["CP"].tolist() == ["1590", "98000"]  # repeated as read
+    assert rows["CP"].tolist() == ["1590", "98000"]  # repeated as read…
+    assert "rqth" not in rows.columns  # …but a sensitive column never leaves by default
 
 
 def test_candidates_import_with_a_fixed_mapping(tmp_path: Path) -> None:

@@ -111,10 +111,11 @@ right.dataframe(
     hide_index=True,
 )
 if len(result.unmatched):
-    st.dataframe(result.unmatched.drop(columns="reason"), hide_index=True, width="stretch", height=220)
+    unmatched = candidates.export_columns(result.unmatched.drop(columns="reason"), result.mapping)
+    st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     st.download_button(
         t("pool_download_unmatched"),
-        data=export.to_csv_bytes(result.unmatched.drop(columns="reason"), sep=";"),
+        data=export.to_csv_bytes(unmatched, sep=";"),
         file_name="candidats-non-rattaches.csv",
         mime="text/csv",
         key="btn_pool_unmatched",

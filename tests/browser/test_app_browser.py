@@ -52,3 +52,23 @@ def test_the_recruiter_map_draws_offline_and_opens_a_departement(
     page.page.screenshot(path=str(artifacts / "app-carte.png"), full_page=False)
     assert page.errors == []
     assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
+
+
+def test_uploading_an_applicant_file_in_the_browser(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "export_ats.csv"
+    rows = "id;CP;ville\nA1;87000;Limoges\nA2;1590;\nA3;98000;Monaco\nA4;6300;NICE\nA5;36000;Châteauroux\n"
+    source.write_bytes(rows.encode("cp1252"))
+    page = offline_page(width=1400, height=1000)
+    page.page.goto(f"{app_url}/vivier")
+    page.page.get_by_text("Données fictives").first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.locator("input[type=file]").first.set_input_files(str(source))
+    report = page.page.get_by_text("Lignes lues")
+    report.first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.get_by_text("cp1252").first.wait_for(state="visible", timeout=WAIT_MS)
+    metrics = page.page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    assert metrics[:3] == ["5", "3", "2"]  # read, placed (Limoges, Nice repaired, Châteauroux), not placed
+    assert page.page.get_by_text("Données fictives").count() == 0  # the demo banner is gone with the user's file
+    page.page.screenshot(path=str(artifacts / "app-vivier.png"), full_page=False)
+    assert page.errors == []
