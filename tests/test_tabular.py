@@ -11,6 +11,8 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regions import tabular
 from regions.tabular import ReadResult, TabularError, match_columns, read_table
@@ -335,3 +337,45 @@ def test_match_columns_ignores_accents_case_and_punctuation() -> None:
 def test_match_columns_uses_each_header_once() -> None:
     synonyms = {"name": ("nom", "site"), "site": ("site", "nom"), "other": ("nom",)}
     assert match_columns(["Site", "NOM"], synonyms) == {"name": "Site", "site": "NOM", "other": None}
+
+
+# --- the fast (pandas C parser) path gives exactly what the careful path gives -------------------------------------
+
+_cell = st.text(alphabet=list('ab é01 ;,\t"=-'), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    header=st.lists(st.text(alphabet="abcdé", min_size=1, max_size=5), min_size=1, max_size=4, unique=True),
+    rows=st.lists(st.lists(_cell, min_size=0, max_size=5), max_size=12),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_fast_and_careful_csv_paths_agree(
+    header: list[str], rows: list[list[str]], delimiter: str, newline: str
+) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+    text = buffer.getvalue()
+    try:
+        careful = tabular._careful_csv(text, delimiter, 1000)
+    except tabular.TabularError as error:
+        careful_error: tabular.TabularError | None = error
+    else:
+        careful_error = None
+    try:
+        fast = tabular._fast_csv(text, delimiter, 1000)
+    except tabular.TabularError as error:
+        assert careful_error is not None and error.reason == careful_error.reason
+        return
+    if fast is None:
+        return  # the careful path decides
+    assert careful_error is None, careful_error
+    assert fast[0] == careful[0] and fast[2] == careful[2]
+    pd.testing.assert_frame_equal(fast[1], careful[1])
