@@ -50,6 +50,8 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
     total = coverage.at[component, "total"]  # type: ignore[attr-defined]
     direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
     label = state.label(component)
+    if component == indicators.APPLICANTS_COLUMN and state.pool_source()[3]:
+        label += t("fictional_suffix")  # the demo pool is synthetic: say so wherever it shows
     st.slider(
         f"{label} ({filled}/{total})" if filled < total - 1 else label,
         min_value=0,

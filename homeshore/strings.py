@@ -157,6 +157,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "caveats_heading": "Précautions",
         "estimate_note": "Les temps de trajet sont des estimations.",
         "page_pool": "Vivier",
+        "fictional_suffix": " — données fictives",
         "pool_title": "Vivier de candidats",
         "pool_intro": "Importez l'export de votre outil de recrutement : chaque candidat est rattaché à sa commune, "
         "ou listé avec la raison pour laquelle il ne peut pas l'être. Le fichier reste en mémoire pour votre "
@@ -359,6 +360,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "caveats_heading": "Caveats",
         "estimate_note": "Travel times are estimates.",
         "page_pool": "Applicant pool",
+        "fictional_suffix": " — fictional data",
         "pool_title": "Applicant pool",
         "pool_intro": "Import your applicant-tracking system's export: each applicant is placed in their commune, or "
         "listed with the reason they cannot be. The file stays in memory for your session; it is never written to "

@@ -212,3 +212,12 @@ def test_the_applicant_export_leaves_sensitive_columns_out_by_default(
     assert book["Candidats"].max_row == 4  # A1, A2, A5
     about = " ".join(str(c.value) for row in book["À propos"].iter_rows() for c in row if c.value)
     assert "sensibles" in about
+
+
+def test_the_pool_depth_component_says_when_it_is_fictional(app: AppTest) -> None:
+    slider = app.slider(key="hs_w_applicants_per_10k")
+    assert "— données fictives" in slider.label and slider.value == 0
+    before = ranking(app)["Score"].tolist()
+    slider.set_value(100).run()
+    assert not app.exception
+    assert ranking(app)["Score"].tolist() != before  # the pool now weighs in the score
