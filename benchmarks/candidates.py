@@ -356,7 +356,7 @@ def report(n_rows: int, vector: dict, join_only: dict, naive: dict, coords: dict
     print(f"\n{'step':<62}{'seconds':>9}{'peak MB':>9}  note")
     rows = [
         ("index warm-up (once per process)", vector["warm_s"], vector["base_mb"], "codes, polygons, territories"),
-        ("read CSV (tabular.read_table, not candidates)", vector["read_s"], None, "pure-Python csv loop"),
+        ("read CSV (tabular.read_table, not candidates)", vector["read_s"], None, "pandas C parser after detection"),
         ("import_frame: join + matched/unmatched tables", vector["join_s"], None, ""),
         ("aggregate (dép., rég., communes, skills by dép.)", vector["aggregate_s"], None, ""),
         (f"read + import + aggregate, {n_rows:,} rows", total, vector["peak_mb"], "whole process"),
