@@ -358,6 +358,6 @@ def test_quantile_bins_properties(values: list[float], k: int) -> None:
     ranked = [classes[i] for i in order if not math.isnan(values[i])]
     assert ranked == sorted(ranked)
     distinct = np.unique(present.to_numpy())
-    separable = bool(np.all((distinct[:-1] / 2 + distinct[1:] / 2 > distinct[:-1])))  # not adjacent floats
+    separable = bool(np.all(distinct[:-1] / 2 + distinct[1:] / 2 > distinct[:-1]))  # not adjacent floats
     if present.nunique() <= k and separable:
         assert len(set(ranked)) == present.nunique()  # few distinct values: one class each
