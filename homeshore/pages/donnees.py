@@ -27,7 +27,7 @@ columns = {
 st.dataframe(
     provenance[list(columns)].rename(columns=columns),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={t("col_url"): st.column_config.LinkColumn()},
 )
 st.caption(t("data_coverage_note"))

@@ -23,7 +23,7 @@ st.download_button(
     key="btn_sites_template",
 )
 upload = st.file_uploader(t("sites_upload"), type=["csv", "txt", "xlsx"], key="upload_sites")
-typed = st.data_editor(template, num_rows="dynamic", use_container_width=True, key="editor_sites")
+typed = st.data_editor(template, num_rows="dynamic", width="stretch", key="editor_sites")
 
 
 def _use(frame: pd.DataFrame) -> None:

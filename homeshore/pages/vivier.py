@@ -87,29 +87,22 @@ first.metric(t("pool_rows_read"), formatting.number(result.rows_read, 0, lang))
 second.metric(t("pool_matched"), formatting.number(len(result.matched), 0, lang))
 third.metric(t("pool_unmatched"), formatting.number(len(result.unmatched), 0, lang))
 report = result.report()
-method_labels = candidates.METHOD_LABELS if lang == "fr" else candidates.METHOD_LABELS_EN
-reason_labels = candidates.REASON_LABELS if lang == "fr" else candidates.REASON_LABELS_EN
+
+
+def _counts(counts: object, labels: dict[str, str], heading: str) -> pd.DataFrame:
+    """A report section (method or reason -> rows) as a two-column table with readable labels."""
+    items = dict(counts)  # type: ignore[call-overload]
+    return pd.DataFrame({heading: [labels[key] for key in items], t("col_count"): list(items.values())})
+
+
+english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
-left.dataframe(
-    pd.DataFrame(
-        {
-            t("col_method"): [method_labels[m] for m in report["matched"]],
-            t("col_count"): list(report["matched"].values()),
-        }  # type: ignore[attr-defined]
-    ),
-    hide_index=True,
-)
+methods = candidates.METHOD_LABELS_EN if english else candidates.METHOD_LABELS
+left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
-right.dataframe(
-    pd.DataFrame(
-        {
-            t("col_reason"): [reason_labels[r] for r in report["unmatched"]],
-            t("col_count"): list(report["unmatched"].values()),
-        }  # type: ignore[attr-defined]
-    ),
-    hide_index=True,
-)
+reasons = candidates.REASON_LABELS_EN if english else candidates.REASON_LABELS
+right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 if len(result.unmatched):
     unmatched = candidates.export_columns(result.unmatched.drop(columns="reason"), result.mapping)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
