@@ -75,6 +75,12 @@ def _centres(level: TerritoryLevel) -> pd.DataFrame:
     return geo.population_centres(level)
 
 
+def reload() -> None:
+    """Forget cached records and tables, after the user's snapshot folder changed (refresh or import)."""
+    sources.reload()
+    _territory_table.cache_clear()
+
+
 def indicator_ids() -> list[str]:
     """Ids of the catalogued indicators, in catalogue order (the indicator columns of the territory table)."""
     return list(sources.load_catalogue())

@@ -31,7 +31,7 @@ import os
 from pathlib import Path
 from typing import Final
 
-from platformdirs import user_cache_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 #: Folder of the bundled snapshot (figures, provenance, sites).
 DATA_DIR: Final[Path] = Path(os.environ.get("HOMESHORE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -91,6 +91,15 @@ ROBUSTNESS_SEED: Final[int] = 20261129
 #: Number of départements and régions of France (2025 Code officiel géographique).
 N_DEPARTEMENTS: Final[int] = 101
 N_REGIONS: Final[int] = 18
+
+
+def user_data_root() -> Path:
+    """The user's data folder: refreshed figures and user-supplied indicators (``HOMESHORE_USER_DATA_DIR`` overrides).
+
+    The bundled snapshot in ``DATA_DIR`` is never modified; what is here overlays it, dataset by dataset.
+    """
+    override = os.environ.get("HOMESHORE_USER_DATA_DIR")
+    return Path(override) if override else Path(user_data_dir("homeshore", appauthor=False))
 
 
 def cache_root() -> Path:

@@ -71,6 +71,12 @@ class Source:
     coverage_note: str
     caveats: tuple[str, ...] = ()
     reference_values: dict[str, float] = field(default_factory=dict, hash=False)
+    #: "bundled" (the snapshot shipped in ``data/``), "refreshed" (downloaded by ``regions data refresh``) or
+    #: "user" (a file the user imported); ``updated`` is the date of the refresh or import.
+    status: str = "bundled"
+    updated: str = ""
+    #: Folder ``file`` is relative to: empty for ``DATA_DIR``, else the user's snapshot folder.
+    base: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,18 @@ class Indicator:
     method_fr: str = ""
 
 
-def _read_toml(name: str) -> dict[str, Any]:
-    path = settings.DATA_DIR / name
+STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
+
+
+def overlay_dir() -> Path:
+    """The user's snapshot folder: refreshed and user-supplied datasets that overlay the bundled ones."""
+    return settings.user_data_root() / "snapshot"
+
+
+def _read_toml(name: str, folder: Path | None = None) -> dict[str, Any]:
+    path = (folder or settings.DATA_DIR) / name
+    if folder is not None and not path.exists():
+        return {}
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
@@ -124,9 +140,11 @@ def _numbers(entry: dict[str, Any], key: str, where: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
-def _parse_source(source_id: str, entry: dict[str, Any]) -> Source:
-    where = f"{SOURCES_FILE} [{source_id}]"
+def _parse_source(source_id: str, entry: dict[str, Any], base: Path | None = None) -> Source:
+    where = f"{(base or settings.DATA_DIR) / SOURCES_FILE} [{source_id}]"
     text = {key: _text(entry, key, where) for key in _SOURCE_TEXT}
+    status = _text(entry, "status", where, required=False) or ("bundled" if base is None else "refreshed")
+    _check_choice(status, STATUSES, where, "status")
     return Source(
         id=source_id,
         **text,
@@ -134,6 +152,9 @@ def _parse_source(source_id: str, entry: dict[str, Any]) -> Source:
         coverage_note=_text(entry, "coverage_note", where),
         caveats=_texts(entry, "caveats", where),
         reference_values=_numbers(entry, "reference_values", where),
+        status=status,
+        updated=_text(entry, "updated", where, required=False),
+        base="" if base is None else str(base),
     )
 
 
@@ -176,18 +197,33 @@ def _check_references(catalogue: dict[str, Indicator], sources: dict[str, Source
 
 @cache
 def load_sources() -> dict[str, Source]:
-    """Return the dataset records of ``sources.toml`` by id (cached; do not mutate)."""
-    raw = _read_toml(SOURCES_FILE)
-    return {source_id: _parse_source(source_id, entry) for source_id, entry in raw.items()}
+    """The dataset records by id: the bundled ``sources.toml``, overlaid dataset by dataset by the user's
+    snapshot folder (refreshed or imported datasets). Cached; call :func:`reload` after writing the overlay."""
+    bundled = {key: _parse_source(key, entry) for key, entry in _read_toml(SOURCES_FILE).items()}
+    folder = overlay_dir()
+    overlay = {key: _parse_source(key, entry, folder) for key, entry in _read_toml(SOURCES_FILE, folder).items()}
+    return {**bundled, **overlay}
 
 
 @cache
 def load_catalogue() -> dict[str, Indicator]:
-    """Return the indicators of ``catalogue.toml`` by id, checked against the sources (cached; read-only)."""
+    """The indicators by id: the bundled ``catalogue.toml`` plus the user's own indicators, checked against the
+    sources (cached; read-only). A user indicator may not reuse a bundled id."""
     raw = _read_toml(CATALOGUE_FILE)
     catalogue = {ind_id: _parse_indicator(ind_id, entry) for ind_id, entry in raw.items()}
+    added = {ind_id: _parse_indicator(ind_id, e) for ind_id, e in _read_toml(CATALOGUE_FILE, overlay_dir()).items()}
+    clashes = sorted(set(added) & set(catalogue))
+    if clashes:
+        raise ValueError(f"{overlay_dir() / CATALOGUE_FILE}: ids {clashes} are bundled indicators; rename them")
+    catalogue.update(added)
     _check_references(catalogue, load_sources())
     return catalogue
+
+
+def reload() -> None:
+    """Forget the cached records, after the user's snapshot folder changed."""
+    load_sources.cache_clear()
+    load_catalogue.cache_clear()
 
 
 def label(indicator_id: str, lang: str = "fr") -> str:
@@ -207,7 +243,7 @@ def read_indicator_file(source: Source) -> pd.DataFrame:
     """
     if not source.file:
         raise ValueError(f"{SOURCES_FILE} [{source.id}]: the dataset has no file under {settings.DATA_DIR}")
-    path: Path = settings.DATA_DIR / source.file
+    path: Path = Path(source.base or settings.DATA_DIR) / source.file
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     numeric = [ind.id for ind in load_catalogue().values() if ind.dataset == source.id]
     missing = [col for col in [CODE_COLUMN, *numeric] if col not in frame.columns]

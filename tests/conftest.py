@@ -1,16 +1,23 @@
 """Shared test set-up: no network, and one geometry cache for the whole run.
 
 The network is blocked (as in osmnx's test suite) so that no test silently depends on the internet.
-The cache folder is the user's default unless ``HOMESHORE_CACHE_DIR`` is set (CI sets it to a folder of its
+The user data folder (refreshed figures, user indicators) is an empty temporary one. The cache folder is the
+user's default unless ``HOMESHORE_CACHE_DIR`` is set (CI sets it to a folder of its
 own); the first test that needs a layer builds it, the others read it.
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 from collections.abc import Iterator
 
 import pytest
+
+
+# A user's refreshed or imported figures must not change what the tests see: an empty user data folder.
+os.environ["HOMESHORE_USER_DATA_DIR"] = tempfile.mkdtemp(prefix="homeshore-test-userdata-")
 
 
 class NetworkBlockedError(RuntimeError):
