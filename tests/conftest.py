@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 import pytest
 
-
 # A user's refreshed or imported figures must not change what the tests see: an empty user data folder.
 os.environ["HOMESHORE_USER_DATA_DIR"] = tempfile.mkdtemp(prefix="homeshore-test-userdata-")
 
