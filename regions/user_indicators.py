@@ -1,0 +1,239 @@
+"""A user's own indicator: a CSV/XLSX of codes and values, checked row by row, then added to the catalogue.
+
+The file holds a département code column (or a commune code column, aggregated up to départements with a stated
+rule) and a value column. Codes are repaired as elsewhere (``regions.codes``: lost leading zeros, ``2a``, names);
+every row ends either kept or rejected with its reason (kept + rejected = rows read). Saved, the indicator is a
+dataset of the user's snapshot folder (``regions.snapshot``) marked as user-supplied, with the source the user
+declared: it then appears in ``regions indicators``, the score (when oriented) and the app.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from regions import codes, geo, snapshot, sources, tabular
+
+Level = Literal["departement", "commune"]
+Aggregation = Literal["sum", "mean", "population_weighted_mean"]
+
+#: Headers that name the code and the value columns (compared with ``codes.slug``).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "code departement", "departement", "dep", "code dep", "code commune", "code insee", "codgeo",
+             "insee", "commune"),
+    "value": ("valeur", "value", "nombre", "effectif", "taux", "part", "indicateur"),
+}  # fmt: skip
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
+DATASET_PREFIX = "user_"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What the user says of the indicator: id, labels, unit, orientation, period, source (all required)."""
+
+    indicator_id: str
+    label: str
+    unit: str
+    orientation: str
+    period: str
+    source: str
+    kind: str = "ratio"
+    label_en: str = ""
+    url: str = ""
+    licence: str = "non précisée par l'utilisateur"
+
+
+@dataclass(frozen=True)
+class UserImport:
+    """A checked file: one value per département (``figures``: ``code``, ``value``), the rows set aside with
+    their reason (``rejected``: ``row``, ``code``, ``value``, ``reason``), and how the file was read."""
+
+    declaration: Declaration
+    level: Level
+    aggregation: Aggregation | None
+    figures: pd.DataFrame
+    rejected: pd.DataFrame
+    rows_read: int
+    kept_rows: int
+
+    def __post_init__(self) -> None:
+        if self.kept_rows + len(self.rejected) != self.rows_read:
+            raise ValueError(f"{self.kept_rows} kept + {len(self.rejected)} rejected != {self.rows_read} rows read")
+
+    @property
+    def coverage(self) -> int:
+        """Départements with a value."""
+        return int(self.figures["value"].notna().sum())
+
+
+def check_declaration(declaration: Declaration) -> None:
+    """Raise ``ValueError`` naming every problem of the declaration at once."""
+    problems = []
+    if not ID_PATTERN.match(declaration.indicator_id):
+        problems.append(f"identifiant {declaration.indicator_id!r} : lettres minuscules, chiffres et _ (ex. mon_taux)")
+    existing = sources.load_catalogue().get(declaration.indicator_id)
+    if existing is not None and existing.dataset != DATASET_PREFIX + declaration.indicator_id:
+        problems.append(
+            f"identifiant {declaration.indicator_id!r} déjà pris par un indicateur livré ; choisissez-en un autre"
+        )
+    if declaration.orientation not in sources.ORIENTATIONS:
+        problems.append(f"orientation {declaration.orientation!r} : attendu higher, lower ou neutral")
+    if declaration.kind not in sources.KINDS:
+        problems.append(f"nature {declaration.kind!r} : attendu une de {', '.join(sources.KINDS)}")
+    for name in ("label", "unit", "period", "source"):
+        if not str(getattr(declaration, name)).strip():
+            problems.append(f"champ « {name} » obligatoire")
+    if problems:
+        raise ValueError("Indicateur invalide : " + " ; ".join(problems))
+
+
+def prepare(
+    frame: pd.DataFrame,
+    declaration: Declaration,
+    *,
+    code_column: str | None = None,
+    value_column: str | None = None,
+    level: Level | None = None,
+    aggregation: Aggregation | None = None,
+    line_numbers: Sequence[int] | None = None,
+) -> UserImport:
+    """Check every row of ``frame`` and compute one value per département (nothing is written)."""
+    check_declaration(declaration)
+    code_col, value_col = _columns(frame, code_column, value_column)
+    lines = list(line_numbers) if line_numbers else list(range(2, len(frame) + 2))
+    raw_codes, raw_values = frame[code_col].astype(str).str.strip(), frame[value_col].astype(str).str.strip()
+    chosen = level or _guess_level(raw_codes)
+    values = raw_values.map(_number)
+    territory = raw_codes.map(lambda text: _territory(text, chosen))
+    reason = pd.Series("", index=frame.index)
+    reason[raw_codes == ""] = "code vide"
+    bad_code = (reason == "") & territory.map(lambda t: t.startswith("!"))
+    reason[bad_code] = territory[bad_code].str[1:]
+    reason[(reason == "") & (raw_values == "")] = "valeur vide"
+    reason[(reason == "") & values.isna()] = "valeur non numérique"
+    first = pd.Series(lines, index=frame.index).groupby(territory.where(reason == "")).transform("min")
+    duplicate = (reason == "") & (pd.Series(lines, index=frame.index) != first)
+    reason[duplicate] = "doublon (déjà ligne " + first[duplicate].astype(int).astype(str) + ")"
+    kept = reason == ""
+    rejected = pd.DataFrame(
+        {
+            "row": np.array(lines)[~kept.to_numpy()],
+            "code": raw_codes[~kept],
+            "value": raw_values[~kept],
+            "reason": reason[~kept],
+        }
+    ).reset_index(drop=True)
+    rule = aggregation or ("sum" if declaration.kind == "count" else "population_weighted_mean")
+    figures = _per_departement(territory[kept], values[kept], chosen, rule)
+    return UserImport(
+        declaration=declaration,
+        level=chosen,
+        aggregation=rule if chosen == "commune" else None,
+        figures=figures,
+        rejected=rejected,
+        rows_read=len(frame),
+        kept_rows=int(kept.sum()),
+    )
+
+
+def save(user_import: UserImport) -> None:
+    """Write the indicator into the user's snapshot folder; it then appears in the catalogue and the table."""
+    d = user_import.declaration
+    figures = user_import.figures.rename(columns={"value": d.indicator_id})
+    how = "" if user_import.aggregation is None else f" ; communes agrégées par {user_import.aggregation}"
+    record = {
+        "producer": d.source,
+        "dataset": f"{d.label} (fourni par l'utilisateur)",
+        "period": d.period,
+        "url": d.url or "fichier fourni par l'utilisateur",
+        "licence": d.licence,
+        "retrieved_via": f"import utilisateur le {date.today():%Y-%m-%d}{how}",
+        "coverage_note": f"{user_import.coverage} départements sur 101",
+        "caveats": ["Indicateur fourni par l'utilisateur : source déclarée, non vérifiée par Homeshore."],
+        "status": "user",
+        "updated": f"{date.today():%Y-%m-%d}",
+    }
+    entry = {
+        "label_fr": d.label,
+        "label_en": d.label_en or d.label,
+        "unit": d.unit,
+        "period": d.period,
+        "dataset": DATASET_PREFIX + d.indicator_id,
+        "orientation": d.orientation,
+        "kind": d.kind,
+        "region_rule": "sum" if d.kind == "count" else "population_weighted_mean",
+        "description_fr": f"Indicateur fourni par l'utilisateur ; source déclarée : {d.source}.",
+    }
+    snapshot.write_dataset(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: entry})
+
+
+def remove(indicator_id: str) -> None:
+    """Remove a user's indicator (the bundled data are untouched)."""
+    snapshot.remove_dataset(DATASET_PREFIX + indicator_id, [indicator_id])
+
+
+def user_indicator_ids() -> list[str]:
+    """Ids of the indicators the user added."""
+    return [i.id for i in sources.load_catalogue().values() if i.dataset.startswith(DATASET_PREFIX)]
+
+
+def _columns(frame: pd.DataFrame, code_column: str | None, value_column: str | None) -> tuple[str, str]:
+    found = tabular.match_columns([str(c) for c in frame.columns], FIELDS)
+    code_col, value_col = code_column or found["code"], value_column or found["value"]
+    if value_col is None and code_col is not None and len(frame.columns) == 2:
+        value_col = next(str(c) for c in frame.columns if str(c) != code_col)
+    missing = [name for name, col in (("code", code_col), ("valeur", value_col)) if col not in frame.columns]
+    if missing or code_col is None or value_col is None:
+        raise ValueError(
+            f"colonne(s) {', '.join(missing)} introuvable(s) parmi {list(frame.columns)} : "
+            "indiquez la colonne du code et celle de la valeur"
+        )
+    return code_col, value_col
+
+
+def _guess_level(raw_codes: pd.Series) -> Level:
+    texts = raw_codes[raw_codes != ""].str.replace(r"\.0$", "", regex=True)
+    return "commune" if len(texts) and (texts.str.len() >= 4).mean() > 0.5 else "departement"
+
+
+def _territory(text: str, level: Level) -> str:
+    """The département (or commune) code of a cell, or ``"!" + reason``."""
+    if not text:
+        return "!code vide"
+    try:
+        return codes.normalise_departement(text) if level == "departement" else codes.normalise_commune(text)
+    except codes.CodeError as error:
+        return "!" + ("code inconnu : " if error.reason == "unknown" else "code invalide : ") + text
+
+
+def _number(text: str) -> float:
+    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text).replace(",", ".")
+    try:
+        return float(cleaned) if cleaned else float("nan")
+    except ValueError:
+        return float("nan")
+
+
+def _per_departement(territory: pd.Series, values: pd.Series, level: Level, rule: Aggregation) -> pd.DataFrame:
+    deps = geo.departements()["code"]
+    if level == "departement":
+        per_dep = pd.Series(values.to_numpy(), index=territory.to_numpy())
+    else:
+        communes = geo.communes().set_index("code")
+        frame = pd.DataFrame({"dep": territory.map(communes["dep_code"]).to_numpy(), "v": values.to_numpy(),
+                              "w": territory.map(communes["population"]).to_numpy()})  # fmt: skip
+        grouped = frame.groupby("dep")
+        if rule == "sum":
+            per_dep = grouped["v"].sum()
+        elif rule == "mean":
+            per_dep = grouped["v"].mean()
+        else:
+            weighted = (frame["v"] * frame["w"]).groupby(frame["dep"]).sum(min_count=1)
+            per_dep = weighted / frame["w"].where(frame["v"].notna()).groupby(frame["dep"]).sum(min_count=1)
+    return pd.DataFrame({"code": deps.to_numpy(), "value": deps.map(per_dep).to_numpy(dtype=float)})
