@@ -31,6 +31,7 @@ from regions import (
     sites,
     sources,
     tabular,
+    user_indicators,
 )
 
 FORMATS = ("csv", "json", "table")
@@ -72,7 +73,38 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
     _add_candidates(commands)
+    _add_data(commands)
     return parser
+
+
+def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
+    group = commands.add_parser("data", help="refresh the official figures, or add your own indicator")
+    actions = group.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    refresh_cmd = actions.add_parser("refresh", help="download the official files and write a new snapshot")
+    refresh_cmd.add_argument("--only", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
+                             metavar="ID,...", help="dataset ids to refresh (default: all)")  # fmt: skip
+    refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
+
+    adding = actions.add_parser("import", help="add an indicator from your own CSV/XLSX file")
+    adding.add_argument("file", help="CSV or XLSX with a code column and a value column")
+    adding.add_argument("--id", required=True, dest="indicator_id", help="identifier, e.g. taux_rsa")
+    adding.add_argument("--label", required=True)
+    adding.add_argument("--unit", required=True)
+    adding.add_argument("--orientation", required=True, choices=sources.ORIENTATIONS)
+    adding.add_argument("--period", required=True)
+    adding.add_argument("--source", required=True, help="producer and dataset you took the figures from")
+    adding.add_argument("--kind", choices=sources.KINDS, default="ratio")
+    adding.add_argument("--level", choices=["departement", "commune"], help="default: guessed from the codes")
+    rules = ["sum", "mean", "population_weighted_mean"]
+    adding.add_argument("--aggregate", choices=rules, help="communes to départements (default: by kind)")
+    adding.add_argument("--code-column")
+    adding.add_argument("--value-column")
+    adding.add_argument("--sheet")
+    adding.add_argument("--url", default="")
+    adding.add_argument("--licence", default="non précisée par l'utilisateur")
+
+    removing = actions.add_parser("remove", help="remove one of your own indicators")
+    removing.add_argument("--id", required=True, dest="indicator_id")
 
 
 def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -176,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "score": _score,
         "export": _export,
         "candidates": _candidates,
+        "data": _data,
     }
     try:
         text = handlers[args.command](args)
@@ -211,7 +244,7 @@ def _indicators(args: argparse.Namespace) -> str:
 def _sources(args: argparse.Namespace) -> str:
     table = indicators.provenance_table(indicators.territory_table())
     if args.format == "table":  # a terminal view; CSV and JSON carry every column
-        table = table[["id", "producer", "period", "licence", "coverage", "url"]]
+        table = table[["id", "status", "producer", "period", "licence", "coverage", "url"]]
     return render(table, args.format)
 
 
@@ -304,6 +337,46 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
     lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
+    return "\n".join(lines) + "\n"
+
+
+def _data(args: argparse.Namespace) -> str:
+    if args.action == "import":
+        return _data_import(args)
+    if args.action == "remove":
+        if args.indicator_id not in user_indicators.user_indicator_ids():
+            raise ValueError(
+                f"{args.indicator_id!r} is not one of your indicators: {user_indicators.user_indicator_ids()}"
+            )
+        user_indicators.remove(args.indicator_id)
+        return f"regions: removed {args.indicator_id}\n"
+    from regions import refresh  # only this command needs it
+
+    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr))
+    return render(report.table(), "table")
+
+
+def _data_import(args: argparse.Namespace) -> str:
+    path = Path(args.file)
+    read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet)
+    declaration = user_indicators.Declaration(
+        args.indicator_id, args.label, args.unit, args.orientation, args.period, args.source,
+        kind=args.kind, url=args.url, licence=args.licence,
+    )  # fmt: skip
+    prepared = user_indicators.prepare(
+        read.frame, declaration, code_column=args.code_column, value_column=args.value_column,
+        level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
+    )  # fmt: skip
+    user_indicators.save(prepared)
+    lines = [
+        f"regions: added {args.indicator_id} (user-supplied; source: {args.source})",
+        f"rows read: {prepared.rows_read}, kept: {prepared.kept_rows}, rejected: {len(prepared.rejected)}",
+        f"coverage: {prepared.coverage}/{settings.N_DEPARTEMENTS} départements"
+        + (f" (communes aggregated: {prepared.aggregation})" if prepared.aggregation else ""),
+        *(f"  line {r.row}: {r.reason}" for r in prepared.rejected.itertuples()),
+        "It now appears in `regions indicators`, `regions sources` and the app"
+        + (", and can be weighted in the score." if args.orientation != "neutral" else "."),
+    ]
     return "\n".join(lines) + "\n"
 
 

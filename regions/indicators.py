@@ -106,8 +106,8 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator of ``table``: id, label, unit, period, producer, dataset (or method), licence, URL and
-    coverage (``filled/total`` territories of ``table``)."""
+    """One row per indicator of ``table``: id, label, unit, period, status (bundled, refreshed or user-supplied),
+    producer, dataset (or method), licence, URL and coverage (``filled/total`` territories of ``table``)."""
     cover = coverage(table)
     filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
     all_sources = sources.load_sources()
@@ -122,6 +122,7 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "label": indicator.label_fr,
                 "unit": indicator.unit,
                 "period": indicator.period,
+                "status": _status(origin) if origin else "calculé",
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
                 "licence": origin.licence if origin else "",
@@ -130,6 +131,15 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _status(origin: sources.Source) -> str:
+    """``livré``, ``actualisé le …`` or ``fourni par l'utilisateur le …``: where a figure comes from."""
+    if origin.status == "refreshed":
+        return f"actualisé le {origin.updated}"
+    if origin.status == "user":
+        return f"fourni par l'utilisateur le {origin.updated}"
+    return "livré"
 
 
 def rural_population_share(communes: pd.DataFrame, key: str) -> pd.Series:

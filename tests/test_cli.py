@@ -251,3 +251,32 @@ def test_candidates_unreadable_file_is_a_one_line_error(tmp_path: Path) -> None:
     result = run("candidates", "import", str(source))
     assert result.returncode == 1
     assert result.stderr.startswith("regions: error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_data_import_adds_a_user_indicator_everywhere(tmp_path: Path) -> None:
+    source = tmp_path / "taux.csv"
+    source.write_text("Département;Taux\n1;12,5\n2a;3\n99;4\n", encoding="utf-8")
+    env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
+    args = ["--id", "taux_rsa", "--label", "Taux RSA", "--unit", "%", "--orientation", "higher"]
+    added = run("data", "import", str(source), *args, "--period", "2024", "--source", "CAF", env=env)
+    assert added.returncode == 0, added.stderr
+    assert "kept: 2, rejected: 1" in added.stdout and "line 4: code inconnu : 99" in added.stdout
+    table = pd.read_csv(io.StringIO(run("indicators", "--format", "csv", env=env).stdout), dtype={"code": str})
+    assert table.set_index("code").loc["2A", "taux_rsa"] == 3.0
+    listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv", env=env).stdout), dtype=str).set_index("id")
+    assert listed.loc["taux_rsa", "status"].startswith("fourni par l'utilisateur le ")
+    assert listed.loc["taux_rsa", "producer"] == "CAF" and listed.loc["taux_rsa", "coverage"] == "2/101"
+    assert listed.loc["unemployment_rate_pct", "status"] == "livré"
+    scored = run("score", "--weights", "taux_rsa=1", "--format", "csv", env=env)
+    assert scored.returncode == 0 and "contrib_taux_rsa" in scored.stdout
+    assert run("data", "remove", "--id", "taux_rsa", env=env).returncode == 0
+    assert "taux_rsa" not in run("indicators", "--format", "csv", env=env).stdout
+
+
+def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text("code;valeur\n01;1\n", encoding="utf-8")
+    env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
+    args = ["--id", "population", "--label", "P", "--unit", "hab", "--orientation", "neutral", "--period", "2024"]
+    result = run("data", "import", str(source), *args, "--source", "moi", env=env)
+    assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
