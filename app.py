@@ -21,6 +21,9 @@ pages = [
     ),
     st.Page("homeshore/pages/vivier.py", title=state.t("page_pool"), icon=":material/groups:", url_path="vivier"),
     st.Page("homeshore/pages/sites.py", title=state.t("page_sites"), icon=":material/location_on:", url_path="sites"),
+    st.Page(
+        "homeshore/pages/indicateur.py", title=state.t("page_add"), icon=":material/add_chart:", url_path="indicateur"
+    ),
     st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
 st.navigation(pages).run()

@@ -39,6 +39,8 @@ def _priorities() -> None:
     complete = [c for c in scoring.components() if c not in partial]
     for component in complete:
         _weight_slider(component, catalogue[component], coverage)
+    for component in scoring.components():  # a component added since the session began (a user's indicator)
+        st.session_state.setdefault(state.weight_key(component), 0)
     with st.expander(t("partial_components"), expanded=any(st.session_state[state.weight_key(c)] for c in partial)):
         st.caption(t("partial_note"))
         for component in partial:

@@ -18,6 +18,7 @@ columns = {
     "label": t("col_label"),
     "unit": t("col_unit"),
     "period": t("col_period"),
+    "status": t("col_status"),
     "producer": t("col_producer"),
     "dataset": t("col_dataset"),
     "coverage": t("col_coverage"),

@@ -1,0 +1,80 @@
+"""Ajouter un indicateur: the user's own figure from a file — preview, coverage, rejected rows, then saved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from homeshore import state
+from homeshore.state import t
+from regions import indicators, sources, tabular, user_indicators
+
+st.title(t("add_title"))
+st.markdown(t("add_intro"))
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload_indicator")
+    st.session_state["hs_add_file"] = None if upload is None else (upload.name, upload.getvalue())
+
+
+st.file_uploader(t("add_upload"), type=["csv", "txt", "xlsx"], key="upload_indicator", on_change=_on_upload)
+stored = st.session_state.get("hs_add_file")
+if stored:
+    name, data = stored
+    try:
+        read = tabular.read_table(data, name)
+    except tabular.TabularError as error:
+        st.error(t("add_problem", reason=str(error)))
+        st.stop()
+    headers = list(read.frame.columns)
+    found = tabular.match_columns(headers, user_indicators.FIELDS)
+    left, right = st.columns(2)
+    code_col = left.selectbox(t("add_code_column"), headers, index=headers.index(found["code"]) if found["code"] else 0)
+    value_col = right.selectbox(
+        t("add_value_column"), headers, index=headers.index(found["value"]) if found["value"] else len(headers) - 1
+    )
+    first, second, third = st.columns(3)
+    indicator_id = first.text_input(t("add_id"), key="hs_add_id")
+    label = second.text_input(t("add_label"), key="hs_add_label")
+    unit = third.text_input(t("add_unit"), key="hs_add_unit")
+    orientation = first.selectbox(
+        t("add_orientation"), sources.ORIENTATIONS, format_func=lambda o: t(f"orientation_{o}"), key="hs_add_orient"
+    )
+    period = second.text_input(t("add_period"), key="hs_add_period")
+    kind = third.selectbox(t("add_kind"), sources.KINDS, index=sources.KINDS.index("ratio"), key="hs_add_kind")
+    source = st.text_input(t("add_source"), key="hs_add_source")
+    declaration = user_indicators.Declaration(indicator_id.strip(), label, unit, orientation, period, source, kind=kind)
+    try:
+        prepared = user_indicators.prepare(
+            read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
+        )
+    except ValueError as error:
+        st.warning(t("add_problem", reason=str(error)))
+    else:
+        st.subheader(t("add_preview"))
+        one, two, three = st.columns(3)
+        one.metric(t("add_kept"), prepared.kept_rows)
+        two.metric(t("add_rejected"), len(prepared.rejected))
+        three.metric(t("add_coverage"), f"{prepared.coverage}/101")
+        st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
+        if len(prepared.rejected):
+            st.dataframe(prepared.rejected, hide_index=True, width="stretch")
+        if st.button(t("add_save"), key="btn_add_save", type="primary"):
+            user_indicators.save(prepared)
+            indicators.reload()
+            st.cache_data.clear()
+            st.success(t("add_saved", id=declaration.indicator_id))
+
+st.subheader(t("add_mine"))
+mine = user_indicators.user_indicator_ids()
+if not mine:
+    st.caption(t("add_none"))
+for indicator_id in mine:
+    st.markdown(
+        f"- **{state.label(indicator_id)}** (`{indicator_id}`) — {sources.load_catalogue()[indicator_id].period}"
+    )
+    if st.button(t("add_remove", id=indicator_id), key=f"btn_remove_{indicator_id}"):
+        user_indicators.remove(indicator_id)
+        indicators.reload()
+        st.cache_data.clear()
+        st.rerun()
