@@ -212,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         text = handlers[args.command](args)
-    except (ValueError, OSError) as error:  # includes tabular.TabularError: a readable message, no traceback
+    except (ValueError, OSError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
         print(f"regions: error: {error}", file=sys.stderr)
         return 1
     output = getattr(args, "output", None)

@@ -121,7 +121,7 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "id": indicator.id,
                 "label": indicator.label_fr,
                 "unit": indicator.unit,
-                "period": indicator.period,
+                "period": period_of(indicator.id),
                 "status": _status(origin) if origin else "calculé",
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
@@ -131,6 +131,18 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def period_of(indicator_id: str) -> str:
+    """The period of an indicator's figures: the catalogue's, or the one a refresh recorded (``col: period; …``)."""
+    indicator = sources.load_catalogue()[indicator_id]
+    origin = sources.load_sources().get(indicator.dataset)
+    if origin is not None and origin.status == "refreshed":
+        for part in origin.period.split(";"):
+            column, sep, period = part.partition(":")
+            if sep and column.strip() == indicator_id:
+                return period.strip()
+    return indicator.period
 
 
 def _status(origin: sources.Source) -> str:

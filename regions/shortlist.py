@@ -119,7 +119,7 @@ def sources_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
 def column_header(indicator_id: str) -> str:
     """``Label (unit, period)`` — how a figure is titled in every export."""
     indicator = sources.load_catalogue()[indicator_id]
-    return f"{indicator.label_fr} ({indicator.unit}, {indicator.period})"
+    return f"{indicator.label_fr} ({indicator.unit}, {indicators.period_of(indicator_id)})"
 
 
 def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], selection: Selection) -> bytes:

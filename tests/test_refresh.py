@@ -342,3 +342,27 @@ def test_insee_parser_refuses_a_table_of_regions() -> None:
     rows: list[list[object]] = [[None, None, "3ᵉ trim. 2025", "3ᵉ trim. 2024"], ["11", "Île-de-France", 7.0, 6.9]]
     with pytest.raises(RefreshError, match=r"11 « Île-de-France ».*régions"):
         refresh.parse_insee_unemployment(_workbook(rows))
+
+
+def test_refreshed_periods_reach_the_sources_table(user_folder: Path) -> None:
+    refresh.run(["arcep_broadband"], fetch=fixtures_fetch())
+    indicators.reload()
+    table = indicators.provenance_table(indicators.territory_table()).set_index("id")
+    parsed = refresh.parse_arcep_broadband(fixture("departement_techno.csv"))
+    assert table.loc["ftth_share_pct", "period"] == parsed.period("ftth_share_pct")
+    assert table.loc["ftth_share_pct", "status"].startswith("actualisé le ")
+    assert table.loc["unemployment_rate_pct", "status"] == "livré"
+
+
+def test_the_command_line_refresh_offline_fails_clearly_and_changes_nothing(
+    user_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from regions import cli
+
+    before = folder_state(user_folder)
+    status = cli.main(["data", "refresh", "--only", "arcep_broadband"])
+    captured = capsys.readouterr()
+    assert status == 1 and captured.out == ""
+    assert "regions: error: " in captured.err and "internet" in captured.err  # after the progress lines
+    assert "regions data import" in captured.err
+    assert folder_state(user_folder) == before
