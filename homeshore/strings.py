@@ -187,6 +187,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_none": "Vous n'avez ajouté aucun indicateur.",
         "add_problem": "{reason}",
         "col_status": "Statut",
+        "refresh_heading": "Actualiser depuis les sources officielles",
+        "refresh_help": "Télécharge les fichiers officiels (Arcep, INSEE, DARES, CNAF), les vérifie et les enregistre "
+        "dans votre dossier de données ; l'instantané livré reste la référence de secours. Il faut un accès à "
+        "internet.",
+        "refresh_button": "Actualiser",
+        "refresh_done": "Actualisation terminée.",
+        "refresh_failed": "Actualisation impossible : {reason}",
         "page_pool": "Vivier",
         "fictional_suffix": " — données fictives",
         "pool_title": "Vivier de candidats",
@@ -419,6 +426,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_none": "You have added no indicator.",
         "add_problem": "{reason}",
         "col_status": "Status",
+        "refresh_heading": "Refresh from the official sources",
+        "refresh_help": "Downloads the official files (Arcep, INSEE, DARES, CNAF), checks them and saves them in your "
+        "data folder; the bundled snapshot stays as the fallback. Needs internet access.",
+        "refresh_button": "Refresh",
+        "refresh_done": "Refresh complete.",
+        "refresh_failed": "Could not refresh: {reason}",
         "page_pool": "Applicant pool",
         "fictional_suffix": " — fictional data",
         "pool_title": "Applicant pool",

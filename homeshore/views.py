@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from homeshore import strings
-from regions import formatting, geo, maps, scoring, sources
+from regions import formatting, geo, indicators, maps, scoring, sources
 from regions.formatting import Lang
 
 SCORE = "score"
@@ -28,7 +28,9 @@ def legend_source(column: str, weights: dict[str, float], lang: Lang) -> str:
     indicator = sources.load_catalogue()[column]
     origin = sources.load_sources().get(indicator.dataset)
     producer = origin.producer if origin else "Homeshore (" + ", ".join(indicator.derived_from) + ")"
-    return strings.text("legend_source_indicator", lang, producer=producer, period=indicator.period)
+    if origin is not None and origin.status != "bundled":
+        producer += f" — {indicators.status_of(origin)}"
+    return strings.text("legend_source_indicator", lang, producer=producer, period=indicators.period_of(column))
 
 
 def map_frame(
@@ -124,7 +126,7 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
 
     def source_of(component: str) -> str:
         origin = all_sources.get(catalogue[component].dataset)
-        return origin.producer if origin else "Homeshore"
+        return f"{origin.producer} ({indicators.status_of(origin)})" if origin else "Homeshore"
 
     return pd.DataFrame(
         {
@@ -142,7 +144,7 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
                 lambda v: formatting.percent(100 * v, 0, lang)
             ),
             strings.text("col_points", lang): explained["contribution"].round(1),
-            strings.text("col_period", lang): [catalogue[c].period for c in explained["component"]],
+            strings.text("col_period", lang): [indicators.period_of(c) for c in explained["component"]],
             strings.text("col_source", lang): [source_of(c) for c in explained["component"]],
         }
     )

@@ -122,7 +122,7 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "label": indicator.label_fr,
                 "unit": indicator.unit,
                 "period": period_of(indicator.id),
-                "status": _status(origin) if origin else "calculé",
+                "status": status_of(origin) if origin else "calculé",
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
                 "licence": origin.licence if origin else "",
@@ -145,7 +145,7 @@ def period_of(indicator_id: str) -> str:
     return indicator.period
 
 
-def _status(origin: sources.Source) -> str:
+def status_of(origin: sources.Source) -> str:
     """``livré``, ``actualisé le …`` or ``fourni par l'utilisateur le …``: where a figure comes from."""
     if origin.status == "refreshed":
         return f"actualisé le {origin.updated}"

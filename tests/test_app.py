@@ -249,3 +249,10 @@ def test_adding_an_indicator_from_a_file(app: AppTest, tmp_path: Path, monkeypat
     finally:
         monkeypatch.undo()
         indicators.reload()
+
+
+def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
+    app.switch_page(DATA_PAGE).run()
+    app.button(key="btn_refresh").click().run(timeout=120)
+    assert not app.exception
+    assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)

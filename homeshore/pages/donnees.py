@@ -33,6 +33,24 @@ st.dataframe(
 )
 st.caption(t("data_coverage_note"))
 
+st.subheader(t("refresh_heading"))
+st.caption(t("refresh_help"))
+if st.button(t("refresh_button"), key="btn_refresh"):
+    from regions import refresh
+
+    with st.status(t("refresh_heading")) as status:
+        try:
+            report = refresh.run(progress=status.write)
+        except (refresh.RefreshError, ValueError) as error:
+            status.update(state="error")
+            st.error(t("refresh_failed", reason=str(error)))
+        else:
+            indicators.reload()
+            st.cache_data.clear()
+            status.update(state="complete")
+            st.success(t("refresh_done"))
+            st.dataframe(report.table(), hide_index=True, width="stretch")
+
 st.subheader(t("caveats_heading"))
 for source in sources.load_sources().values():
     with st.expander(f"{source.producer} — {source.period}"):
