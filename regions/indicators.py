@@ -54,7 +54,7 @@ def territory_table(
     for column in SITE_COLUMNS:
         table[column] = table["code"].map(access[column])
     table[APPLICANTS_COLUMN] = applicants_per_10k(table, applicants)
-    return table
+    return table[[*ID_COLUMNS[level], *(c for c in indicator_ids() if c in table.columns)]]
 
 
 def applicants_per_10k(table: pd.DataFrame, applicants: pd.Series | None) -> pd.Series:

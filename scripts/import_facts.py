@@ -56,6 +56,10 @@ class Spec:
     out_file: str
     columns: tuple[Column, ...]
     text_columns: tuple[tuple[str, str], ...] = ()
+    #: Indicators the catalogue names but no facts file holds yet (coverage 0 until a refresh or an import).
+    empty_columns: tuple[str, ...] = ()
+    #: Keep a row's source_url only where this file has a figure (the facts row's URL names other columns' pages).
+    url_only_with_value: bool = False
 
 
 SPECS: Final[tuple[Spec, ...]] = (
@@ -119,6 +123,24 @@ SPECS: Final[tuple[Spec, ...]] = (
                 ("couples_no_child_share_pct", "couples_no_child_share"),
             )
         ),
+        empty_columns=("single_parent_families",),
+    ),
+    Spec(
+        "parents_round2.csv",
+        "activity.csv",
+        (
+            Column("other_inactive_15_64_pct", "other_inactive_1564_pct", "other_inactive_1564_period", "2022", 2),
+            Column("pop_15_64", "pop_1564", "pop_1564_period", "2022", 2),
+        ),
+        empty_columns=("other_inactive_15_64",),
+        url_only_with_value=True,
+    ),
+    Spec(
+        "pools_round2.csv",
+        "boe.csv",
+        (),
+        empty_columns=("boe_jobseekers",),
+        url_only_with_value=True,
     ),
 )
 
@@ -235,7 +257,10 @@ def build_rows(rows: Rows, spec: Spec) -> Rows:
         record = {"code": row[CODE_COLUMN]}
         record |= {col.name: row[col.source] for col in spec.columns}
         record |= {name: row[source] for name, source in spec.text_columns}
-        record["source_url"] = row[SOURCE_COLUMN]
+        record |= dict.fromkeys(spec.empty_columns, "")
+        has_value = any(record[col.name] for col in spec.columns)
+        keep_url = has_value or not spec.url_only_with_value
+        record["source_url"] = row[SOURCE_COLUMN] if keep_url else ""
         out.append(record)
     return out
 
@@ -277,6 +302,8 @@ def report(spec: Spec, rows: Rows) -> None:
     for col in spec.columns:
         filled = sum(1 for row in rows if row[col.name])
         print(f"  {col.name:<34} {col.period:<11} {filled:>3} / {len(rows)}")
+    for name in spec.empty_columns:
+        print(f"  {name:<34} {'—':<11} {0:>3} / {len(rows)}  (no figure yet: refresh or import)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
