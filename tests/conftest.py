@@ -12,6 +12,7 @@ import os
 import socket
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +32,15 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", guard)
     monkeypatch.setattr(socket, "create_connection", guard)
     yield
+
+
+@pytest.fixture
+def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh user data folder (refreshed figures, user indicators) for one test; caches reloaded around it."""
+    from regions import indicators
+
+    monkeypatch.setenv("HOMESHORE_USER_DATA_DIR", str(tmp_path))
+    indicators.reload()
+    yield tmp_path
+    monkeypatch.undo()
+    indicators.reload()

@@ -223,32 +223,24 @@ def test_the_pool_depth_component_says_when_it_is_fictional(app: AppTest) -> Non
     assert ranking(app)["Score"].tolist() != before  # the pool now weighs in the score
 
 
-def test_adding_an_indicator_from_a_file(app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from regions import indicators
-
-    monkeypatch.setenv("HOMESHORE_USER_DATA_DIR", str(tmp_path))
-    indicators.reload()
-    try:
-        app.switch_page("homeshore/pages/indicateur.py").run()
-        app.session_state["hs_add_file"] = ("taux.csv", "Département;Taux\n23;30\n87;10\n99;1\n".encode())
-        app.run()
-        app.text_input(key="hs_add_id").input("taux_local")
-        app.text_input(key="hs_add_label").input("Taux local")
-        app.text_input(key="hs_add_unit").input("%")
-        app.text_input(key="hs_add_period").input("2025")
-        app.text_input(key="hs_add_source").input("Observatoire départemental").run()
-        assert not app.exception
-        assert {m.label: m.value for m in app.metric} == {
-            "Lignes retenues": "2", "Lignes écartées": "1", "Départements couverts": "2/101"
-        }  # fmt: skip
-        app.button(key="btn_add_save").click().run()
-        assert any("taux_local" in s.value for s in app.success)
-        app.switch_page("homeshore/pages/donnees.py").run()
-        table = app.dataframe[0].value.set_index("Indicateur")
-        assert table.loc["Taux local", "Statut"].startswith("fourni par l'utilisateur")
-    finally:
-        monkeypatch.undo()
-        indicators.reload()
+def test_adding_an_indicator_from_a_file(app: AppTest, user_folder: Path) -> None:
+    app.switch_page("homeshore/pages/indicateur.py").run()
+    app.session_state["hs_add_file"] = ("taux.csv", "Département;Taux\n23;30\n87;10\n99;1\n".encode())
+    app.run()
+    app.text_input(key="hs_add_id").input("taux_local")
+    app.text_input(key="hs_add_label").input("Taux local")
+    app.text_input(key="hs_add_unit").input("%")
+    app.text_input(key="hs_add_period").input("2025")
+    app.text_input(key="hs_add_source").input("Observatoire départemental").run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric} == {
+        "Lignes retenues": "2", "Lignes écartées": "1", "Départements couverts": "2/101"
+    }  # fmt: skip
+    app.button(key="btn_add_save").click().run()
+    assert any("taux_local" in s.value for s in app.success)
+    app.switch_page("homeshore/pages/donnees.py").run()
+    table = app.dataframe[0].value.set_index("Indicateur")
+    assert table.loc["Taux local", "Statut"].startswith("fourni par l'utilisateur")
 
 
 def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import urllib.error
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.message import Message
 from pathlib import Path
 
@@ -38,15 +38,6 @@ def fixtures_fetch(replace: dict[str, bytes] | None = None) -> Callable[[str], b
 
 def folder_state(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("HOMESHORE_USER_DATA_DIR", str(tmp_path))
-    indicators.reload()
-    yield tmp_path
-    monkeypatch.undo()
-    indicators.reload()
 
 
 # --- parsers ------------------------------------------------------------------------------------------------------

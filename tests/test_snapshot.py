@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,15 +9,6 @@ import pandas as pd
 import pytest
 
 from regions import indicators, snapshot, sources
-
-
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("HOMESHORE_USER_DATA_DIR", str(tmp_path))
-    indicators.reload()
-    yield tmp_path
-    monkeypatch.undo()
-    indicators.reload()
 
 
 def _broadband(value_01: float) -> pd.DataFrame:

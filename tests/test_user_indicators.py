@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,15 +11,6 @@ import pytest
 from regions import indicators, scoring, sources, user_indicators
 
 RATE = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Observatoire local")
-
-
-@pytest.fixture
-def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("HOMESHORE_USER_DATA_DIR", str(tmp_path))
-    indicators.reload()
-    yield tmp_path
-    monkeypatch.undo()
-    indicators.reload()
 
 
 def test_every_row_is_kept_or_rejected_with_its_reason() -> None:
