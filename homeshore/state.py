@@ -217,8 +217,8 @@ def pool_source() -> tuple[str, bytes, str, bool]:
     if upload:
         name, data, digest = upload
         return name, data, digest, False
-    data = _demo_bytes()
-    return DEMO_POOL.name, data, hashlib.sha256(data).hexdigest(), True
+    data, digest = _demo()
+    return DEMO_POOL.name, data, digest, True
 
 
 def store_upload(name: str, data: bytes) -> None:
@@ -281,5 +281,7 @@ def _memo(key: tuple[object, ...], build: Any) -> Any:
 
 
 @st.cache_data(show_spinner=False)
-def _demo_bytes() -> bytes:
-    return DEMO_POOL.read_bytes()
+def _demo() -> tuple[bytes, str]:
+    """The demo file and its digest, read and hashed once (the digest keys this session's memo)."""
+    data = DEMO_POOL.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()

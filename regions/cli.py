@@ -287,15 +287,15 @@ def _export(args: argparse.Namespace) -> str:
 
 
 def _import_applicants(args: argparse.Namespace) -> candidates.ImportResult:
-    data = Path(args.file).read_bytes()
-    mapping = None
-    if args.map:
-        table = tabular.read_table(data, Path(args.file).name, sheet=args.sheet)
-        mapping = candidates.detect_mapping(list(table.frame.columns))
-        for column, field_name in args.map:
-            mapping = {f: (None if c == column else c) for f, c in mapping.items()}
-            mapping[field_name] = column
-    return candidates.import_file(data, Path(args.file).name, sheet=args.sheet, mapping=mapping)
+    """Read the file once, apply ``--map`` corrections to the detected mapping, and join it."""
+    path = Path(args.file)
+    limits = {"max_bytes": settings.CANDIDATES_MAX_BYTES, "max_rows": settings.CANDIDATES_MAX_ROWS}
+    read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet, **limits)
+    mapping = candidates.detect_mapping(list(read.frame.columns))
+    for column, field_name in args.map:
+        mapping = {f: (None if c == column else c) for f, c in mapping.items()}
+        mapping[field_name] = column
+    return candidates.import_frame(read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected)
 
 
 def _candidates(args: argparse.Namespace) -> str:

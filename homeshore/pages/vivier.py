@@ -25,7 +25,8 @@ def _on_upload() -> None:
 st.file_uploader(t("pool_upload"), type=["csv", "txt", "xlsx"], key="upload_pool", on_change=_on_upload)
 name, data, digest, is_demo = state.pool_source()
 if is_demo:
-    st.warning(t("pool_demo", n=formatting.number(5000, 0, lang)), icon=":material/science:")
+    demo_rows = formatting.number(state.pool_table().rows_read, 0, lang)
+    st.warning(t("pool_demo", n=demo_rows), icon=":material/science:")
 elif st.button(t("pool_back_to_demo"), key="btn_pool_demo"):
     st.session_state[state.POOL_UPLOAD] = None
     st.rerun()
@@ -135,7 +136,7 @@ def _aggregate_map(frame: pd.DataFrame, shapes: pd.DataFrame, communes: bool) ->
     layer["t_rate"] = layer["per_10000"].map(lambda v: formatting.number(v, 1, lang))
     options = {
         "legend_title": t("pool_measure_count") if measure == "applicants" else t("pool_measure_rate"),
-        "legend_source": t("pool_demo", n=formatting.number(5000, 0, lang)) if is_demo else t("pool_title"),
+        "legend_source": t("pool_demo", n=demo_rows) if is_demo else t("pool_title"),
         "tooltip_fields": ["t_name", "t_count", "t_rate"],
         "tooltip_aliases": [
             t("col_name") if not communes else t("col_commune"),
