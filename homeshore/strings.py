@@ -186,6 +186,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_remove": "Retirer « {id} »",
         "add_none": "Vous n'avez ajouté aucun indicateur.",
         "add_problem": "{reason}",
+        "add_mode": "Que voulez-vous faire ?",
+        "add_mode_complete": "Compléter un indicateur du catalogue",
+        "add_mode_new": "Ajouter mon propre indicateur",
+        "add_target": "Indicateur à compléter",
+        "add_target_option": "{label} — {coverage}",
+        "add_target_definition": "Définition gardée : unité « {unit} », {orientation}. Les chiffres du fichier "
+        "remplacent ceux de l'indicateur (« Retirer » rétablit les précédents).",
+        "add_coverage_change": "Couverture : avant → après",
+        "add_url": "Lien vers la source (facultatif)",
+        "missing_heading": "Ce qui manque, et comment le compléter",
+        "missing_help": "Indicateurs officiels auxquels il manque des départements. Avec internet : « Actualiser » "
+        "ci-dessous. Sans internet : téléchargez les chiffres depuis le lien, puis page « Ajouter un indicateur » → "
+        "« Compléter un indicateur du catalogue » (ou la commande indiquée).",
+        "missing_none": "Aucun indicateur officiel incomplet.",
+        "col_missing_deps": "Départements manquants",
+        "col_refresh": "Actualiser (internet)",
+        "col_import": "Compléter depuis un fichier",
+        "col_where": "Où trouver les chiffres",
+        "no_official_file": "pas de fichier officiel lisible connu",
         "col_status": "Statut",
         "refresh_heading": "Actualiser depuis les sources officielles",
         "refresh_help": "Télécharge les fichiers officiels (Arcep, INSEE, DARES, CNAF), les vérifie et les enregistre "
@@ -425,6 +444,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_remove": "Remove “{id}”",
         "add_none": "You have added no indicator.",
         "add_problem": "{reason}",
+        "add_mode": "What do you want to do?",
+        "add_mode_complete": "Complete an indicator of the catalogue",
+        "add_mode_new": "Add my own indicator",
+        "add_target": "Indicator to complete",
+        "add_target_option": "{label} — {coverage}",
+        "add_target_definition": "Definition kept: unit “{unit}”, {orientation}. The file's figures replace the "
+        "indicator's (“Remove” gives the previous ones back).",
+        "add_coverage_change": "Coverage: before → after",
+        "add_url": "Link to the source (optional)",
+        "missing_heading": "What is missing, and how to fill it",
+        "missing_help": "Official indicators with départements missing. With internet: “Refresh” below. Without: "
+        "download the figures from the link, then page “Add an indicator” → “Complete an indicator of the "
+        "catalogue” (or the command shown).",
+        "missing_none": "No official indicator is incomplete.",
+        "col_missing_deps": "Départements missing",
+        "col_refresh": "Refresh (internet)",
+        "col_import": "Complete from a file",
+        "col_where": "Where to find the figures",
+        "no_official_file": "no readable official file known",
         "col_status": "Status",
         "refresh_heading": "Refresh from the official sources",
         "refresh_help": "Downloads the official files (Arcep, INSEE, DARES, CNAF), checks them and saves them in your "

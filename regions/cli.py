@@ -8,6 +8,7 @@ and a one-line reason on stderr; a library error exits with status 1 and its mes
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import sys
@@ -85,15 +86,21 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
                              metavar="ID,...", help="dataset ids to refresh (default: all)")  # fmt: skip
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
-    adding = actions.add_parser("import", help="add an indicator from your own CSV/XLSX file")
+    missing = actions.add_parser("missing", help="what the figures still miss, and how to fill each")
+    missing.add_argument("--format", choices=FORMATS, default="table")
+
+    adding = actions.add_parser(
+        "import", help="add your own indicator from a CSV/XLSX file, or complete a catalogued one (see `missing`)"
+    )
     adding.add_argument("file", help="CSV or XLSX with a code column and a value column")
-    adding.add_argument("--id", required=True, dest="indicator_id", help="identifier, e.g. taux_rsa")
-    adding.add_argument("--label", required=True)
-    adding.add_argument("--unit", required=True)
-    adding.add_argument("--orientation", required=True, choices=sources.ORIENTATIONS)
+    adding.add_argument("--id", required=True, dest="indicator_id", help="new identifier (e.g. taux_rsa) or a "
+                        "catalogued indicator to complete (e.g. boe_jobseekers)")  # fmt: skip
+    adding.add_argument("--label", help="required for a new indicator (a catalogued one keeps its own)")
+    adding.add_argument("--unit", help="required for a new indicator")
+    adding.add_argument("--orientation", choices=sources.ORIENTATIONS, help="required for a new indicator")
     adding.add_argument("--period", required=True)
     adding.add_argument("--source", required=True, help="producer and dataset you took the figures from")
-    adding.add_argument("--kind", choices=sources.KINDS, default="ratio")
+    adding.add_argument("--kind", choices=sources.KINDS, help="default: ratio (a catalogued one keeps its own)")
     adding.add_argument("--level", choices=["departement", "commune"], help="default: guessed from the codes")
     rules = ["sum", "mean", "population_weighted_mean"]
     adding.add_argument("--aggregate", choices=rules, help="communes to départements (default: by kind)")
@@ -343,6 +350,13 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
 def _data(args: argparse.Namespace) -> str:
     if args.action == "import":
         return _data_import(args)
+    if args.action == "missing":
+        from regions import completeness  # imports the refresh registry
+
+        found = completeness.gaps()
+        if args.format == "table":
+            return completeness.describe(found)
+        return render(completeness.gaps_table(found), args.format)
     if args.action == "remove":
         if args.indicator_id not in user_indicators.user_indicator_ids():
             raise ValueError(
@@ -357,27 +371,50 @@ def _data(args: argparse.Namespace) -> str:
 
 
 def _data_import(args: argparse.Namespace) -> str:
+    declaration = _declaration(args)
+    completing = user_indicators.is_completion(declaration)
+    before = indicators.territory_table()[args.indicator_id].notna().sum() if completing else 0
     path = Path(args.file)
     read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet)
-    declaration = user_indicators.Declaration(
-        args.indicator_id, args.label, args.unit, args.orientation, args.period, args.source,
-        kind=args.kind, url=args.url, licence=args.licence,
-    )  # fmt: skip
     prepared = user_indicators.prepare(
         read.frame, declaration, code_column=args.code_column, value_column=args.value_column,
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
     )  # fmt: skip
     user_indicators.save(prepared)
+    total = settings.N_DEPARTEMENTS
     lines = [
-        f"regions: added {args.indicator_id} (user-supplied; source: {args.source})",
+        f"regions: {'completed' if completing else 'added'} {args.indicator_id} (user-supplied; source: {args.source})",
         f"rows read: {prepared.rows_read}, kept: {prepared.kept_rows}, rejected: {len(prepared.rejected)}",
-        f"coverage: {prepared.coverage}/{settings.N_DEPARTEMENTS} départements"
+        (f"coverage: {before}/{total} -> {prepared.coverage}/{total} départements" if completing
+         else f"coverage: {prepared.coverage}/{total} départements")
         + (f" (communes aggregated: {prepared.aggregation})" if prepared.aggregation else ""),
         *(f"  line {r.row}: {r.reason}" for r in prepared.rejected.itertuples()),
         "It now appears in `regions indicators`, `regions sources` and the app"
-        + (", and can be weighted in the score." if args.orientation != "neutral" else "."),
-    ]
+        + (", and can be weighted in the score." if declaration.orientation != "neutral" else "."),
+    ]  # fmt: skip
+    if completing:
+        lines.append(f"`regions data remove --id {args.indicator_id}` gives the previous figures back.")
     return "\n".join(lines) + "\n"
+
+
+def _declaration(args: argparse.Namespace) -> user_indicators.Declaration:
+    """A completion of a catalogued indicator (its own definition), or a new indicator (all fields required)."""
+    if args.indicator_id in user_indicators.completable_ids():
+        completion = user_indicators.completion(
+            args.indicator_id, args.period, args.source, url=args.url, licence=args.licence
+        )
+        given = {"label": args.label, "unit": args.unit, "orientation": args.orientation, "kind": args.kind}
+        return dataclasses.replace(completion, **{k: v for k, v in given.items() if v is not None})
+    absent = [f"--{name}" for name in ("label", "unit", "orientation") if getattr(args, name) is None]
+    if absent:
+        raise ValueError(
+            f"{', '.join(absent)} required for a new indicator ({args.indicator_id!r} is not a catalogued indicator "
+            "to complete; see `regions data missing`)"
+        )
+    return user_indicators.Declaration(
+        args.indicator_id, args.label, args.unit, args.orientation, args.period, args.source,
+        kind=args.kind or "ratio", url=args.url, licence=args.licence,
+    )  # fmt: skip
 
 
 def _info(args: argparse.Namespace) -> str:

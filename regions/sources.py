@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -95,6 +95,8 @@ class Indicator:
     description_fr: str
     derived_from: tuple[str, ...] = ()
     method_fr: str = ""
+    #: For a bundled indicator the user completed from a file: the bundled dataset its figures replace.
+    replaces: str = ""
 
 
 STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
@@ -208,16 +210,32 @@ def load_sources() -> dict[str, Source]:
 @cache
 def load_catalogue() -> dict[str, Indicator]:
     """The indicators by id: the bundled ``catalogue.toml`` plus the user's own indicators, checked against the
-    sources (cached; read-only). A user indicator may not reuse a bundled id."""
+    sources (cached; read-only). A user entry may reuse a bundled id only to complete it (:func:`_completion`)."""
     raw = _read_toml(CATALOGUE_FILE)
     catalogue = {ind_id: _parse_indicator(ind_id, entry) for ind_id, entry in raw.items()}
-    added = {ind_id: _parse_indicator(ind_id, e) for ind_id, e in _read_toml(CATALOGUE_FILE, overlay_dir()).items()}
-    clashes = sorted(set(added) & set(catalogue))
-    if clashes:
-        raise ValueError(f"{overlay_dir() / CATALOGUE_FILE}: ids {clashes} are bundled indicators; rename them")
-    catalogue.update(added)
+    for ind_id, entry in _read_toml(CATALOGUE_FILE, overlay_dir()).items():
+        if ind_id in catalogue:
+            catalogue[ind_id] = _completion(catalogue[ind_id], entry)
+        else:
+            catalogue[ind_id] = _parse_indicator(ind_id, entry)
     _check_references(catalogue, load_sources())
     return catalogue
+
+
+def _completion(bundled: Indicator, entry: dict[str, Any]) -> Indicator:
+    """A bundled indicator whose figures now come from the user's file: same definition (labels, unit,
+    orientation, kind, région rule), the user's ``dataset`` and ``period``. The entry names the bundled dataset it
+    replaces (``completes``), so an entry left over from another version of the catalogue is refused."""
+    where = f"{overlay_dir() / CATALOGUE_FILE} [{bundled.id}]"
+    completes = _text(entry, "completes", where, required=False)
+    if completes != bundled.dataset:
+        raise ValueError(
+            f"{where}: {bundled.id!r} is a bundled indicator of dataset {bundled.dataset!r}; a user entry may only "
+            f"complete it (field 'completes' = {bundled.dataset!r}, found {completes!r}): rename or remove it"
+        )
+    return replace(
+        bundled, dataset=_text(entry, "dataset", where), period=_text(entry, "period", where), replaces=completes
+    )
 
 
 def reload() -> None:

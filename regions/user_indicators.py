@@ -78,9 +78,12 @@ def check_declaration(declaration: Declaration) -> None:
     if not ID_PATTERN.match(declaration.indicator_id):
         problems.append(f"identifiant {declaration.indicator_id!r} : lettres minuscules, chiffres et _ (ex. mon_taux)")
     existing = sources.load_catalogue().get(declaration.indicator_id)
-    if existing is not None and existing.dataset != DATASET_PREFIX + declaration.indicator_id:
+    if existing is not None and existing.id in completable_ids():
+        problems += _definition_changes(existing, declaration)
+    elif existing is not None and existing.dataset != DATASET_PREFIX + declaration.indicator_id:
         problems.append(
-            f"identifiant {declaration.indicator_id!r} déjà pris par un indicateur livré ; choisissez-en un autre"
+            f"identifiant {declaration.indicator_id!r} déjà pris par un indicateur livré qui ne se complète pas depuis "
+            "un fichier (géographie ou calcul Homeshore) ; choisissez-en un autre"
         )
     if declaration.orientation not in sources.ORIENTATIONS:
         problems.append(f"orientation {declaration.orientation!r} : attendu higher, lower ou neutral")
@@ -91,6 +94,64 @@ def check_declaration(declaration: Declaration) -> None:
             problems.append(f"champ « {name} » obligatoire")
     if problems:
         raise ValueError("Indicateur invalide : " + " ; ".join(problems))
+
+
+def completable_ids() -> list[str]:
+    """The catalogued official indicators a user may complete from a file: those read from a dataset file (not
+    the geography, nor the indicators Homeshore computes), including those already completed."""
+    all_sources = sources.load_sources()
+    return [
+        indicator.id
+        for indicator in sources.load_catalogue().values()
+        if indicator.replaces
+        or (
+            indicator.dataset in all_sources
+            and not indicator.dataset.startswith(DATASET_PREFIX)
+            and bool(all_sources[indicator.dataset].file)
+        )
+    ]
+
+
+def completion(
+    indicator_id: str, period: str, source: str, *, url: str = "", licence: str = "non précisée par l'utilisateur"
+) -> Declaration:
+    """The declaration that completes the catalogued indicator ``indicator_id`` from a user's file: its
+    definition (labels, unit, orientation, kind) is the catalogue's; the period and source are the user's."""
+    if indicator_id not in completable_ids():
+        raise ValueError(
+            f"`indicator_id` was {indicator_id!r} but is expected to be a catalogued indicator read from a file: "
+            f"{completable_ids()}"
+        )
+    ind = sources.load_catalogue()[indicator_id]
+    return Declaration(
+        indicator_id, ind.label_fr, ind.unit, ind.orientation, period, source,
+        kind=ind.kind, label_en=ind.label_en, url=url, licence=licence,
+    )  # fmt: skip
+
+
+def is_completion(declaration: Declaration) -> bool:
+    """Whether ``declaration`` completes a catalogued indicator (rather than adding the user's own)."""
+    return declaration.indicator_id in completable_ids()
+
+
+def _definition_changes(existing: sources.Indicator, declaration: Declaration) -> list[str]:
+    """A completion keeps the catalogue's definition: name every field the declaration changes."""
+    changed = [
+        f"{name} {getattr(declaration, name)!r} (catalogue : {expected!r})"
+        for name, expected in (
+            ("label", existing.label_fr),
+            ("unit", existing.unit),
+            ("orientation", existing.orientation),
+            ("kind", existing.kind),
+        )
+        if getattr(declaration, name) != expected
+    ]
+    if not changed:
+        return []
+    return [
+        f"{existing.id!r} est un indicateur du catalogue : le compléter garde sa définition, or "
+        f"{', '.join(changed)} ; ne donnez que la période et la source, ou choisissez un autre identifiant"
+    ]
 
 
 def prepare(
@@ -143,10 +204,21 @@ def prepare(
 
 
 def save(user_import: UserImport) -> None:
-    """Write the indicator into the user's snapshot folder; it then appears in the catalogue and the table."""
+    """Write the indicator into the user's snapshot folder; it then appears in the catalogue and the table.
+
+    A completion (:func:`is_completion`) replaces the figures of the catalogued indicator by the file's, with the
+    user's period and source; ``remove`` gives the bundled (or refreshed) figures back."""
     d = user_import.declaration
     figures = user_import.figures.rename(columns={"value": d.indicator_id})
     how = "" if user_import.aggregation is None else f" ; communes agrégées par {user_import.aggregation}"
+    caveats = ["Indicateur fourni par l'utilisateur : source déclarée, non vérifiée par Homeshore."]
+    existing = sources.load_catalogue().get(d.indicator_id)
+    replaced = (existing.replaces or existing.dataset) if existing and is_completion(d) else ""
+    if replaced:
+        caveats.append(
+            f"Ces chiffres remplacent, pour cet indicateur, ceux du jeu « {replaced} » (regions data remove --id "
+            f"{d.indicator_id} les rétablit)."
+        )
     record = {
         "producer": d.source,
         "dataset": f"{d.label} (fourni par l'utilisateur)",
@@ -155,10 +227,14 @@ def save(user_import: UserImport) -> None:
         "licence": d.licence,
         "retrieved_via": f"import utilisateur le {date.today():%Y-%m-%d}{how}",
         "coverage_note": f"{user_import.coverage} départements sur 101",
-        "caveats": ["Indicateur fourni par l'utilisateur : source déclarée, non vérifiée par Homeshore."],
+        "caveats": caveats,
         "status": "user",
         "updated": f"{date.today():%Y-%m-%d}",
     }
+    if replaced:
+        completes = {"completes": replaced, "dataset": DATASET_PREFIX + d.indicator_id, "period": d.period}
+        snapshot.write_dataset(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: completes})
+        return
     entry = {
         "label_fr": d.label,
         "label_en": d.label_en or d.label,

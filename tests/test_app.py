@@ -227,6 +227,7 @@ def test_adding_an_indicator_from_a_file(app: AppTest, user_folder: Path) -> Non
     app.switch_page("homeshore/pages/indicateur.py").run()
     app.session_state["hs_add_file"] = ("taux.csv", "Département;Taux\n23;30\n87;10\n99;1\n".encode())
     app.run()
+    app.radio(key="hs_add_mode").set_value("new").run()
     app.text_input(key="hs_add_id").input("taux_local")
     app.text_input(key="hs_add_label").input("Taux local")
     app.text_input(key="hs_add_unit").input("%")
@@ -241,6 +242,31 @@ def test_adding_an_indicator_from_a_file(app: AppTest, user_folder: Path) -> Non
     app.switch_page("homeshore/pages/donnees.py").run()
     table = app.dataframe[0].value.set_index("Indicateur")
     assert table.loc["Taux local", "Statut"].startswith("fourni par l'utilisateur")
+
+
+def test_completing_a_catalogued_pool_from_a_file(app: AppTest, user_folder: Path) -> None:
+    app.switch_page(DATA_PAGE).run()
+    missing = app.dataframe[1].value.set_index("Indicateur")
+    boe = "Demandeurs d'emploi bénéficiaires de l'obligation d'emploi (BOE)"
+    assert missing.loc[boe, "Couverture"] == "0/101"
+    command = "regions data import FICHIER.csv --id boe_jobseekers"
+    assert missing.loc[boe, "Compléter depuis un fichier"].startswith(command)
+    app.switch_page("homeshore/pages/indicateur.py").run()
+    app.session_state["hs_add_file"] = ("boe.csv", b"Code;Nombre\n23;1230\n87;2450\nXX;3\n")
+    app.run()
+    assert app.radio(key="hs_add_mode").value == "complete"
+    app.selectbox(key="hs_add_target").set_value("boe_jobseekers").run()
+    app.text_input(key="hs_add_period").input("2025-12")
+    app.text_input(key="hs_add_source").input("France Travail, DEFM BOE").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Couverture : avant → après"] == "0/101 → 2/101" and metrics["Lignes écartées"] == "1"
+    app.button(key="btn_add_save").click().run()
+    assert any("boe_jobseekers" in s.value for s in app.success)
+    app.switch_page(DATA_PAGE).run()
+    table = app.dataframe[0].value.set_index("Indicateur")
+    assert table.loc[boe, "Statut"].startswith("fourni par l'utilisateur")
+    assert table.loc[boe, "Couverture"] == "2/101" and table.loc[boe, "Période"] == "2025-12"
 
 
 def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from homeshore import state
 from homeshore.state import t
-from regions import indicators, sources
+from regions import completeness, indicators, sources
 
 st.title(t("data_title"))
 st.markdown(t("data_intro"))
@@ -32,6 +33,28 @@ st.dataframe(
     column_config={t("col_url"): st.column_config.LinkColumn()},
 )
 st.caption(t("data_coverage_note"))
+
+st.subheader(t("missing_heading"))
+st.caption(t("missing_help"))
+found = completeness.gaps(state.table())
+if not found:
+    st.caption(t("missing_none"))
+else:
+    missing = pd.DataFrame(
+        {
+            t("col_label"): [state.label(g.indicator_id) for g in found],
+            t("col_coverage"): [f"{g.filled}/{g.total}" for g in found],
+            t("col_missing_deps"): [completeness.codes_text(g.missing) for g in found],
+            t("col_status"): [g.status for g in found],
+            t("col_refresh"): [g.refresh_command or t("no_official_file") for g in found],
+            t("col_import"): [g.import_command for g in found],
+            t("col_where"): [g.page for g in found],
+        }
+    )
+    st.dataframe(
+        missing, hide_index=True, width="stretch", column_config={t("col_where"): st.column_config.LinkColumn()}
+    )
+    st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon="➕")
 
 st.subheader(t("refresh_heading"))
 st.caption(t("refresh_help"))

@@ -17,6 +17,38 @@ def _on_upload() -> None:
     st.session_state["hs_add_file"] = None if upload is None else (upload.name, upload.getvalue())
 
 
+def _completion() -> user_indicators.Declaration:
+    """The catalogued indicator to complete (incomplete ones first), with the user's period and source."""
+    table = state.table()
+    targets = sorted(user_indicators.completable_ids(), key=lambda i: table[i].notna().sum())
+    target = st.selectbox(
+        t("add_target"), targets, key="hs_add_target",
+        format_func=lambda i: t("add_target_option", label=state.label(i), coverage=f"{table[i].notna().sum()}/101"),
+    )  # fmt: skip
+    indicator = sources.load_catalogue()[target]
+    st.caption(t("add_target_definition", unit=indicator.unit, orientation=t(f"orientation_{indicator.orientation}")))
+    first, second = st.columns(2)
+    period = first.text_input(t("add_period"), key="hs_add_period")
+    url = second.text_input(t("add_url"), key="hs_add_url")
+    source = st.text_input(t("add_source"), key="hs_add_source")
+    return user_indicators.completion(target, period, source, url=url)
+
+
+def _new_indicator() -> user_indicators.Declaration:
+    """The user's own indicator: every field of its definition."""
+    first, second, third = st.columns(3)
+    indicator_id = first.text_input(t("add_id"), key="hs_add_id")
+    label = second.text_input(t("add_label"), key="hs_add_label")
+    unit = third.text_input(t("add_unit"), key="hs_add_unit")
+    orientation = first.selectbox(
+        t("add_orientation"), sources.ORIENTATIONS, format_func=lambda o: t(f"orientation_{o}"), key="hs_add_orient"
+    )
+    period = second.text_input(t("add_period"), key="hs_add_period")
+    kind = third.selectbox(t("add_kind"), sources.KINDS, index=sources.KINDS.index("ratio"), key="hs_add_kind")
+    source = st.text_input(t("add_source"), key="hs_add_source")
+    return user_indicators.Declaration(indicator_id.strip(), label, unit, orientation, period, source, kind=kind)
+
+
 st.file_uploader(t("add_upload"), type=["csv", "txt", "xlsx"], key="upload_indicator", on_change=_on_upload)
 stored = st.session_state.get("hs_add_file")
 if stored:
@@ -33,17 +65,8 @@ if stored:
     value_col = right.selectbox(
         t("add_value_column"), headers, index=headers.index(found["value"]) if found["value"] else len(headers) - 1
     )
-    first, second, third = st.columns(3)
-    indicator_id = first.text_input(t("add_id"), key="hs_add_id")
-    label = second.text_input(t("add_label"), key="hs_add_label")
-    unit = third.text_input(t("add_unit"), key="hs_add_unit")
-    orientation = first.selectbox(
-        t("add_orientation"), sources.ORIENTATIONS, format_func=lambda o: t(f"orientation_{o}"), key="hs_add_orient"
-    )
-    period = second.text_input(t("add_period"), key="hs_add_period")
-    kind = third.selectbox(t("add_kind"), sources.KINDS, index=sources.KINDS.index("ratio"), key="hs_add_kind")
-    source = st.text_input(t("add_source"), key="hs_add_source")
-    declaration = user_indicators.Declaration(indicator_id.strip(), label, unit, orientation, period, source, kind=kind)
+    mode = st.radio(t("add_mode"), ("complete", "new"), format_func=lambda m: t(f"add_mode_{m}"), key="hs_add_mode")
+    declaration = _completion() if mode == "complete" else _new_indicator()
     try:
         prepared = user_indicators.prepare(
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
@@ -55,7 +78,11 @@ if stored:
         one, two, three = st.columns(3)
         one.metric(t("add_kept"), prepared.kept_rows)
         two.metric(t("add_rejected"), len(prepared.rejected))
-        three.metric(t("add_coverage"), f"{prepared.coverage}/101")
+        if user_indicators.is_completion(declaration):
+            before = int(state.table()[declaration.indicator_id].notna().sum())
+            three.metric(t("add_coverage_change"), f"{before}/101 → {prepared.coverage}/101")
+        else:
+            three.metric(t("add_coverage"), f"{prepared.coverage}/101")
         st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
         if len(prepared.rejected):
             st.dataframe(prepared.rejected, hide_index=True, width="stretch")
