@@ -259,7 +259,8 @@ def _selection(args: argparse.Namespace) -> shortlist.Selection:
     filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
     if args.weights:
         return shortlist.Selection(args.weights, filters, "personnalisé")
-    return shortlist.Selection(scoring.PRESETS[args.preset], filters, args.preset)
+    weights = scoring.preset_for(args.preset, indicators.territory_table())
+    return shortlist.Selection(weights, filters, args.preset)
 
 
 def _score(args: argparse.Namespace) -> str:

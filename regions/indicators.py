@@ -205,6 +205,7 @@ def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
     """Add the derived ratios and order the columns as the catalogue does."""
     table["density_per_km2"] = table["population"] / table["area_km2"]
     table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
+    table["aah_per_1000_15_64"] = 1000 * table["aah_recipients"] / table["pop_15_64"]
     ordered = [c for c in indicator_ids() if c in table.columns and c not in _SESSION_COLUMNS]
     missing = sorted(set(indicator_ids()) - set(table.columns) - set(_SESSION_COLUMNS))
     if missing:

@@ -60,6 +60,11 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 DEFAULT_PRESET = "Équilibré"
 
+#: A preset component and its stand-in, used instead when it covers more territories: the published AAH rate
+#: (20–64 years) covers 27 départements in the bundled snapshot, Homeshore's rate for 15–64 years all of them once
+#: the AAH counts and the census populations are refreshed (``regions data refresh``).
+STAND_INS: dict[str, str] = {"aah_per_1000_20_64": "aah_per_1000_15_64"}
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -93,11 +98,23 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) / total for k, v in weights.items() if v > 0}
 
 
-def preset_weights(name: str) -> dict[str, float]:
-    """The normalised weights of a preset; the error lists the presets."""
+def preset_for(name: str, table: pd.DataFrame | None = None) -> dict[str, float]:
+    """A preset's weights as written; with ``table``, a component with a stand-in (:data:`STAND_INS`) is swapped
+    for it when the stand-in has a value for more territories of ``table``. The error lists the presets."""
     if name not in PRESETS:
         raise ValueError(f"preset {name!r} is unknown; expected one of {list(PRESETS)}")
-    return normalise_weights(PRESETS[name])
+    weights = dict(PRESETS[name])
+    if table is None:
+        return weights
+    for original, stand_in in STAND_INS.items():
+        if original in weights and table[stand_in].notna().sum() > table[original].notna().sum():
+            weights[stand_in] = weights.pop(original)
+    return weights
+
+
+def preset_weights(name: str, table: pd.DataFrame | None = None) -> dict[str, float]:
+    """The normalised weights of a preset (see :func:`preset_for`)."""
+    return normalise_weights(preset_for(name, table))
 
 
 def normalise(table: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:

@@ -66,6 +66,13 @@ def test_bundled_figures_reach_the_table_unchanged(deps: pd.DataFrame) -> None:
     assert deps.loc["23", "aah_recipients"] == 3603
 
 
+def test_aah_per_1000_aged_15_64_is_computed_where_both_counts_are_known(deps: pd.DataFrame) -> None:
+    landes = deps.loc["40"]  # bundled: 7,082 AAH recipients (2021), 250,758 inhabitants aged 15–64 (RP2022)
+    assert round(landes["aah_per_1000_15_64"], 1) == 28.2
+    assert math.isnan(deps.loc["43", "aah_per_1000_15_64"])  # Haute-Loire: no AAH count bundled
+    assert math.isnan(deps.loc["23", "aah_per_1000_15_64"])  # Creuse: no census population 15–64 bundled
+
+
 def test_jobseekers_per_1000_inhabitants(deps: pd.DataFrame) -> None:
     ain = deps.loc["01"]
     assert ain["jobseekers_per_1000"] == pytest.approx(1000 * 26470 / ain["population"])

@@ -177,3 +177,16 @@ def test_exclusion_reasons_in_english() -> None:
     result = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=20, lang="en").set_index("code")
     assert result.loc["01", "excluded_reason"] == "fibre 80.0% < 85.0%"
     assert result.loc["03", "excluded_reason"] == "nearest site ~90 min away > 75 min; région not selected"
+
+
+def test_a_preset_takes_the_stand_in_that_covers_more_departements() -> None:
+    table = indicators.territory_table()
+    bundled = scoring.preset_for("Inclusion handicap", table)
+    assert bundled == scoring.PRESETS["Inclusion handicap"]  # published 20–64 rate: 27/101, the 15–64 one: 1/101
+    complete = table.assign(aah_per_1000_15_64=np.linspace(10.0, 60.0, len(table)))  # as after a full refresh
+    refreshed = scoring.preset_for("Inclusion handicap", complete)
+    assert "aah_per_1000_20_64" not in refreshed and refreshed["aah_per_1000_15_64"] == 0.35
+    assert scoring.preset_weights("Inclusion handicap", complete)["aah_per_1000_15_64"] == pytest.approx(0.35)
+    assert scoring.preset_for("Équilibré", complete) == scoring.PRESETS["Équilibré"]  # no AAH component
+    with pytest.raises(ValueError, match="expected one of"):
+        scoring.preset_for("Inconnu", table)
