@@ -39,12 +39,23 @@ it. A layout it does not recognise raises :class:`RefreshError` naming the file,
   the latest December (CNAF only, without MSA: a different scope from the bundled CNAF + MSA figures, said in the
   record). The file has no home/institution split nor rate per 1,000 aged 20–64: those columns keep their current
   values and period, and the report says so.
-- ``insee_families`` is not refreshable: the download file of "Composition des familles en 2022" and its layout were
-  never seen (the copy of the page consulted was cut off), so no parser could be written and tested against it.
+- ``insee_census_activity`` and ``insee_families``: INSEE's commune bases of the 2022 census ("bases communales",
+  RP2022), ``base-cc-emploi-pop-active-2022_csv.zip`` (activité des résidents) and
+  ``base-cc-coupl-fam-men-2022_csv.zip`` (couples – familles – ménages): a ZIP holding ``base-cc-….CSV`` (``meta…``
+  members ignored; the CSV alone is read too), ``;``-separated, values possibly quoted, one row per commune with
+  ``CODGEO`` (commune code as text) and numeric columns ``P22_<FIELD>``/``C22_<FIELD>`` (``22``: census year 2022)
+  beside older censuses' columns (``P16_…``). The latest year with every field needed is read (``POP1564`` and
+  ``AINACT1564``; ``FAM``, ``FAMMONO``, ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF``), each field column
+  matched case-insensitively, and summed by département (``2A004`` -> ``2A``, ``97101`` -> ``971``); a blank
+  commune cell leaves its département's sum missing, never 0. Counts are rounded to the unit, shares computed from
+  the unrounded sums. Municipal arrondissements (Paris, Marseille, Lyon) are dropped when their commune is listed
+  too. Assumed: the layout is known from public code using INSEE's base-cc files, not from a download of these
+  files; a four-digit code is a commune code that lost its leading zero (``1001`` -> ``01001``).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import hashlib
@@ -101,12 +112,26 @@ CNAF_AAH_URL: Final[str] = (
 CNAF_AAH_PAGE: Final[str] = (
     "https://www.data.gouv.fr/datasets/aah-repartition-des-allocataires-selon-le-type-de-complement-daah-departement/"
 )
+INSEE_CENSUS_ACTIVITY_PAGE: Final[str] = "https://www.insee.fr/fr/statistiques/8581444"
+INSEE_CENSUS_ACTIVITY_URL: Final[str] = (
+    "https://www.insee.fr/fr/statistiques/fichier/8581444/base-cc-emploi-pop-active-2022_csv.zip"
+)
+INSEE_FAMILIES_PAGE: Final[str] = "https://www.insee.fr/fr/statistiques/8582452"
+INSEE_FAMILIES_URL: Final[str] = (
+    "https://www.insee.fr/fr/statistiques/fichier/8582452/base-cc-coupl-fam-men-2022_csv.zip"
+)
 
 #: January of the last year before the 2025 reform of jobseeker registration (``jobseekers_cat_a_prev``).
 JOBSEEKERS_PREV_MONTH: Final[str] = "2024-01"
 
 #: Overseas collectivities that some files list beside the départements; they are left out, with a note.
 COLLECTIVITIES: Final[frozenset[str]] = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
+#: Municipal arrondissements, by the commune they divide (Paris, Marseille, Lyon).
+ARRONDISSEMENTS: Final[dict[str, frozenset[str]]] = {
+    "75056": frozenset(f"751{n:02d}" for n in range(1, 21)),
+    "13055": frozenset(f"132{n:02d}" for n in range(1, 17)),
+    "69123": frozenset(f"6938{n}" for n in range(1, 10)),
+}
 
 _MISSING: Final[frozenset[str]] = frozenset(
     {"", "na", "nan", "n.a.", "nd", "n.d.", "n/d", "s", "-", "–", "—", "...", "…", "null", "none", "secret"}
@@ -131,6 +156,8 @@ _MONTHS: Final[tuple[re.Pattern[str], ...]] = (
 )
 _TOTAL: Final[int] = settings.N_DEPARTEMENTS
 _OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
+_COMMUNE: Final[re.Pattern[str]] = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
 class RefreshError(RuntimeError):
@@ -735,6 +762,199 @@ def parse_cnaf_aah(data: bytes, *, url: str = CNAF_AAH_URL) -> ParsedDataset:
     return _parsed("cnaf_msa_aah", {"aah_recipients": totals}, pd.Series(totals.index), periods, url, notes)
 
 
+_CENSUS_CODE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "code": ("codgeo", "com", "code commune", "code_commune", "codecom", "depcom", "code geographique", "code insee"),
+}
+
+
+def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
+    """The name and text of a commune base: the ``base-cc….csv`` member of INSEE's ZIP (``meta…`` members aside),
+    or the bytes themselves when they are no ZIP; UTF-8, else Windows-1252 (older vintages)."""
+    _check_not_html(data, name, url)
+    if data.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [info for info in archive.infolist() if not info.is_dir()]
+                bases = [
+                    info
+                    for info in members
+                    if (base := info.filename.rsplit("/", 1)[-1].lower()).startswith("base-cc")
+                    and base.endswith(".csv")
+                ]
+                if len(bases) != 1:
+                    listed = ", ".join(info.filename for info in members[:10]) or "aucun fichier"
+                    what = "aucun fichier" if not bases else "plusieurs fichiers"
+                    raise RefreshError(f"{name} : {what} base-cc….csv dans l'archive ZIP (contenu : {listed})", url=url)
+                if bases[0].file_size > MAX_DOWNLOAD_BYTES:
+                    raise RefreshError(f"{name} : {bases[0].filename} trop volumineux une fois décompressé", url=url)
+                name, data = bases[0].filename.rsplit("/", 1)[-1], archive.read(bases[0])
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as error:
+            raise RefreshError(f"{name} : archive ZIP illisible ({error})", url=url) from error
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return name, data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RefreshError(f"{name} : encodage non reconnu (ni UTF-8 ni Windows-1252)", url=url)
+
+
+def _census_columns(
+    headers: Sequence[str], fields: Sequence[str], prefix: str, name: str, url: str
+) -> tuple[str, dict[str, int]]:
+    """The census year (``2022``) of the latest columns ``<P|C><yy>_<FIELD>`` present for every field, and the
+    position of each field's column (the ``prefix`` exploitation when both are there)."""
+    pattern = re.compile(rf"^([PC])(\d{{2}})_({'|'.join(map(re.escape, fields))})$", re.IGNORECASE)
+    found: dict[int, dict[str, tuple[bool, int]]] = {}
+    for index, header in enumerate(headers):
+        if match := pattern.match(header):
+            letter, yy, field_name = match.group(1).upper(), int(match.group(2)), match.group(3).upper()
+            year = 1900 + yy if yy >= 60 else 2000 + yy
+            other = letter != prefix
+            found.setdefault(year, {})
+            if field_name not in found[year] or found[year][field_name][0] > other:
+                found[year][field_name] = (other, index)
+    complete = [year for year, columns in found.items() if len(columns) == len(fields)]
+    if not complete:
+        latest = max(found, default=2022)
+        missing = ", ".join(f"{prefix}{latest % 100:02d}_{f}" for f in fields if f not in found.get(latest, {}))
+        seen = ", ".join(headers[:25]) + (f"… ({len(headers)} colonnes)" if len(headers) > 25 else "")
+        raise RefreshError(
+            f"{name} : présentation non reconnue — colonne(s) {missing} introuvable(s) (attendu : une colonne"
+            f" <P|C><aa>_<champ> pour chacun des champs {', '.join(fields)}, d'une même année de recensement) ;"
+            f" colonnes du fichier : {seen}",
+            url=url,
+        )
+    year = max(complete)
+    return str(year), {f: found[year][f][1] for f in fields}
+
+
+def _commune_numbers(values: pd.Series, where: str, codes: pd.Series) -> pd.Series:
+    """:func:`_numbers` for long columns, vectorised: the same rules, the same messages."""
+    text = values.fillna("").astype(str).str.strip()
+    missing = text.str.casefold().isin(_MISSING)
+    compact = text.str.replace(_SPACES.pattern, "", regex=True)
+    wrong = ~missing & ~compact.str.match(_PLAIN_NUMBER.pattern)
+    if wrong.any():
+        first = int(np.argmax(wrong.to_numpy()))
+        raise RefreshError(f"{where}, ligne {codes.iloc[first]} : {text.iloc[first]!r} n'est pas un nombre")
+    return pd.to_numeric(compact.where(~missing).str.replace(",", ".", regex=False)).astype(float)
+
+
+def _census_base(
+    data: bytes, name: str, url: str, fields: Sequence[str], prefix: str
+) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
+    """A commune base of the census summed by département: one column per field (unrounded; NaN for a département
+    with a blank commune cell) indexed by département code, the census year of the columns, and the notes. Only the
+    code and field columns are read, by pandas' C parser: the real files hold ~35,000 communes × ~150 columns."""
+    name, text = _census_text(data, name, url)
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    delimiter = max((";", ",", "\t"), key=first.count)
+    headers = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+    code_at = headers.index(
+        str(_columns(pd.DataFrame(columns=headers), _CENSUS_CODE_COLUMNS, ("code",), name, url)["code"])
+    )
+    year, positions = _census_columns(headers, fields, prefix, name, url)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=0, usecols=[code_at, *positions.values()], dtype=str,
+            keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c", nrows=MAX_ROWS + 1,
+        )  # fmt: skip
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        raise RefreshError(f"{name} : CSV illisible ({error})", url=url) from error
+    if len(frame) > MAX_ROWS:
+        raise RefreshError(f"{name} : plus de {MAX_ROWS} lignes", url=url)
+    frame = frame.set_axis([headers[i] for i in sorted([code_at, *positions.values()])], axis=1)
+    codes = frame[headers[code_at]].fillna("").astype(str).str.strip().str.upper()
+    codes = codes.where(~codes.str.fullmatch(r"\d{4}"), "0" + codes)  # a leading zero lost in a spreadsheet
+    valid = codes.str.match(_COMMUNE.pattern)
+    notes: list[str] = []
+    if (~valid).any():
+        notes.append(f"{int((~valid).sum())} ligne(s) sans code commune ignorée(s) (lignes vides ou de total)")
+    frame, codes = frame[valid], codes[valid]
+    doubles = sorted(set(codes[codes.duplicated()]))
+    if doubles:
+        raise RefreshError(f"{name} : codes commune en double : {', '.join(doubles[:10])}", url=url)
+    departements = codes.str[:3].where(codes.str.startswith(("97", "98")), codes.str[:2])
+    outside = departements.isin(COLLECTIVITIES)
+    if outside.any():
+        listed = ", ".join(sorted(set(departements[outside])))
+        notes.append(f"collectivités d'outre-mer laissées de côté (pas des départements) : {listed}")
+    dropped = [
+        (parent, int(codes.isin(arms).sum()))
+        for parent, arms in ARRONDISSEMENTS.items()
+        if (codes == parent).any() and codes.isin(arms).any()
+    ]
+    if dropped:
+        listed = ", ".join(f"{parent} ({count})" for parent, count in dropped)
+        notes.append(f"arrondissements municipaux laissés de côté, leur commune étant déjà comptée : {listed}")
+    arrondissements = codes.isin({code for parent, _ in dropped for code in ARRONDISSEMENTS[parent]})
+    kept = ~outside & ~arrondissements
+    frame, codes, departements = frame[kept], codes[kept], departements[kept]
+    sums: dict[str, pd.Series] = {}
+    for field_name, position in positions.items():
+        column = headers[position]
+        values = _commune_numbers(frame[column], f"{name}, colonne {column}", codes)
+        negative = values < 0
+        if negative.any():
+            first_bad = int(np.argmax(negative.to_numpy()))
+            raise RefreshError(
+                f"{name} : valeur négative dans la colonne {column!r} (commune {codes.iloc[first_bad]} :"
+                f" {values.iloc[first_bad]:g})",
+                url=url,
+            )
+        blank = values.isna()
+        if blank.any():
+            listed = ", ".join(codes[blank].iloc[:5]) + ("…" if blank.sum() > 5 else "")
+            deps = ", ".join(sorted(set(departements[blank])))
+            notes.append(
+                f"{column} : {int(blank.sum())} commune(s) sans valeur ({listed}) ; total laissé manquant pour : {deps}"
+            )
+        grouped = values.groupby(departements)
+        sums[field_name] = grouped.sum().where(~blank.groupby(departements).any())
+    return pd.DataFrame(sums), year, tuple(notes)
+
+
+def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """``100 × part / whole`` rounded to 0.1; missing when ``whole`` is missing or 0."""
+    return (100 * part / whole).where(whole > 0).round(1)
+
+
+def parse_insee_census_activity(data: bytes, *, url: str = INSEE_CENSUS_ACTIVITY_URL) -> ParsedDataset:
+    """INSEE commune base « activité des résidents » -> ``pop_15_64`` (``P22_POP1564``) and
+    ``other_inactive_15_64`` (``P22_AINACT1564``), département sums rounded to the unit, and
+    ``other_inactive_15_64_pct`` (100 × their ratio, rounded to 0.1); period: the census year of the columns."""
+    sums, year, notes = _census_base(
+        data, "base-cc-emploi-pop-active-2022_csv.zip", url, ("POP1564", "AINACT1564"), "P"
+    )
+    figures = {
+        "pop_15_64": sums["POP1564"].round(0),
+        "other_inactive_15_64": sums["AINACT1564"].round(0),
+        "other_inactive_15_64_pct": _share(sums["AINACT1564"], sums["POP1564"]),
+    }
+    periods = {column: frozenset({year}) for column in figures}
+    return _parsed("insee_census_activity", figures, pd.Series(sums.index), periods, url, notes)
+
+
+def parse_insee_census_families(data: bytes, *, url: str = INSEE_FAMILIES_URL) -> ParsedDataset:
+    """INSEE commune base « couples – familles – ménages » -> ``families_total`` (``C22_FAM``) and
+    ``single_parent_families`` (``C22_FAMMONO``), département sums rounded to the unit, and the shares of all
+    families (100 × ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF`` / ``FAM``, rounded to 0.1); period: the census
+    year of the columns."""
+    fields = ("FAM", "FAMMONO", "FMONO", "HMONO", "COUPAENF", "COUPSENF")
+    sums, year, notes = _census_base(data, "base-cc-coupl-fam-men-2022_csv.zip", url, fields, "C")
+    families = sums["FAM"]
+    figures = {
+        "families_total": families.round(0),
+        "single_parent_families": sums["FAMMONO"].round(0),
+        "single_mothers_share_pct": _share(sums["FMONO"], families),
+        "single_fathers_share_pct": _share(sums["HMONO"], families),
+        "couples_with_children_share_pct": _share(sums["COUPAENF"], families),
+        "couples_no_child_share_pct": _share(sums["COUPSENF"], families),
+    }
+    periods = {column: frozenset({year}) for column in figures}
+    return _parsed("insee_families", figures, pd.Series(sums.index), periods, url, notes)
+
+
 # --- registry -----------------------------------------------------------------------------------------------------
 
 OFFICIAL: Final[dict[str, OfficialSource]] = {
@@ -855,6 +1075,79 @@ OFFICIAL: Final[dict[str, OfficialSource]] = {
                 "aah_recipients = home + institution",
                 "One year only (2021)",
                 "CNAF and MSA combined, unlike",
+            ),
+        ),
+        OfficialSource(
+            dataset_id="insee_census_activity",
+            title="INSEE — base communale « Activité des résidents » (emploi – population active), RP2022",
+            url=INSEE_CENSUS_ACTIVITY_URL,
+            page=INSEE_CENSUS_ACTIVITY_PAGE,
+            layout=(
+                "ZIP holding base-cc-emploi-pop-active-2022.CSV (a meta_*.CSV member is ignored; the CSV alone is "
+                "read too): ';'-separated, UTF-8 (Windows-1252 read too), values possibly quoted, one row per "
+                "commune: CODGEO (commune code as text), REG/DEP/LIBGEO, then numeric columns P22_*/C22_* (weighted "
+                "census estimates, decimal point) beside older censuses' (P16_*, P11_*). Reads P22_POP1564 and "
+                "P22_AINACT1564 (the latest year with both) and sums them by département. Assumed: this layout is "
+                "known from public code using INSEE's base-cc files, not checked against a live download; municipal "
+                "arrondissements are dropped when their commune (75056, 13055, 69123) is listed too."
+            ),
+            parser=parse_insee_census_activity,
+            indicators=("pop_15_64", "other_inactive_15_64", "other_inactive_15_64_pct"),
+            period_format="YYYY (census year of the columns, e.g. P22_ → 2022)",
+            period_pattern=r"\d{4}",
+            dataset=(
+                "Base communale « Activité des résidents » (emploi – population active), RP2022, exploitation "
+                "principale (P22_POP1564, P22_AINACT1564), summed by département by Homeshore"
+            ),
+            caveats=(
+                "Département sums of INSEE's commune base computed by Homeshore (RP2022, geography of 1 January "
+                "2025): counts rounded to the unit, as INSEE prints département census counts; the share is "
+                "100 × AINACT1564 / POP1564 from the unrounded sums, rounded to 0.1, so it may differ by 0.1 from "
+                "INSEE's own département tables.",
+            ),
+            stale_caveats=("Couverture très partielle (2/101)",),
+        ),
+        OfficialSource(
+            dataset_id="insee_families",
+            title="INSEE — base communale « Couples – Familles – Ménages », RP2022",
+            url=INSEE_FAMILIES_URL,
+            page=INSEE_FAMILIES_PAGE,
+            layout=(
+                "ZIP holding base-cc-coupl-fam-men-2022.CSV (a meta_*.CSV member is ignored; the CSV alone is read "
+                "too): ';'-separated, UTF-8 (Windows-1252 read too), values possibly quoted, one row per commune: "
+                "CODGEO (commune code as text), REG/DEP/LIBGEO, then numeric columns P22_*/C22_* (weighted census "
+                "estimates, decimal point) beside older censuses'. Reads C22_FAM, C22_FAMMONO, C22_FMONO, C22_HMONO, "
+                "C22_COUPAENF and C22_COUPSENF (the latest year with all six) and sums them by département. Assumed: "
+                "this layout is known from public code using INSEE's base-cc files, not checked against a live "
+                "download; municipal arrondissements are dropped when their commune (75056, 13055, 69123) is listed "
+                "too."
+            ),
+            parser=parse_insee_census_families,
+            indicators=(
+                "families_total",
+                "single_parent_families",
+                "single_mothers_share_pct",
+                "single_fathers_share_pct",
+                "couples_with_children_share_pct",
+                "couples_no_child_share_pct",
+            ),
+            period_format="YYYY (census year of the columns, e.g. P22_ → 2022)",
+            period_pattern=r"\d{4}",
+            dataset=(
+                "Base communale « Couples – Familles – Ménages », RP2022, exploitation complémentaire (C22_FAM, "
+                "C22_FAMMONO, C22_FMONO, C22_HMONO, C22_COUPAENF, C22_COUPSENF), summed by département by Homeshore"
+            ),
+            caveats=(
+                "Département sums of INSEE's commune base computed by Homeshore (RP2022, exploitation complémentaire, "
+                "geography of 1 January 2025): counts rounded to the unit, as INSEE prints département census "
+                "counts; each share is 100 × FMONO, HMONO, COUPAENF or COUPSENF / FAM from the unrounded sums, "
+                "rounded to 0.1, so it may differ by 0.1 from INSEE's own département tables.",
+            ),
+            stale_caveats=(
+                "The table's footnotes were not seen",
+                "Shares are rounded to 0.1",
+                "Fill the missing départements from the same 2022 table only",
+                "Rows 34, 40 and 43 have no family figures",
             ),
         ),
     )
@@ -1001,6 +1294,9 @@ def run(
     if problems:
         raise RefreshError(_abort_message(problems))
     prepared = [_prepare(parsed[i], fetched[i][0], today, dry_run) for i in ids]
+    drops = [_coverage_drop(change) for item in prepared for change in item.changes if _is_drop(change)]
+    if drops:
+        raise RefreshError(_abort_message(drops))
     written: tuple[Path, ...] = () if dry_run else _write_all(prepared, progress)
     return RefreshReport(
         changes=tuple(change for p in prepared for change in p.changes),
@@ -1012,6 +1308,20 @@ def run(
     )
 
 
+def _is_drop(change: Change) -> bool:
+    """A column the official file fills for fewer départements than the current snapshot: a truncated or changed
+    file, which must not replace more complete figures."""
+    return change.new_coverage < change.old_coverage and not change.status.startswith("conservé")
+
+
+def _coverage_drop(change: Change) -> str:
+    return (
+        f"{change.dataset_id} : {change.indicator} couvrirait {change.new_coverage}/{change.total} départements "
+        f"contre {change.old_coverage}/{change.total} aujourd'hui : fichier incomplet ou présentation changée ? "
+        "Les chiffres actuels, plus complets, restent en place"
+    )
+
+
 def _select(only: Sequence[str] | None) -> list[str]:
     if only is None:
         return list(OFFICIAL)
@@ -1019,9 +1329,10 @@ def _select(only: Sequence[str] | None) -> list[str]:
         only = [part.strip() for part in only.split(",") if part.strip()]
     unknown = [dataset_id for dataset_id in only if dataset_id not in OFFICIAL]
     if unknown or not only:
+        bundled = [dataset_id for dataset_id in unknown if dataset_id in _bundled_records()]
         raise ValueError(
             f"`only` was {list(only)} but is expected to name datasets among {list(OFFICIAL)}"
-            + (" (insee_families has no machine-readable official file yet)" if "insee_families" in unknown else "")
+            + (f" ({', '.join(bundled)}: no machine-readable official file to refresh from)" if bundled else "")
         )
     return list(dict.fromkeys(only))
 
@@ -1057,7 +1368,9 @@ def _offline_message(ids: Sequence[str], error: RefreshError) -> str:
         f"Actualisation impossible : {error}\n"
         "Rien n'a été modifié : les chiffres actuels (instantané fourni ou déjà actualisé) restent en place.\n"
         "Pour les actualiser, lancez `regions data refresh` sur une machine connectée à internet, ou téléchargez "
-        f"les fichiers officiels ci-dessous et importez les chiffres avec `{IMPORT_COMMAND}` :\n{files}"
+        f"les fichiers officiels ci-dessous et importez les chiffres avec `{IMPORT_COMMAND}` :\n{files}\n"
+        "`regions data missing` liste chaque indicateur incomplet, les départements qui lui manquent et la commande "
+        "d'import qui le complète."
     )
 
 
@@ -1085,6 +1398,13 @@ def _bundled_records() -> dict[str, dict[str, Any]]:
         return tomllib.load(handle)
 
 
+@functools.cache
+def _bundled_periods() -> dict[str, str]:
+    """The catalogue's period of every bundled indicator (a completed indicator's catalogue entry holds the user's)."""
+    with (settings.DATA_DIR / sources.CATALOGUE_FILE).open("rb") as handle:
+        return {key: str(entry["period"]) for key, entry in tomllib.load(handle).items()}
+
+
 def _prepare(parsed: ParsedDataset, item: Download, today: str, dry_run: bool) -> _Prepared:
     """The figures to write (the 101 codes; columns the official file lacks keep their current values), the
     provenance record and the changes, indicator by indicator."""
@@ -1092,8 +1412,9 @@ def _prepare(parsed: ParsedDataset, item: Download, today: str, dry_run: bool) -
     current = sources.load_sources()[dataset_id]
     before = _current_figures(current)
     catalogue = sources.load_catalogue()
-    columns = [ind.id for ind in catalogue.values() if ind.dataset == dataset_id]
-    old_periods = {**{c: catalogue[c].period for c in columns}, **_indicator_periods(current)}
+    columns = [ind.id for ind in catalogue.values() if dataset_id in (ind.dataset, ind.replaces)]
+    hidden = [ind.id for ind in catalogue.values() if ind.replaces == dataset_id]  # the user's figures show instead
+    old_periods = {**{c: _bundled_periods()[c] for c in columns}, **_indicator_periods(current)}
     new = parsed.figures.drop_duplicates("code").set_index("code").reindex(list(official_codes()))
     figures = pd.DataFrame(index=new.index)
     urls: dict[str, list[str]] = {code: [] for code in new.index}
@@ -1116,8 +1437,8 @@ def _prepare(parsed: ParsedDataset, item: Download, today: str, dry_run: bool) -
             status = "inchangé"
         else:
             status = "à mettre à jour" if dry_run else "mis à jour"
-        if not carried and new_cov < old_cov:
-            status += " ; couverture en baisse"
+        if column in hidden:
+            status += f" ; vos chiffres importés restent affichés (regions data remove --id {column} : ceux-ci)"
         changes.append(
             Change(dataset_id, column, old_periods[column], periods[column], old_cov, new_cov, _TOTAL, status)
         )

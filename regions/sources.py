@@ -263,7 +263,7 @@ def read_indicator_file(source: Source) -> pd.DataFrame:
         raise ValueError(f"{SOURCES_FILE} [{source.id}]: the dataset has no file under {settings.DATA_DIR}")
     path: Path = Path(source.base or settings.DATA_DIR) / source.file
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    numeric = [ind.id for ind in load_catalogue().values() if ind.dataset == source.id]
+    numeric = [ind.id for ind in load_catalogue().values() if source.id in (ind.dataset, ind.replaces)]
     missing = [col for col in [CODE_COLUMN, *numeric] if col not in frame.columns]
     if missing:
         raise ValueError(f"{path}: column(s) {missing} absent (catalogue of dataset {source.id!r})")

