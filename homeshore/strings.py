@@ -158,10 +158,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "estimate_note": "Les temps de trajet sont des estimations.",
         "page_add": "Ajouter un indicateur",
         "add_title": "Ajouter un indicateur",
-        "add_intro": "Apportez un chiffre à vous : un fichier CSV ou XLSX avec une colonne de codes (départements, "
-        "ou communes agrégées en départements) et une colonne de valeurs. Chaque ligne est retenue ou écartée avec "
-        "sa raison ; l'indicateur apparaît ensuite partout, marqué « fourni par l'utilisateur » avec la source "
-        "déclarée.",
+        "add_intro": "Complétez un indicateur du catalogue auquel il manque des départements (AAH, familles, "
+        "inactifs, demandeurs d'emploi BOE…) ou apportez un chiffre à vous : un fichier CSV ou XLSX avec une colonne "
+        "de codes (départements, ou communes agrégées en départements) et une colonne de valeurs. Chaque ligne est "
+        "retenue ou écartée avec sa raison ; les chiffres apparaissent ensuite partout, marqués « fourni par "
+        "l'utilisateur » avec la source déclarée.",
         "add_upload": "Fichier (CSV ou XLSX)",
         "add_id": "Identifiant (minuscules, chiffres, _)",
         "add_label": "Libellé",
@@ -418,9 +419,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "estimate_note": "Travel times are estimates.",
         "page_add": "Add an indicator",
         "add_title": "Add an indicator",
-        "add_intro": "Bring a figure of your own: a CSV or XLSX file with a code column (départements, or communes "
-        "aggregated to départements) and a value column. Each row is kept or set aside with its reason; the "
-        "indicator then shows everywhere, marked “user-supplied” with the source you declare.",
+        "add_intro": "Complete an indicator of the catalogue that lacks départements (AAH, families, people out of "
+        "the labour force, BOE jobseekers…) or bring a figure of your own: a CSV or XLSX file with a code column "
+        "(départements, or communes aggregated to départements) and a value column. Each row is kept or set aside "
+        "with its reason; the figures then show everywhere, marked “user-supplied” with the source you declare.",
         "add_upload": "File (CSV or XLSX)",
         "add_id": "Identifier (lower case, digits, _)",
         "add_label": "Label",

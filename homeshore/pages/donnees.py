@@ -54,7 +54,7 @@ else:
     st.dataframe(
         missing, hide_index=True, width="stretch", column_config={t("col_where"): st.column_config.LinkColumn()}
     )
-    st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon="➕")
+    st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon=":material/add_chart:")
 
 st.subheader(t("refresh_heading"))
 st.caption(t("refresh_help"))

@@ -17,16 +17,21 @@ def _on_upload() -> None:
     st.session_state["hs_add_file"] = None if upload is None else (upload.name, upload.getvalue())
 
 
-def _completion() -> user_indicators.Declaration:
-    """The catalogued indicator to complete (incomplete ones first), with the user's period and source."""
+def _target() -> str:
+    """The catalogued indicator to complete, the least covered first, with the definition it keeps."""
     table = state.table()
     targets = sorted(user_indicators.completable_ids(), key=lambda i: table[i].notna().sum())
-    target = st.selectbox(
+    target: str = st.selectbox(
         t("add_target"), targets, key="hs_add_target",
         format_func=lambda i: t("add_target_option", label=state.label(i), coverage=f"{table[i].notna().sum()}/101"),
     )  # fmt: skip
     indicator = sources.load_catalogue()[target]
     st.caption(t("add_target_definition", unit=indicator.unit, orientation=t(f"orientation_{indicator.orientation}")))
+    return target
+
+
+def _completion(target: str) -> user_indicators.Declaration:
+    """The user's period, source and link for the catalogued indicator ``target``."""
     first, second = st.columns(2)
     period = first.text_input(t("add_period"), key="hs_add_period")
     url = second.text_input(t("add_url"), key="hs_add_url")
@@ -49,6 +54,8 @@ def _new_indicator() -> user_indicators.Declaration:
     return user_indicators.Declaration(indicator_id.strip(), label, unit, orientation, period, source, kind=kind)
 
 
+mode = st.radio(t("add_mode"), ("complete", "new"), format_func=lambda m: t(f"add_mode_{m}"), key="hs_add_mode")
+target = _target() if mode == "complete" else None
 st.file_uploader(t("add_upload"), type=["csv", "txt", "xlsx"], key="upload_indicator", on_change=_on_upload)
 stored = st.session_state.get("hs_add_file")
 if stored:
@@ -65,8 +72,7 @@ if stored:
     value_col = right.selectbox(
         t("add_value_column"), headers, index=headers.index(found["value"]) if found["value"] else len(headers) - 1
     )
-    mode = st.radio(t("add_mode"), ("complete", "new"), format_func=lambda m: t(f"add_mode_{m}"), key="hs_add_mode")
-    declaration = _completion() if mode == "complete" else _new_indicator()
+    declaration = _completion(target) if target else _new_indicator()
     try:
         prepared = user_indicators.prepare(
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
