@@ -338,16 +338,36 @@ def download(
 
 
 def _read_body(response: Any, url: str, progress: Callable[[str], None]) -> bytes:
+    """The response's bytes, with a progress bar per tenth received when the server gives the size (else a line per
+    10 Mo); more than ``MAX_DOWNLOAD_BYTES`` raises."""
+    total = _content_length(response)
     chunks: list[bytes] = []
-    size, step = 0, 10 * 1024 * 1024
+    size, shown = 0, 0
     while chunk := response.read(1024 * 1024):
         chunks.append(chunk)
-        if (size + len(chunk)) // step > size // step:
-            progress(f"  … {_megabytes(size + len(chunk))}")
         size += len(chunk)
         if size > MAX_DOWNLOAD_BYTES:
             raise RefreshError(f"{url} : fichier trop volumineux (plus de {_megabytes(MAX_DOWNLOAD_BYTES)})", url=url)
+        step = min(10 * size // total, 10) if total else size // (10 * 1024 * 1024)
+        if step > shown:
+            shown = step
+            progress(progress_bar(size, total))
     return b"".join(chunks)
+
+
+def _content_length(response: Any) -> int:
+    headers = getattr(response, "headers", None)
+    value = headers.get("Content-Length", "") if headers is not None else ""
+    return int(value) if str(value).strip().isdigit() else 0
+
+
+def progress_bar(received: int, total: int) -> str:
+    """``  [██████░░░░]  60 % — 24,0 Mo sur 40,0 Mo``, or ``  … 20,0 Mo reçus`` when the size is unknown (0)."""
+    if total <= 0:
+        return f"  … {_megabytes(received)} reçus"
+    tenths = min(10 * received // total, 10)
+    percent = min(100 * received // total, 100)
+    return f"  [{'█' * tenths}{'░' * (10 - tenths)}] {percent:>3} % — {_megabytes(received)} sur {_megabytes(total)}"
 
 
 def _describe(error: BaseException, timeout: float) -> str:

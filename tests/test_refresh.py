@@ -616,6 +616,19 @@ def test_download_retries_server_errors_and_not_client_errors(monkeypatch: pytes
     assert len(attempts) == 1 and not caught.value.offline  # a client error is not retried, nor "offline"
 
 
+def test_download_shows_a_progress_bar_when_the_size_is_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = bytes(range(256)) * 4096 * 5  # 5 Mo, read by 1 Mo
+    response = _Response(body)
+    response.headers = {"Content-Length": str(len(body))}  # type: ignore[attr-defined]
+    monkeypatch.setattr(refresh.urllib.request, "urlopen", lambda request, timeout: response)
+    lines: list[str] = []
+    assert refresh.download("https://x.test/f", progress=lines.append) == body
+    bars = [line for line in lines if line.startswith("  [")]
+    assert bars[0] == "  [██░░░░░░░░]  20 % — 1,0 Mo sur 5,0 Mo"
+    assert bars[-1] == "  [██████████] 100 % — 5,0 Mo sur 5,0 Mo" and len(bars) == 5
+    assert refresh.progress_bar(25 * 1024 * 1024, 0) == "  … 25,0 Mo reçus"  # no Content-Length: sizes only
+
+
 # --- registry -----------------------------------------------------------------------------------------------------
 
 
