@@ -86,6 +86,10 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
                              metavar="ID,...", help="dataset ids to refresh (default: all)")  # fmt: skip
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
+    reset_cmd = actions.add_parser("reset", help="forget refreshed figures: the bundled snapshot shows again")
+    reset_cmd.add_argument("--only", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
+                           metavar="ID,...", help="dataset ids to reset (default: every refreshed one)")  # fmt: skip
+
     missing = actions.add_parser("missing", help="what the figures still miss, and how to fill each")
     missing.add_argument("--format", choices=FORMATS, default="table")
 
@@ -365,8 +369,13 @@ def _data(args: argparse.Namespace) -> str:
             )
         user_indicators.remove(args.indicator_id)
         return f"regions: removed {args.indicator_id}\n"
-    from regions import refresh  # only this command needs it
+    from regions import refresh  # only these commands need it
 
+    if args.action == "reset":
+        reset = refresh.reset(args.only)
+        if not reset:
+            return "regions: no refreshed figures to forget; the bundled snapshot is in use\n"
+        return f"regions: back to the bundled figures for {', '.join(reset)}\n"
     report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr))
     return render(report.table(), "table")
 

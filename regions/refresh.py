@@ -1328,6 +1328,19 @@ def run(
     )
 
 
+def reset(only: Sequence[str] | None = None) -> list[str]:
+    """Forget the refreshed figures of the datasets ``only`` names (default: every refreshed one), so that the bundled
+    snapshot shows again; return the ids reset, in registry order. Indicators a user completed from a file are not
+    touched (``regions data remove`` does that). Raises ``ValueError`` for an id that is not refreshable."""
+    wanted = _select(only) if only is not None else list(OFFICIAL)
+    refreshed = {key for key, source in sources.load_sources().items() if source.status == "refreshed"}
+    ids = [dataset_id for dataset_id in wanted if dataset_id in refreshed]
+    for dataset_id in ids:
+        snapshot.remove_dataset(dataset_id)
+    indicators.reload()
+    return ids
+
+
 def _is_drop(change: Change) -> bool:
     """A column the official file fills for fewer départements than the current snapshot: a truncated or changed
     file, which must not replace more complete figures."""

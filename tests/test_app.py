@@ -12,6 +12,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from regions import indicators, refresh, snapshot
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHORTLIST_PAGE = "homeshore/pages/shortlist.py"
 DATA_PAGE = "homeshore/pages/donnees.py"
@@ -267,6 +269,27 @@ def test_completing_a_catalogued_pool_from_a_file(app: AppTest, user_folder: Pat
     table = app.dataframe[0].value.set_index("Indicateur")
     assert table.loc[boe, "Statut"].startswith("fourni par l'utilisateur")
     assert table.loc[boe, "Couverture"] == "2/101" and table.loc[boe, "Période"] == "2025-12"
+
+
+def test_going_back_to_the_bundled_figures_from_the_app(app: AppTest, user_folder: Path) -> None:
+    record = {
+        "producer": "Arcep", "dataset": "Ma connexion internet (test)", "period": "ftth_share_pct: 2026-09-30",
+        "url": "https://data.arcep.fr", "licence": "Licence Ouverte", "retrieved_via": "test", "coverage_note": "test",
+        "caveats": ["figures of a test, not real"], "status": "refreshed", "updated": "2026-11-29",
+    }  # fmt: skip
+    figures = pd.DataFrame({"code": ["01"], "ftth_share_pct": [12.5], "total_premises": [1000]})
+    snapshot.write_dataset("arcep_broadband", figures, record)
+    indicators.reload()
+    app.switch_page(DATA_PAGE).run()
+    fibre = "Locaux éligibles à la fibre (FttH)"
+    assert app.dataframe[0].value.set_index("Indicateur").loc[fibre, "Statut"] == "actualisé le 2026-11-29"
+    assert set(app.multiselect(key="hs_refresh_ids").value) == set(refresh.refreshable_ids())
+    assert any("arcep_broadband" in caption.value for caption in app.caption)
+    app.button(key="btn_reset").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value.set_index("Indicateur")
+    assert table.loc[fibre, "Statut"] == "livré" and table.loc[fibre, "Couverture"] == "101/101"
+    assert "btn_reset" not in [button.key for button in app.button]
 
 
 def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:

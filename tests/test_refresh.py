@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import subprocess
+import sys
 import urllib.error
 import zipfile
 from collections.abc import Callable
@@ -572,6 +574,26 @@ def test_a_refresh_keeps_a_users_completion_shown_and_its_removal_shows_the_refr
     indicators.reload()
     refreshed = indicators.territory_table().set_index("code")["single_parent_families"]
     assert refreshed.notna().sum() == 101 and indicators.period_of("single_parent_families") == "2022"
+
+
+def test_reset_forgets_refreshed_figures_and_keeps_a_users_completion(user_folder: Path) -> None:
+    refresh.run(["arcep_broadband", "insee_families"], fetch=fixtures_fetch())
+    declaration = user_indicators.completion("single_parent_families", "2021", "mon fichier")
+    user_indicators.save(user_indicators.prepare(pd.DataFrame({"code": ["23"], "valeur": ["5"]}), declaration))
+    command = [sys.executable, "-m", "regions.cli", "data", "reset", "--only", "arcep_broadband"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "regions: back to the bundled figures for arcep_broadband\n"
+    sources.reload()
+    assert sources.load_sources()["arcep_broadband"].status == "bundled"
+    assert sources.load_sources()["insee_families"].status == "refreshed"
+    assert refresh.reset() == ["insee_families"]
+    assert sources.load_catalogue()["single_parent_families"].replaces == "insee_families"  # the user's stays
+    table = indicators.territory_table().set_index("code")
+    assert table.loc["01", "ftth_share_pct"] == 90.8 and table.loc["23", "single_parent_families"] == 5.0
+    assert refresh.reset() == []
+    with pytest.raises(ValueError, match="dares_boe: no machine-readable official file"):
+        refresh.reset(["dares_boe"])
 
 
 def test_download_turns_a_blocked_socket_into_a_refresh_error() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from homeshore import state
 from homeshore.state import t
-from regions import completeness, indicators, sources
+from regions import completeness, indicators, refresh, sources
 
 st.title(t("data_title"))
 st.markdown(t("data_intro"))
@@ -58,12 +58,15 @@ else:
 
 st.subheader(t("refresh_heading"))
 st.caption(t("refresh_help"))
-if st.button(t("refresh_button"), key="btn_refresh"):
-    from regions import refresh
-
+chosen = st.multiselect(
+    t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
+    format_func=lambda dataset_id: refresh.OFFICIAL[dataset_id].title,
+)  # fmt: skip
+dry_run = st.checkbox(t("refresh_dry_run"), key="hs_refresh_dry_run")
+if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
     with st.status(t("refresh_heading")) as status:
         try:
-            report = refresh.run(progress=status.write)
+            report = refresh.run(chosen, dry_run=dry_run, progress=status.write)
         except (refresh.RefreshError, ValueError) as error:
             status.update(state="error")
             st.error(t("refresh_failed", reason=str(error)))
@@ -71,8 +74,15 @@ if st.button(t("refresh_button"), key="btn_refresh"):
             indicators.reload()
             st.cache_data.clear()
             status.update(state="complete")
-            st.success(t("refresh_done"))
+            st.success(t("refresh_simulated" if dry_run else "refresh_done"))
             st.dataframe(report.table(), hide_index=True, width="stretch")
+refreshed = [key for key, source in sources.load_sources().items() if source.status == "refreshed"]
+if refreshed:
+    st.caption(t("reset_help", datasets=", ".join(refreshed)))
+    if st.button(t("reset_button"), key="btn_reset"):
+        refresh.reset()
+        st.cache_data.clear()
+        st.rerun()
 
 st.subheader(t("caveats_heading"))
 for source in sources.load_sources().values():
