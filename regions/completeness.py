@@ -17,6 +17,8 @@ from regions import indicators, refresh, settings, sources, user_indicators
 
 #: Départements listed by code in a gap; beyond, only their number.
 LISTED_CODES = 12
+#: What a gap says when no official file Homeshore can read holds the indicator.
+NO_OFFICIAL_FILE = "pas de fichier officiel lisible connu"
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,12 @@ def gaps(table: pd.DataFrame | None = None) -> list[Gap]:
     """Every catalogued official indicator with a département missing, in catalogue order.
 
     ``table``: the département table (default: :func:`regions.indicators.territory_table`)."""
-    deps = indicators.territory_table() if table is None else table
+    deps = (indicators.territory_table() if table is None else table).set_index("code")
     catalogue, all_sources = sources.load_catalogue(), sources.load_sources()
     found = []
     for indicator_id in user_indicators.completable_ids():
         indicator = catalogue[indicator_id]
-        values = deps.set_index("code")[indicator_id]
+        values = deps[indicator_id]
         if values.notna().all():
             continue
         origin = all_sources[indicator.dataset]
@@ -75,7 +77,7 @@ def gaps_table(found: list[Gap]) -> pd.DataFrame:
             "couverture": f"{gap.filled}/{gap.total}",
             "départements manquants": codes_text(gap.missing),
             "statut": gap.status,
-            "actualiser (internet)": gap.refresh_command or "pas de fichier officiel lisible connu",
+            "actualiser (internet)": gap.refresh_command or NO_OFFICIAL_FILE,
             "compléter depuis un fichier": gap.import_command,
             "où trouver les chiffres": gap.page,
         }
@@ -101,7 +103,7 @@ def describe(found: list[Gap]) -> str:
         lines += [
             f"{gap.indicator_id} — {gap.label} : {gap.filled}/{gap.total} ({gap.status})",
             f"  manquent : {codes_text(gap.missing)}",
-            f"  actualiser (internet) : {gap.refresh_command or 'pas de fichier officiel lisible connu'}",
+            f"  actualiser (internet) : {gap.refresh_command or NO_OFFICIAL_FILE}",
             f"  compléter depuis un fichier : {gap.import_command}",
             f"  où trouver les chiffres : {gap.page}",
             "",
