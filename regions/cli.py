@@ -114,7 +114,7 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
     adding.add_argument("--url", default="")
     adding.add_argument("--licence", default="non précisée par l'utilisateur")
 
-    removing = actions.add_parser("remove", help="remove one of your own indicators")
+    removing = actions.add_parser("remove", help="remove your own indicator, or undo a completion")
     removing.add_argument("--id", required=True, dest="indicator_id")
 
 
