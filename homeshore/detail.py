@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from homeshore import state, views
 from homeshore.state import t
-from regions import formatting, geo, maps, settings, sites, sources
+from regions import formatting, geo, indicators, maps, settings, sites
 
 
 def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
@@ -62,29 +62,23 @@ def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: 
 
 
 def _trend(row: pd.Series, lang: formatting.Lang) -> None:
-    catalogue = sources.load_catalogue()
+    """Each series with a previous period: previous → current value, with the periods in use (refreshed or not)."""
     st.markdown(f"**{t('detail_trend')}**")
-    lines = []
-    if not formatting.is_missing(row["unemployment_rate_pct"]):
-        lines.append(
-            t(
-                "trend_unemployment",
-                prev=formatting.percent(row["unemployment_rate_prev_pct"], 1, lang),
-                prev_period=catalogue["unemployment_rate_prev_pct"].period,
-                now=formatting.percent(row["unemployment_rate_pct"], 1, lang),
-                now_period=catalogue["unemployment_rate_pct"].period,
-            )
+    series = (
+        ("trend_unemployment", "unemployment_rate_pct", "unemployment_rate_prev_pct", 1, formatting.percent),
+        ("trend_jobseekers", "jobseekers_cat_a", "jobseekers_cat_a_prev", 0, formatting.number),
+    )
+    lines = [
+        t(
+            key,
+            prev=shown(row[prev], digits, lang),
+            prev_period=indicators.period_of(prev),
+            now=shown(row[now], digits, lang),
+            now_period=indicators.period_of(now),
         )
-    if not formatting.is_missing(row["jobseekers_cat_a"]):
-        lines.append(
-            t(
-                "trend_jobseekers",
-                prev=formatting.number(row["jobseekers_cat_a_prev"], 0, lang),
-                prev_period=catalogue["jobseekers_cat_a_prev"].period,
-                now=formatting.number(row["jobseekers_cat_a"], 0, lang),
-                now_period=catalogue["jobseekers_cat_a"].period,
-            )
-        )
+        for key, now, prev, digits, shown in series
+        if not formatting.is_missing(row[now])
+    ]
     for line in lines or [formatting.MISSING]:
         st.markdown(f"- {line}")
 

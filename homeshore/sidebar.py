@@ -64,7 +64,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
             "weight_slider_help",
             label=label,
             direction=direction,
-            period=indicator.period,
+            period=indicators.period_of(component),
             coverage=f"{filled}/{total}",
         ),
     )

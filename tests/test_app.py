@@ -12,7 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from regions import indicators, refresh, snapshot
+from regions import indicators, refresh, snapshot, sources
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHORTLIST_PAGE = "homeshore/pages/shortlist.py"
@@ -108,6 +108,23 @@ def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media
     assert [row[2] for row in rows[header + 1 :]] == chosen  # the ten départements, in rank order
     sources = list(book["Sources"].iter_rows(values_only=True))
     assert any("INSEE" in str(row) for row in sources)
+
+
+def test_the_detail_trend_and_the_slider_help_give_the_periods_in_use(app: AppTest, user_folder: Path) -> None:
+    bundled = sources.load_sources()["insee_unemployment"]
+    record = {
+        "producer": "INSEE", "dataset": "TCRD_025 (test)", "url": bundled.url, "licence": bundled.licence,
+        "period": "unemployment_rate_pct: 2026-Q1; unemployment_rate_prev_pct: 2025-Q1", "retrieved_via": "test",
+        "coverage_note": "test", "caveats": ["same figures as bundled, periods of a test"], "status": "refreshed",
+        "updated": "2026-11-29",
+    }  # fmt: skip
+    snapshot.write_dataset("insee_unemployment", sources.read_indicator_file(bundled), record)
+    indicators.reload()
+    app.selectbox(key="hs_pick").set_value("23").run()
+    assert not app.exception
+    trend = next(m.value for m in app.markdown if m.value.startswith("- Chômage :"))
+    assert "(2025-Q1) →" in trend and trend.endswith("(2026-Q1).")
+    assert "2026-Q1" in app.slider(key="hs_w_unemployment_rate_pct").help
 
 
 def test_the_language_switch_changes_labels(app: AppTest) -> None:
