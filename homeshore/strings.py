@@ -193,8 +193,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_target": "Indicateur à compléter",
         "add_target_option": "{label} — {coverage}",
         "add_target_definition": "Définition gardée : unité « {unit} », {orientation}. Les chiffres du fichier "
-        "remplacent ceux de l'indicateur (« Retirer » rétablit les précédents).",
+        "complètent ceux de l'indicateur : ils priment pour leurs départements, les autres gardent le chiffre en "
+        "usage, la couverture ne baisse jamais (« Retirer » rétablit les seuls chiffres officiels).",
         "add_coverage_change": "Couverture : avant → après",
+        "add_origins": "Après enregistrement : {file} département(s) de ce fichier, {previous} de votre import "
+        "précédent, {official} du chiffre officiel.",
+        "add_replaced": "Indicateur « {id} » remplacé par ce fichier : il apparaît dans la carte, le classement, le "
+        "score et les exports.",
+        "add_will_replace": "Vous avez déjà importé « {id} » : enregistrer remplace vos chiffres précédents.",
+        "damaged_folder": "Vos données importées sont en partie endommagées ; Homeshore utilise les chiffres livrés "
+        "à la place. {message}",
+        "damaged_repair_button": "Réparer : mettre de côté les fichiers endommagés",
+        "damaged_entry": "endommagé, laissé de côté : vous pouvez le retirer puis le réimporter",
+        "damaged_repaired": "Fichiers endommagés mis de côté (rien n'est effacé) : {files}",
         "add_url": "Lien vers la source (facultatif)",
         "missing_heading": "Ce qui manque, et comment le compléter",
         "missing_help": "Indicateurs officiels auxquels il manque des départements. Avec internet : « Actualiser » "
@@ -456,9 +467,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_mode_new": "Add my own indicator",
         "add_target": "Indicator to complete",
         "add_target_option": "{label} — {coverage}",
-        "add_target_definition": "Definition kept: unit “{unit}”, {orientation}. The file's figures replace the "
-        "indicator's (“Remove” gives the previous ones back).",
+        "add_target_definition": "Definition kept: unit “{unit}”, {orientation}. The file's figures complete the "
+        "indicator's: they win for their départements, the others keep the figure in use, coverage never drops "
+        "(“Remove” gives the official figures alone back).",
         "add_coverage_change": "Coverage: before → after",
+        "add_origins": "After saving: {file} département(s) from this file, {previous} from your earlier import, "
+        "{official} official.",
+        "add_replaced": "Indicator “{id}” replaced by this file: it shows in the map, the ranking, the score and the "
+        "exports.",
+        "add_will_replace": "You already imported “{id}”: saving replaces your previous figures.",
+        "damaged_folder": "Your imported data are partly damaged; Homeshore uses the bundled figures instead. "
+        "{message}",
+        "damaged_repair_button": "Repair: set the damaged files aside",
+        "damaged_entry": "damaged, left out: you can remove it and import it again",
+        "damaged_repaired": "Damaged files set aside (nothing deleted): {files}",
         "add_url": "Link to the source (optional)",
         "missing_heading": "What is missing, and how to fill it",
         "missing_help": "Official indicators with départements missing. With internet: “Refresh” below. Without: "

@@ -3,6 +3,10 @@
 Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``, ``candidates``
 (``import``, ``aggregate``, ``shortlist``). Bad arguments exit with status 2
 and a one-line reason on stderr; a library error exits with status 1 and its message.
+
+A damaged part of the user's data folder never stops a command: it is left out (the bundled figures show) and
+named on stderr (``regions: attention : …``) with the command that repairs it (``regions data remove --id …``
+or ``regions data reset``, which both work on a damaged folder).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from regions import (
     settings,
     shortlist,
     sites,
+    snapshot,
     sources,
     tabular,
     user_indicators,
@@ -86,7 +91,9 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
                              metavar="ID,...", help="dataset ids to refresh (default: all)")  # fmt: skip
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
-    reset_cmd = actions.add_parser("reset", help="forget refreshed figures: the bundled snapshot shows again")
+    reset_cmd = actions.add_parser(
+        "reset", help="forget refreshed figures and set aside any damaged file: the bundled snapshot shows again"
+    )
     reset_cmd.add_argument("--only", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
                            metavar="ID,...", help="dataset ids to reset (default: every refreshed one)")  # fmt: skip
 
@@ -94,7 +101,13 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
     missing.add_argument("--format", choices=FORMATS, default="table")
 
     adding = actions.add_parser(
-        "import", help="add your own indicator from a CSV/XLSX file, or complete a catalogued one (see `missing`)"
+        "import",
+        help="add your own indicator from a CSV/XLSX file, or complete a catalogued one (see `missing`)",
+        description="Add your own indicator from a file, or complete a catalogued one. Completing MERGES: the "
+        "file's départements take its values, every other département keeps the figure in use (official, or your "
+        "earlier import), so coverage never drops; `regions sources` then says how many come from your file. "
+        "Importing an id you already imported replaces it. Text options (--label, --source, --period, --unit, "
+        "--url, --licence) may not hold control characters; values must be finite numbers.",
     )
     adding.add_argument("file", help="CSV or XLSX with a code column and a value column")
     adding.add_argument("--id", required=True, dest="indicator_id", help="new identifier (e.g. taux_rsa) or a "
@@ -114,7 +127,9 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
     adding.add_argument("--url", default="")
     adding.add_argument("--licence", default="non précisée par l'utilisateur")
 
-    removing = actions.add_parser("remove", help="remove your own indicator, or undo a completion")
+    removing = actions.add_parser(
+        "remove", help="remove your own indicator, or undo a completion (works on a damaged folder too)"
+    )
     removing.add_argument("--id", required=True, dest="indicator_id")
 
 
@@ -224,8 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         text = handlers[args.command](args)
     except (ValueError, OSError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
+        _warn_damage(args.command)
         print(f"regions: error: {error}", file=sys.stderr)
         return 1
+    _warn_damage(args.command)
     output = getattr(args, "output", None)
     if output:
         with Path(output).open("w", encoding="utf-8", newline="") as handle:
@@ -234,6 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _warn_damage(command: str) -> None:
+    """Name on stderr every damaged part of the user's folder the command left out, and how to repair it."""
+    if command in ("cache", "candidates"):  # they do not read the user's folder
+        return
+    for damage in sources.overlay_damage():
+        print(f"regions: attention : {damage.message()}", file=sys.stderr)
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
@@ -363,19 +388,22 @@ def _data(args: argparse.Namespace) -> str:
             return completeness.describe(found)
         return render(completeness.gaps_table(found), args.format)
     if args.action == "remove":
-        if args.indicator_id not in user_indicators.user_indicator_ids():
-            raise ValueError(
-                f"{args.indicator_id!r} is not one of your indicators: {user_indicators.user_indicator_ids()}"
-            )
+        stored = user_indicators.stored_ids()
+        if args.indicator_id not in stored:
+            raise ValueError(f"{args.indicator_id!r} is not one of your indicators: {stored}")
         user_indicators.remove(args.indicator_id)
         return f"regions: removed {args.indicator_id}\n"
     from regions import refresh  # only these commands need it
 
     if args.action == "reset":
+        kept = snapshot.repair()
+        lines = [f"regions: damaged file set aside as {path} (nothing deleted)" for path in kept]
         reset = refresh.reset(args.only)
-        if not reset:
-            return "regions: no refreshed figures to forget; the bundled snapshot is in use\n"
-        return f"regions: back to the bundled figures for {', '.join(reset)}\n"
+        if reset:
+            lines.append(f"regions: back to the bundled figures for {', '.join(reset)}")
+        elif not kept:
+            lines.append("regions: no refreshed figures to forget; the bundled snapshot is in use")
+        return "\n".join(lines) + "\n"
     report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr))
     return render(report.table(), "table")
 
@@ -383,7 +411,7 @@ def _data(args: argparse.Namespace) -> str:
 def _data_import(args: argparse.Namespace) -> str:
     declaration = _declaration(args)
     completing = user_indicators.is_completion(declaration)
-    before = indicators.territory_table()[args.indicator_id].notna().sum() if completing else 0
+    replacing = user_indicators.is_stored(args.indicator_id)
     path = Path(args.file)
     read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet)
     prepared = user_indicators.prepare(
@@ -392,19 +420,33 @@ def _data_import(args: argparse.Namespace) -> str:
     )  # fmt: skip
     user_indicators.save(prepared)
     total = settings.N_DEPARTEMENTS
+    verb = ("completed" if completing else "replaced" if replacing else "added")
     lines = [
-        f"regions: {'completed' if completing else 'added'} {args.indicator_id} (user-supplied; source: {args.source})",
+        f"regions: {verb} {args.indicator_id} (user-supplied; source: {args.source})",
         f"rows read: {prepared.rows_read}, kept: {prepared.kept_rows}, rejected: {len(prepared.rejected)}",
-        (f"coverage: {before}/{total} -> {prepared.coverage}/{total} départements" if completing
+        (f"coverage: {prepared.coverage_before}/{total} -> {prepared.coverage}/{total} départements" if completing
          else f"coverage: {prepared.coverage}/{total} départements")
         + (f" (communes aggregated: {prepared.aggregation})" if prepared.aggregation else ""),
+        *(_origins(prepared) if completing else []),
         *(f"  line {r.row}: {r.reason}" for r in prepared.rejected.itertuples()),
         "It now appears in `regions indicators`, `regions sources` and the app"
         + (", and can be weighted in the score." if declaration.orientation != "neutral" else "."),
     ]  # fmt: skip
     if completing:
-        lines.append(f"`regions data remove --id {args.indicator_id}` gives the previous figures back.")
+        lines.append(f"`regions data remove --id {args.indicator_id}` gives the official figures alone back.")
     return "\n".join(lines) + "\n"
+
+
+def _origins(prepared: user_indicators.UserImport) -> list[str]:
+    """A completion merges: how many départements come from this file, an earlier import and the official data."""
+    counts = prepared.origin_counts()
+    replaced = sources.load_catalogue()[prepared.declaration.indicator_id].replaces
+    return [
+        f"  from this file: {counts[user_indicators.ORIGIN_FILE]}",
+        *([f"  kept from your earlier import: {counts[user_indicators.ORIGIN_PREVIOUS]}"]
+          if counts[user_indicators.ORIGIN_PREVIOUS] else []),
+        f"  official figures kept ({replaced}): {counts[indicators.ORIGIN_OFFICIAL]}",
+    ]  # fmt: skip
 
 
 def _declaration(args: argparse.Namespace) -> user_indicators.Declaration:

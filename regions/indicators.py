@@ -4,6 +4,9 @@
 ``data/sources.toml``) to the geography (population, area, density from ``regions.geo``) and adds the derived
 indicators of the catalogue (``data/catalogue.toml``). Missing stays missing (NaN), never 0.
 
+An official indicator the user completed from a file (``Indicator.replaces``) merges both: the user's figure where
+the file has one, the official figure (bundled or refreshed) elsewhere; :func:`origins` says which, per département.
+
 Région values follow each indicator's ``region_rule``: counts are summed only when every département of the région
 has a value; shares are weighted means (by the column the rule names, or by population — an approximation the
 catalogue labels as such); derived ratios are recomputed from the région's own sums.
@@ -122,7 +125,7 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "label": indicator.label_fr,
                 "unit": indicator.unit,
                 "period": period_of(indicator.id),
-                "status": status_of(origin) if origin else "calculé",
+                "status": (status_of(origin) if origin else "calculé") + _completion_note(indicator),
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
                 "licence": origin.licence if origin else "",
@@ -134,15 +137,44 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def period_of(indicator_id: str) -> str:
-    """The period of an indicator's figures: the catalogue's, or the one a refresh recorded (``col: period; …``)."""
+    """The period of an indicator's figures: the catalogue's, or the one a refresh recorded (``col: period; …``).
+
+    A completed indicator whose official figures fill some départements gives both periods when they differ:
+    ``2024 (votre fichier, 3 dép.) ; 2025-T3 (officiel, 98 dép.)``."""
     indicator = sources.load_catalogue()[indicator_id]
-    origin = sources.load_sources().get(indicator.dataset)
+    if indicator.replaces:
+        counts = origins(indicator_id).value_counts()
+        official = _official_period(indicator_id, indicator.replaces)
+        if counts.get(ORIGIN_OFFICIAL, 0) and official != indicator.period:
+            return (
+                f"{indicator.period} (votre fichier, {counts.get(ORIGIN_USER, 0)} dép.) ; "
+                f"{official} (officiel, {counts[ORIGIN_OFFICIAL]} dép.)"
+            )
+        return indicator.period
+    return _official_period(indicator_id, indicator.dataset)
+
+
+def _official_period(indicator_id: str, dataset: str) -> str:
+    """The catalogue's period of a bundled indicator, or the one a refresh of ``dataset`` recorded."""
+    origin = sources.load_sources().get(dataset)
     if origin is not None and origin.status == "refreshed":
         for part in origin.period.split(";"):
             column, sep, period = part.partition(":")
             if sep and column.strip() == indicator_id:
                 return period.strip()
-    return indicator.period
+    indicator = sources.load_catalogue()[indicator_id]
+    return sources.bundled_catalogue()[indicator_id].period if indicator.replaces else indicator.period
+
+
+def _completion_note(indicator: sources.Indicator) -> str:
+    """For a completed indicator: how many départements come from the user's file and how many are official."""
+    if not indicator.replaces:
+        return ""
+    counts = origins(indicator.id).value_counts()
+    return (
+        f" ; {counts.get(ORIGIN_USER, 0)} dép. de votre fichier, {counts.get(ORIGIN_OFFICIAL, 0)} du jeu officiel "
+        f"« {indicator.replaces} »"
+    )
 
 
 def status_of(origin: sources.Source) -> str:
@@ -183,13 +215,15 @@ def _departement_table() -> pd.DataFrame:
     table = table[[*ID_COLUMNS["departement"], *_GEOGRAPHY_COLUMNS]]
     for frame in _dataset_frames():
         table = table.merge(frame, on="code", how="left", validate="one_to_one")
+    table = _merge_completions(table)
     rural = rural_population_share(geo.communes(), "dep_code")
     table["rural_population_share_pct"] = table["code"].map(rural)
     return _finish(table, "departement")
 
 
 def _dataset_frames() -> list[pd.DataFrame]:
-    """One frame per bundled dataset: ``code`` and the catalogued indicator columns it holds."""
+    """One frame per dataset: ``code`` and the catalogued indicator columns it holds; the official column of a
+    completed indicator comes as ``<id>`` + ``_OFFICIAL`` (merged by :func:`_merge_completions`)."""
     catalogue = sources.load_catalogue()
     frames = []
     for source in sources.load_sources().values():
@@ -197,8 +231,50 @@ def _dataset_frames() -> list[pd.DataFrame]:
             continue
         data = sources.read_indicator_file(source)
         columns = [c for c in data.columns if c in catalogue and catalogue[c].dataset == source.id]
-        frames.append(data[["code", *columns]])
+        official = {c: c + _OFFICIAL for c in data.columns if c in catalogue and catalogue[c].replaces == source.id}
+        frames.append(data[["code", *columns, *official]].rename(columns=official))
     return frames
+
+
+#: Suffix of the official column of a completed indicator while the table is built.
+_OFFICIAL = "__official"
+#: Where a completed indicator's figure comes from (:func:`origins`).
+ORIGIN_USER = "fichier de l'utilisateur"
+ORIGIN_OFFICIAL = "officiel"
+
+
+def dataset_column(dataset: str, indicator_id: str) -> pd.Series:
+    """The figures of ``indicator_id`` in the file of ``dataset``, indexed by every département code (NaN where
+    the file has none, or when the dataset has no file or no such column)."""
+    empty = pd.Series(np.nan, index=geo.departements()["code"].to_numpy(), dtype=float)
+    source = sources.load_sources().get(dataset)
+    if source is None or not source.file:
+        return empty
+    data = sources.read_indicator_file(source).set_index("code")
+    return data[indicator_id].reindex(empty.index) if indicator_id in data.columns else empty
+
+
+def _merge_completions(table: pd.DataFrame) -> pd.DataFrame:
+    """A completed indicator: the user's figure where the file has one, else the official one."""
+    for indicator in sources.load_catalogue().values():
+        if indicator.replaces and indicator.id + _OFFICIAL in table.columns:
+            table[indicator.id] = table[indicator.id].combine_first(table.pop(indicator.id + _OFFICIAL))
+    return table
+
+
+def origins(indicator_id: str) -> pd.Series:
+    """Per département code, where the figure of ``indicator_id`` comes from: :data:`ORIGIN_USER` (a file the
+    user imported), :data:`ORIGIN_OFFICIAL` (the official dataset, bundled or refreshed) or ``""`` (no figure)."""
+    indicator = sources.load_catalogue()[indicator_id]
+    main = dataset_column(indicator.dataset, indicator_id)
+    if indicator.dataset == sources.DERIVED:
+        return pd.Series(ORIGIN_OFFICIAL, index=main.index)
+    is_user = sources.load_sources()[indicator.dataset].status == "user"
+    official = dataset_column(indicator.replaces, indicator_id)
+    origin = pd.Series("", index=main.index)
+    origin[official.notna()] = ORIGIN_OFFICIAL
+    origin[main.notna()] = ORIGIN_USER if is_user else ORIGIN_OFFICIAL
+    return origin
 
 
 def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:

@@ -5,10 +5,17 @@ copy actually read, caveats); ``data/catalogue.toml`` one record per indicator (
 orientation, kind, how a région value is obtained). Both are validated when first loaded: a missing field or
 an unknown dataset raises a ``ValueError`` naming the file, the entry and the field. ``read_indicator_file``
 reads a dataset's figures with codes as text and missing values as NaN (never 0).
+
+The user's snapshot folder (:func:`overlay_dir`: refreshed and imported datasets) is read the same way, but a
+damaged part of it — a TOML file that does not parse, an entry with a missing or mistyped field, a reserved or
+malformed indicator id, a figures file that is unreadable, lacks a column or holds a non-number — never stops the
+product: that part is left out (the bundled figures show instead) and :func:`overlay_damage` names the file and
+the command that repairs it (``regions data remove --id …`` or ``regions data reset``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -41,6 +48,19 @@ EXTERNAL_INPUTS: Final[dict[str, str]] = {
 #: Columns of an indicator file that are not figures.
 CODE_COLUMN: Final[str] = "code"
 SOURCE_URL_COLUMN: Final[str] = "source_url"
+
+#: Prefix of the datasets a user imported (``user_<indicator id>``).
+USER_PREFIX: Final[str] = "user_"
+#: What a user's indicator id must look like: it becomes a table column, a TOML key and a file name.
+USER_ID_PATTERN: Final[re.Pattern[str]] = re.compile(r"[a-z][a-z0-9_]{1,48}")
+#: Ids a user's indicator may not take: the territory table's identity columns, the other columns of figure files
+#: and geography layers, and the columns the score adds (``contrib_<id>`` too, by prefix).
+RESERVED_IDS: Final[tuple[str, ...]] = (
+    "code", "name", "reg_code", "dep_code", "geometry", "source_url",
+    "score", "rank", "rank_p05", "rank_p95", "excluded", "excluded_reason", "weight_available_pct",
+    "missing_components",
+)  # fmt: skip
+RESERVED_PREFIXES: Final[tuple[str, ...]] = ("contrib_",)
 
 _SOURCE_TEXT: Final[tuple[str, ...]] = ("producer", "dataset", "period", "url", "licence", "retrieved_via")
 _INDICATOR_TEXT: Final[tuple[str, ...]] = (
@@ -107,12 +127,46 @@ def overlay_dir() -> Path:
     return settings.user_data_root() / "snapshot"
 
 
-def _read_toml(name: str, folder: Path | None = None) -> dict[str, Any]:
-    path = (folder or settings.DATA_DIR) / name
-    if folder is not None and not path.exists():
-        return {}
-    with path.open("rb") as handle:
+def _read_toml(name: str) -> dict[str, Any]:
+    with (settings.DATA_DIR / name).open("rb") as handle:
         return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A part of the user's folder left out because it is damaged: the file, the entry (``""``: the whole file),
+    why, and the indicator whose removal repairs it (``""``: ``regions data reset`` does)."""
+
+    path: Path
+    entry: str
+    reason: str
+    indicator_id: str = ""
+
+    @property
+    def repair(self) -> str:
+        """The commands that repair it, in French."""
+        reset = "`regions data reset` (met la partie endommagée de côté, rien n'est effacé)"
+        if self.indicator_id:
+            return f"`regions data remove --id {self.indicator_id}` (puis réimportez votre fichier) ou {reset}"
+        return reset
+
+    def message(self) -> str:
+        """One French line: the file, the entry, the reason, what is used instead and the repair."""
+        where = f"{self.path}" + (f" [{self.entry}]" if self.entry else "")
+        return (
+            f"dossier utilisateur endommagé : {where} : {self.reason}. Cette partie est ignorée, les chiffres livrés "
+            f"sont utilisés à la place. Pour réparer : {self.repair}"
+        )
+
+
+def user_id_problem(indicator_id: str) -> str:
+    """Why ``indicator_id`` cannot name a user's indicator (``""`` when it can)."""
+    if not USER_ID_PATTERN.fullmatch(indicator_id):
+        return f"identifiant {indicator_id!r} : lettres minuscules, chiffres et _ (2 à 49 caractères, ex. mon_taux)"
+    if indicator_id in RESERVED_IDS or indicator_id.startswith(RESERVED_PREFIXES):
+        reserved = ", ".join([*RESERVED_IDS, *(f"{p}…" for p in RESERVED_PREFIXES)])
+        return f"identifiant {indicator_id!r} réservé (colonnes du tableau : {reserved}) ; choisissez-en un autre"
+    return ""
 
 
 def _text(entry: dict[str, Any], key: str, where: str, required: bool = True) -> str:
@@ -165,8 +219,8 @@ def _check_choice(value: str, allowed: tuple[str, ...], where: str, key: str) ->
         raise ValueError(f"{where}: field {key!r} is {value!r} but is expected to be in {allowed}")
 
 
-def _parse_indicator(indicator_id: str, entry: dict[str, Any]) -> Indicator:
-    where = f"{CATALOGUE_FILE} [{indicator_id}]"
+def _parse_indicator(indicator_id: str, entry: dict[str, Any], where: str = "") -> Indicator:
+    where = where or f"{CATALOGUE_FILE} [{indicator_id}]"
     text = {key: _text(entry, key, where) for key in _INDICATOR_TEXT}
     _check_choice(text["orientation"], ORIENTATIONS, where, "orientation")
     _check_choice(text["kind"], KINDS, where, "kind")
@@ -184,42 +238,148 @@ def _parse_indicator(indicator_id: str, entry: dict[str, Any]) -> Indicator:
 def _check_references(catalogue: dict[str, Indicator], sources: dict[str, Source]) -> None:
     """Every dataset, weight column and ``derived_from`` id named in the catalogue must exist."""
     for ind in catalogue.values():
-        where = f"{CATALOGUE_FILE} [{ind.id}]"
-        if ind.dataset != DERIVED and ind.dataset not in sources:
-            raise ValueError(f"{where}: field 'dataset' is {ind.dataset!r}, not a dataset of {SOURCES_FILE}")
-        unknown = [dep for dep in ind.derived_from if dep not in catalogue and dep not in EXTERNAL_INPUTS]
-        if unknown:
-            raise ValueError(f"{where}: field 'derived_from' names unknown indicators {unknown}")
-        weighted = _WEIGHTED.fullmatch(ind.region_rule)
-        if weighted is None:
-            _check_choice(ind.region_rule, REGION_RULES, where, "region_rule")
-        elif weighted["weight"] not in catalogue:
-            raise ValueError(f"{where}: field 'region_rule' weights by unknown indicator {weighted['weight']!r}")
+        _check_indicator_references(ind, catalogue, sources, f"{CATALOGUE_FILE} [{ind.id}]")
+
+
+def _check_indicator_references(
+    ind: Indicator, catalogue: dict[str, Indicator], sources: dict[str, Source], where: str
+) -> None:
+    """The dataset, weight column and ``derived_from`` ids one indicator names must exist."""
+    if ind.dataset != DERIVED and ind.dataset not in sources:
+        raise ValueError(f"{where}: field 'dataset' is {ind.dataset!r}, not a dataset of {SOURCES_FILE}")
+    unknown = [dep for dep in ind.derived_from if dep not in catalogue and dep not in EXTERNAL_INPUTS]
+    if unknown:
+        raise ValueError(f"{where}: field 'derived_from' names unknown indicators {unknown}")
+    weighted = _WEIGHTED.fullmatch(ind.region_rule)
+    if weighted is None:
+        _check_choice(ind.region_rule, REGION_RULES, where, "region_rule")
+    elif weighted["weight"] not in catalogue:
+        raise ValueError(f"{where}: field 'region_rule' weights by unknown indicator {weighted['weight']!r}")
 
 
 @cache
 def load_sources() -> dict[str, Source]:
     """The dataset records by id: the bundled ``sources.toml``, overlaid dataset by dataset by the user's
-    snapshot folder (refreshed or imported datasets). Cached; call :func:`reload` after writing the overlay."""
-    bundled = {key: _parse_source(key, entry) for key, entry in _read_toml(SOURCES_FILE).items()}
-    folder = overlay_dir()
-    overlay = {key: _parse_source(key, entry, folder) for key, entry in _read_toml(SOURCES_FILE, folder).items()}
-    return {**bundled, **overlay}
+    snapshot folder (refreshed or imported datasets; a damaged one is left out, see :func:`overlay_damage`).
+    Cached; call :func:`reload` after writing the overlay."""
+    return {**_bundled_sources(), **_overlay().sources}
 
 
 @cache
 def load_catalogue() -> dict[str, Indicator]:
     """The indicators by id: the bundled ``catalogue.toml`` plus the user's own indicators, checked against the
     sources (cached; read-only). A user entry may reuse a bundled id only to complete it (:func:`_completion`)."""
-    raw = _read_toml(CATALOGUE_FILE)
-    catalogue = {ind_id: _parse_indicator(ind_id, entry) for ind_id, entry in raw.items()}
-    for ind_id, entry in _read_toml(CATALOGUE_FILE, overlay_dir()).items():
-        if ind_id in catalogue:
-            catalogue[ind_id] = _completion(catalogue[ind_id], entry)
-        else:
-            catalogue[ind_id] = _parse_indicator(ind_id, entry)
+    catalogue = {**bundled_catalogue(), **_overlay().indicators}
     _check_references(catalogue, load_sources())
     return catalogue
+
+
+def overlay_damage() -> list[Damage]:
+    """The damaged parts of the user's folder, left out of :func:`load_sources` and :func:`load_catalogue`."""
+    return list(_overlay().damage)
+
+
+def _bundled_sources() -> dict[str, Source]:
+    return {key: _parse_source(key, entry) for key, entry in _read_toml(SOURCES_FILE).items()}
+
+
+def bundled_catalogue() -> dict[str, Indicator]:
+    """The bundled ``catalogue.toml`` alone (a completed indicator's own definition and period)."""
+    return {ind_id: _parse_indicator(ind_id, entry) for ind_id, entry in _read_toml(CATALOGUE_FILE).items()}
+
+
+@dataclass(frozen=True)
+class _Overlay:
+    sources: dict[str, Source]
+    indicators: dict[str, Indicator]
+    damage: tuple[Damage, ...]
+
+
+@cache
+def _overlay() -> _Overlay:
+    """Read the user's folder entry by entry, leaving out (and naming) every damaged part."""
+    folder = overlay_dir()
+    damage: list[Damage] = []
+    raw_sources = _read_overlay_toml(folder / SOURCES_FILE, damage)
+    unreadable = bool(damage)
+    raw_catalogue = _read_overlay_toml(folder / CATALOGUE_FILE, damage)
+    bundled = bundled_catalogue()
+    columns: dict[str, list[str]] = {}  # dataset -> the indicator columns its file must hold
+    for ind in bundled.values():
+        columns.setdefault(ind.dataset, []).append(ind.id)
+    for ind_id, entry in raw_catalogue.items():
+        if isinstance(entry, dict) and isinstance(entry.get("dataset"), str):
+            columns.setdefault(entry["dataset"], []).append(ind_id)
+    found: dict[str, Source] = {}
+    for key, entry in raw_sources.items():
+        fix = key.removeprefix(USER_PREFIX) if key.startswith(USER_PREFIX) else ""
+        fix = fix if USER_ID_PATTERN.fullmatch(fix) else ""
+        try:
+            if not isinstance(entry, dict):
+                raise ValueError(f"{folder / SOURCES_FILE} [{key}]: not a table")
+            source = _parse_source(key, entry, folder)
+            if source.file:
+                _read_figures(folder / source.file, columns.get(key, []))
+        except (ValueError, OSError) as error:
+            path = folder / (str(entry.get("file", "")) or SOURCES_FILE) if isinstance(entry, dict) else folder
+            path = path if path.is_file() else folder / SOURCES_FILE
+            reason = _reason(error, f"{folder / SOURCES_FILE} [{key}]").removeprefix(f"{path}: ")
+            damage.append(Damage(path, key, reason, fix))
+            continue
+        found[key] = source
+    all_sources = {**_bundled_sources(), **found}
+    indicators: dict[str, Indicator] = {}
+    for ind_id, entry in raw_catalogue.items():
+        where = f"{folder / CATALOGUE_FILE} [{ind_id}]"
+        dataset = entry.get("dataset", "") if isinstance(entry, dict) else ""
+        if dataset not in found and (dataset in raw_sources or (unreadable and dataset.startswith(USER_PREFIX))):
+            continue  # its dataset, or the whole sources file, is damaged: already named
+        try:
+            indicators[ind_id] = _overlay_indicator(ind_id, entry, where, bundled, all_sources)
+        except ValueError as error:
+            fix = ind_id if USER_ID_PATTERN.fullmatch(ind_id) else ""
+            damage.append(Damage(folder / CATALOGUE_FILE, ind_id, _reason(error, where), fix))
+    return _Overlay(found, indicators, tuple(damage))
+
+
+def _overlay_indicator(
+    ind_id: str, entry: Any, where: str, bundled: dict[str, Indicator], all_sources: dict[str, Source]
+) -> Indicator:
+    """One entry of the user's catalogue: a completion of a bundled indicator, or the user's own indicator."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: not a table")
+    if ind_id in bundled:
+        indicator = _completion(bundled[ind_id], entry)
+    else:
+        problem = user_id_problem(ind_id)
+        if problem:
+            raise ValueError(problem)
+        indicator = _parse_indicator(ind_id, entry, where)
+        if indicator.dataset == DERIVED:
+            raise ValueError(f"{where}: a user's indicator is read from its own file, not derived")
+    source = all_sources.get(indicator.dataset)
+    if source is None or source.status != "user":
+        raise ValueError(f"{where}: field 'dataset' is {indicator.dataset!r}, not a dataset the user imported")
+    _check_indicator_references(indicator, {**bundled, ind_id: indicator}, all_sources, where)
+    return indicator
+
+
+def _read_overlay_toml(path: Path, damage: list[Damage]) -> dict[str, Any]:
+    """A TOML file of the user's folder; ``{}`` (and the damage named) when it is absent or does not parse."""
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        damage.append(Damage(path, "", f"fichier illisible ({_reason(error)})"))
+        return {}
+
+
+def _reason(error: Exception, where: str = "") -> str:
+    """An error's message on one line, without the ``where: `` it may start with (the damage names it)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text.removeprefix(f"{where}: ") if where else text
 
 
 def _completion(bundled: Indicator, entry: dict[str, Any]) -> Indicator:
@@ -242,6 +402,7 @@ def reload() -> None:
     """Forget the cached records, after the user's snapshot folder changed."""
     load_sources.cache_clear()
     load_catalogue.cache_clear()
+    _overlay.cache_clear()
 
 
 def label(indicator_id: str, lang: str = "fr") -> str:
@@ -261,17 +422,33 @@ def read_indicator_file(source: Source) -> pd.DataFrame:
     """
     if not source.file:
         raise ValueError(f"{SOURCES_FILE} [{source.id}]: the dataset has no file under {settings.DATA_DIR}")
-    path: Path = Path(source.base or settings.DATA_DIR) / source.file
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     numeric = [ind.id for ind in load_catalogue().values() if source.id in (ind.dataset, ind.replaces)]
-    missing = [col for col in [CODE_COLUMN, *numeric] if col not in frame.columns]
+    return _read_figures(Path(source.base or settings.DATA_DIR) / source.file, numeric)
+
+
+def _read_figures(path: Path, numeric: list[str]) -> pd.DataFrame:
+    """Read a figures file: ``code`` as text, the ``numeric`` columns as finite floats (empty -> NaN).
+
+    Raises ``ValueError`` naming the file when it is not UTF-8 CSV, a column is absent, a code is repeated or a
+    cell holds a non-number or an infinite number."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    missing = [col for col in dict.fromkeys([CODE_COLUMN, *numeric]) if col not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: column(s) {missing} absent (catalogue of dataset {source.id!r})")
-    for col in numeric:
+        raise ValueError(f"{path}: column(s) {missing} absent")
+    repeated = frame.loc[frame[CODE_COLUMN].duplicated(), CODE_COLUMN].tolist()
+    if repeated:
+        raise ValueError(f"{path}: codes {repeated[:5]} appear more than once")
+    for col in dict.fromkeys(numeric):
         cells = frame[col].str.strip()
-        values = pd.to_numeric(cells.mask(cells == ""), errors="coerce")
+        values = pd.to_numeric(cells.mask(cells == ""), errors="coerce").astype(float)
         bad = frame.loc[values.isna() & (cells != ""), CODE_COLUMN].tolist()
         if bad:
-            raise ValueError(f"{path}: column {col!r} holds non-numbers in rows {bad}")
-        frame[col] = values.astype(float)
+            raise ValueError(f"{path}: column {col!r} holds non-numbers in rows {bad[:5]}")
+        infinite = frame.loc[values.map(math.isinf), CODE_COLUMN].tolist()
+        if infinite:
+            raise ValueError(f"{path}: column {col!r} holds infinite numbers in rows {infinite[:5]}")
+        frame[col] = values
     return frame

@@ -5,6 +5,16 @@ rule) and a value column. Codes are repaired as elsewhere (``regions.codes``: lo
 every row ends either kept or rejected with its reason (kept + rejected = rows read). Saved, the indicator is a
 dataset of the user's snapshot folder (``regions.snapshot``) marked as user-supplied, with the source the user
 declared: it then appears in ``regions indicators``, the score (when oriented) and the app.
+
+Nothing a user types can damage the folder: the id must match :data:`sources.USER_ID_PATTERN` and not be one of
+:data:`sources.RESERVED_IDS`; every text field (label, unit, period, source, URL, licence) is refused — not
+silently cleaned, since it is the declared provenance — when it holds a control character (C0, DEL, C1, line
+separators) or undecodable bytes, naming the field. A value that is not a finite number within
+:data:`MAX_ABS_VALUE` (``inf``, ``1e309``, ``nan``…) is set aside with its reason, as text is.
+
+Completing a catalogued indicator merges: the file's figures win where it has one, the figures in use (official,
+or an earlier import of the user) stay elsewhere, so coverage never drops; :attr:`UserImport.origin` says, per
+département, where the figure in use after saving comes from.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from regions import codes, geo, snapshot, sources, tabular
+from regions import codes, geo, indicators, snapshot, sources, tabular
 
 Level = Literal["departement", "commune"]
 Aggregation = Literal["sum", "mean", "population_weighted_mean"]
@@ -29,8 +39,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
              "insee", "commune"),
     "value": ("valeur", "value", "nombre", "effectif", "taux", "part", "indicateur"),
 }  # fmt: skip
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
-DATASET_PREFIX = "user_"
+ID_PATTERN = sources.USER_ID_PATTERN
+DATASET_PREFIX = sources.USER_PREFIX
+#: Largest magnitude a value may have: beyond it, a figure per département is a typing or export error.
+MAX_ABS_VALUE = 1e15
+#: The declaration's text fields, with the name the user knows them by (CLI option).
+TEXT_FIELDS: dict[str, str] = {
+    "label": "--label", "label_en": "label_en", "unit": "--unit", "period": "--period", "source": "--source",
+    "url": "--url", "licence": "--licence",
+}  # fmt: skip
+MAX_TEXT_LENGTH = 500
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: Where a completed indicator's figure comes from after saving (:attr:`UserImport.origin`).
+ORIGIN_FILE = "ce fichier"
+ORIGIN_PREVIOUS = "votre import précédent"
 
 
 @dataclass(frozen=True)
@@ -61,6 +83,11 @@ class UserImport:
     rejected: pd.DataFrame
     rows_read: int
     kept_rows: int
+    #: A completion only: départements with a figure in use before, and per département code where the figure in
+    #: use after saving comes from (:data:`ORIGIN_FILE`, :data:`ORIGIN_PREVIOUS`, ``indicators.ORIGIN_OFFICIAL``,
+    #: ``""``). ``figures`` then holds the user's rows: this file's, and an earlier import's where the file has none.
+    coverage_before: int | None = None
+    origin: pd.Series | None = None
 
     def __post_init__(self) -> None:
         if self.kept_rows + len(self.rejected) != self.rows_read:
@@ -68,16 +95,25 @@ class UserImport:
 
     @property
     def coverage(self) -> int:
-        """Départements with a value."""
+        """Départements with a value after saving (for a completion: merged with the figures in use)."""
+        if self.origin is not None:
+            return int((self.origin != "").sum())
         return int(self.figures["value"].notna().sum())
+
+    def origin_counts(self) -> dict[str, int]:
+        """A completion: départements per origin (:data:`ORIGIN_FILE`, :data:`ORIGIN_PREVIOUS`, official)."""
+        if self.origin is None:
+            return {ORIGIN_FILE: self.coverage}
+        counts = self.origin.value_counts()
+        return {key: int(counts.get(key, 0)) for key in (ORIGIN_FILE, ORIGIN_PREVIOUS, indicators.ORIGIN_OFFICIAL)}
 
 
 def check_declaration(declaration: Declaration) -> None:
     """Raise ``ValueError`` naming every problem of the declaration at once."""
     problems = []
-    if not ID_PATTERN.match(declaration.indicator_id):
-        problems.append(f"identifiant {declaration.indicator_id!r} : lettres minuscules, chiffres et _ (ex. mon_taux)")
     existing = sources.load_catalogue().get(declaration.indicator_id)
+    if existing is None or existing.id not in sources.bundled_catalogue():
+        problems += filter(None, [sources.user_id_problem(declaration.indicator_id)])
     if existing is not None and existing.id in completable_ids():
         problems += _definition_changes(existing, declaration)
     elif existing is not None and existing.dataset != DATASET_PREFIX + declaration.indicator_id:
@@ -92,8 +128,25 @@ def check_declaration(declaration: Declaration) -> None:
     for name in ("label", "unit", "period", "source"):
         if not str(getattr(declaration, name)).strip():
             problems.append(f"champ « {name} » obligatoire")
+    problems += filter(None, (_text_problem(name, getattr(declaration, name)) for name in TEXT_FIELDS))
     if problems:
         raise ValueError("Indicateur invalide : " + " ; ".join(problems))
+
+
+def _text_problem(name: str, text: str) -> str:
+    """Why the text field ``name`` cannot be stored (``""`` when it can)."""
+    where = f"champ « {name} » ({TEXT_FIELDS[name]})"
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        return (
+            f"{where} : caractère invisible ou non valide U+{ord(bad[0]):04X} en position {bad.start() + 1} ; "
+            "retapez le texte sans caractère de contrôle"
+        )
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"{where} : {len(text)} caractères, au plus {MAX_TEXT_LENGTH}"
+    if name == "url" and text and not re.match(r"https?://[^\s]+$", text):
+        return f"{where} : {text!r} n'est pas une adresse http:// ou https://"
+    return ""
 
 
 def completable_ids() -> list[str]:
@@ -178,6 +231,8 @@ def prepare(
     reason[bad_code] = territory[bad_code].str[1:]
     reason[(reason == "") & (raw_values == "")] = "valeur vide"
     reason[(reason == "") & values.isna()] = "valeur non numérique"
+    absurd = (reason == "") & ~(values.abs() <= MAX_ABS_VALUE)
+    reason[absurd] = f"valeur infinie ou hors limites (au plus {MAX_ABS_VALUE:.0e} en valeur absolue)"
     first = pd.Series(lines, index=frame.index).groupby(territory.where(reason == "")).transform("min")
     duplicate = (reason == "") & (pd.Series(lines, index=frame.index) != first)
     reason[duplicate] = "doublon (déjà ligne " + first[duplicate].astype(int).astype(str) + ")"
@@ -192,6 +247,9 @@ def prepare(
     ).reset_index(drop=True)
     rule = aggregation or ("sum" if declaration.kind == "count" else "population_weighted_mean")
     figures = _per_departement(territory[kept], values[kept], chosen, rule)
+    before, origin = None, None
+    if is_completion(declaration):
+        figures, before, origin = _merge(figures, declaration.indicator_id)
     return UserImport(
         declaration=declaration,
         level=chosen,
@@ -200,24 +258,51 @@ def prepare(
         rejected=rejected,
         rows_read=len(frame),
         kept_rows=int(kept.sum()),
+        coverage_before=before,
+        origin=origin,
     )
+
+
+def _merge(figures: pd.DataFrame, indicator_id: str) -> tuple[pd.DataFrame, int, pd.Series]:
+    """A completion's figures merged with those in use: the user's rows to save (this file's, else an earlier
+    import's), the coverage before, and per département where the figure in use after saving comes from."""
+    indicator = sources.load_catalogue()[indicator_id]
+    previous = indicators.dataset_column(indicator.dataset, indicator_id) if indicator.replaces else None
+    official = indicators.dataset_column(indicator.replaces or indicator.dataset, indicator_id)
+    mine = pd.Series(figures["value"].to_numpy(), index=figures["code"].to_numpy())
+    earlier = pd.Series(np.nan, index=official.index) if previous is None else previous
+    origin = pd.Series("", index=mine.index)
+    origin[official.reindex(mine.index).notna()] = indicators.ORIGIN_OFFICIAL
+    origin[earlier.reindex(mine.index).notna()] = ORIGIN_PREVIOUS
+    origin[mine.notna()] = ORIGIN_FILE
+    before = int((earlier.combine_first(official)).notna().sum())
+    saved = mine.combine_first(earlier.reindex(mine.index))
+    return pd.DataFrame({"code": figures["code"], "value": saved.to_numpy()}), before, origin
 
 
 def save(user_import: UserImport) -> None:
     """Write the indicator into the user's snapshot folder; it then appears in the catalogue and the table.
 
-    A completion (:func:`is_completion`) replaces the figures of the catalogued indicator by the file's, with the
-    user's period and source; ``remove`` gives the bundled (or refreshed) figures back."""
+    A completion (:func:`is_completion`) merges: the user's figures (this file's, and an earlier import's where
+    the file has none) win for their départements, the official figures stay elsewhere; the user's period and
+    source are recorded with how many départements come from each. ``remove`` gives the official figures back."""
+    check_declaration(user_import.declaration)
     d = user_import.declaration
     figures = user_import.figures.rename(columns={"value": d.indicator_id})
     how = "" if user_import.aggregation is None else f" ; communes agrégées par {user_import.aggregation}"
     caveats = ["Indicateur fourni par l'utilisateur : source déclarée, non vérifiée par Homeshore."]
     existing = sources.load_catalogue().get(d.indicator_id)
     replaced = (existing.replaces or existing.dataset) if existing and is_completion(d) else ""
+    coverage_note = f"{user_import.coverage} départements sur 101"
     if replaced:
+        counts = user_import.origin_counts()
+        mine = counts[ORIGIN_FILE] + counts[ORIGIN_PREVIOUS]
+        official = counts[indicators.ORIGIN_OFFICIAL]
+        coverage_note += f" : {mine} du fichier de l'utilisateur, {official} du jeu officiel « {replaced} »"
         caveats.append(
-            f"Ces chiffres remplacent, pour cet indicateur, ceux du jeu « {replaced} » (regions data remove --id "
-            f"{d.indicator_id} les rétablit)."
+            f"Ces chiffres complètent, pour cet indicateur, ceux du jeu « {replaced} » : les départements du fichier "
+            f"de l'utilisateur prennent sa valeur, les autres gardent le chiffre officiel (regions data remove --id "
+            f"{d.indicator_id} rétablit les seuls chiffres officiels)."
         )
     record = {
         "producer": d.source,
@@ -226,7 +311,7 @@ def save(user_import: UserImport) -> None:
         "url": d.url or "fichier fourni par l'utilisateur",
         "licence": d.licence,
         "retrieved_via": f"import utilisateur le {date.today():%Y-%m-%d}{how}",
-        "coverage_note": f"{user_import.coverage} départements sur 101",
+        "coverage_note": coverage_note,
         "caveats": caveats,
         "status": "user",
         "updated": f"{date.today():%Y-%m-%d}",
@@ -250,13 +335,29 @@ def save(user_import: UserImport) -> None:
 
 
 def remove(indicator_id: str) -> None:
-    """Remove a user's indicator (the bundled data are untouched)."""
+    """Remove a user's indicator (the bundled data are untouched), even from a damaged folder."""
     snapshot.remove_dataset(DATASET_PREFIX + indicator_id, [indicator_id])
+    indicators.reload()
 
 
 def user_indicator_ids() -> list[str]:
-    """Ids of the indicators the user added."""
+    """Ids of the indicators the user added (or completed) that are in use."""
     return [i.id for i in sources.load_catalogue().values() if i.dataset.startswith(DATASET_PREFIX)]
+
+
+def stored_ids() -> list[str]:
+    """Ids of the user's indicators found in the folder, also those of a damaged file (what :func:`remove` can
+    remove)."""
+    folder = sources.overlay_dir()
+    in_sources = snapshot.stored_keys(folder / sources.SOURCES_FILE)
+    found = [*snapshot.stored_keys(folder / sources.CATALOGUE_FILE)]
+    found += [key.removeprefix(DATASET_PREFIX) for key in in_sources if key.startswith(DATASET_PREFIX)]
+    return list(dict.fromkeys(i for i in [*user_indicator_ids(), *found] if ID_PATTERN.fullmatch(i)))
+
+
+def is_stored(indicator_id: str) -> bool:
+    """Whether the user already has figures under ``indicator_id`` (saving again replaces them)."""
+    return indicator_id in stored_ids()
 
 
 def _columns(frame: pd.DataFrame, code_column: str | None, value_column: str | None) -> tuple[str, str]:

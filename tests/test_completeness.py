@@ -53,12 +53,15 @@ def test_completing_a_partial_indicator_keeps_its_definition_and_can_be_undone(u
     assert indicators.status_of(sources.load_sources()[completed.dataset]).startswith("fourni par l'utilisateur")
     table = indicators.territory_table().set_index("code")
     assert table.loc["23", "other_inactive_15_64_pct"] == 9.5 and table.loc["01", "other_inactive_15_64_pct"] == 5.0
-    assert np.isnan(table.loc["40", "other_inactive_15_64_pct"])  # the file replaces the bundled figures
+    bundled_40 = sources.read_indicator_file(sources.load_sources()["insee_census_activity"]).set_index("code")
+    assert table.loc["40", "other_inactive_15_64_pct"] == bundled_40.loc["40", "other_inactive_15_64_pct"]  # merged
     assert table.loc["40", "pop_15_64"] > 0  # the dataset's other columns stay bundled
     result = scoring.score(indicators.territory_table(), {"other_inactive_15_64_pct": 1.0}, draws=20)
     assert result.set_index("code").loc["23", "rank"] == 1
     gap = {g.indicator_id: g for g in completeness.gaps()}["other_inactive_15_64_pct"]
-    assert gap.filled == 5 and gap.status.startswith("fourni par l'utilisateur")
+    official = set(bundled_40.index[bundled_40["other_inactive_15_64_pct"].notna()])
+    assert gap.filled == len(official | {"23", "87", "19", "2A", "01"}) > 5  # the file's 5 and the official rest
+    assert gap.status.startswith("fourni par l'utilisateur")
     user_indicators.remove("other_inactive_15_64_pct")
     indicators.reload()
     assert sources.load_catalogue()["other_inactive_15_64_pct"] == bundled
@@ -79,8 +82,10 @@ def test_a_leftover_entry_for_a_bundled_id_is_refused_clearly(user_folder: Path)
     folder.mkdir(parents=True)
     (folder / sources.CATALOGUE_FILE).write_text('[boe_jobseekers]\ndataset = "dares_boe"\nperiod = "2025"\n')
     sources.reload()
-    with pytest.raises(ValueError, match="may only complete it"):
-        sources.load_catalogue()
+    assert sources.load_catalogue()["boe_jobseekers"] == sources.bundled_catalogue()["boe_jobseekers"]  # left out
+    (damage,) = sources.overlay_damage()
+    assert damage.entry == "boe_jobseekers" and "may only complete it" in damage.reason
+    assert "regions data remove --id boe_jobseekers" in damage.message()
 
 
 def test_command_line_completes_boe_from_a_file_then_gives_it_back(user_folder: Path, tmp_path: Path) -> None:

@@ -569,7 +569,9 @@ def test_a_refresh_keeps_a_users_completion_shown_and_its_removal_shows_the_refr
     assert "vos chiffres importés restent affichés" in row["statut"]
     indicators.reload()
     shown = indicators.territory_table().set_index("code")["single_parent_families"]
-    assert shown.loc["23"] == 1200.0 and shown.notna().sum() == 2  # the user's figures still show
+    assert shown.loc["23"] == 1200.0 and shown.notna().sum() == 101  # the user's 2 rows win, refreshed ones fill in
+    assert (indicators.origins("single_parent_families") == indicators.ORIGIN_USER).sum() == 2
+    assert indicators.period_of("single_parent_families") == "2021 (votre fichier, 2 dép.) ; 2022 (officiel, 99 dép.)"
     user_indicators.remove("single_parent_families")
     indicators.reload()
     refreshed = indicators.territory_table().set_index("code")["single_parent_families"]

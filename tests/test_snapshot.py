@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,7 @@ def test_a_user_indicator_may_not_reuse_a_bundled_id(user_folder: Path) -> None:
     figures = pd.DataFrame({"code": ["01"], "population": [1.0]})
     entry = {"label_fr": "x", "label_en": "x", "unit": "x", "period": "x", "dataset": "user_x",
              "orientation": "neutral", "kind": "count", "region_rule": "sum", "description_fr": "x"}  # fmt: skip
-    with pytest.raises(ValueError, match=r"'population' is a bundled indicator .* may only complete it"):
-        snapshot.write_dataset("user_x", figures, {**RECORD, "status": "user"}, {"population": entry})
-        sources.load_catalogue()
+    snapshot.write_dataset("user_x", figures, {**RECORD, "status": "user"}, {"population": entry})
+    assert sources.load_catalogue()["population"] == sources.bundled_catalogue()["population"]  # left out, named:
+    assert [d.entry for d in sources.overlay_damage()] == ["population"]
+    assert re.search(r"'population' is a bundled indicator .* may only complete it", sources.overlay_damage()[0].reason)

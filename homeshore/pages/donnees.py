@@ -9,10 +9,20 @@ import streamlit as st
 
 from homeshore import state
 from homeshore.state import t
-from regions import completeness, indicators, refresh, sources
+from regions import completeness, indicators, refresh, snapshot, sources
 
 st.title(t("data_title"))
 st.markdown(t("data_intro"))
+if repaired := st.session_state.pop("hs_repaired", None):
+    st.success(t("damaged_repaired", files=repaired))
+if damaged := sources.overlay_damage():
+    for damage in damaged:
+        st.warning(t("damaged_folder", message=damage.message()), icon=":material/warning:")
+    if st.button(t("damaged_repair_button"), key="btn_repair"):
+        st.session_state["hs_repaired"] = ", ".join(path.name for path in snapshot.repair())
+        indicators.reload()
+        st.cache_data.clear()
+        st.rerun()
 provenance = indicators.provenance_table(state.table())
 provenance["label"] = provenance["id"].map(state.label)
 columns = {

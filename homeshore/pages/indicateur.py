@@ -10,6 +10,8 @@ from regions import indicators, sources, tabular, user_indicators
 
 st.title(t("add_title"))
 st.markdown(t("add_intro"))
+for damage in sources.overlay_damage():
+    st.warning(t("damaged_folder", message=damage.message()), icon=":material/warning:")
 
 
 def _on_upload() -> None:
@@ -84,28 +86,41 @@ if stored:
         one, two, three = st.columns(3)
         one.metric(t("add_kept"), prepared.kept_rows)
         two.metric(t("add_rejected"), len(prepared.rejected))
+        replacing = user_indicators.is_stored(declaration.indicator_id)
         if user_indicators.is_completion(declaration):
-            before = int(state.table()[declaration.indicator_id].notna().sum())
-            three.metric(t("add_coverage_change"), f"{before}/101 → {prepared.coverage}/101")
+            three.metric(t("add_coverage_change"), f"{prepared.coverage_before}/101 → {prepared.coverage}/101")
+            counts = prepared.origin_counts()
+            st.caption(
+                t("add_origins", file=counts[user_indicators.ORIGIN_FILE],
+                  previous=counts[user_indicators.ORIGIN_PREVIOUS], official=counts[indicators.ORIGIN_OFFICIAL])
+            )  # fmt: skip
         else:
             three.metric(t("add_coverage"), f"{prepared.coverage}/101")
+            if replacing:
+                st.caption(t("add_will_replace", id=declaration.indicator_id))
         st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
         if len(prepared.rejected):
             st.dataframe(prepared.rejected, hide_index=True, width="stretch")
         if st.button(t("add_save"), key="btn_add_save", type="primary"):
-            user_indicators.save(prepared)
-            indicators.reload()
-            st.cache_data.clear()
-            st.success(t("add_saved", id=declaration.indicator_id))
+            try:
+                user_indicators.save(prepared)
+            except (ValueError, OSError) as error:
+                st.error(t("add_problem", reason=str(error)))
+            else:
+                indicators.reload()
+                st.cache_data.clear()
+                st.success(t("add_replaced" if replacing else "add_saved", id=declaration.indicator_id))
 
 st.subheader(t("add_mine"))
-mine = user_indicators.user_indicator_ids()
+mine = user_indicators.stored_ids()
 if not mine:
     st.caption(t("add_none"))
+catalogue = sources.load_catalogue()
 for indicator_id in mine:
-    st.markdown(
-        f"- **{state.label(indicator_id)}** (`{indicator_id}`) — {sources.load_catalogue()[indicator_id].period}"
-    )
+    if indicator_id in catalogue:
+        st.markdown(f"- **{state.label(indicator_id)}** (`{indicator_id}`) — {catalogue[indicator_id].period}")
+    else:  # left out because damaged: it can still be removed
+        st.markdown(f"- `{indicator_id}` — {t('damaged_entry')}")
     if st.button(t("add_remove", id=indicator_id), key=f"btn_remove_{indicator_id}"):
         user_indicators.remove(indicator_id)
         indicators.reload()
