@@ -308,7 +308,8 @@ def _overlay() -> _Overlay:
     for ind in bundled.values():
         columns.setdefault(ind.dataset, []).append(ind.id)
     for ind_id, entry in raw_catalogue.items():
-        if isinstance(entry, dict) and isinstance(entry.get("dataset"), str):
+        valid = ind_id in bundled or not user_id_problem(ind_id)  # else named below, as the entry's problem
+        if valid and isinstance(entry, dict) and isinstance(entry.get("dataset"), str):
             columns.setdefault(entry["dataset"], []).append(ind_id)
     found: dict[str, Source] = {}
     for key, entry in raw_sources.items():

@@ -314,3 +314,51 @@ def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
     app.button(key="btn_refresh").click().run(timeout=120)
     assert not app.exception
     assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)
+
+
+def test_a_damaged_user_folder_is_named_on_the_pages_and_repaired_from_the_app(app: AppTest, user_folder: Path) -> None:
+    folder = user_folder / "snapshot"
+    folder.mkdir()
+    (folder / "sources.toml").write_bytes(b'["user_x"]\n"producer" = "CAF\x7f"\n')
+    indicators.reload()
+    app.switch_page(DATA_PAGE).run()
+    assert not app.exception
+    warning = next(w.value for w in app.warning if "sources.toml" in w.value)
+    assert "Illegal character" in warning and "`regions data reset`" in warning and "chiffres livrés" in warning
+    fibre = "Locaux éligibles à la fibre (FttH)"
+    assert app.dataframe[0].value.set_index("Indicateur").loc[fibre, "Statut"] == "livré"  # the page still works
+    app.switch_page("homeshore/pages/indicateur.py").run()
+    assert not app.exception and any("sources.toml" in w.value for w in app.warning)
+    app.switch_page(DATA_PAGE).run()
+    app.button(key="btn_repair").click().run()
+    assert not app.exception and not [w for w in app.warning if "sources.toml" in w.value]
+    assert any("sources.toml.damaged-" in s.value for s in app.success)
+    assert len(list(folder.glob("sources.toml.damaged-*"))) == 1  # set aside, not deleted
+
+
+def test_completing_an_official_indicator_previews_the_merge_and_a_reimport_says_replaced(
+    app: AppTest, user_folder: Path
+) -> None:
+    app.switch_page("homeshore/pages/indicateur.py").run()
+    app.session_state["hs_add_file"] = ("chomage.csv", b"Code;Taux\n976;30,1\n23;6,5\n87;7\n")
+    app.run()
+    app.selectbox(key="hs_add_target").set_value("unemployment_rate_pct").run()
+    app.text_input(key="hs_add_period").input("2024")
+    app.text_input(key="hs_add_source").input("Observatoire").run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Couverture : avant → après"] == "100/101 → 101/101"
+    assert any("3 département(s) de ce fichier, 0 de votre import précédent, 98 du chiffre officiel" in c.value
+               for c in app.caption)  # fmt: skip
+    app.button(key="btn_add_save").click().run()
+    assert any("unemployment_rate_pct" in s.value for s in app.success)
+    app.session_state["hs_add_file"] = ("taux.csv", "Département;Taux\n23;30\n87;10\n".encode())
+    app.run()
+    app.radio(key="hs_add_mode").set_value("new").run()
+    for key, value in (("hs_add_id", "taux_local"), ("hs_add_label", "Taux local"), ("hs_add_unit", "%"),
+                       ("hs_add_period", "2025"), ("hs_add_source", "Observatoire")):  # fmt: skip
+        app.text_input(key=key).input(value)
+    app.run()
+    app.button(key="btn_add_save").click().run()
+    assert any(s.value.startswith("Indicateur « taux_local » enregistré") for s in app.success)
+    app.button(key="btn_add_save").click().run()
+    assert any(s.value.startswith("Indicateur « taux_local » remplacé") for s in app.success)

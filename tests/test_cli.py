@@ -280,3 +280,132 @@ def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
     args = ["--id", "population", "--label", "P", "--unit", "hab", "--orientation", "neutral", "--period", "2024"]
     result = run("data", "import", str(source), *args, "--source", "moi", env=env)
     assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
+
+
+# --- the user's data folder under hostile input (issue 9, points 3, 4, 5 and "replaced") ----------------------
+
+NEW = ["--label", "Taux RSA", "--unit", "%", "--orientation", "higher", "--period", "2024"]
+
+
+def _rates(tmp_path: Path, text: str = "Département;Taux\n23;30\n87;10\n") -> str:
+    path = tmp_path / "taux.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--id", "taux_rsa", *NEW, "--source", "CAF\x7f"], "champ « source » (--source) : caractère invisible"),
+        (["--id", "taux_rsa", *NEW[:-1], "2024\x1b[31m", "--source", "CAF"], "champ « period » (--period)"),
+        (["--id", "taux_rsa", *NEW, "--source", "CAF", "--licence", "L\x85"], "champ « licence » (--licence)"),
+        (["--id", "code", *NEW, "--source", "CAF"], "identifiant 'code' réservé"),
+        (["--id", "name", *NEW, "--source", "CAF"], "identifiant 'name' réservé"),
+        (["--id", "reg_code", *NEW, "--source", "CAF"], "identifiant 'reg_code' réservé"),
+        (["--id", "taux_rsa\n", *NEW, "--source", "CAF"], "identifiant 'taux_rsa\\n'"),
+    ],
+)
+def test_data_import_refuses_what_would_poison_the_folder(
+    user_folder: Path, tmp_path: Path, args: list[str], reason: str
+) -> None:
+    refused = run("data", "import", _rates(tmp_path), *args)
+    assert refused.returncode == 1 and reason in refused.stderr and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    for command in (["sources"], ["indicators", "--format", "csv"], ["data", "missing"]):
+        after = run(*command)
+        assert after.returncode == 0 and after.stderr == "", after.stderr
+    added = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
+    assert added.returncode == 0, added.stderr
+    assert run("data", "remove", "--id", "taux_rsa").returncode == 0
+
+
+def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
+    user_folder: Path, tmp_path: Path
+) -> None:
+    added = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
+    assert added.returncode == 0, added.stderr
+    record = user_folder / "snapshot" / "sources.toml"
+    record.write_bytes(record.read_bytes().replace(b'"CAF"', b'"CAF\x7f"'))  # what older versions wrote
+    for command in (["sources", "--format", "csv"], ["score", "--format", "csv"], ["indicators"], ["info"]):
+        result = run(*command)
+        assert result.returncode == 0, result.stderr
+        assert f"regions: attention : dossier utilisateur endommagé : {record}" in result.stderr
+        assert "Illegal character" in result.stderr and "`regions data reset`" in result.stderr
+        assert "Traceback" not in result.stderr
+    listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv").stdout), dtype=str).set_index("id")
+    assert "taux_rsa" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
+    reset = run("data", "reset")
+    assert reset.returncode == 0, reset.stderr
+    assert f"regions: damaged file set aside as {record}.damaged-" in reset.stdout
+    assert list(user_folder.glob("snapshot/sources.toml.damaged-*"))[0].read_bytes().count(b"\x7f") == 1  # kept
+    clean = run("sources")
+    assert clean.returncode == 0 and clean.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("code,taux_rsa\n23,trente\n", "holds non-numbers"),
+        ("code,autre\n23,1\n", "column(s) ['taux_rsa'] absent"),
+        ("code,taux_rsa\n23,inf\n", "holds infinite numbers"),
+        ('code,taux_rsa\n23,"1\n', "user_taux_rsa.csv"),
+        ("\udcff", "not UTF-8"),
+    ],
+)
+def test_a_damaged_figures_file_is_named_and_remove_repairs_it(
+    user_folder: Path, tmp_path: Path, damage: str, named: str
+) -> None:
+    assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
+    figures = user_folder / "snapshot" / "indicators" / "user_taux_rsa.csv"
+    figures.write_bytes(damage.encode("utf-8", errors="surrogateescape"))
+    scored = run("score", "--format", "csv")
+    assert scored.returncode == 0 and named in scored.stderr and str(figures) in scored.stderr
+    assert "regions data remove --id taux_rsa" in scored.stderr
+    removed = run("data", "remove", "--id", "taux_rsa")
+    assert removed.returncode == 0 and removed.stdout == "regions: removed taux_rsa\n"
+    assert run("sources").stderr == ""
+
+
+def test_an_entry_an_older_version_let_in_can_be_removed(user_folder: Path, tmp_path: Path) -> None:
+    assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
+    folder = user_folder / "snapshot"
+    for name in ("sources.toml", "catalogue.toml"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("taux_rsa", "code"), encoding="utf-8")
+    (folder / "indicators" / "user_taux_rsa.csv").rename(folder / "indicators" / "user_code.csv")
+    shown = run("indicators", "--format", "csv")
+    assert shown.returncode == 0 and shown.stdout.startswith("code,name,reg_code,")
+    assert "[code] : identifiant 'code' réservé" in shown.stderr and "regions data remove --id code" in shown.stderr
+    assert run("data", "remove", "--id", "code").returncode == 0
+    assert run("indicators").stderr == ""
+
+
+def test_data_import_sets_infinite_values_aside(user_folder: Path, tmp_path: Path) -> None:
+    text = "code;valeur\n23;30\n87;inf\n19;Infinity\n01;1e309\n02;-inf\n03;NaN\n"
+    added = run("data", "import", _rates(tmp_path, text), "--id", "taux_rsa", *NEW, "--source", "CAF")
+    assert added.returncode == 0, added.stderr
+    assert "kept: 1, rejected: 5" in added.stdout and "coverage: 1/101" in added.stdout
+    for line in (3, 4, 5, 6):
+        assert f"line {line}: valeur infinie ou hors limites" in added.stdout
+    assert "line 7: valeur non numérique" in added.stdout
+
+
+def test_completing_an_official_indicator_merges_and_reimporting_says_replaced(
+    user_folder: Path, tmp_path: Path
+) -> None:
+    three = _rates(tmp_path, "code;valeur\n976;30,1\n23;6,5\n87;7\n")
+    args = ["--id", "unemployment_rate_pct", "--period", "2024", "--source", "Observatoire"]
+    completed = run("data", "import", three, *args)
+    assert completed.returncode == 0, completed.stderr
+    assert "coverage: 100/101 -> 101/101 départements" in completed.stdout
+    assert "from this file: 3" in completed.stdout and "official figures kept (insee_unemployment): 98" in completed.stdout
+    listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv").stdout), dtype=str).set_index("id")
+    row = listed.loc["unemployment_rate_pct"]
+    assert row["coverage"] == "101/101" and "3 dép. de votre fichier, 98 du jeu officiel" in row["status"]
+    assert row["period"] == "2024 (votre fichier, 3 dép.) ; 2025-Q3 (officiel, 98 dép.)"
+    table = pd.read_csv(io.StringIO(run("indicators", "--format", "csv").stdout), dtype={"code": str})
+    assert table.set_index("code").loc["01", "unemployment_rate_pct"] == 5.7  # the official figure stays
+    again = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
+    assert again.stdout.startswith("regions: added taux_rsa")
+    again = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
+    assert again.returncode == 0 and again.stdout.startswith("regions: replaced taux_rsa")

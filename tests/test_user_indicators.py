@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from regions import indicators, scoring, sources, user_indicators
+from regions import indicators, scoring, snapshot, sources, user_indicators
 
 RATE = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Observatoire local")
 
@@ -80,3 +83,95 @@ def test_a_saved_indicator_enters_the_table_and_can_weigh_in_the_score(user_fold
     user_indicators.remove("taux_test")
     indicators.reload()
     assert "taux_test" not in indicators.territory_table().columns
+
+
+# --- hostile input: absurd values, control characters, reserved ids, atomic writes, completions that merge -------
+
+
+def test_infinite_and_absurd_values_are_set_aside_with_their_reason() -> None:
+    cells = ["inf", "Infinity", "1e309", "-inf", "nan", "NaN", "1e16", "-1E400", "12,5"]
+    codes_ = ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
+    result = user_indicators.prepare(pd.DataFrame({"code": codes_, "valeur": cells}), RATE)
+    assert result.kept_rows == 1 and result.kept_rows + len(result.rejected) == result.rows_read == 9
+    reasons = dict(zip(result.rejected["value"], result.rejected["reason"], strict=True))
+    for cell in ("inf", "Infinity", "1e309", "-inf", "1e16", "-1E400"):
+        assert reasons[cell].startswith("valeur infinie ou hors limites"), cell
+    assert reasons["nan"] == reasons["NaN"] == "valeur non numérique"
+    assert np.isfinite(result.figures["value"].dropna()).all() and result.coverage == 1
+
+
+@pytest.mark.parametrize("field", ["label", "unit", "period", "source", "url", "licence"])
+@pytest.mark.parametrize("char", ["\x7f", "\x00", "\n", "\t", "\x1b", "\x85", "\x9f", "\u2028", "\udcff"])
+def test_a_control_character_in_any_text_is_refused_naming_the_field(field: str, char: str) -> None:
+    text = f"https://example.org/{char}x" if field == "url" else f"a{char}b"
+    declaration = dataclasses.replace(RATE, **{field: text})
+    with pytest.raises(ValueError, match=rf"champ « {field} » .*U\+{ord(char):04X}"):
+        user_indicators.check_declaration(declaration)
+
+
+@pytest.mark.parametrize("indicator_id", ["code", "name", "reg_code", "dep_code", "source_url", "geometry", "score",
+                                          "rank", "excluded", "contrib_x", "taux\n", "taux\r\n", "Taux", "t", "é_x"])  # fmt: skip
+def test_reserved_and_malformed_ids_are_refused(indicator_id: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"identifiant {indicator_id!r}")) as caught:
+        user_indicators.check_declaration(dataclasses.replace(RATE, indicator_id=indicator_id))
+    if indicator_id in sources.RESERVED_IDS:
+        assert "réservé" in str(caught.value) and "code, name, reg_code" in str(caught.value)
+
+
+def test_every_character_survives_the_toml_writer() -> None:
+    text = "".join(chr(i) for i in [*range(0, 0xD800, 7), *range(0xE000, 0x10FFFF, 997), 0x7F, 0x85, 0x2028])
+    written = snapshot._dumps({f"k{text[:40]}": {"producer": text, "caveats": [text, '"\\']}})
+    read = tomllib.loads(written)
+    assert read[f"k{text[:40]}"] == {"producer": text, "caveats": [text, '"\\']}
+    with pytest.raises(ValueError, match="non Unicode"):
+        snapshot.toml_string("a\udcff")
+
+
+def test_a_crash_while_saving_leaves_the_folder_as_it_was(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = pd.DataFrame({"code": ["23", "87"], "valeur": ["30", "10"]})
+    user_indicators.save(user_indicators.prepare(frame, RATE))
+    folder = user_folder / "snapshot"
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    real_replace = Path.replace
+
+    def crash_on_toml(self: Path, target: str | Path) -> Path:
+        if str(target).endswith(".toml"):
+            raise OSError(28, "No space left on device")
+        return real_replace(self, target)
+
+    other = user_indicators.Declaration("autre_taux", "Autre", "%", "higher", "2025", "Moi")
+    prepared = user_indicators.prepare(frame, other)
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
+        patch.setattr(Path, "replace", crash_on_toml)
+        user_indicators.save(prepared)
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert {k: v for k, v in after.items() if k.name != "user_autre_taux.csv"} == before  # no half file, no temp
+    indicators.reload()
+    assert sources.overlay_damage() == [] and user_indicators.user_indicator_ids() == ["taux_test"]
+
+
+def test_completing_an_official_indicator_merges_and_never_lowers_coverage(user_folder: Path) -> None:
+    official = indicators.territory_table().set_index("code")["unemployment_rate_pct"]
+    assert official.notna().sum() == 100 and np.isnan(official["976"])
+    declaration = user_indicators.completion("unemployment_rate_pct", "2024", "Observatoire (mon fichier)")
+    three = pd.DataFrame({"code": ["976", "23", "87"], "valeur": ["30,1", "6,5", "7"]})
+    first = user_indicators.prepare(three, declaration)
+    assert (first.coverage_before, first.coverage) == (100, 101)
+    assert first.origin_counts() == {"ce fichier": 3, "votre import précédent": 0, "officiel": 98}
+    user_indicators.save(first)
+    indicators.reload()
+    table = indicators.territory_table().set_index("code")["unemployment_rate_pct"]
+    assert (table["976"], table["23"], table["01"]) == (30.1, 6.5, official["01"])  # the user's rows win
+    assert table.notna().sum() == 101
+    origin = indicators.origins("unemployment_rate_pct")
+    assert sorted(origin[origin == indicators.ORIGIN_USER].index) == ["23", "87", "976"]
+    status = indicators.provenance_table(indicators.territory_table()).set_index("id").loc["unemployment_rate_pct"]
+    assert status["coverage"] == "101/101" and "3 dép. de votre fichier, 98 du jeu officiel" in status["status"]
+    record = sources.load_sources()["user_unemployment_rate_pct"]
+    assert "3 du fichier de l'utilisateur, 98 du jeu officiel « insee_unemployment »" in record.coverage_note
+    second = user_indicators.prepare(pd.DataFrame({"code": ["19"], "valeur": ["5"]}), declaration)
+    assert (second.coverage_before, second.coverage) == (101, 101)
+    assert second.origin_counts() == {"ce fichier": 1, "votre import précédent": 3, "officiel": 97}
+    user_indicators.save(second)
+    user_indicators.remove("unemployment_rate_pct")
+    assert indicators.territory_table()["unemployment_rate_pct"].notna().sum() == 100  # the official figures alone
