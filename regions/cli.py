@@ -420,7 +420,7 @@ def _data_import(args: argparse.Namespace) -> str:
     )  # fmt: skip
     user_indicators.save(prepared)
     total = settings.N_DEPARTEMENTS
-    verb = ("completed" if completing else "replaced" if replacing else "added")
+    verb = "completed" if completing else "replaced" if replacing else "added"
     lines = [
         f"regions: {verb} {args.indicator_id} (user-supplied; source: {args.source})",
         f"rows read: {prepared.rows_read}, kept: {prepared.kept_rows}, rejected: {len(prepared.rejected)}",

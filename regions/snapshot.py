@@ -51,9 +51,11 @@ def write_dataset(
     folder = sources.overlay_dir()
     relative = f"indicators/{dataset_id}.csv"
     # Everything is checked and encoded before the first write: a damaged file or an unwritable text changes nothing.
-    updates = {folder / sources.SOURCES_FILE: {dataset_id: {**record, "file": relative}}}
+    updates: dict[Path, Mapping[str, Mapping[str, TomlValue]]] = {
+        folder / sources.SOURCES_FILE: {dataset_id: {**record, "file": relative}}
+    }
     if indicators:
-        updates[folder / sources.CATALOGUE_FILE] = dict(indicators)
+        updates[folder / sources.CATALOGUE_FILE] = indicators
     contents = {path: _merged(path, entries) for path, entries in updates.items()}
     _atomic_write(folder / relative, figures.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     for path, content in contents.items():

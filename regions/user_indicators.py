@@ -110,7 +110,7 @@ class UserImport:
 
 def check_declaration(declaration: Declaration) -> None:
     """Raise ``ValueError`` naming every problem of the declaration at once."""
-    problems = []
+    problems: list[str] = []
     existing = sources.load_catalogue().get(declaration.indicator_id)
     if existing is None or existing.id not in sources.bundled_catalogue():
         problems += filter(None, [sources.user_id_problem(declaration.indicator_id)])

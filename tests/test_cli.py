@@ -337,7 +337,8 @@ def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
     reset = run("data", "reset")
     assert reset.returncode == 0, reset.stderr
     assert f"regions: damaged file set aside as {record}.damaged-" in reset.stdout
-    assert list(user_folder.glob("snapshot/sources.toml.damaged-*"))[0].read_bytes().count(b"\x7f") == 1  # kept
+    (kept,) = user_folder.glob("snapshot/sources.toml.damaged-*")
+    assert kept.read_bytes().count(b"\x7f") == 1  # set aside, nothing deleted
     clean = run("sources")
     assert clean.returncode == 0 and clean.stderr == ""
 
@@ -398,7 +399,9 @@ def test_completing_an_official_indicator_merges_and_reimporting_says_replaced(
     completed = run("data", "import", three, *args)
     assert completed.returncode == 0, completed.stderr
     assert "coverage: 100/101 -> 101/101 départements" in completed.stdout
-    assert "from this file: 3" in completed.stdout and "official figures kept (insee_unemployment): 98" in completed.stdout
+    assert (
+        "from this file: 3" in completed.stdout and "official figures kept (insee_unemployment): 98" in completed.stdout
+    )
     listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv").stdout), dtype=str).set_index("id")
     row = listed.loc["unemployment_rate_pct"]
     assert row["coverage"] == "101/101" and "3 dép. de votre fichier, 98 du jeu officiel" in row["status"]

@@ -109,8 +109,11 @@ def test_a_control_character_in_any_text_is_refused_naming_the_field(field: str,
         user_indicators.check_declaration(declaration)
 
 
-@pytest.mark.parametrize("indicator_id", ["code", "name", "reg_code", "dep_code", "source_url", "geometry", "score",
-                                          "rank", "excluded", "contrib_x", "taux\n", "taux\r\n", "Taux", "t", "é_x"])  # fmt: skip
+BAD_IDS = ["code", "name", "reg_code", "dep_code", "source_url", "geometry", "score", "rank", "excluded", "contrib_x",
+           "taux\n", "taux\r\n", "Taux", "t", "é_x"]  # fmt: skip
+
+
+@pytest.mark.parametrize("indicator_id", BAD_IDS)
 def test_reserved_and_malformed_ids_are_refused(indicator_id: str) -> None:
     with pytest.raises(ValueError, match=re.escape(f"identifiant {indicator_id!r}")) as caught:
         user_indicators.check_declaration(dataclasses.replace(RATE, indicator_id=indicator_id))
@@ -146,6 +149,11 @@ def test_a_crash_while_saving_leaves_the_folder_as_it_was(user_folder: Path, mon
         user_indicators.save(prepared)
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert {k: v for k, v in after.items() if k.name != "user_autre_taux.csv"} == before  # no half file, no temp
+    (folder / "indicators" / "user_autre_taux.csv").unlink()
+    record = {"producer": "CAF\udcff", "status": "user"}  # text no file can hold: nothing may be written at all
+    with pytest.raises(ValueError, match="non Unicode"):
+        snapshot.write_dataset("user_taux_test", pd.DataFrame({"code": ["23"], "taux_test": [99.0]}), record)
+    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     indicators.reload()
     assert sources.overlay_damage() == [] and user_indicators.user_indicator_ids() == ["taux_test"]
 
