@@ -377,38 +377,48 @@ def _export(args: argparse.Namespace) -> str:
     return f"regions: wrote {target} ({len(top)} départements)\n"
 
 
-def _import_applicants(args: argparse.Namespace) -> candidates.ImportResult:
-    """Read the file once, apply ``--map`` corrections to the detected mapping, and join it."""
+def _import_applicants(args: argparse.Namespace) -> tuple[candidates.ImportResult, bool]:
+    """Read the file once, apply ``--map`` corrections to the detected mapping, and join it; say whether it is the
+    synthetic demo file (whose outputs are labelled *données fictives*)."""
     path = Path(args.file)
     limits = {"max_bytes": settings.CANDIDATES_MAX_BYTES, "max_rows": settings.CANDIDATES_MAX_ROWS}
-    read = tabular.read_table(files.read_input(path), path.name, sheet=args.sheet, **limits)
+    data = files.read_input(path)
+    read = tabular.read_table(data, path.name, sheet=args.sheet, **limits)
     mapping = candidates.detect_mapping(list(read.frame.columns))
     for column, field_name in args.map:
         mapping = {f: (None if c == column else c) for f, c in mapping.items()}
         mapping[field_name] = column
-    return candidates.import_frame(read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected)
+    result = candidates.import_frame(
+        read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
+    )
+    return result, candidates.is_demo(data)
 
 
 def _candidates(args: argparse.Namespace) -> str:
-    result = _import_applicants(args)
+    result, fictional = _import_applicants(args)
+    label = candidates.label_fictional if fictional else (lambda frame: frame)
     if args.action == "import":
-        return _candidates_import(args, result)
+        return _candidates_import(args, result, fictional)
     if args.action == "aggregate":
         totals = candidates.aggregate(result.matched, args.level, mapping=result.mapping)
-        return render(totals.drop(columns=["applicants", "suppressed"]), args.format)
+        return render(label(totals.drop(columns=["applicants", "suppressed"])), args.format)
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
-    picked = candidates.shortlist_applicants(
-        result.matched,
-        result.mapping,
-        departements=args.departements,
-        skills=args.skills,
-        availability=args.availability,
-        fibre_only=args.fibre_only,
-        max_travel_min=args.max_travel_min,
+    picked = label(
+        candidates.shortlist_applicants(
+            result.matched,
+            result.mapping,
+            departements=args.departements,
+            skills=args.skills,
+            availability=args.availability,
+            fibre_only=args.fibre_only,
+            max_travel_min=args.max_travel_min,
+        )
     )
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
+    if fictional:
+        about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
     if target.suffix.lower() == ".xlsx":
         payload = candidates.applicants_workbook(picked, result.mapping, include_sensitive=False, about=about)
     else:
@@ -417,14 +427,18 @@ def _candidates(args: argparse.Namespace) -> str:
     return f"regions: wrote {target} ({len(picked)} applicants; sensitive columns left out)\n"
 
 
-def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult) -> str:
+def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult, fictional: bool) -> str:
     report = result.report()
+    if fictional:
+        report = {"data": candidates.FICTIONAL_LABEL, **report}
     if args.report:
         files.write_atomically(args.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.unmatched:
         rows = candidates.export_columns(result.unmatched.drop(columns="reason_label"), result.mapping)
+        rows = candidates.label_fictional(rows) if fictional else rows
         files.write_atomically(args.unmatched, export.to_csv_bytes(rows))  # as read, sensitive columns left out
-    lines = [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
+    lines = [f"data: {candidates.FICTIONAL_LABEL}"] if fictional else []
+    lines += [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
     lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]

@@ -402,3 +402,38 @@ def test_a_disk_full_midway_leaves_the_previous_file_intact_and_no_partial_file(
     _one_line_error(result, "plus de place sur le disque")
     assert target.read_bytes() == b"previous content"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left behind
+
+
+# --- the synthetic demo file: every output says it is fictional ----------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "candidats_fictifs.csv"
+
+
+def test_outputs_of_the_demo_file_say_fictional(tmp_path: Path) -> None:
+    totals = run("candidates", "aggregate", str(DEMO), "--format", "csv")
+    assert totals.returncode == 0, totals.stderr
+    table = pd.read_csv(io.StringIO(totals.stdout), dtype=str)
+    assert (table["Jeu de données"] == "données fictives (fichier de démonstration)").all()
+
+    report, unmatched = tmp_path / "report.json", tmp_path / "unmatched.csv"
+    imported = run("candidates", "import", str(DEMO), "--report", str(report), "--unmatched", str(unmatched))
+    assert imported.returncode == 0, imported.stderr
+    assert "données fictives" in imported.stdout
+    assert json.loads(report.read_text(encoding="utf-8"))["data"].startswith("données fictives")
+    assert (
+        pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")["Jeu de données"]
+        .str.startswith("données fictives")
+        .all()
+    )
+
+    out = tmp_path / "candidats.csv"
+    picked = run("candidates", "shortlist", str(DEMO), "--departements", "23", "--out", str(out))
+    assert picked.returncode == 0, picked.stderr
+    rows = pd.read_csv(out, dtype=str, sep=";", encoding="utf-8-sig")
+    assert len(rows) > 0 and rows["Jeu de données"].str.startswith("données fictives").all()
+
+
+def test_outputs_of_a_real_file_do_not_say_fictional(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    assert "fictives" not in run("candidates", "aggregate", str(source), "--format", "csv").stdout
