@@ -124,6 +124,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "shortlist_title": "Shortlist des territoires",
         "shortlist_empty": "La shortlist est vide : ajoutez des départements depuis la carte ou le classement.",
         "shortlist_intro": "{n} départements retenus. Les exports citent la source et la période de chaque chiffre.",
+        "shortlist_excluded": "Non comptés : {n} département(s) de votre shortlist exclu(s) par vos contraintes "
+        "actuelles — {items}. Ils restent dans la liste et les exports, marqués « exclu par vos contraintes » dans "
+        "la colonne « Statut ».",
+        "shortlist_fictional": "Données fictives : la profondeur du vivier vient du fichier de démonstration ; les "
+        "exports le signalent.",
         "export_heading": "Exporter",
         "french_excel": "CSV pour Excel français (séparateur « ; », virgule décimale)",
         "download_csv": "Télécharger le CSV",
@@ -390,6 +395,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "shortlist_title": "Territory shortlist",
         "shortlist_empty": "The shortlist is empty: add départements from the map or the ranking.",
         "shortlist_intro": "{n} départements kept. Exports cite the source and period of every figure.",
+        "shortlist_excluded": "Not counted: {n} département(s) of your shortlist excluded by your current "
+        "constraints — {items}. They stay in the list and the exports, marked « exclu par vos contraintes » in the "
+        "« Statut » column.",
+        "shortlist_fictional": "Fictional data: the pool depth comes from the demo file; the exports say so.",
         "export_heading": "Export",
         "french_excel": "CSV for French Excel (“;” separator, decimal comma)",
         "download_csv": "Download the CSV",

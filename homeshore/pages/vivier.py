@@ -106,6 +106,8 @@ reasons = candidates.REASON_LABELS_EN if english else candidates.REASON_LABELS
 right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 if len(result.unmatched):
     unmatched = candidates.export_columns(result.unmatched.drop(columns="reason"), result.mapping)
+    if is_demo:  # invented applicants: the file says so on every row
+        unmatched = candidates.label_fictional(unmatched)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     st.download_button(
         t("pool_download_unmatched"),
@@ -249,6 +251,8 @@ if deps:
         max_travel_min=None if travel == state.NO_LIMIT else float(travel),
         site_points=state.all_sites(),
     )
+    if is_demo:
+        picked = candidates.label_fictional(picked)
     st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
     if picked.empty:
         st.info(t("pool_none"))
@@ -268,7 +272,7 @@ if deps:
                 f"Compétences : {', '.join(skills) or 'toutes'}",
                 f"Disponibilité : {', '.join(availability) or 'toutes'}",
                 f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
-                "Données fictives (fichier de démonstration)" if is_demo else f"Fichier : {name}",
+                f"Jeu de données : {candidates.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
             ]
             csv_col, xlsx_col = st.columns(2)
             csv_col.download_button(
