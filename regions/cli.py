@@ -456,13 +456,20 @@ def _cache(args: argparse.Namespace) -> str:
         print(f"regions: rebuilding the cache in {cache.cache_dir()} …", file=sys.stderr, flush=True)
         geo.rebuild_cache()
     layers = cache.cached_layers()
-    state = {
+    damaged = cache.damaged_layers()
+    if damaged:
+        state = "damaged (rebuilt on next use, or now with `regions cache --rebuild`)"
+    else:
+        state = "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)"
+    report: dict[str, object] = {
         "folder": str(cache.cache_dir()),
         "key": cache.cache_key(),
         "layers": layers,
-        "state": "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)",
+        "state": state,
     }
-    return json.dumps(state, ensure_ascii=False, indent=1) + "\n"
+    if damaged:
+        report["damaged"] = damaged
+    return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
 
 
 if __name__ == "__main__":
