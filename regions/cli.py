@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -237,11 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    """A table as CSV (codes as text, empty for missing), JSON records (null for missing) or aligned text."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+    """A table as formula-safe CSV (codes as text, empty if missing), JSON records (null if missing) or aligned text."""
+    if fmt == "csv":  # the one formula-safe writer: a label "=HYPERLINK(…)" is text in Excel, not a formula
+        return export.to_csv_text(frame, lineterminator="\n")
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
