@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
 import math
 import sys
@@ -316,11 +315,9 @@ def _quiet_os_errors(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    """A table as CSV (codes as text, empty for missing), JSON records (null for missing) or aligned text."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+    """A table as formula-safe CSV (codes as text, empty if missing), JSON records (null if missing) or aligned text."""
+    if fmt == "csv":  # the one formula-safe writer: a label "=HYPERLINK(…)" is text in Excel, not a formula
+        return export.to_csv_text(frame, lineterminator="\n")
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
@@ -549,13 +546,20 @@ def _cache(args: argparse.Namespace) -> str:
         print(f"regions: rebuilding the cache in {cache.cache_dir()} …", file=sys.stderr, flush=True)
         geo.rebuild_cache()
     layers = cache.cached_layers()
-    state = {
+    damaged = cache.damaged_layers()
+    if damaged:
+        state = "damaged (rebuilt on next use, or now with `regions cache --rebuild`)"
+    else:
+        state = "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)"
+    report: dict[str, object] = {
         "folder": str(cache.cache_dir()),
         "key": cache.cache_key(),
         "layers": layers,
-        "state": "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)",
+        "state": state,
     }
-    return json.dumps(state, ensure_ascii=False, indent=1) + "\n"
+    if damaged:
+        report["damaged"] = damaged
+    return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from homeshore import state, strings
+from homeshore.plain import md
 from homeshore.state import t
 from regions import candidates, export, formatting, geo, maps, settings, tabular
 
@@ -38,7 +39,7 @@ if data[:4] == b"PK\x03\x04":
 try:
     read = state.pool_table()
 except tabular.TabularError as error:
-    st.error(t("pool_read_error", reason=str(error)))
+    st.error(t("pool_read_error", reason=md(error)))
     st.stop()
 
 detected = read.detected
@@ -75,7 +76,7 @@ mapping = state.pool_mapping(read)
 try:
     candidates.check_mapping(mapping, headers)
 except ValueError as error:
-    st.error(t("pool_mapping_error", reason=str(error)))
+    st.error(t("pool_mapping_error", reason=md(error)))
     st.stop()
 result = state.pool()
 if result is None:
