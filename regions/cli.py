@@ -126,6 +126,7 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_file_options(importing)
     importing.add_argument("--report", help="write the JSON report to this file")
     importing.add_argument("--unmatched", help="write the unmatched rows (as read, plus their reason) to this CSV")
+    _add_not_sensitive(importing)
 
     totals = actions.add_parser("aggregate", help="applicants per territory, small counts suppressed")
     _add_file_options(totals)
@@ -140,6 +141,17 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     short.add_argument("--fibre-only", action="store_true")
     short.add_argument("--max-travel-min", type=float, metavar="MIN")
     short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
+    _add_not_sensitive(short)
+
+
+def _add_not_sensitive(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--not-sensitive",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="keep this column although its header looks sensitive (repeatable); the export records it",
+    )
 
 
 def _add_file_options(command: argparse.ArgumentParser) -> None:
@@ -330,26 +342,56 @@ def _candidates(args: argparse.Namespace) -> str:
         max_travel_min=args.max_travel_min,
     )
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
+    kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
-        payload = candidates.applicants_workbook(picked, result.mapping, include_sensitive=False, about=about)
+        payload = candidates.applicants_workbook(
+            picked, result.mapping, include_sensitive=False, about=about, not_sensitive=kept
+        )
     else:
-        payload = candidates.applicants_csv(picked, result.mapping, include_sensitive=False, french_excel=True)
+        payload = candidates.applicants_csv(
+            picked, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=kept
+        )
     target.write_bytes(payload)
-    return f"regions: wrote {target} ({len(picked)} applicants; sensitive columns left out)\n"
+    return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
+
+
+def _sensitive_lines(frame: pd.DataFrame, mapping: candidates.Mapping, not_sensitive: list[str]) -> str:
+    """What was left out as sensitive and why, and what the user declared non-sensitive (one line each)."""
+    declared = candidates.declared_not_sensitive(frame, mapping, not_sensitive)
+    kept = {found.column for found in declared}
+    left_out = [found for found in candidates.sensitive_detections(frame, mapping) if found.column not in kept]
+    lines = [f"sensitive columns left out: {len(left_out)}"]
+    lines += [f"  {found.column}: {found.reason('en')}" for found in left_out]
+    lines += [
+        f"kept, declared non-sensitive by you: {found.column} (detected: {found.reason('en')})" for found in declared
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult) -> str:
     report = result.report()
+    declared = candidates.declared_not_sensitive(result.unmatched, result.mapping, args.not_sensitive)
+    kept = {found.column for found in declared}
+    report["sensitive_columns"] = {
+        found.column: found.reason()
+        for found in candidates.sensitive_detections(result.unmatched, result.mapping)
+        if found.column not in kept
+    }
+    report["declared_not_sensitive"] = {found.column: found.reason() for found in declared}
     if args.report:
         Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.unmatched:
-        rows = candidates.export_columns(result.unmatched.drop(columns="reason_label"), result.mapping)
-        Path(args.unmatched).write_bytes(export.to_csv_bytes(rows))  # as read, sensitive columns left out
+        rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out
+        Path(args.unmatched).write_bytes(
+            candidates.applicants_csv(
+                rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
+            )
+        )
     lines = [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
     lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _sensitive_lines(result.unmatched, result.mapping, args.not_sensitive)
 
 
 def _data(args: argparse.Namespace) -> str:
