@@ -135,6 +135,7 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_file_options(importing)
     importing.add_argument("--report", help="write the JSON report to this file")
     importing.add_argument("--unmatched", help="write the unmatched rows (as read, plus their reason) to this CSV")
+    _add_not_sensitive(importing)
 
     totals = actions.add_parser("aggregate", help="applicants per territory, small counts suppressed")
     _add_file_options(totals)
@@ -150,6 +151,17 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     short.add_argument("--fibre-only", action="store_true")
     short.add_argument("--max-travel-min", type=_minutes, metavar="MIN", help="maximum estimated travel to a site")
     short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
+    _add_not_sensitive(short)
+
+
+def _add_not_sensitive(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--not-sensitive",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="keep this column although its header looks sensitive (repeatable); the export records it",
+    )
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -416,30 +428,59 @@ def _candidates(args: argparse.Namespace) -> str:
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
     if fictional:
         about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
+    kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
-        payload = candidates.applicants_workbook(picked, result.mapping, include_sensitive=False, about=about)
+        payload = candidates.applicants_workbook(
+            picked, result.mapping, include_sensitive=False, about=about, not_sensitive=kept
+        )
     else:
-        payload = candidates.applicants_csv(picked, result.mapping, include_sensitive=False, french_excel=True)
+        payload = candidates.applicants_csv(
+            picked, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=kept
+        )
     files.write_atomically(target, payload)
-    return f"regions: wrote {target} ({len(picked)} applicants; sensitive columns left out)\n"
+    return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
+
+
+def _sensitive_lines(frame: pd.DataFrame, mapping: candidates.Mapping, not_sensitive: list[str]) -> str:
+    """What was left out as sensitive and why, and what the user declared non-sensitive (one line each)."""
+    declared = candidates.declared_not_sensitive(frame, mapping, not_sensitive)
+    kept = {found.column for found in declared}
+    left_out = [found for found in candidates.sensitive_detections(frame, mapping) if found.column not in kept]
+    lines = [f"sensitive columns left out: {len(left_out)}"]
+    lines += [f"  {found.column}: {found.reason('en')}" for found in left_out]
+    lines += [
+        f"kept, declared non-sensitive by you: {found.column} (detected: {found.reason('en')})" for found in declared
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult, fictional: bool) -> str:
     report = result.report()
     if fictional:
         report = {"data": candidates.FICTIONAL_LABEL, **report}
+    declared = candidates.declared_not_sensitive(result.unmatched, result.mapping, args.not_sensitive)
+    kept = {found.column for found in declared}
+    report["sensitive_columns"] = {
+        found.column: found.reason()
+        for found in candidates.sensitive_detections(result.unmatched, result.mapping)
+        if found.column not in kept
+    }
+    report["declared_not_sensitive"] = {found.column: found.reason() for found in declared}
     if args.report:
         files.write_atomically(args.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.unmatched:
-        rows = candidates.export_columns(result.unmatched.drop(columns="reason_label"), result.mapping)
+        rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out
         rows = candidates.label_fictional(rows) if fictional else rows
-        files.write_atomically(args.unmatched, export.to_csv_bytes(rows))  # as read, sensitive columns left out
+        payload = candidates.applicants_csv(
+            rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
+        )
+        files.write_atomically(args.unmatched, payload)
     lines = [f"data: {candidates.FICTIONAL_LABEL}"] if fictional else []
     lines += [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
     lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _sensitive_lines(result.unmatched, result.mapping, args.not_sensitive)
 
 
 def _data(args: argparse.Namespace) -> str:

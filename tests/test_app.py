@@ -316,6 +316,16 @@ def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
     assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)
 
 
+PROTECTED_UPLOAD = (
+    "id;code postal;ville;compétences;Situation de famille;Nombre d'enfants;Handicapé;Statut BOETH;Nationalité;"
+    "Date de naissance;rqth\n"
+    "A1;87000;Limoges;vente;Pacsée-SF1;Trois-NE2;Oui-HA3;Boeth-SB4;Zorgane-NA5;1987-03-14-DN6;oui\n"
+    "A2;98000;Monaco;vente;Pacsée-SF1;Trois-NE2;Oui-HA3;Boeth-SB4;Zorgane-NA5;1987-03-14-DN6;oui\n"
+)
+PROTECTED_HEADERS = ["Situation de famille", "Nombre d'enfants", "Handicapé", "Statut BOETH", "Nationalité",
+                     "Date de naissance"]  # fmt: skip
+
+
 # --- decisions not misled by bookkeeping ------------------------------------------------------------------------
 
 
@@ -372,3 +382,37 @@ def test_the_demo_applicant_exports_say_fictional(app: AppTest, media: list[Memo
     for sheet in book.sheetnames:
         text = " ".join(str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c is not None)
         assert "données fictives" in text, sheet
+
+
+def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_sensitive(
+    app: AppTest, media: list[MemoryMediaFileStorage]
+) -> None:
+    app.switch_page(POOL_PAGE).run()
+    upload(app, "candidats.csv", PROTECTED_UPLOAD.encode("utf-8"))
+    app.run()
+    assert not app.exception
+    unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
+    assert "Monaco" in unmatched
+    assert all(h not in unmatched for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
+    assert chooser.value == PROTECTED_HEADERS  # every detected column ticked: left out
+    assert any("Nationalité — origine, nationalité" in option for option in chooser.options)
+    assert any("rqth" in c.value for c in app.caption)  # mapped to disability: always left out, said so
+    app.multiselect(key="hs_pool_deps").set_value(["87"]).run()
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
+    header = [c.value for c in next(book["Candidats"].iter_rows(max_row=1))]
+    assert set(PROTECTED_HEADERS).isdisjoint(header) and "compétences" in header
+
+    chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
+    chooser.unselect("Nationalité").run()
+    assert not app.exception
+    assert any("Nationalité" in w.value for w in app.warning)
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
+    header = [c.value for c in next(book["Candidats"].iter_rows(max_row=1))]
+    assert "Nationalité" in header and "Handicapé" not in header
+    notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Nationalité (détectée : origine")
+    csv_text = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
+    first_line = csv_text.splitlines()[0].strip('"')
+    assert first_line.startswith("Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+    assert "Zorgane-NA5" in csv_text and "Oui-HA3" not in csv_text

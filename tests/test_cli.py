@@ -245,6 +245,83 @@ def test_candidates_shortlist_leaves_sensitive_columns_out(tmp_path: Path) -> No
     assert "rqth" not in header and sheet.max_row == 2
 
 
+#: An applicant file with protected columns under everyday headers; each value is unique, to be searched for.
+PROTECTED_COLUMNS = {
+    "Situation de famille": "Pacsée-SF1", "Nombre d'enfants": "Trois-NE2", "Handicapé": "Oui-HA3",
+    "Statut BOETH": "Boeth-SB4", "Nationalité": "Zorgane-NA5", "Date de naissance": "1987-03-14-DN6",
+}  # fmt: skip
+
+
+def protected_file(tmp_path: Path) -> Path:
+    headers = ["id", "CP", "ville", "compétences", *PROTECTED_COLUMNS]
+    rows = [["A1", "87000", "Limoges", "vente"], ["A2", "98000", "Monaco", "vente"], ["A3", "", "", "vente"]]
+    lines = [";".join(headers)] + [";".join([*row, *PROTECTED_COLUMNS.values()]) for row in rows]
+    source = tmp_path / "candidats.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return source
+
+
+def test_protected_columns_leave_in_no_applicant_output(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = protected_file(tmp_path)
+    out_csv, out_xlsx, unmatched = tmp_path / "x.csv", tmp_path / "x.xlsx", tmp_path / "u.csv"
+    shortlisted = [
+        run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target))
+        for target in (out_csv, out_xlsx)
+    ]
+    report = tmp_path / "report.json"
+    imported = run("candidates", "import", str(source), "--unmatched", str(unmatched), "--report", str(report))
+    assert all(result.returncode == 0 for result in (*shortlisted, imported)), imported.stderr
+    book = openpyxl.load_workbook(out_xlsx)
+    written = {
+        "shortlist CSV": out_csv.read_text(encoding="utf-8-sig"),
+        "unmatched CSV": unmatched.read_text(encoding="utf-8-sig"),
+        "shortlist XLSX": " ".join(str(c.value) for row in book["Candidats"].iter_rows() for c in row),
+    }
+    assert "Limoges" in written["shortlist CSV"] and "Monaco" in written["unmatched CSV"]
+    for name, text in written.items():
+        for header, value in PROTECTED_COLUMNS.items():
+            assert header not in text and value not in text, (name, header)
+    for result in shortlisted:  # the terminal says what was left out, and why
+        assert "1 applicants" in result.stdout and "sensitive columns left out: 6" in result.stdout
+        assert "  Nationalité: origin, nationality, place of birth" in result.stdout
+    assert "sensitive columns left out: 6" in imported.stdout
+    reasons = json.loads(report.read_text(encoding="utf-8"))["sensitive_columns"]
+    assert list(reasons) == list(PROTECTED_COLUMNS) and reasons["Handicapé"].startswith("santé, handicap")
+
+
+def test_a_column_declared_not_sensitive_is_kept_and_recorded(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = protected_file(tmp_path)
+    out_csv, out_xlsx, unmatched = tmp_path / "x.csv", tmp_path / "x.xlsx", tmp_path / "u.csv"
+    keep = ["--not-sensitive", "Nationalité", "--not-sensitive", "Date de naissance"]
+    for target in (out_csv, out_xlsx):
+        result = run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target), *keep)
+        assert result.returncode == 0, result.stderr
+        assert "sensitive columns left out: 4" in result.stdout
+        assert "kept, declared non-sensitive by you: Nationalité (detected: origin" in result.stdout
+    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("\"Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : ")
+    table = pd.read_csv(out_csv, sep=";", skiprows=1, dtype=str, encoding="utf-8-sig")
+    assert table["Nationalité"].tolist() == ["Zorgane-NA5"] and "Handicapé" not in table.columns
+    notes = dict(openpyxl.load_workbook(out_xlsx)["À propos"].iter_rows(min_row=2, values_only=True))
+    assert "Nationalité (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
+    assert "Date de naissance (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
+    assert run("candidates", "import", str(source), "--unmatched", str(unmatched), *keep).returncode == 0
+    assert "Zorgane-NA5" in unmatched.read_text(encoding="utf-8-sig") and "Oui-HA3" not in unmatched.read_text()
+
+
+def test_declaring_an_unknown_column_not_sensitive_is_a_one_line_error(tmp_path: Path) -> None:
+    source, target = protected_file(tmp_path), tmp_path / "x.csv"
+    result = run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target),
+                 "--not-sensitive", "Nationalite")  # fmt: skip
+    assert result.returncode == 1 and not target.exists()
+    assert result.stderr.startswith("regions: error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "aucune colonne « Nationalite » dans le fichier" in result.stderr
+
+
 def test_candidates_unreadable_file_is_a_one_line_error(tmp_path: Path) -> None:
     source = tmp_path / "vide.csv"
     source.write_bytes(b"")
