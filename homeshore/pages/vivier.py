@@ -136,9 +136,9 @@ if declarable:  # a new file or a new set of columns starts with every detected 
 
 if len(result.unmatched):
     unmatched_rows = result.unmatched.drop(columns="reason")
-    unmatched = candidates.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
     if is_demo:  # invented applicants: the file says so on every row
-        unmatched = candidates.label_fictional(unmatched)
+        unmatched_rows = candidates.label_fictional(unmatched_rows)
+    unmatched = candidates.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     st.download_button(
         t("pool_download_unmatched"),
