@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regions import sources
+from regions import export, sources
 
 TomlValue = str | float | int | Sequence[str] | Mapping[str, float]
 
@@ -57,7 +57,7 @@ def write_dataset(
     if indicators:
         updates[folder / sources.CATALOGUE_FILE] = indicators
     contents = {path: _merged(path, entries) for path, entries in updates.items()}
-    _atomic_write(folder / relative, figures.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _atomic_write(folder / relative, export.to_csv_text(figures, lineterminator="\n").encode("utf-8"))
     for path, content in contents.items():
         _atomic_write(path, content)
     sources.reload()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from homeshore import state
+from homeshore.plain import md
 from homeshore.state import t
 from regions import indicators, sources, tabular, user_indicators
 
 st.title(t("add_title"))
 st.markdown(t("add_intro"))
 for damage in sources.overlay_damage():
-    st.warning(t("damaged_folder", message=damage.message()), icon=":material/warning:")
+    st.warning(t("damaged_folder", message=md(damage.message())), icon=":material/warning:")
 
 
 def _on_upload() -> None:
@@ -28,7 +29,9 @@ def _target() -> str:
         format_func=lambda i: t("add_target_option", label=state.label(i), coverage=f"{table[i].notna().sum()}/101"),
     )  # fmt: skip
     indicator = sources.load_catalogue()[target]
-    st.caption(t("add_target_definition", unit=indicator.unit, orientation=t(f"orientation_{indicator.orientation}")))
+    st.caption(
+        t("add_target_definition", unit=md(indicator.unit), orientation=t(f"orientation_{indicator.orientation}"))
+    )
     return target
 
 
@@ -65,7 +68,7 @@ if stored:
     try:
         read = tabular.read_table(data, name)
     except tabular.TabularError as error:
-        st.error(t("add_problem", reason=str(error)))
+        st.error(t("add_problem", reason=md(error)))
         st.stop()
     headers = list(read.frame.columns)
     found = tabular.match_columns(headers, user_indicators.FIELDS)
@@ -80,7 +83,7 @@ if stored:
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
         )
     except ValueError as error:
-        st.warning(t("add_problem", reason=str(error)))
+        st.warning(t("add_problem", reason=md(error)))
     else:
         st.subheader(t("add_preview"))
         one, two, three = st.columns(3)
@@ -105,7 +108,7 @@ if stored:
             try:
                 user_indicators.save(prepared)
             except (ValueError, OSError) as error:
-                st.error(t("add_problem", reason=str(error)))
+                st.error(t("add_problem", reason=md(error)))
             else:
                 indicators.reload()
                 st.cache_data.clear()
@@ -118,9 +121,10 @@ if not mine:
 catalogue = sources.load_catalogue()
 for indicator_id in mine:
     if indicator_id in catalogue:
-        st.markdown(f"- **{state.label(indicator_id)}** (`{indicator_id}`) — {catalogue[indicator_id].period}")
+        period = catalogue[indicator_id].period
+        st.markdown(f"- **{md(state.label(indicator_id))}** (`{indicator_id}`) — {md(period)}")
     else:  # left out because damaged: it can still be removed
-        st.markdown(f"- `{indicator_id}` — {t('damaged_entry')}")
+        st.markdown(f"- `{indicator_id}` — {md(t('damaged_entry'))}")
     if st.button(t("add_remove", id=indicator_id), key=f"btn_remove_{indicator_id}"):
         user_indicators.remove(indicator_id)
         indicators.reload()
