@@ -274,18 +274,22 @@ def _quoted_fields(delimiter: str) -> re.Pattern[str]:
 
 
 def _careful_csv(text: str, delimiter: str, max_rows: int) -> tuple[int, pd.DataFrame, list[int]]:
-    records = _records(text, delimiter)
-    first = next(((line, cells) for line, cells in records if any(cell.strip() for cell in cells)), None)
+    names: list[str] = []  # the header, once read: names the column of a quote never closed
+    records = _records(text, delimiter, header=names)
+    first = next((record for record in records if any(cell.strip() for cell in record[1])), None)
     if first is None:
         raise TabularError("empty", "Fichier vide")
-    header_line, raw_header = first
+    header_line, raw_header, physical = first
+    _check_quoted_span(header_line, physical, delimiter, len(raw_header), ())
     header = _header([cell.strip() for cell in raw_header])
+    names.extend(header)
     width = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
     ragged: list[tuple[int, int]] = []
     last_filled = 0  # number of rows up to the last non-empty one
-    for line, raw in records:
+    for line, raw, physical in records:
+        _check_quoted_span(line, physical, delimiter, width, header)
         cells = [cell.strip() for cell in raw]
         filled = any(cells)
         if not filled:
@@ -337,9 +341,37 @@ def _check_is_text(text: str) -> None:
         raise TabularError("not_text", _NOT_READABLE)
 
 
-def _records(text: str, delimiter: str, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
-    """``(first line, cells)`` of each record; a blank line gives ``[]``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+class _LineTap:
+    """The physical lines of a text, as the csv module reads them (``\\n``, ``\\r\\n`` or ``\\r`` ends one), keeping
+    those read since the last :meth:`take`: the lines of the record just read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self._taken: list[str] = []
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self._taken.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        taken, self._taken = self._taken, []
+        return taken
+
+
+def _records(
+    text: str, delimiter: str, limit: int | None = None, header: Sequence[str] = ()
+) -> Iterator[tuple[int, list[str], list[str]]]:
+    """``(first line, cells, physical lines)`` of each record; a blank line gives ``[]``.
+
+    A field that grows beyond the csv module's limit can only be a quote never closed: it is refused as such,
+    naming its column from ``header`` (which the caller may fill once it has read the header).
+    """
+    tap = _LineTap(text)
+    reader = csv.reader(tap, delimiter=delimiter)
     count = 0
     while limit is None or count < limit:
         start = reader.line_num + 1
@@ -348,10 +380,74 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> Iterator[tu
         except StopIteration:
             return
         except csv.Error as error:
+            taken = tap.take()
+            if len(taken) > 1:  # a field beyond the csv module's limit: a quote that swallows the rest of the file
+                index = _opening_field(taken, delimiter)
+                column = header[index] if index < len(header) else f"colonne {index + 1}"
+                raise _unclosed_quote_error(start, column, None, start + len(taken) - 1, cut=True) from error
             message = f"Ligne {start} : CSV mal formé ({error}) ; un guillemet n'est-il pas fermé ?"
             raise TabularError("malformed_csv", message) from error
         count += 1
-        yield start, cells
+        yield start, cells, tap.take()
+
+
+def _check_quoted_span(start: int, lines: list[str], delimiter: str, width: int, header: Sequence[str]) -> None:
+    """Refuse a record whose quoted field spans several physical lines when that quote is most likely stray.
+
+    A quoted cell may hold line breaks (an address on two lines); but a quote opened and never closed swallows the
+    rest of the file into one cell, and one closed only by a later stray quote swallows whole records: their
+    applicants would be lost and their cells carried inside another column. Such a span is refused when the quote
+    is still open at the end of the file, when it closes in the middle of a text (``"…"x``), or when a swallowed
+    line, read alone, has exactly the ``width`` fields of a record (two such lines for a table of two columns, where
+    one delimiter in a text proves little; never for a single column).
+    """
+    if len(lines) < 2:
+        return
+    never_closed = False
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        never_closed = "end of data" in str(error)
+        broken = True  # still open at the end of the file, or closed in the middle of a text
+    else:
+        alike = sum(1 for line in lines[1:] if _field_count(line, delimiter) == width)
+        broken = width >= 2 and alike >= (1 if width >= 3 else 2)  # two columns: "12 rue X, bât. B" is no proof
+    if broken:
+        index = _opening_field(lines, delimiter)
+        column = header[index] if index < len(header) else f"colonne {index + 1}"
+        end = start + len(lines) - 1
+        raise _unclosed_quote_error(start, column, None if never_closed else end, end)
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    """Fields of one physical line read alone, trailing empty fields not counted."""
+    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+    while cells and not cells[-1]:
+        cells.pop()
+    return len(cells)
+
+
+def _opening_field(lines: list[str], delimiter: str) -> int:
+    """Position (0-based) of the field whose quote opens on the first of ``lines`` and runs past its end."""
+    return max(len(next(csv.reader(lines[:1], delimiter=delimiter), [""])) - 1, 0)
+
+
+def _unclosed_quote_error(
+    start: int, column: str, closed_on: int | None, end: int, *, cut: bool = False
+) -> TabularError:
+    """The quote opened on line ``start`` in ``column`` swallows the lines up to ``end`` (``cut``: and more, the
+    csv module gave up on so long a field), closing on line ``closed_on`` (``None``: never)."""
+    swallowed = f"la ligne {end}" if end == start + 1 else f"les lignes {start + 1} à {end}"
+    if closed_on is None:
+        what = "jamais refermé"
+        swallowed += " et les suivantes" if cut else " (jusqu'à la fin du fichier)"
+    else:
+        what = f"refermé seulement ligne {closed_on}"
+    message = (
+        f"Ligne {start}, colonne « {column} » : guillemet « \" » {what} ; il englobe {swallowed} dans une seule "
+        "cellule ; fermez ce guillemet ou supprimez le « \" » en trop, puis importez de nouveau le fichier"
+    )
+    return TabularError("unclosed_quote", message, lines=[start])
 
 
 def _detect_delimiter(text: str) -> str:
@@ -382,7 +478,7 @@ def _consistency(text: str, delimiter: str) -> tuple[float, int]:
     """(share of sampled records with the header's field count, header field count) for one delimiter."""
     counts: list[int] = []
     try:
-        for _, cells in _records(text, delimiter, limit=_SNIFF_RECORDS):
+        for _, cells, _ in _records(text, delimiter, limit=_SNIFF_RECORDS):
             stripped = [cell.strip() for cell in cells]
             if not any(stripped):
                 continue
