@@ -54,8 +54,28 @@ MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
 #: Largest number of data rows accepted (the header not counted).
 MAX_UPLOAD_ROWS: Final[int] = 200_000
 
-#: An XLSX archive may hold at most this many times ``max_bytes`` once decompressed (guards against ZIP bombs).
+#: Largest number of columns accepted (a value beyond it refuses the file; XLSX empty cells beyond do not count).
+MAX_UPLOAD_COLUMNS: Final[int] = 1_000
+
+#: Largest number of cells (rows × columns) an XLSX sheet may give: rows between filled ones are kept, as empty rows,
+#: so that a sparse sheet could otherwise ask for millions of empty cells.
+MAX_UPLOAD_CELLS: Final[int] = 20_000_000
+
+#: An XLSX archive may hold at most this many times ``max_bytes`` once decompressed (guards against ZIP bombs)…
 MAX_XLSX_EXPANSION: Final[int] = 40
+
+#: …and never more than this, whatever ``max_bytes`` (1 Gio: a full Excel sheet of a million rows fits).
+MAX_EXPANDED_BYTES: Final[int] = 1024 * 1024 * 1024
+
+#: A member of a ZIP archive over ``_RATIO_FLOOR`` may not expand more than this many times its compressed size
+#: (spreadsheets compress 10 to 20 times; a ZIP bomb a thousand times).
+MAX_ZIP_RATIO: Final[int] = 100
+
+#: Largest number of members of a ZIP archive (a workbook has a few dozen).
+MAX_ZIP_MEMBERS: Final[int] = 1_000
+
+#: Last row and column of an Excel sheet (``XFD1048576``): a sheet that declares a row or cell beyond is refused.
+EXCEL_MAX_ROWS: Final[int] = 1_048_576
 
 #: Delimiters tried on CSV files, in order of preference when nothing else decides.
 DELIMITERS: Final[tuple[str, ...]] = (";", ",", "\t")
@@ -90,6 +110,11 @@ _SNIFF_CHARS: Final[int] = 64 * 1024
 _SNIFF_RECORDS: Final[int] = 200
 _MAX_LISTED_LINES: Final[int] = 5
 _MAX_CONTROL_SHARE: Final[float] = 0.01
+_MIN_CONTROLS: Final[int] = 8  # control characters always tolerated (kept as text), whatever the file's size
+_RATIO_FLOOR: Final[int] = 1024 * 1024
+_EOCD: Final[bytes] = b"PK\x05\x06"  # end of central directory record
+_MAX_DIRECTORY_BYTES: Final[int] = MAX_ZIP_MEMBERS * 1024  # central directory read before the members are counted
+_SHEET_NS: Final[str] = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _LEADING_ZEROS_FORMAT: Final[re.Pattern[str]] = re.compile(r"^0+$")
 _NARROW_NBSP: Final[str] = "\u202f"
 
@@ -154,8 +179,7 @@ def read_table(
         raise TabularError("empty", "Fichier vide")
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_MAGIC) or extension in _XLSX_EXTENSIONS:
-        header, rows, lines, detected = _read_xlsx(data, extension, sheet, max_bytes, max_rows)
-        frame = _frame(header, rows)
+        frame, lines, detected = _read_xlsx(data, extension, sheet, max_bytes, max_rows)
     else:
         _reject_other_formats(data, extension)
         frame, lines, detected = _read_csv(data, max_rows)
@@ -332,13 +356,23 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _check_is_text(text: str) -> None:
-    """Refuse binary content: NUL characters, or more than 1 % of control characters other than tab/CR/LF."""
-    if "\x00" in text:
-        raise TabularError("not_text", _NOT_READABLE)
+    """Refuse binary content: more than 1 % of control characters other than tab/CR/LF (a few more in a small
+    file are kept as text), or NUL characters (named by line when the rest is text)."""
     sample = text[: _SNIFF_CHARS * 4]
     controls = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
-    if controls > _MAX_CONTROL_SHARE * len(sample):
+    if controls > max(_MAX_CONTROL_SHARE * len(sample), _MIN_CONTROLS):
         raise TabularError("not_text", _NOT_READABLE)
+    first_nul = text.find("\x00")
+    if first_nul < 0:
+        return
+    if text.count("\x00") > _MAX_CONTROL_SHARE * len(text):
+        raise TabularError("not_text", _NOT_READABLE)
+    line = text.count("\n", 0, first_nul) + 1
+    message = (
+        f"Ligne {line} : caractère nul (octet 0) au milieu du texte ; supprimez-le, ou réenregistrez le fichier en "
+        "CSV UTF-8, puis importez-le de nouveau"
+    )
+    raise TabularError("not_text", message, lines=[line])
 
 
 class _LineTap:
@@ -444,8 +478,8 @@ def _unclosed_quote_error(
     else:
         what = f"refermé seulement ligne {closed_on}"
     message = (
-        f"Ligne {start}, colonne « {column} » : guillemet « \" » {what} ; il englobe {swallowed} dans une seule "
-        "cellule ; fermez ce guillemet ou supprimez le « \" » en trop, puis importez de nouveau le fichier"
+        f'Ligne {start}, colonne « {column} » : guillemet « " » {what} ; il englobe {swallowed} dans une seule '
+        'cellule ; fermez ce guillemet ou supprimez le « " » en trop, puis importez de nouveau le fichier'
     )
     return TabularError("unclosed_quote", message, lines=[start])
 
@@ -509,10 +543,55 @@ def _ragged_error(ragged: list[tuple[int, int]], width: int, delimiter: str) -> 
     return TabularError("ragged_rows", message, lines=[line for line, _ in ragged])
 
 
-# --- XLSX ---------------------------------------------------------------------------------------------------------
+# --- ZIP archives and XLSX ----------------------------------------------------------------------------------------
 
 
-def _open_workbook(data: bytes, extension: str, max_expanded: int | None = None) -> Any:
+def open_archive(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES) -> zipfile.ZipFile:
+    """Open a ZIP archive held in memory (an XLSX workbook, an official ZIP), refusing a ZIP bomb before anything
+    is decompressed: a central directory beyond ``MAX_ZIP_MEMBERS`` entries (checked before it is parsed), more
+    than ``MAX_ZIP_MEMBERS`` members, more than ``max_expanded`` bytes once decompressed (capped by
+    ``MAX_EXPANDED_BYTES``), or a member over 1 Mo expanding more than ``MAX_ZIP_RATIO`` times.
+
+    The sizes checked are those the archive declares: ``zipfile`` never gives more than a member's declared size
+    (it fails on the CRC instead). Raises :class:`TabularError` (``zip_bomb`` or ``too_big``) for a limit, and
+    ``zipfile.BadZipFile`` for a damaged archive.
+    """
+    limit = min(max_expanded, MAX_EXPANDED_BYTES)
+    tail = data.rfind(_EOCD, max(0, len(data) - 65_557))
+    if tail >= 0 and int.from_bytes(data[tail + 12 : tail + 16], "little") > _MAX_DIRECTORY_BYTES:
+        raise _too_many_members()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise _too_many_members()
+        expanded = sum(info.file_size for info in members)
+        if expanded > limit:
+            message = (
+                f"Archive trop volumineuse une fois décompressée : {_size(expanded, up=True)} (maximum {_size(limit)})"
+            )
+            raise TabularError("too_big", message)
+        for info in members:
+            if info.file_size > _RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                message = (
+                    f"Archive suspecte : « {info.filename} » passe de {_size(info.compress_size, up=True)} à "
+                    f"{_size(info.file_size)} une fois décompressé (plus de {MAX_ZIP_RATIO} fois) ; réenregistrez le "
+                    "fichier depuis le logiciel qui l'a créé"
+                )
+                raise TabularError("zip_bomb", message)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _too_many_members() -> TabularError:
+    limit = _count(MAX_ZIP_MEMBERS)
+    message = f"Archive suspecte : plus de {limit} fichiers dans l'archive (maximum {limit})"
+    return TabularError("zip_bomb", message)
+
+
+def _open_workbook(data: bytes, extension: str, max_expanded: int = MAX_EXPANDED_BYTES) -> Any:
     import openpyxl  # local: only XLSX uploads need it
 
     if not data.startswith(_ZIP_MAGIC):
@@ -523,17 +602,15 @@ def _open_workbook(data: bytes, extension: str, max_expanded: int | None = None)
         message = f"Le fichier porte l'extension {extension or '.xlsx'} mais n'est pas un classeur XLSX"
         raise TabularError("invalid_xlsx", message)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_archive(data, max_expanded) as archive:
             names = set(archive.namelist())
-            expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
+        if isinstance(error, TabularError):
+            raise
         raise TabularError("invalid_xlsx", "Le classeur XLSX est illisible (archive endommagée)") from error
     if "xl/workbook.xml" not in names:
         kind = "archive ZIP qui n'est pas un classeur XLSX"
         raise TabularError("unknown_format", f"Format non reconnu : {kind} ({_FORMAT_HINT})")
-    if max_expanded is not None and expanded > max_expanded:
-        message = f"Classeur trop volumineux une fois décompressé : {_size(expanded)} (maximum {_size(max_expanded)})"
-        raise TabularError("too_big", message)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a broken archive
@@ -542,14 +619,13 @@ def _open_workbook(data: bytes, extension: str, max_expanded: int | None = None)
 
 def _read_xlsx(
     data: bytes, extension: str, sheet: str | None, max_bytes: int, max_rows: int
-) -> tuple[list[str], list[list[str]], list[int], dict[str, str]]:
+) -> tuple[pd.DataFrame, list[int], dict[str, str]]:
     workbook = _open_workbook(data, extension, max_expanded=max_bytes * MAX_XLSX_EXPANSION)
     try:
         worksheet = _choose_sheet(list(workbook.worksheets), sheet)
         title = str(worksheet.title)
         try:
-            worksheet.reset_dimensions()  # some writers store wrong dimensions: read every row
-            header, rows, lines = _sheet_rows(worksheet.iter_rows(), max_rows)
+            frame, lines = _sheet_table(_sparse_rows(worksheet, title), max_rows)
         except TabularError:
             raise
         except Exception as error:  # a malformed sheet inside a valid archive
@@ -557,7 +633,7 @@ def _read_xlsx(
             raise TabularError("invalid_xlsx", message) from error
     finally:
         workbook.close()
-    return header, rows, lines, {"format": "xlsx", "sheet": title}
+    return frame, lines, {"format": "xlsx", "sheet": title}
 
 
 def _choose_sheet(worksheets: list[Any], sheet: str | None) -> Any:
@@ -575,38 +651,120 @@ def _choose_sheet(worksheets: list[Any], sheet: str | None) -> Any:
     raise TabularError("unknown_sheet", message, sheets=titles)
 
 
-def _sheet_rows(cell_rows: Iterable[Sequence[object]], max_rows: int) -> tuple[list[str], list[list[str]], list[int]]:
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    last_filled = 0
-    for number, cells in enumerate(cell_rows, start=1):
-        values = [_cell_text(cell) for cell in cells]
-        filled = any(values)
-        if header is None:
-            if filled:
-                header = _header(values)
-            continue
-        if len(values) > len(header) and any(values[len(header) :]):
-            extra = [f"colonne {position}" for position in range(len(header) + 1, len(values) + 1)]
-            header = _header(header + extra)  # data beyond the named columns
-            for row in rows:
-                row.extend([""] * (len(header) - len(row)))
-        values = (values + [""] * len(header))[: len(header)]
-        rows.append(values)
-        lines.append(number)
-        if filled:
-            last_filled = len(rows)
-            if last_filled > max_rows:
-                raise TabularError(
-                    "too_many_rows", f"Trop de lignes : plus de {_count(max_rows)} (maximum {_count(max_rows)})"
-                )
-    if header is None:
+def _sparse_rows(worksheet: Any, title: str) -> Iterator[tuple[int, dict[int, str]]]:
+    """``(sheet row, {column: text})`` of each row of a read-only worksheet that holds a value, streamed from its
+    XML: rows and cells the sheet does not hold are never created (openpyxl's ``iter_rows`` creates every row up to
+    the last one declared, and every cell up to the last column), each cell is dropped once read, and a row or a
+    value beyond Excel's last row or ``MAX_UPLOAD_COLUMNS`` is refused as soon as it is met. Cells are converted by
+    openpyxl's own cell parser (shared strings, dates, booleans), then by :func:`_cell_text`."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = worksheet.parent
+    row_tag, cell_tag = f"{_SHEET_NS}row", f"{_SHEET_NS}c"
+    with worksheet._get_source() as source:
+        cells = WorkSheetParser(
+            source, worksheet._shared_strings, data_only=True, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )  # fmt: skip
+        parents: list[Any] = []  # the open elements, from the root
+        number, values = 0, dict[int, str]()
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                parents.append(element)
+                if element.tag == row_tag:
+                    number = _row_number(element.get("r"), number, title)
+                    cells.row_counter, cells.col_counter, values = number, 0, {}
+                continue
+            parents.pop()
+            if element.tag == cell_tag:
+                cell = cells.parse_cell(element)
+                text = _cell_text(ReadOnlyCell(worksheet, **cell))
+                if text:
+                    if cell["column"] > MAX_UPLOAD_COLUMNS:
+                        raise _too_many_columns(cell["column"], number)
+                    values[cell["column"]] = text
+            elif element.tag == row_tag:
+                if values:
+                    yield number, values
+            elif any(parent.tag == cell_tag for parent in parents):
+                continue  # a cell's value, formula or text: read with its cell
+            if parents:
+                parents[-1].remove(element)  # the last child: the tree never grows
+
+
+def _row_number(declared: str | None, previous: int, title: str) -> int:
+    """The number of a sheet row (its ``r``, else the one after ``previous``), refused when out of order or beyond
+    Excel's last row."""
+    number = previous + 1 if declared is None else int(float(declared))
+    if number > EXCEL_MAX_ROWS:
+        message = (
+            f"La feuille « {title} » déclare une ligne {_count(number)}, au-delà de la dernière ligne d'Excel "
+            f"({_count(EXCEL_MAX_ROWS)}) ; ouvrez le classeur dans Excel et réenregistrez-le"
+        )
+        raise TabularError("too_many_rows", message)
+    if number <= previous:
+        message = (
+            f"La feuille « {title} » est mal formée : sa ligne {_count(number)} vient après la ligne "
+            f"{_count(previous)} ; ouvrez le classeur dans Excel et réenregistrez-le"
+        )
+        raise TabularError("invalid_xlsx", message)
+    return number
+
+
+def _too_many_columns(column: int, row: int | None) -> TabularError:
+    where = f"une valeur en colonne {_column_letter(column)} (n° {_count(column)}), ligne {_count(row)}" if row else ""
+    where = where or f"{_count(column)} colonnes dans l'en-tête"
+    message = f"Trop de colonnes : {where} (maximum {_count(MAX_UPLOAD_COLUMNS)})"
+    return TabularError("too_many_columns", message)
+
+
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _sheet_table(rows: Iterable[tuple[int, dict[int, str]]], max_rows: int) -> tuple[pd.DataFrame, list[int]]:
+    """The table of a sheet given its rows that hold a value: the first is the header, the others data; the rows
+    between them are kept as empty rows (numbered), and a value beyond the header's columns names its column
+    ``colonne N``. Refuses more than ``max_rows`` data rows or ``MAX_UPLOAD_CELLS`` cells as soon as a row shows
+    it, before any row is created."""
+    header_row, header_values = next(iter_rows := iter(rows), (0, {}))
+    if not header_row:
         raise TabularError("empty", "Fichier vide : la feuille ne contient aucune valeur")
-    del rows[last_filled:], lines[last_filled:]
-    if not rows:
+    width = max(header_values)
+    filled: list[tuple[int, dict[int, str]]] = []
+    for number, values in iter_rows:
+        count = number - header_row
+        if count > max_rows:
+            message = f"Trop de lignes : plus de {_count(max_rows)} (maximum {_count(max_rows)})"
+            raise TabularError("too_many_rows", f"{message} ; la feuille a une valeur en ligne {_count(number)}")
+        width = max(width, max(values))
+        if count * width > MAX_UPLOAD_CELLS:
+            message = (
+                f"Tableau trop grand : {_count(count)} lignes × {_count(width)} colonnes (maximum "
+                f"{_count(MAX_UPLOAD_CELLS)} cellules) ; supprimez les lignes ou colonnes inutiles"
+            )
+            raise TabularError("too_many_cells", message)
+        filled.append((number, values))
+    if not filled:
         raise TabularError("header_only", "Le fichier ne contient qu'une ligne d'en-tête")
-    return header, rows, lines
+    names = [header_values.get(column, "") for column in range(1, width + 1)]
+    named = len(_header(list(names)))  # the header's own columns, blank ones named
+    extra = [f"colonne {position}" for position in range(named + 1, width + 1)]
+    header = _header(names[:named] + extra)
+    height = filled[-1][0] - header_row
+    columns = [np.full(height, "", dtype=object) for _ in header]
+    for number, values in filled:
+        for column, text in values.items():
+            columns[column - 1][number - header_row - 1] = text
+    frame = pd.DataFrame({name: pd.Series(cells, dtype=str) for name, cells in zip(header, columns, strict=True)})
+    return frame, list(range(header_row + 1, header_row + height + 1))
 
 
 def _cell_text(cell: object) -> str:
