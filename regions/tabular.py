@@ -9,12 +9,25 @@ CSV
     ``cp1252``, the Windows superset of latin-1 that French Excel writes. Delimiter: ``;``, ``,`` or tab, chosen by
     ``csv.Sniffer`` when its choice splits the header and the first records consistently, else the delimiter that
     splits the header into the most fields and the records most consistently. Quoted fields may hold delimiters and
-    line breaks.
+    line breaks. Control characters are kept as text (a file with more than 1 % of them is not text), but a NUL
+    character refuses the file, naming its line.
+Stray quotes (every row accounted for)
+    A quote opened and never closed would swallow the rest of the file into one cell: the applicants of those lines
+    lost, their cells (RQTH, family…) carried inside another column. So a quoted field that spans several lines is
+    refused — :class:`TabularError` ``unclosed_quote``, naming the line where the quote opens, its column, the lines
+    it swallows, and what to do (close the quote or remove the stray ``"``) — when the quote is still open at the
+    end of the file, closes in the middle of a text (``"…"x``), or swallows a line that, read alone, has exactly the
+    fields of a record (two such lines for a table of two columns; never for a single column). A real multi-line
+    cell (an address on two lines) is read as one cell. Nothing is read from a refused file, so that every reader
+    (applicants in the app and ``regions candidates``, sites, ``regions data import``) behaves the same and
+    ``rows_read`` is always the number of rows a spreadsheet shows.
 XLSX
     Recognised by its content (a ZIP archive) or its ``.xlsx``/``.xlsm`` extension; read with openpyxl in
     read-only mode, the first worksheet or the one named. Whole numbers lose their ``.0`` (``75001.0`` ->
     ``"75001"``), a number shown with leading zeros by an ``00000`` format keeps them (``1001`` -> ``"01001"``),
-    dates become ISO text (``2024-03-01``), booleans ``VRAI``/``FAUX`` as French Excel shows them.
+    dates become ISO text (``2024-03-01``), booleans ``VRAI``/``FAUX`` as French Excel shows them. The sheet's XML
+    is streamed: only the rows and cells it holds are read (a 5 Ko sheet declaring row 15 000 000 or cell ``XFD1``
+    creates nothing), each limit below is checked as soon as a row shows it, before anything is created.
 
 Both: the header is the first non-empty line; header names and cells are stripped of surrounding whitespace; a
 blank header cell is named ``colonne N``; fully empty trailing rows are dropped (empty rows between data rows are
@@ -23,8 +36,13 @@ gives the line (CSV) or sheet row (XLSX) where each data row starts, the header 
 first line.
 
 Limits: ``MAX_UPLOAD_BYTES`` (size of the file) and ``MAX_UPLOAD_ROWS`` (data rows), the defaults of
-:func:`read_table`; an XLSX archive may not expand beyond ``MAX_XLSX_EXPANSION`` times ``max_bytes``.
-Every problem raises :class:`TabularError`, whose message is French and meant to be shown as is.
+:func:`read_table`; ``MAX_UPLOAD_COLUMNS`` (a value beyond refuses the file); for XLSX, no row beyond Excel's last
+(``EXCEL_MAX_ROWS``) and at most ``MAX_UPLOAD_CELLS`` cells, empty rows between filled ones included. Every ZIP
+archive (XLSX here, official ZIPs in ``regions.refresh``) is opened by :func:`open_archive`, which refuses a ZIP bomb
+before decompressing anything: too many members, an expansion beyond ``MAX_XLSX_EXPANSION`` times ``max_bytes``
+(never beyond ``MAX_EXPANDED_BYTES``), or a member expanding more than ``MAX_ZIP_RATIO`` times.
+Every problem raises :class:`TabularError`, whose message is French, names the limit or the line, and is meant to
+be shown as is.
 """
 
 from __future__ import annotations
@@ -123,8 +141,9 @@ class TabularError(ValueError):
     """A file that cannot be read as a table; ``str(error)`` is a French message for the user.
 
     ``reason`` is a short machine-readable cause: ``empty``, ``header_only``, ``duplicate_columns``, ``too_big``,
-    ``too_many_rows``, ``unknown_format``, ``not_text``, ``ragged_rows``, ``malformed_csv``, ``invalid_xlsx``,
-    ``unknown_sheet``, ``no_sheet``. ``lines`` names the offending lines when there are some (ragged rows),
+    ``too_many_rows``, ``too_many_columns``, ``too_many_cells``, ``zip_bomb``, ``unknown_format``, ``not_text``,
+    ``ragged_rows``, ``unclosed_quote``, ``malformed_csv``, ``invalid_xlsx``, ``unknown_sheet``, ``no_sheet``.
+    ``lines`` names the offending lines when there are some (ragged rows, a stray quote, a NUL character),
     ``sheets`` the sheet names of the workbook (unknown sheet).
     """
 
@@ -272,6 +291,8 @@ def _fast_csv(text: str, delimiter: str, max_rows: int) -> tuple[int, pd.DataFra
     first = int(np.argmax(~blank.to_numpy()))
     header = _header([str(v) if isinstance(v, str) else "" for v in cells.iloc[first]])
     width = len(header)
+    if width > MAX_UPLOAD_COLUMNS:
+        raise _too_many_columns(width, None)
     body = cells.iloc[first + 1 :]
     filled_rows = ~blank.iloc[first + 1 :]
     if (body.iloc[:, width:].fillna("") != "").any().any():
@@ -308,6 +329,8 @@ def _careful_csv(text: str, delimiter: str, max_rows: int) -> tuple[int, pd.Data
     header = _header([cell.strip() for cell in raw_header])
     names.extend(header)
     width = len(header)
+    if width > MAX_UPLOAD_COLUMNS:
+        raise _too_many_columns(width, None)
     rows: list[list[str]] = []
     lines: list[int] = []
     ragged: list[tuple[int, int]] = []
@@ -432,8 +455,9 @@ def _check_quoted_span(start: int, lines: list[str], delimiter: str, width: int,
     rest of the file into one cell, and one closed only by a later stray quote swallows whole records: their
     applicants would be lost and their cells carried inside another column. Such a span is refused when the quote
     is still open at the end of the file, when it closes in the middle of a text (``"…"x``), or when a swallowed
-    line, read alone, has exactly the ``width`` fields of a record (two such lines for a table of two columns, where
-    one delimiter in a text proves little; never for a single column).
+    line has exactly the ``width`` fields of a record: read alone for a line inside the span, up to the closing quote
+    for the last one (two such lines for a table of two columns, where one delimiter in a text proves little; never
+    for a single column).
     """
     if len(lines) < 2:
         return
@@ -444,8 +468,9 @@ def _check_quoted_span(start: int, lines: list[str], delimiter: str, width: int,
         never_closed = "end of data" in str(error)
         broken = True  # still open at the end of the file, or closed in the middle of a text
     else:
-        alike = sum(1 for line in lines[1:] if _field_count(line, delimiter) == width)
-        broken = width >= 2 and alike >= (1 if width >= 3 else 2)  # two columns: "12 rue X, bât. B" is no proof
+        inner = sum(1 for line in lines[1:-1] if _field_count(line, delimiter) == width)
+        last = _closing_text(lines[-1]).count(delimiter) + 1 == width  # the text of the last line up to the quote
+        broken = width >= 2 and inner + last >= (1 if width >= 3 else 2)  # two columns: "12 rue X, bât. B" no proof
     if broken:
         index = _opening_field(lines, delimiter)
         column = header[index] if index < len(header) else f"colonne {index + 1}"
@@ -459,6 +484,14 @@ def _field_count(line: str, delimiter: str) -> int:
     while cells and not cells[-1]:
         cells.pop()
     return len(cells)
+
+
+def _closing_text(line: str) -> str:
+    """The part of the last line of a quoted field before its closing quote (``""`` being a quote inside)."""
+    position = 0
+    while (position := line.find('"', position)) >= 0 and line.startswith('""', position):
+        position += 2
+    return line if position < 0 else line[:position]
 
 
 def _opening_field(lines: list[str], delimiter: str) -> int:
@@ -520,7 +553,7 @@ def _consistency(text: str, delimiter: str) -> tuple[float, int]:
                 stripped.pop()  # trailing delimiters beyond the header
             counts.append(len(stripped))
     except TabularError:
-        return 0.0, 0
+        pass  # a field too long to read (a quote never closed): the records before it decide, the reader explains
     if not counts:
         return 0.0, 0
     width, body = counts[0], counts[1:]
@@ -573,10 +606,11 @@ def open_archive(data: bytes, max_expanded: int = MAX_EXPANDED_BYTES) -> zipfile
             raise TabularError("too_big", message)
         for info in members:
             if info.file_size > _RATIO_FLOOR and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+                ratio = _count(info.file_size // max(info.compress_size, 1))
                 message = (
                     f"Archive suspecte : « {info.filename} » passe de {_size(info.compress_size, up=True)} à "
-                    f"{_size(info.file_size)} une fois décompressé (plus de {MAX_ZIP_RATIO} fois) ; réenregistrez le "
-                    "fichier depuis le logiciel qui l'a créé"
+                    f"{_size(info.file_size)} une fois décompressé ({ratio} fois plus ; maximum {MAX_ZIP_RATIO} fois) ;"
+                    " réenregistrez le fichier depuis le logiciel qui l'a créé"
                 )
                 raise TabularError("zip_bomb", message)
     except BaseException:
@@ -717,7 +751,7 @@ def _row_number(declared: str | None, previous: int, title: str) -> int:
 def _too_many_columns(column: int, row: int | None) -> TabularError:
     where = f"une valeur en colonne {_column_letter(column)} (n° {_count(column)}), ligne {_count(row)}" if row else ""
     where = where or f"{_count(column)} colonnes dans l'en-tête"
-    message = f"Trop de colonnes : {where} (maximum {_count(MAX_UPLOAD_COLUMNS)})"
+    message = f"Trop de colonnes : {where} (maximum {_count(MAX_UPLOAD_COLUMNS)} colonnes)"
     return TabularError("too_many_columns", message)
 
 

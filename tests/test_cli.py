@@ -298,7 +298,7 @@ def test_candidates_import_refuses_a_quote_never_closed_naming_its_line(tmp_path
     result = run("candidates", "import", str(source), "--report", str(report))
     assert result.returncode == 1, result.stdout  # today: exit 0, "rows read: 500", 500 applicants in one cell
     assert result.stderr.startswith("regions: error: Ligne 501, colonne « compétences » : guillemet")
-    assert "jamais refermé" in result.stderr and "supprimez le « \" » en trop" in result.stderr
+    assert "jamais refermé" in result.stderr and 'supprimez le « " » en trop' in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not report.exists()
     source.write_text(_applicants_with_a_stray_quote(1000, 501).replace('"Relation', "Relation"), encoding="utf-8")
     fixed = run("candidates", "import", str(source), "--report", str(report))
@@ -313,5 +313,5 @@ def test_data_import_refuses_a_quote_never_closed(tmp_path: Path) -> None:
     args = ["--id", "taux_x", "--label", "X", "--unit", "%", "--orientation", "higher", "--period", "2024"]
     result = run("data", "import", str(source), *args, "--source", "moi", env=env)
     assert result.returncode == 1, result.stdout  # today: kept 1, the value of 02 being "2\n03;3\n04;4"
-    assert "Ligne 3, colonne « taux » : guillemet « \" » jamais refermé" in result.stderr
+    assert 'Ligne 3, colonne « taux » : guillemet « " » jamais refermé' in result.stderr
     assert not (tmp_path / "user").exists() or not any((tmp_path / "user").rglob("*taux_x*"))
