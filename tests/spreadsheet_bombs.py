@@ -75,11 +75,13 @@ def letters(column: int) -> str:
     return text
 
 
-#: The header and two applicants (postcode 87000: Limoges), before each bomb's rows.
+#: The header and two rows, each an applicant, a site or a département's value (Limoges, Châteauroux), before
+#: each bomb's rows.
+COLUMNS = ["nom", "code postal", "commune", "département", "taux"]
 HEADER = (
-    row(1, ("A", "nom"), ("B", "code postal"), ("C", "commune"))
-    + row(2, ("A", "Dupont"), ("B", "87000"), ("C", "Limoges"))
-    + row(3, ("A", "Martin"), ("B", "87000"), ("C", "Limoges"))
+    row(1, *zip("ABCDE", COLUMNS, strict=True))
+    + row(2, *zip("ABCDE", ["Dupont", "87000", "Limoges", "87", "12,5"], strict=True))
+    + row(3, *zip("ABCDE", ["Martin", "36000", "Châteauroux", "36", "3"], strict=True))
 )
 
 

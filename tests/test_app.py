@@ -314,3 +314,23 @@ def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
     app.button(key="btn_refresh").click().run(timeout=120)
     assert not app.exception
     assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)
+
+
+def test_a_refused_workbook_or_csv_is_a_message_on_the_pool_page(app: AppTest) -> None:
+    import spreadsheet_bombs
+
+    app.switch_page(POOL_PAGE).run()
+    skills = {3: '"Vente'}  # line 3 opens a quote that nothing closes
+    stray = "id;CP;ville;rqth;compétences\n" + "".join(
+        f"A{n};87000;Limoges;;{skills.get(n, 'Vente')}\n" for n in range(2, 10)
+    )
+    for name, content, expected in [
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["compression ratio"][0], "Archive suspecte"),
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["row 15 000 000"][0], "au-delà de la dernière ligne d'Excel"),
+        ("candidats.csv", stray.encode(), "Ligne 3, colonne « compétences » : guillemet"),
+    ]:
+        upload(app, name, content)
+        app.run()
+        assert not app.exception, app.exception  # today: the workbook's ZIP bomb is a traceback
+        assert any(expected in e.value for e in app.error), [e.value for e in app.error]
+        assert not app.metric  # no report of a file not read

@@ -315,3 +315,32 @@ def test_data_import_refuses_a_quote_never_closed(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout  # today: kept 1, the value of 02 being "2\n03;3\n04;4"
     assert 'Ligne 3, colonne « taux » : guillemet « " » jamais refermé' in result.stderr
     assert not (tmp_path / "user").exists() or not any((tmp_path / "user").rglob("*taux_x*"))
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        ("row 15 000 000", "déclare une ligne 15 000 000, au-delà de la dernière ligne d'Excel"),
+        ("value in XFD15000000", "au-delà de la dernière ligne d'Excel"),
+        ("value in XFD4", "Trop de colonnes : une valeur en colonne XFD"),
+        ("wide header, far value", "Tableau trop grand : 149 999 lignes × 1 000 colonnes"),
+        ("compression ratio", "Archive suspecte : « xl/worksheets/sheet1.xml » passe de"),
+        ("members", "Archive suspecte : plus de 1 000 fichiers"),
+        ("empty cell XFD1048576", None),
+    ],
+)
+def test_candidates_import_of_a_spreadsheet_bomb_is_refused_or_read_small(
+    tmp_path: Path, bomb: str, message: str | None
+) -> None:
+    import spreadsheet_bombs
+
+    source = tmp_path / "candidats.xlsx"
+    source.write_bytes(spreadsheet_bombs.bombs()[bomb][0])  # a few kilobytes; gigabytes if every cell were created
+    result = run("candidates", "import", str(source))
+    if message is None:
+        assert result.returncode == 0, result.stderr
+        assert "rows read: 2" in result.stdout and "matched: 2" in result.stdout
+        return
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("regions: error: ") and message in result.stderr.replace("\u202f", " ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -484,7 +484,7 @@ def test_spreadsheet_bombs_are_refused_or_read_without_expanding(name: str) -> N
     if reason is None:  # …holding two applicants, padded to Excel's last cell
         result = read_table(data, "candidats.xlsx")
         assert result.rows_read == 2 and result.line_numbers == (2, 3)
-        assert list(result.frame.columns) == ["nom", "code postal", "commune"]
+        assert list(result.frame.columns) == spreadsheet_bombs.COLUMNS
         return
     with pytest.raises(TabularError) as error:
         read_table(data, "candidats.xlsx")
@@ -528,3 +528,37 @@ def test_too_many_columns_in_a_csv() -> None:
     assert error.value.reason == "too_many_columns"
     message = "Trop de colonnes : 1 001 colonnes dans l'en-tête (maximum 1 000 colonnes)".replace(" 0", "\u202f0")
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize("name", list(spreadsheet_bombs.bombs()))
+def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
+    """Applicants, sites and user indicators, read as the app and the CLI read them: refused, or two rows."""
+    from regions import candidates, sites, user_indicators
+
+    data, reason = spreadsheet_bombs.bombs()[name]
+    declaration = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Moi")
+
+    def read_sites() -> int:
+        read = read_table(data, "sites.xlsx")
+        return len(sites.read_user_sites(read.frame, line_numbers=read.line_numbers).located)
+
+    def read_indicator() -> int:
+        read = read_table(data, "taux.xlsx")
+        prepared = user_indicators.prepare(
+            read.frame, declaration, code_column="département", value_column="taux", line_numbers=read.line_numbers
+        )
+        return prepared.kept_rows
+
+    def read_applicants() -> int:
+        result = candidates.import_file(data, "candidats.xlsx")
+        if name == "value in A1048576":  # a whole Excel sheet is within an applicant file's limits: every row kept
+            assert result.rows_read == 1_048_575 and len(result.unmatched) == 1_048_573
+        return len(result.matched)
+
+    for reader in (read_applicants, read_sites, read_indicator):
+        if reason is None or (name == "value in A1048576" and reader is read_applicants):
+            assert reader() == 2, reader.__name__
+        else:
+            with pytest.raises(TabularError) as error:
+                reader()
+            assert error.value.reason == reason, reader.__name__
