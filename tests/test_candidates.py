@@ -742,7 +742,7 @@ def test_a_quote_never_closed_is_refused_not_half_the_file_read() -> None:
     with pytest.raises(tabular.TabularError) as error:
         candidates.import_file("".join(lines).encode(), "candidats.csv")  # today: 500 rows read, 500 lost
     assert error.value.reason == "unclosed_quote" and error.value.lines == (501,)
-    assert str(error.value).startswith("Ligne 501, colonne « nom » : guillemet « \" » jamais refermé")
+    assert str(error.value).startswith('Ligne 501, colonne « nom » : guillemet « " » jamais refermé')
     lines[500] = lines[500].replace('"Dupont, Jean;', '"Dupont, Jean";')  # the quote closed: every row is there
     assert_accounted(candidates.import_file("".join(lines).encode(), "candidats.csv"), 1000)
 
