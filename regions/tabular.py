@@ -398,27 +398,6 @@ def _check_is_text(text: str) -> None:
     raise TabularError("not_text", message, lines=[line])
 
 
-class _LineTap:
-    """The physical lines of a text, as the csv module reads them (``\\n``, ``\\r\\n`` or ``\\r`` ends one), keeping
-    those read since the last :meth:`take`: the lines of the record just read."""
-
-    def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text, newline=""))
-        self._taken: list[str] = []
-
-    def __iter__(self) -> _LineTap:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self._taken.append(line)
-        return line
-
-    def take(self) -> list[str]:
-        taken, self._taken = self._taken, []
-        return taken
-
-
 def _records(
     text: str, delimiter: str, limit: int | None = None, header: Sequence[str] = ()
 ) -> Iterator[tuple[int, list[str], list[str]]]:
@@ -427,8 +406,8 @@ def _records(
     A field that grows beyond the csv module's limit can only be a quote never closed: it is refused as such,
     naming its column from ``header`` (which the caller may fill once it has read the header).
     """
-    tap = _LineTap(text)
-    reader = csv.reader(tap, delimiter=delimiter)
+    physical = io.StringIO(text, newline="").readlines()  # the lines as the csv module counts them
+    reader = csv.reader(physical, delimiter=delimiter)
     count = 0
     while limit is None or count < limit:
         start = reader.line_num + 1
@@ -437,7 +416,7 @@ def _records(
         except StopIteration:
             return
         except csv.Error as error:
-            taken = tap.take()
+            taken = physical[start - 1 : reader.line_num]
             if len(taken) > 1:  # a field beyond the csv module's limit: a quote that swallows the rest of the file
                 index = _opening_field(taken, delimiter)
                 column = header[index] if index < len(header) else f"colonne {index + 1}"
@@ -445,7 +424,7 @@ def _records(
             message = f"Ligne {start} : CSV mal formé ({error}) ; un guillemet n'est-il pas fermé ?"
             raise TabularError("malformed_csv", message) from error
         count += 1
-        yield start, cells, tap.take()
+        yield start, cells, physical[start - 1 : reader.line_num]
 
 
 def _check_quoted_span(start: int, lines: list[str], delimiter: str, width: int, header: Sequence[str]) -> None:
@@ -542,10 +521,14 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _consistency(text: str, delimiter: str) -> tuple[float, int]:
-    """(share of sampled records with the header's field count, header field count) for one delimiter."""
+    """(share of sampled records with the header's field count, header field count) for one delimiter, on the first
+    records of the first 256 Ko."""
+    sample = text[: _SNIFF_CHARS * 4]
+    if len(sample) < len(text) and "\n" in sample:
+        sample = sample[: sample.rindex("\n") + 1]
     counts: list[int] = []
     try:
-        for _, cells, _ in _records(text, delimiter, limit=_SNIFF_RECORDS):
+        for _, cells, _ in _records(sample, delimiter, limit=_SNIFF_RECORDS):
             stripped = [cell.strip() for cell in cells]
             if not any(stripped):
                 continue
