@@ -9,7 +9,7 @@ CSV
     ``cp1252``, the Windows superset of latin-1 that French Excel writes. Delimiter: ``;``, ``,`` or tab, chosen by
     ``csv.Sniffer`` when its choice splits the header and the first records consistently, else the delimiter that
     splits the header into the most fields and the records most consistently. Quoted fields may hold delimiters and
-    line breaks. Control characters are kept as text (a file with more than 1 % of them is not text), but a NUL
+    line breaks. Control characters are kept as text (a file with more than 10 % of them is not text), but a NUL
     character refuses the file, naming its line.
 Stray quotes (every row accounted for)
     A quote opened and never closed would swallow the rest of the file into one cell: the applicants of those lines
@@ -127,7 +127,7 @@ _NOT_READABLE: Final[str] = "Le fichier n'est pas un texte CSV lisible ni un cla
 _SNIFF_CHARS: Final[int] = 64 * 1024
 _SNIFF_RECORDS: Final[int] = 200
 _MAX_LISTED_LINES: Final[int] = 5
-_MAX_CONTROL_SHARE: Final[float] = 0.01
+_MAX_CONTROL_SHARE: Final[float] = 0.1  # binary data has about 12 %; UTF-16 without its mark, 50 %
 _MIN_CONTROLS: Final[int] = 8  # control characters always tolerated (kept as text), whatever the file's size
 _RATIO_FLOOR: Final[int] = 1024 * 1024
 _EOCD: Final[bytes] = b"PK\x05\x06"  # end of central directory record
@@ -379,8 +379,8 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _check_is_text(text: str) -> None:
-    """Refuse binary content: more than 1 % of control characters other than tab/CR/LF (a few more in a small
-    file are kept as text), or NUL characters (named by line when the rest is text)."""
+    """Refuse binary content: more than 10 % of control characters other than tab/CR/LF (eight are always
+    tolerated, except NUL), or NUL characters (the line of the first named when the rest is text)."""
     sample = text[: _SNIFF_CHARS * 4]
     controls = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
     if controls > max(_MAX_CONTROL_SHARE * len(sample), _MIN_CONTROLS):
@@ -388,7 +388,7 @@ def _check_is_text(text: str) -> None:
     first_nul = text.find("\x00")
     if first_nul < 0:
         return
-    if text.count("\x00") > _MAX_CONTROL_SHARE * len(text):
+    if controls > _MAX_CONTROL_SHARE * len(sample):  # a few characters, and mostly control ones
         raise TabularError("not_text", _NOT_READABLE)
     line = text.count("\n", 0, first_nul) + 1
     message = (

@@ -454,10 +454,11 @@ def test_real_multiline_cells_are_one_row_each(text: str, rows: int, cell: str |
     assert read_table(_applicants(1000).encode(), "f.csv").rows_read == 1000
 
 
-def test_a_nul_byte_is_refused_naming_its_line() -> None:
-    text = _applicants(300, {120: "Candidat 120;87000;non;Acc\x00ueil"})
+@pytest.mark.parametrize("every", [1, 3, 300], ids=["every-line", "every-third-line", "one-line"])
+def test_nul_bytes_are_refused_naming_the_first_line(every: int) -> None:
+    nul = {n: f"Candidat {n};87000;non;Acc\x00ueil\x00" for n in range(120, 302, every)}
     with pytest.raises(TabularError) as error:
-        read_table(text.encode(), "f.csv")
+        read_table(_applicants(300, nul).encode(), "f.csv")
     assert error.value.reason == "not_text" and error.value.lines == (120,)
     assert str(error.value).startswith("Ligne 120 : caractère nul (octet 0) au milieu du texte ; supprimez-le")
 
@@ -465,10 +466,12 @@ def test_a_nul_byte_is_refused_naming_its_line() -> None:
 @pytest.mark.parametrize("char", ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1c", "\x1e", "\x7f", "\x85", "\u2028"])
 @pytest.mark.parametrize("multiline", [False, True], ids=["fast-path", "careful-path"])
 def test_control_characters_are_kept_as_text(char: str, multiline: bool) -> None:
-    """A few control characters inside cells (small file or large) are text: no crash, no row lost or split."""
+    """Control characters inside cells (small file or large, one line or every line) are text: no crash, no row
+    lost or split."""
     note = '"deux\nlignes"' if multiline else "une ligne"
-    for rows in (3, 400):
-        edit = {2: f"Candidat 2;87000;non;Acc{char}ueil {char}", 3: f"Candidat 3;87000;non;{note}"}
+    for rows, every in ((3, 1), (400, 400), (400, 1)):
+        edit = {n: f"Candidat {n};87000;non;Acc{char}ueil {char}" for n in range(2, rows + 2, every)}
+        edit[3] = f"Candidat 3;87000;non;{note}"
         result = read_table(_applicants(rows, edit).encode(), "f.csv")
         assert result.rows_read == rows
         assert result.frame["compétences"].iloc[0] == f"Acc{char}ueil {char}".strip()
