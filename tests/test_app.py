@@ -316,6 +316,27 @@ def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
     assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)
 
 
+def test_a_refused_workbook_or_csv_is_a_message_on_the_pool_page(app: AppTest) -> None:
+    import spreadsheet_bombs
+
+    app.switch_page(POOL_PAGE).run()
+    skills = {3: '"Vente'}  # line 3 opens a quote that nothing closes
+    stray = "id;CP;ville;rqth;compétences\n" + "".join(
+        f"A{n};87000;Limoges;;{skills.get(n, 'Vente')}\n" for n in range(2, 10)
+    )
+    for name, content, expected in [
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["compression ratio"][0], "Archive suspecte"),
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["row 15 000 000"][0], "au-delà de la dernière ligne d'Excel"),
+        ("candidats.csv", stray.encode(), "Ligne 3, colonne « compétences » : guillemet"),
+    ]:
+        upload(app, name, content)
+        app.run()
+        assert not app.exception, app.exception  # today: the workbook's ZIP bomb is a traceback
+        shown = [e.value.replace("\\", "") for e in app.error]  # the Markdown source, escaped by plain.md
+        assert any(expected in text for text in shown), shown
+        assert not app.metric  # no report of a file not read
+
+
 PROTECTED_UPLOAD = (
     "id;code postal;ville;compétences;Situation de famille;Nombre d'enfants;Handicapé;Statut BOETH;Nationalité;"
     "Date de naissance;rqth\n"

@@ -804,3 +804,24 @@ def test_shortlist_about_describes_the_filters() -> None:
         "Connexion fibre exigée : oui",
         "Trajet jusqu'au site le plus proche : au plus 90 min (estimation)",
     ]
+
+
+def test_a_quote_never_closed_is_refused_not_half_the_file_read() -> None:
+    """The issue's file: 1 000 applicants, a name cell on line 501 opening a quote that nothing closes."""
+    lines = csv_bytes([GOOD_ROW] * 1000).decode().splitlines(keepends=True)
+    assert lines[500].startswith("500;;")
+    lines[500] = lines[500].replace(";;", ';"Dupont, Jean;', 1)
+    with pytest.raises(tabular.TabularError) as error:
+        candidates.import_file("".join(lines).encode(), "candidats.csv")  # today: 500 rows read, 500 lost
+    assert error.value.reason == "unclosed_quote" and error.value.lines == (501,)
+    assert str(error.value).startswith('Ligne 501, colonne « nom » : guillemet « " » jamais refermé')
+    lines[500] = lines[500].replace('"Dupont, Jean;', '"Dupont, Jean";')  # the quote closed: every row is there
+    assert_accounted(candidates.import_file("".join(lines).encode(), "candidats.csv"), 1000)
+
+
+def test_a_real_multiline_cell_keeps_every_applicant_on_their_line() -> None:
+    rows = [dict(GOOD_ROW, nom="Dupont\nJean, dit « Jo »" if n == 500 else "") for n in range(1000)]
+    result = candidates.import_file(csv_bytes(rows), "candidats.csv")
+    assert_accounted(result, 1000)
+    assert outcome(result, 1002) == ("36044", "postcode_town")  # the last applicant, one line further down
+    assert set(result.matched["row"]) == set(range(2, 503)) | set(range(504, 1003))  # line 503 is inside a cell

@@ -359,6 +359,70 @@ def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
     assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
 
 
+def _applicants_with_a_stray_quote(rows: int, stray_line: int) -> str:
+    """``rows`` applicants (line 1 the header), the skills cell of line ``stray_line`` opening a quote never closed;
+    the RQTH and family columns come before it, so that the quote would carry other applicants' into it."""
+    lines = ["id;CP;ville;rqth;situation de famille;compétences"]
+    for number in range(2, rows + 2):
+        skills = '"Relation client, SQL' if number == stray_line else "Relation client"
+        lines.append(f"A{number};87000;Limoges;{'oui' if number % 7 == 0 else ''};marié;{skills}")
+    return "\n".join(lines) + "\n"
+
+
+def test_candidates_import_refuses_a_quote_never_closed_naming_its_line(tmp_path: Path) -> None:
+    source, report = tmp_path / "candidats.csv", tmp_path / "report.json"
+    source.write_text(_applicants_with_a_stray_quote(1000, 501), encoding="utf-8")
+    result = run("candidates", "import", str(source), "--report", str(report))
+    assert result.returncode == 1, result.stdout  # today: exit 0, "rows read: 500", 500 applicants in one cell
+    assert result.stderr.startswith("regions: error: Ligne 501, colonne « compétences » : guillemet")
+    assert "jamais refermé" in result.stderr and 'supprimez le « " » en trop' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not report.exists()
+    source.write_text(_applicants_with_a_stray_quote(1000, 501).replace('"Relation', "Relation"), encoding="utf-8")
+    fixed = run("candidates", "import", str(source), "--report", str(report))
+    assert fixed.returncode == 0, fixed.stderr
+    assert "rows read: 1000" in fixed.stdout and json.loads(report.read_text(encoding="utf-8"))["rows_read"] == 1000
+
+
+def test_data_import_refuses_a_quote_never_closed(tmp_path: Path) -> None:
+    source = tmp_path / "taux.csv"
+    source.write_text('code;taux\n01;1\n02;"2\n03;3\n04;4\n', encoding="utf-8")
+    env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
+    args = ["--id", "taux_x", "--label", "X", "--unit", "%", "--orientation", "higher", "--period", "2024"]
+    result = run("data", "import", str(source), *args, "--source", "moi", env=env)
+    assert result.returncode == 1, result.stdout  # today: kept 1, the value of 02 being "2\n03;3\n04;4"
+    assert 'Ligne 3, colonne « taux » : guillemet « " » jamais refermé' in result.stderr
+    assert not (tmp_path / "user").exists() or not any((tmp_path / "user").rglob("*taux_x*"))
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        ("row 15 000 000", "déclare une ligne 15 000 000, au-delà de la dernière ligne d'Excel"),
+        ("value in XFD15000000", "au-delà de la dernière ligne d'Excel"),
+        ("value in XFD4", "Trop de colonnes : une valeur en colonne XFD"),
+        ("wide header, far value", "Tableau trop grand : 149 999 lignes × 1 000 colonnes"),
+        ("compression ratio", "Archive suspecte : « xl/worksheets/sheet1.xml » passe de"),
+        ("members", "Archive suspecte : plus de 1 000 fichiers"),
+        ("empty cell XFD1048576", None),
+    ],
+)
+def test_candidates_import_of_a_spreadsheet_bomb_is_refused_or_read_small(
+    tmp_path: Path, bomb: str, message: str | None
+) -> None:
+    import spreadsheet_bombs
+
+    source = tmp_path / "candidats.xlsx"
+    source.write_bytes(spreadsheet_bombs.bombs()[bomb][0])  # a few kilobytes; gigabytes if every cell were created
+    result = run("candidates", "import", str(source))
+    if message is None:
+        assert result.returncode == 0, result.stderr
+        assert "rows read: 2" in result.stdout and "matched: 2" in result.stdout
+        return
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("regions: error: ") and message in result.stderr.replace("\u202f", " ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
 # --- clear errors: bad numbers and unknown ids exit 2, unwritable outputs exit 1, never a traceback --------------
 
 

@@ -35,12 +35,12 @@ elif st.button(t("pool_back_to_demo"), key="btn_pool_demo"):
     st.rerun()
 
 # --- read and map -------------------------------------------------------------------------------------------------
-if data[:4] == b"PK\x03\x04":
-    sheets = tabular.sheet_names(data)
-    st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
 try:
+    if data[:4] == b"PK\x03\x04":
+        sheets = tabular.sheet_names(data)
+        st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
     read = state.pool_table()
-except tabular.TabularError as error:
+except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
     st.error(t("pool_read_error", reason=md(error)))
     st.stop()
 
