@@ -37,12 +37,9 @@ Confidentiality and privacy
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import functools
 import hashlib
-import io
 import logging
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -1127,11 +1124,6 @@ def applicants_csv(
     """
     frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
     sep, decimal = (";", ",") if french_excel else (",", ".")
-    payload = export.to_csv_bytes(frame, sep=sep, decimal=decimal)
     declared = declared_not_sensitive(shortlist, mapping, not_sensitive)
-    if include_sensitive or not declared:
-        return payload
-    note = io.StringIO()
-    csv.writer(note, delimiter=sep, lineterminator="\r\n").writerow([export.neutralise_cell(declared_note(declared))])
-    bom = codecs.BOM_UTF8
-    return bom + note.getvalue().encode("utf-8") + payload.removeprefix(bom)
+    notes = [] if include_sensitive or not declared else [declared_note(declared)]
+    return export.to_csv_bytes(frame, sep=sep, decimal=decimal, notes=notes)

@@ -20,6 +20,7 @@ characters other than tab, LF and CR: in XLSX they become U+FFFD, and a CR reads
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import decimal
 import io
@@ -87,9 +88,17 @@ def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", line
     return text
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".") -> bytes:
-    """Encode ``frame`` as neutralised CSV in UTF-8 with BOM and CRLF line ends, for Excel (see :func:`to_csv_text`)."""
-    return to_csv_text(frame, sep=sep, decimal=decimal).encode("utf-8-sig")
+def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", notes: Sequence[str] = ()) -> bytes:
+    """Encode ``frame`` as neutralised CSV in UTF-8 with BOM and CRLF line ends, for Excel (see :func:`to_csv_text`).
+
+    ``notes``: lines written above the header, one neutralised cell each (what an XLSX says in a sheet of notes).
+    """
+    table = to_csv_text(frame, sep=sep, decimal=decimal)  # checks ``sep`` and ``decimal`` first
+    lines = io.StringIO()
+    writer = csv.writer(lines, delimiter=sep, lineterminator="\r\n")
+    for note in notes:
+        writer.writerow([neutralise_cell(str(note))])
+    return (lines.getvalue() + table).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, notes: Mapping[str, Sequence[str]] | None = None) -> bytes:
