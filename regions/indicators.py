@@ -97,6 +97,20 @@ def indicator_ids() -> list[str]:
     return list(sources.load_catalogue())
 
 
+def population_gap() -> pd.DataFrame:
+    """Per département (index ``code``): ``name``, ``population`` (INSEE estimate, 1 January 2023),
+    ``population_communes_2017`` (sum of the communes' 2017 municipal populations; NaN for Mayotte), the gap
+    ``population - population_communes_2017``, that gap in % of the 2017 sum, and ``communes_without_population``
+    (communes left out of the 2017 sum: all of Mayotte's, one in the Oise)."""
+    deps = _territory_table("departement").set_index("code")
+    out = deps[["name", "population", "population_communes_2017"]].copy()
+    missing = geo.departements().set_index("code")["population_missing_communes"]
+    out["communes_without_population"] = missing.reindex(out.index).fillna(0).astype(int)
+    out["gap"] = out["population"] - out["population_communes_2017"]
+    out["gap_pct"] = 100 * out["gap"] / out["population_communes_2017"]
+    return out
+
+
 def coverage(table: pd.DataFrame) -> pd.DataFrame:
     """Per indicator column of ``table``: territories with a value, territories in all, and the share in %."""
     ids = [c for c in indicator_ids() if c in table.columns]
