@@ -108,7 +108,9 @@ def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> No
         t(
             "unemployment_series_caption",
             kind=t(kind),
-            annual=formatting.indicator_value("unemployment_rate_annual_pct", row["unemployment_rate_annual_pct"], lang),
+            annual=formatting.indicator_value(
+                "unemployment_rate_annual_pct", row["unemployment_rate_annual_pct"], lang
+            ),
             change=formatting.indicator_value("unemployment_change_5y_pts", row["unemployment_change_5y_pts"], lang),
             quarter=formatting.indicator_value("unemployment_rate_pct", row["unemployment_rate_pct"], lang),
         )

@@ -29,8 +29,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "higher_better": "plus c'est élevé, mieux c'est",
         "lower_better": "moins c'est élevé, mieux c'est",
         "partial_components": "Données partielles (à activer)",
-        "partial_note": "Couverture incomplète : un département sans donnée est classé sur ses autres critères, "
-        "et signalé.",
+        "partial_note": "Couverture incomplète (moins de 95 % des départements : hors des préréglages) : un "
+        "département sans donnée est classé sur ses autres critères, et signalé. `regions data missing` dit comment "
+        "compléter.",
         "sidebar_filters": "Contraintes (filtres)",
         "min_ftth": "Part minimale de locaux éligibles à la fibre (%)",
         "min_ftth_help": "0 = pas de contrainte. Source : Arcep, Ma connexion internet, 30/06/2026.",
@@ -319,8 +320,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "higher_better": "higher is better",
         "lower_better": "lower is better",
         "partial_components": "Partial data (switch on)",
-        "partial_note": "Incomplete coverage: a département without a figure is ranked on its other criteria, "
-        "and flagged.",
+        "partial_note": "Incomplete coverage (under 95 % of départements: in no preset): a département without a "
+        "figure is ranked on its other criteria, and flagged. `regions data missing` says how to complete it.",
         "sidebar_filters": "Constraints (filters)",
         "min_ftth": "Minimum share of premises eligible to fibre (%)",
         "min_ftth_help": "0 = no constraint. Source: Arcep, Ma connexion internet, 30/06/2026.",

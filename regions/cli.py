@@ -458,17 +458,22 @@ def _population_gap() -> list[str]:
     known = gap.dropna(subset=["population_communes_2017"])
     largest = known.reindex(known["gap_pct"].abs().sort_values(ascending=False).index).head(3)
     holes = gap[gap["communes_without_population"] > 0]
-    estimate, communes, difference = gap["population"].sum(), known["population_communes_2017"].sum(), known["gap"].sum()
+    estimate, communes, difference = (
+        gap["population"].sum(),
+        known["population_communes_2017"].sum(),
+        known["gap"].sum(),
+    )
+    signed = ("+" if difference >= 0 else "") + _spaced(difference)
+    largest_text = ", ".join(f"{code} {row['gap_pct']:+.1f} %".replace(".", ",") for code, row in largest.iterrows())
+    holes_text = ", ".join(f"{c} {row['name']} ({row['communes_without_population']})" for c, row in holes.iterrows())
     return [
         f"  population  {_spaced(estimate):>12}  estimation INSEE au 1er janvier 2023, {len(gap)} départements "
         "(dénominateur des taux par habitant)",
         f"              {_spaced(communes):>12}  somme des populations municipales 2017 des communes, {len(known)} "
         "départements (densité, ruralité, carte des communes)",
-        f"  écart       {('+' if difference >= 0 else '') + _spaced(difference):>12}  sur ces {len(known)} départements ; "
-        "plus grands : " + ", ".join(f"{code} {row['gap_pct']:+.1f} %".replace(".", ",") for code, row in largest.iterrows()),
-        "  communes sans population 2017 : "
-        + ", ".join(f"{code} {row['name']} ({row['communes_without_population']})" for code, row in holes.iterrows()),
-    ]  # fmt: skip
+        f"  écart       {signed:>12}  sur ces {len(known)} départements ; plus grands : {largest_text}",
+        f"  communes sans population 2017 : {holes_text}",
+    ]
 
 
 def _spaced(number: float) -> str:

@@ -183,8 +183,10 @@ def annual_unemployment(code: str) -> pd.Series:
     columns = [c for c in frame.columns if c.startswith(ANNUAL_SERIES_PREFIX)]
     if code not in frame.index or not columns:
         return pd.Series(dtype=float)
-    values = pd.to_numeric(frame.loc[code, columns], errors="coerce")
-    values.index = [int(c.removeprefix(ANNUAL_SERIES_PREFIX)) for c in columns]
+    cells = pd.Series(
+        frame.loc[code, columns].to_numpy(), index=[int(c.removeprefix(ANNUAL_SERIES_PREFIX)) for c in columns]
+    )
+    values: pd.Series = pd.to_numeric(cells, errors="coerce")
     return values.dropna().astype(float)
 
 

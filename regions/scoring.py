@@ -62,6 +62,7 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 DEFAULT_PRESET = "Équilibré"
 
+
 @dataclass(frozen=True)
 class Filters:
     """Hard constraints: a territory failing one is excluded (greyed, with its reason), not down-weighted."""

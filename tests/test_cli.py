@@ -85,7 +85,9 @@ def test_indicators_csv_has_current_populations_aah_2019_and_annual_unemployment
         assert table[column].notna().sum() == 101, column
     assert table.loc["976", "aah_recipients_2019"] == 476 and table.loc["23", "aah_recipients_2019"] == 3464
     assert table["unemployment_rate_annual_pct"].notna().sum() == 100
-    assert table.loc["23", "unemployment_rate_annual_pct"] == 6.9 and table.loc["75", "unemployment_rate_annual_pct"] == 6
+    assert (
+        table.loc["23", "unemployment_rate_annual_pct"] == 6.9 and table.loc["75", "unemployment_rate_annual_pct"] == 6
+    )
 
 
 def test_sources_give_producer_dataset_period_status_copy_read_and_licence() -> None:
@@ -330,6 +332,7 @@ def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
     source = tmp_path / "p.csv"
     source.write_text("code;valeur\n01;1\n", encoding="utf-8")
     env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
-    args = ["--id", "population", "--label", "P", "--unit", "hab", "--orientation", "neutral", "--period", "2024"]
+    args = ["--id", "population_communes_2017", "--label", "P", "--unit", "hab", "--orientation", "neutral"]
+    args += ["--period", "2024"]  # a geography figure: no file to complete
     result = run("data", "import", str(source), *args, "--source", "moi", env=env)
     assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
