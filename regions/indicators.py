@@ -97,6 +97,14 @@ def indicator_ids() -> list[str]:
     return list(sources.load_catalogue())
 
 
+def populations(level: TerritoryLevel = "departement") -> pd.Series:
+    """INSEE's population at 1 January 2023 by territory code (départements; régions: their sum): the one
+    denominator of per-inhabitant rates above the commune level."""
+    _check_level(level)
+    table = _territory_table(level)
+    return pd.Series(table["population"].to_numpy(), index=table["code"].to_numpy(), name="population")
+
+
 def population_gap() -> pd.DataFrame:
     """Per département (index ``code``): ``name``, ``population`` (INSEE estimate, 1 January 2023),
     ``population_communes_2017`` (sum of the communes' 2017 municipal populations; NaN for Mayotte), the gap

@@ -179,6 +179,12 @@ def test_the_data_page_lists_every_source(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert len(table) >= 20
     assert "Lien" in table.columns and table["Lien"].str.startswith("https://").any()
+    rows = table.set_index("Indicateur")
+    population = rows.loc["Population au 1er janvier 2023 (estimation INSEE définitive)"]
+    assert population["Obtenu"] == "copié tel que publié" and "codealchemist/mapstats" in population["Copie lue"]
+    assert population["Couverture"] == "101/101"
+    aah = rows.loc["Allocataires de l'AAH pour 1 000 habitants de 15 à 64 ans, 2019 (calcul Homeshore)"]
+    assert aah["Obtenu"] == "calculé" and aah["Couverture"] == "101/101"
 
 
 def _has(store: MemoryMediaFileStorage, name: str) -> bool:
