@@ -22,13 +22,13 @@ it. A layout it does not recognise raises :class:`RefreshError` naming the file,
   ``facts/broadband.md``. Assumed: the code column may also be named ``code_departement``/``dep``/``departement``;
   a ``type`` column, as in Arcep's commune files, is read when present (only the ``all`` rows are kept).
 - ``insee_unemployment``: ``TCRD_025.xlsx`` (``facts/unemployment.md``): a few title lines, then a header row whose
-  quarter cells read ``3ᵉ trim. 2025 (p)`` (``T3 2025``, ``2025-T3`` are accepted too), then one row per
-  département with its code, its name and one rate per quarter; the aggregate rows ``M`` (France métropolitaine,
-  after 95) and ``F`` (France hors Mayotte, after 974) and the notes are left out, said in a note; no 976. The
-  latest quarter fills ``unemployment_rate_pct`` and the same quarter a year before ``unemployment_rate_prev_pct``. Assumed: the
+  quarter cells read ``3ᵉ trim. 2025 (p)`` (``T3 2025``, ``2025-T3`` are accepted too), then one row per département
+  with its code, its name and one rate per quarter; the aggregate rows ``M`` (France métropolitaine, after 95) and
+  ``F`` (France hors Mayotte, after 974) and the notes are left out, said in a note; no 976. The latest quarter
+  fills ``unemployment_rate_pct`` and the same quarter a year before ``unemployment_rate_prev_pct``. Assumed: the
   download URL ``/statistiques/fichier/2012804/TCRD_025.xlsx`` (INSEE's usual file path; a ZIP holding the xlsx is
-  read too). The long quarterly series ``sl_etc_*.xls`` is an Excel 97 file, which needs a reader the project
-  does not ship: not used.
+  read too). The long quarterly series ``sl_etc_*.xls`` is an Excel 97 file, which needs a reader the project does
+  not ship: not used.
 - ``dares_jobseekers``: the DARES open-data export of ``dares_defm_stock_regions_brut_mens`` (raw month-end stocks
   by région and département; the dataset id was seen in public code using the DARES API, its page was not
   consulted): ``date`` (``YYYY-MM``), ``code_departement``, ``categorie``, the breakdowns ``sexe``,
@@ -48,15 +48,15 @@ it. A layout it does not recognise raises :class:`RefreshError` naming the file,
   ``base-cc-coupl-fam-men-2022_csv.zip`` (couples – familles – ménages): a ZIP holding ``base-cc-….CSV`` (``meta…``
   members ignored, and a collectivities' ``…-COM.CSV`` member beside the main one left out with a note; the CSV
   alone is read too), Latin-1 (UTF-8 and Windows-1252 read too), ``;``-separated, values possibly quoted, perimeter
-  France hors Mayotte (so 100/101 at most, said in a note), one row per commune with
-  ``CODGEO`` (commune code as text) and numeric columns ``P22_<FIELD>``/``C22_<FIELD>`` (``22``: census year 2022)
-  beside older censuses' columns (``P16_…``). The latest year with every field needed is read (``POP1564`` and
-  ``AINACT1564``; ``FAM``, ``FAMMONO``, ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF``), each field column
-  matched case-insensitively, and summed by département (``2A004`` -> ``2A``, ``97101`` -> ``971``); a blank
-  commune cell leaves its département's sum missing, never 0, and a note names the communes and départements.
-  Counts are rounded to the unit, shares computed from the unrounded sums. Municipal arrondissements (Paris, Marseille, Lyon) are dropped when their commune is listed
-  too. Assumed: the layout is known from public code using INSEE's base-cc files, not from a download of these
-  files; a four-digit code is a commune code that lost its leading zero (``1001`` -> ``01001``).
+  France hors Mayotte (so 100/101 at most, said in a note), one row per commune with ``CODGEO`` (commune code as
+  text) and numeric columns ``P22_<FIELD>``/``C22_<FIELD>`` (``22``: census year 2022) beside older censuses'
+  columns (``P16_…``). The latest year with every field needed is read (``POP1564`` and ``AINACT1564``; ``FAM``,
+  ``FAMMONO``, ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF``), each field column matched case-insensitively, and
+  summed by département (``2A004`` -> ``2A``, ``97101`` -> ``971``); a blank commune cell leaves its département's
+  sum missing, never 0, and a note names the communes and départements. Counts are rounded to the unit, shares
+  computed from the unrounded sums. Municipal arrondissements (Paris, Marseille, Lyon) are dropped when their
+  commune is listed too. Assumed: the layout is known from public code using INSEE's base-cc files, not from a
+  download of these files; a four-digit code is a commune code that lost its leading zero (``1001`` -> ``01001``).
 """
 
 from __future__ import annotations
