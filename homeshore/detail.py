@@ -9,7 +9,10 @@ from streamlit_folium import st_folium
 
 from homeshore import state, views
 from homeshore.state import t
-from regions import formatting, geo, indicators, maps, settings, sites
+from regions import formatting, geo, indicators, maps, settings, sites, sources
+
+#: La Réunion: its bundled 2025-Q3 rate is not corroborated by INSEE Réunion's own note (data/sources.toml).
+REUNION = "974"
 
 
 def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
@@ -86,6 +89,8 @@ def _trend(row: pd.Series, lang: formatting.Lang) -> None:
     ]
     for line in lines or [formatting.MISSING]:
         st.markdown(f"- {line}")
+    if row.name == REUNION and sources.load_sources()["insee_unemployment"].status == "bundled":
+        st.caption(t("reunion_unconfirmed"))
 
 
 def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> None:

@@ -103,6 +103,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "de l'AAH pour 1 000 habitants de 20 à 64 ans (taux publié).",
         "people_parents": "Parents au foyer : familles monoparentales renseignées pour {families}/{total} "
         "départements, autres inactifs de 15 à 64 ans pour {inactive}/{total} (`regions data missing` pour compléter).",
+        "reunion_unconfirmed": "À confirmer : le taux livré du 3e trimestre 2025 (16,7 %) n'est pas corroboré par la "
+        "note d'INSEE Réunion (« 16 % ») ; une actualisation le confirmera ou le corrigera.",
         "detail_unemployment_series": "Chômage, moyennes annuelles {first}–{last}",
         "unemployment_series_caption": "INSEE, {kind} ; moyenne annuelle 2025 : {annual}, évolution 2020–2025 : "
         "{change} (calcul Homeshore). Le taux trimestriel du score ({quarter}) est le taux localisé.",
@@ -394,6 +396,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "per 1,000 inhabitants aged 20–64 (published rate).",
         "people_parents": "Parents at home: single-parent families known for {families}/{total} départements, "
         "other inactive people aged 15–64 for {inactive}/{total} (`regions data missing` to complete).",
+        "reunion_unconfirmed": "To be confirmed: the bundled 2025-Q3 rate (16.7 %) is not corroborated by INSEE "
+        'Réunion\'s own note ("16 %"); a refresh will confirm or correct it.',
         "detail_unemployment_series": "Unemployment, annual averages {first}–{last}",
         "unemployment_series_caption": "INSEE, {kind}; 2025 annual average: {annual}, change 2020–2025: {change} "
         "(Homeshore calculation). The score's quarterly rate ({quarter}) is the localised rate.",

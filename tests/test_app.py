@@ -125,6 +125,9 @@ def test_the_detail_shows_ten_years_of_unemployment_and_the_pools_with_their_per
     assert "14,4" in caption  # the quarterly rate, beside the annual Labour Force Survey one
     app.selectbox(key="hs_pick").set_value("971").run()
     assert any("Saint-Martin et Saint-Barthélemy" in m.value for m in app.markdown)
+    assert not any(c.value.startswith("À confirmer") for c in app.caption)
+    app.selectbox(key="hs_pick").set_value("974").run()
+    assert any(c.value.startswith("À confirmer : le taux livré du 3e trimestre 2025 (16,7 %)") for c in app.caption)
 
 
 def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media: list[MemoryMediaFileStorage]) -> None:
