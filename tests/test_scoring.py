@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from regions import indicators, scoring
 from regions import settings as regions_settings
+from regions.formatting import Lang
 
 UNEMPLOYMENT, FIBRE, SITES = "unemployment_rate_pct", "ftth_share_pct", "sites_within_60min"
 
@@ -229,3 +230,30 @@ def test_mayotte_is_ranked_apart_under_every_preset(departements: pd.DataFrame) 
         assert (ranked["weight_available_pct"] >= regions_settings.MIN_RANKED_WEIGHT_PCT).all(), name
         assert result.loc[result["partial"], "code"].tolist() == ["976"], name
         assert result["code"].iloc[-1] == "976"
+
+
+@pytest.mark.parametrize(
+    ("travel", "ftth", "lang", "travel_reason", "ftth_reason"),
+    [
+        (90.4, 59.96, "fr", "site le plus proche à ~90,4 min > 90,0 min", "fibre 59,96 % < 60,00 %"),
+        (90.04, 59.94, "fr", "site le plus proche à ~90,04 min > 90,00 min", "fibre 59,9 % < 60,0 %"),
+        (120.3, 12.0, "fr", "site le plus proche à ~120 min > 90 min", "fibre 12,0 % < 60,0 %"),
+        (90.4, 59.96, "en", "nearest site ~90.4 min away > 90.0 min", "fibre 59.96% < 60.00%"),
+    ],
+)
+def test_a_reason_never_rounds_a_value_onto_its_limit(
+    travel: float, ftth: float, lang: Lang, travel_reason: str, ftth_reason: str
+) -> None:
+    table = toy([5.0, 10.0], [ftth, 100.0])
+    table["nearest_site_travel_min"] = [10.0, travel]
+    filters = scoring.Filters(min_ftth_pct=60, max_travel_min=90)
+    reasons = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=5, lang=lang).set_index("code")
+    assert reasons.loc["01", "excluded_reason"] == ftth_reason
+    assert reasons.loc["02", "excluded_reason"] == travel_reason
+
+
+def test_a_reason_shows_a_limit_with_decimals_exactly() -> None:
+    table = toy([5.0, 10.0], [80.0, 100.0])
+    filters = scoring.Filters(min_ftth_pct=85.55)
+    reasons = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=5).set_index("code")
+    assert reasons.loc["01", "excluded_reason"] == "fibre 80,00 % < 85,55 %"
