@@ -1,4 +1,5 @@
-"""The detail panel of one département: score breakdown, figures vs national median, trend, nearest sites, communes."""
+"""The detail panel of one département: score breakdown, trend (with the 2015–2025 annual unemployment series),
+population and pools (with their periods and coverage), nearest sites, communes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from streamlit_folium import st_folium
 from homeshore import state, views
 from homeshore.plain import md
 from homeshore.state import t
-from regions import formatting, geo, indicators, maps, settings, sites
+from regions import formatting, geo, indicators, maps, settings, sites, sources
+
+#: La Réunion: its bundled 2025-Q3 rate is not corroborated by INSEE Réunion's own note (data/sources.toml).
+REUNION = "974"
 
 
 def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
@@ -28,11 +32,15 @@ def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[s
         _shortlist_button(third, code)
         if scored["excluded"]:
             st.warning(t("detail_excluded", reason=scored["excluded_reason"]))
+        if scored["partial"]:
+            st.warning(t("detail_partial", note=scored["partial_note"]))
         if scored["missing_components"]:
             missing = ", ".join(md(state.label(c)) for c in scored["missing_components"].split(", "))
             st.info(t("detail_flag_missing", missing=missing))
         _breakdown(table, weights, code, lang)
         _trend(row, lang)
+        _unemployment_series(code, row, lang)
+        _people(code, row, table, lang)
         _nearest_sites(code)
         _communes(code, lang)
 
@@ -81,6 +89,76 @@ def _trend(row: pd.Series, lang: formatting.Lang) -> None:
         if not formatting.is_missing(row[now])
     ]
     for line in lines or [formatting.MISSING]:
+        st.markdown(f"- {line}")
+    if row.name == REUNION and sources.load_sources()["insee_unemployment"].status == "bundled":
+        st.caption(t("reunion_unconfirmed"))
+
+
+def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> None:
+    """The 2015–2025 annual unemployment rates as a small chart, with the same figures in a table beside it."""
+    series = indicators.annual_unemployment(code)
+    if series.empty:
+        return
+    st.markdown(f"**{t('detail_unemployment_series', first=series.index.min(), last=series.index.max())}**")
+    frame = pd.DataFrame({t("col_year"): series.index.astype(str), t("col_rate"): series.to_numpy()})
+    chart, figures = st.columns([3, 2])
+    chart.line_chart(frame.set_index(t("col_year")), height=220)
+    figures.dataframe(
+        frame.assign(**{t("col_rate"): frame[t("col_rate")].map(lambda v: formatting.number(v, 1, lang))}),
+        hide_index=True,
+        width="stretch",
+        height=220,
+    )
+    kind = "series_lfs" if code.startswith("97") else "series_localised"
+    st.caption(
+        t(
+            "unemployment_series_caption",
+            kind=t(kind),
+            annual=formatting.indicator_value(
+                "unemployment_rate_annual_pct", row["unemployment_rate_annual_pct"], lang
+            ),
+            change=formatting.indicator_value("unemployment_change_5y_pts", row["unemployment_change_5y_pts"], lang),
+            quarter=formatting.indicator_value("unemployment_rate_pct", row["unemployment_rate_pct"], lang),
+        )
+    )
+
+
+def _people(code: str, row: pd.Series, table: pd.DataFrame, lang: formatting.Lang) -> None:
+    """Population (2023, 2026 provisional) and the public pools, each with its period; partial ones with coverage."""
+    st.markdown(f"**{t('detail_people')}**")
+    total = len(table)
+    lines = [
+        t(
+            "people_population",
+            now=formatting.number(row["population"], 0, lang),
+            next=formatting.number(row["population_2026"], 0, lang),
+        ),
+        t(
+            "people_aah_2019",
+            count=formatting.number(row["aah_recipients_2019"], 0, lang),
+            rate=formatting.indicator_value("aah_per_1000_15_64_2019", row["aah_per_1000_15_64_2019"], lang),
+        ),
+    ]
+    if code == "971":
+        lines.append(t("people_aah_guadeloupe"))
+    if not formatting.is_missing(row["aah_per_1000_20_64"]):
+        lines.append(
+            t(
+                "people_aah_2021",
+                filled=int(table["aah_per_1000_20_64"].notna().sum()),
+                total=total,
+                rate=formatting.indicator_value("aah_per_1000_20_64", row["aah_per_1000_20_64"], lang),
+            )
+        )
+    lines.append(
+        t(
+            "people_parents",
+            families=int(table["single_mothers_share_pct"].notna().sum()),
+            inactive=int(table["other_inactive_15_64_pct"].notna().sum()),
+            total=total,
+        )
+    )
+    for line in lines:
         st.markdown(f"- {line}")
 
 

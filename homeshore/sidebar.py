@@ -36,7 +36,8 @@ def _priorities() -> None:
     st.caption(t("weights_help"))
     coverage = indicators.coverage(state.table())
     catalogue = sources.load_catalogue()
-    partial = [c for c in scoring.components() if coverage.at[c, "filled"] < settings.N_DEPARTEMENTS - 1]
+    share = 100 * coverage["filled"] / coverage["total"]  # the presets' rule: partial under 95 %
+    partial = [c for c in scoring.components() if share[c] < settings.PRESET_MIN_COVERAGE_PCT]
     complete = [c for c in scoring.components() if c not in partial]
     for component in complete:
         _weight_slider(component, catalogue[component], coverage)

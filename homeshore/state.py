@@ -68,7 +68,7 @@ def init() -> None:
 
 def apply_preset(name: str) -> None:
     """Set every weight slider to the preset's weights (percent)."""
-    weights = scoring.preset_for(name, table())
+    weights = scoring.preset_for(name)
     for component in scoring.components():
         st.session_state[weight_key(component)] = round(100 * weights.get(component, 0.0))
     st.session_state[LAST_PRESET] = name
@@ -97,13 +97,13 @@ def weights() -> dict[str, float]:
     """The current slider weights (positive ones); falls back to the preset if every slider is at 0."""
     raw = {c: float(st.session_state.get(weight_key(c), 0)) for c in scoring.components()}
     chosen = {c: w for c, w in raw.items() if w > 0}
-    return chosen or scoring.preset_for(scoring.DEFAULT_PRESET, table())
+    return chosen or scoring.preset_for(scoring.DEFAULT_PRESET)
 
 
 def selection_name() -> str:
     """The preset's name when the sliders still hold its weights, else "personnalisé"."""
     name = st.session_state.get(PRESET, scoring.DEFAULT_PRESET)
-    if scoring.normalise_weights(weights()) == scoring.preset_weights(name, table()):
+    if scoring.normalise_weights(weights()) == scoring.preset_weights(name):
         return str(name)
     return "personnalisé"
 

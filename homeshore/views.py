@@ -88,6 +88,7 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             strings.text("col_missing", lang): result["missing_components"].map(
                 lambda ids: ", ".join(label[i] for i in ids.split(", ") if i)
             ),
+            strings.text("col_partial", lang): result["partial_note"],
             strings.text("col_excluded", lang): result["excluded_reason"],
         }
     )

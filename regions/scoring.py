@@ -8,7 +8,9 @@ Method (OECD/JRC *Handbook on Constructing Composite Indicators*, 2008; explaine
   reversed for ``lower`` indicators — robust to outliers (Paris's density, overseas unemployment) and readable
   ("better than 80 % of départements");
 - **weights**: the user's, rescaled to sum to 1; a component a territory lacks is left out *for that territory*
-  and its remaining weights rescaled — never counted as 0 — and the row is flagged;
+  and its remaining weights rescaled — never counted as 0 — and the row is flagged; a territory whose figures
+  carry less than ``MIN_RANKED_WEIGHT_PCT`` of the weights is ranked apart, after the others (``partial``);
+  a preset weights only indicators covering at least ``PRESET_MIN_COVERAGE_PCT`` of the départements;
 - **aggregation**: weighted arithmetic mean, 0–100;
 - **robustness**: ranks recomputed under ``ROBUSTNESS_DRAWS`` random weight vectors drawn from a Dirichlet
   distribution centred on the chosen weights (seeded); the interval is the 5th–95th percentile of those ranks,
@@ -39,7 +41,7 @@ PRESETS: dict[str, dict[str, float]] = {
         "sites_within_60min": 0.20,
     },
     "Inclusion handicap": {
-        "aah_per_1000_20_64": 0.35,
+        "aah_per_1000_15_64_2019": 0.35,
         "unemployment_rate_pct": 0.20,
         "ftth_share_pct": 0.20,
         "rural_population_share_pct": 0.10,
@@ -59,11 +61,6 @@ PRESETS: dict[str, dict[str, float]] = {
     },
 }
 DEFAULT_PRESET = "Équilibré"
-
-#: A preset component and its stand-in, used instead when it covers more territories: the published AAH rate
-#: (20–64 years) covers 27 départements in the bundled snapshot, Homeshore's rate for 15–64 years all of them once
-#: the AAH counts and the census populations are refreshed (``regions data refresh``).
-STAND_INS: dict[str, str] = {"aah_per_1000_20_64": "aah_per_1000_15_64"}
 
 
 @dataclass(frozen=True)
@@ -98,23 +95,23 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) / total for k, v in weights.items() if v > 0}
 
 
-def preset_for(name: str, table: pd.DataFrame | None = None) -> dict[str, float]:
-    """A preset's weights as written; with ``table``, a component with a stand-in (:data:`STAND_INS`) is swapped
-    for it when the stand-in has a value for more territories of ``table``. The error lists the presets."""
+def preset_for(name: str) -> dict[str, float]:
+    """A preset's weights as written; the error lists the presets."""
     if name not in PRESETS:
         raise ValueError(f"preset {name!r} is unknown; expected one of {list(PRESETS)}")
-    weights = dict(PRESETS[name])
-    if table is None:
-        return weights
-    for original, stand_in in STAND_INS.items():
-        if original in weights and table[stand_in].notna().sum() > table[original].notna().sum():
-            weights[stand_in] = weights.pop(original)
-    return weights
+    return dict(PRESETS[name])
 
 
-def preset_weights(name: str, table: pd.DataFrame | None = None) -> dict[str, float]:
+def low_coverage(table: pd.DataFrame, weights: Mapping[str, float]) -> dict[str, float]:
+    """The weighted components of ``weights`` with a figure for fewer than ``PRESET_MIN_COVERAGE_PCT`` % of the
+    territories of ``table``, with their coverage (%): what no preset may weight."""
+    share = {c: 100 * float(table[c].notna().mean()) for c, w in weights.items() if w > 0}
+    return {c: pct for c, pct in share.items() if pct < settings.PRESET_MIN_COVERAGE_PCT}
+
+
+def preset_weights(name: str) -> dict[str, float]:
     """The normalised weights of a preset (see :func:`preset_for`)."""
-    return normalise_weights(preset_for(name, table))
+    return normalise_weights(preset_for(name))
 
 
 def normalise(table: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
@@ -151,12 +148,14 @@ REASONS: dict[str, dict[str, str]] = {
         "no_road": "aucun site accessible par la route",
         "travel": "site le plus proche à ~{minutes} min > {maximum} min",
         "region": "région non retenue",
+        "partial": "classé à part : score sur {share:.0f} % des poids (moins de {minimum:.0f} %)",
     },
     "en": {
         "ftth": "fibre {value} < {minimum}",
         "no_road": "no site reachable by road",
         "travel": "nearest site ~{minutes} min away > {maximum} min",
         "region": "région not selected",
+        "partial": "ranked apart: score on {share:.0f}% of the weights (under {minimum:.0f}%)",
     },
 }
 
@@ -195,9 +194,11 @@ def score(
 ) -> pd.DataFrame:
     """Score and rank territories of ``table`` (a territory table) under ``weights`` and ``filters``.
 
-    Returns one row per territory, ranked ones first (best first), then excluded ones: ``code``, ``name``,
-    (``reg_code``), ``score``, ``rank``, ``rank_p05``, ``rank_p95`` (rank columns empty for excluded rows),
-    ``weight_available_pct`` (share of the weight the territory has figures for), ``missing_components``,
+    Returns one row per territory, ranked ones first (best first), then the ones ranked apart (``partial``: their
+    figures carry less than ``MIN_RANKED_WEIGHT_PCT`` % of the weights; best score first), then excluded ones:
+    ``code``, ``name``, (``reg_code``), ``score``, ``rank``, ``rank_p05``, ``rank_p95`` (rank columns empty for
+    rows ranked apart or excluded), ``weight_available_pct`` (share of the weight the territory has figures for),
+    ``partial``, ``partial_note`` (why a row is ranked apart, in ``lang``; "" otherwise), ``missing_components``,
     ``excluded``, ``excluded_reason``, and one ``contrib_<component>`` column per weighted component.
     """
     w = normalise_weights(weights)
@@ -209,19 +210,28 @@ def score(
     out["score"] = scores
     out["excluded"] = reasons != ""
     out["excluded_reason"] = reasons
-    kept = ~out["excluded"] & out["score"].notna()
+    available = 100 * (normalised.notna().to_numpy() @ np.array(list(w.values())))
+    partial = ~out["excluded"] & out["score"].notna() & (available < settings.MIN_RANKED_WEIGHT_PCT - 1e-9)
+    kept = ~out["excluded"] & out["score"].notna() & ~partial
     out["rank"] = out["score"].where(kept).rank(ascending=False, method="min")
     low, high = rank_intervals(normalised[kept], w, draws=draws, seed=seed)
     out["rank_p05"] = np.fmin(low.reindex(out.index), out["rank"])
     out["rank_p95"] = np.fmax(high.reindex(out.index), out["rank"])
     out.loc[~kept, ["rank_p05", "rank_p95"]] = np.nan
-    available = normalised.notna().to_numpy() @ np.array(list(w.values()))
-    out["weight_available_pct"] = 100 * available
+    out["weight_available_pct"] = available
+    out["partial"] = partial
+    note = REASONS[lang]["partial"]
+    out["partial_note"] = [
+        note.format(share=share, minimum=settings.MIN_RANKED_WEIGHT_PCT) if apart else ""
+        for share, apart in zip(available, partial, strict=True)
+    ]
     absent = normalised[list(w)].isna()
     out["missing_components"] = [", ".join(c for c in w if absent.at[i, c]) for i in normalised.index]
     for component in w:
         out[f"contrib_{component}"] = contributions[component]
-    order = out.sort_values(["excluded", "rank", "score"], ascending=[True, True, False], na_position="last")
+    order = out.sort_values(
+        ["excluded", "partial", "rank", "score"], ascending=[True, True, True, False], na_position="last"
+    )
     return order.reset_index(drop=True)
 
 

@@ -22,7 +22,9 @@ Thresholds and estimates
     against fidelity (see ``BENCHMARKS.md``). ``RURAL_DENSITY_THRESHOLD``: density (inhabitants per km²) under which
     a commune counts as low-density for the rurality indicator. ``ROAD_DETOUR_FACTOR`` and
     ``AVERAGE_ROAD_SPEED_KMH`` turn a great-circle distance into an estimated travel time (said so on screen).
-    ``ROBUSTNESS_*``: the random weight draws behind each rank interval.
+    ``ROBUSTNESS_*``: the random weight draws behind each rank interval. ``PRESET_MIN_COVERAGE_PCT``: a preset
+    never weights an indicator with a figure for fewer départements than this share. ``MIN_RANKED_WEIGHT_PCT``: a
+    territory whose figures carry less than this share of the weights is ranked apart, after the others.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ ROAD_NETWORKS: Final[dict[str, str]] = {
 ROBUSTNESS_DRAWS: Final[int] = 1000
 ROBUSTNESS_CONCENTRATION: Final[float] = 30.0
 ROBUSTNESS_SEED: Final[int] = 20261129
+
+#: A preset weights only indicators with a figure for at least this share (%) of the départements.
+PRESET_MIN_COVERAGE_PCT: Final[float] = 95.0
+#: A territory whose figures carry less than this share (%) of the weights is ranked apart, after the others.
+MIN_RANKED_WEIGHT_PCT: Final[float] = 75.0
 
 #: Number of départements and régions of France (2025 Code officiel géographique).
 N_DEPARTEMENTS: Final[int] = 101

@@ -103,14 +103,20 @@ def indicators_table(table: pd.DataFrame, codes: Sequence[str], *, fictional_poo
     return out
 
 
-def method_table(selection: Selection, n_ranked: int) -> pd.DataFrame:
-    """The weights, normalisation, filters and robustness settings behind the ranking, in plain French."""
+def method_table(selection: Selection, n_ranked: int, apart: Sequence[str] = ()) -> pd.DataFrame:
+    """The weights, normalisation, filters and robustness settings behind the ranking, in plain French;
+    ``apart``: the territories ranked apart (scored on less than ``MIN_RANKED_WEIGHT_PCT`` % of the weights)."""
     catalogue = sources.load_catalogue()
     weights = scoring.normalise_weights(selection.weights)
     rows = [
         ("Préréglage", selection.preset),
         ("Normalisation", "rang centile parmi les départements renseignés, 0 (moins favorable) à 100"),
         ("Agrégation", "moyenne pondérée ; composante manquante exclue et poids restants remis à 100 %"),
+        (
+            "Classés à part",
+            f"score sur moins de {settings.MIN_RANKED_WEIGHT_PCT:g} % des poids : sans rang, après les autres"
+            + (f" ({', '.join(apart)})" if apart else " (aucun)"),
+        ),
     ]
     for component, weight in weights.items():
         direction = (
@@ -180,7 +186,7 @@ def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], se
     sheets = (
         shortlist_table(table, result, codes, fictional_pool=fictional),
         indicators_table(table, codes, fictional_pool=fictional),
-        method_table(selection, n_ranked),
+        method_table(selection, n_ranked, result.loc[result["partial"], "code"].tolist()),
         sources_table(table, fictional_pool=fictional),
     )
     return export.shortlist_workbook(*sheets, about=about)

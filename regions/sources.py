@@ -34,6 +34,9 @@ CATALOGUE_FILE: Final[str] = "catalogue.toml"
 DERIVED: Final[str] = "derived"
 ORIENTATIONS: Final[tuple[str, ...]] = ("higher", "lower", "neutral")
 KINDS: Final[tuple[str, ...]] = ("count", "rate", "share", "ratio", "area")
+#: How an indicator's figures were obtained: a published figure unchanged, a sum of published figures, published
+#: digits read with a decision (run-together counts split), or a calculation. All but "copied" need ``method_fr``.
+OBTAINED: Final[tuple[str, ...]] = ("copied", "summed", "reconstructed", "computed")
 LANGUAGES: Final[tuple[str, ...]] = ("fr", "en")
 #: Région rules; ``weighted_mean:<indicator id>`` is checked separately.
 REGION_RULES: Final[tuple[str, ...]] = ("sum", "population_weighted_mean", "recompute")
@@ -115,6 +118,8 @@ class Indicator:
     description_fr: str
     derived_from: tuple[str, ...] = ()
     method_fr: str = ""
+    #: One of :data:`OBTAINED`; a derived indicator is always "computed".
+    obtained: str = "copied"
     #: For a bundled indicator the user completed from a file: the bundled dataset its figures replace.
     replaces: str = ""
 
@@ -224,14 +229,22 @@ def _parse_indicator(indicator_id: str, entry: dict[str, Any], where: str = "") 
     text = {key: _text(entry, key, where) for key in _INDICATOR_TEXT}
     _check_choice(text["orientation"], ORIENTATIONS, where, "orientation")
     _check_choice(text["kind"], KINDS, where, "kind")
+    default = "computed" if text["dataset"] == DERIVED else "copied"
+    obtained = _text(entry, "obtained", where, required=False) or default
+    _check_choice(obtained, OBTAINED, where, "obtained")
     indicator = Indicator(
         id=indicator_id,
         **text,
         derived_from=_texts(entry, "derived_from", where),
         method_fr=_text(entry, "method_fr", where, required=False),
+        obtained=obtained,
     )
     if indicator.dataset == DERIVED and not (indicator.derived_from and indicator.method_fr.strip()):
         raise ValueError(f"{where}: a derived indicator needs fields 'derived_from' and 'method_fr'")
+    if indicator.dataset == DERIVED and obtained != "computed":
+        raise ValueError(f"{where}: a derived indicator is 'computed', not {obtained!r} (field 'obtained')")
+    if obtained != "copied" and not indicator.method_fr.strip():
+        raise ValueError(f"{where}: figures {obtained!r}, not copied: field 'method_fr' must say how")
     return indicator
 
 
@@ -395,7 +408,12 @@ def _completion(bundled: Indicator, entry: dict[str, Any]) -> Indicator:
             f"complete it (field 'completes' = {bundled.dataset!r}, found {completes!r}): rename or remove it"
         )
     return replace(
-        bundled, dataset=_text(entry, "dataset", where), period=_text(entry, "period", where), replaces=completes
+        bundled,
+        dataset=_text(entry, "dataset", where),
+        period=_text(entry, "period", where),
+        replaces=completes,
+        obtained="copied",  # the user's figures, as supplied: the bundled computation no longer applies
+        method_fr="",
     )
 
 

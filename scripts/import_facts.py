@@ -31,6 +31,8 @@ NUMBER: Final[re.Pattern[str]] = re.compile(r"-?\d+(\.\d+)?")
 CODE_COLUMN: Final[str] = "dep_code"
 SOURCE_COLUMN: Final[str] = "source_url"
 N_DEPARTEMENTS: Final[int] = 101
+#: Columns of the annual unemployment series (2015–2025), one per year, for the detail panel's chart.
+ANNUAL_SERIES_PREFIX: Final[str] = "annual_"
 
 
 class FactsError(ValueError):
@@ -39,13 +41,18 @@ class FactsError(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    """One output column: copied from ``source`` in the facts file, at one ``period``."""
+    """One output column: copied from ``source`` in the facts file, at one ``period``.
+
+    ``period_column`` names the facts column that gives each row's period; a wide facts file (one column per
+    year) has none (``""``): its period is the column's own. ``status`` is an optional ``(column, value)`` every
+    filled row must carry (e.g. ``("status_2023", "D")``: definitive estimates only)."""
 
     name: str
     source: str
     period_column: str
     period: str
     coverage: int
+    status: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,38 @@ SPECS: Final[tuple[Spec, ...]] = (
         url_only_with_value=True,
     ),
     Spec(
+        "population_estimates.csv",
+        "population.csv",
+        (
+            Column("population", "pop_2023", "", "2023", 101, status=("status_2023", "D")),
+            Column("population_2026", "pop_2026", "", "2026", 101, status=("status_2026", "PROV")),
+        ),
+    ),
+    Spec(
+        "pop_age_bands.csv",
+        "population_ages.csv",
+        (Column("pop_15_64_2019", "pop_15_64_2019", "", "2019", 101, status=("status_2019", "D")),),
+    ),
+    Spec(
+        "aah_drees.csv",
+        "aah_drees.csv",
+        (Column("aah_recipients_2019", "aah_2019", "", "2019", 101),),
+    ),
+    Spec(
+        "unemployment_annual.csv",
+        "unemployment_annual.csv",
+        (
+            Column("unemployment_rate_annual_pct", "unemp_rate_2025", "", "2025", 100),
+            Column("unemployment_rate_annual_2020_pct", "unemp_rate_2020", "", "2020", 100),
+            *(
+                Column(f"{ANNUAL_SERIES_PREFIX}{year}", f"unemp_rate_{year}", "", str(year), 100)
+                for year in range(2015, 2026)
+            ),
+        ),
+        text_columns=(("series_type", "series_type"), ("series_idbank", "series_idbank")),
+        url_only_with_value=True,
+    ),
+    Spec(
         "pools_round2.csv",
         "boe.csv",
         (),
@@ -201,14 +240,20 @@ def check_column(name: str, rows: Rows, column: Column) -> int:
     if bad_numbers:
         raise FactsError(f"{where}: values that are not plain numbers in rows {bad_numbers}")
     filled = [r for r in rows if r[column.source]]
-    periods = {r[column.period_column] for r in filled}
-    if periods != {column.period}:
-        raise FactsError(f"{where}: expected the single period {column.period!r}, found {sorted(periods)}")
-    stray = [
-        r[CODE_COLUMN] for r in rows if not r[column.source] and r[column.period_column] not in ("", column.period)
-    ]
-    if stray:
-        raise FactsError(f"{where}: empty value with another period in rows {stray}")
+    if column.period_column:
+        periods = {r[column.period_column] for r in filled}
+        if periods != {column.period}:
+            raise FactsError(f"{where}: expected the single period {column.period!r}, found {sorted(periods)}")
+        stray = [
+            r[CODE_COLUMN] for r in rows if not r[column.source] and r[column.period_column] not in ("", column.period)
+        ]
+        if stray:
+            raise FactsError(f"{where}: empty value with another period in rows {stray}")
+    if column.status is not None:
+        status_column, expected = column.status
+        off = [r[CODE_COLUMN] for r in filled if r[status_column] != expected]
+        if off:
+            raise FactsError(f"{where}: {status_column} is not {expected!r} in rows {off}")
     if len(filled) != column.coverage:
         raise FactsError(f"{where}: {len(filled)} values, the facts .md documents {column.coverage}")
     unsourced = [r[CODE_COLUMN] for r in filled if not r[SOURCE_COLUMN]]
@@ -226,6 +271,23 @@ def check_aah(rows: Rows) -> None:
         parts = [row["aah_home"], row["aah_institution"]]
         if total and (not all(parts) or float(total) != sum(float(part) for part in parts)):
             raise FactsError(f"aah.csv, row {code}: aah_total {total} is not home + institution {parts}")
+
+
+def check_unemployment_series(rows: Rows) -> None:
+    """Annual unemployment: metropolitan rows are INSEE's localised rates, 971–974 its Labour Force Survey rates."""
+    for row in rows:
+        code, kind = row[CODE_COLUMN], row["series_type"]
+        expected = "" if code == "976" else "lfs_ilo" if code.startswith("97") else "localised"
+        if kind != expected:
+            raise FactsError(f"unemployment_annual.csv, row {code}: series_type {kind!r}, expected {expected!r}")
+
+
+def check_age_band_totals(rows: Rows, estimates: Rows) -> None:
+    """pop_age_bands.csv's 2019 totals equal population_estimates.csv's 2019 values (same INSEE estimate)."""
+    by_code = {row[CODE_COLUMN]: row["pop_2019"] for row in estimates}
+    off = [row[CODE_COLUMN] for row in rows if row["pop_total_2019"] != by_code.get(row[CODE_COLUMN])]
+    if off:
+        raise FactsError(f"pop_age_bands.csv vs population_estimates.csv: 2019 totals differ in rows {off}")
 
 
 def check_families_overlap(rows: Rows, first_pass: Rows) -> None:
@@ -281,7 +343,8 @@ def import_spec(facts: Path, spec: Spec, official: set[str], order: list[str] | 
         CODE_COLUMN,
         SOURCE_COLUMN,
         *(c.source for c in spec.columns),
-        *(c.period_column for c in spec.columns),
+        *(c.period_column for c in spec.columns if c.period_column),
+        *(c.status[0] for c in spec.columns if c.status is not None),
     ]
     check_columns(spec.facts_file, rows, [*needed, *(src for _, src in spec.text_columns)])
     codes = check_codes(spec.facts_file, rows, official)
@@ -291,6 +354,10 @@ def import_spec(facts: Path, spec: Spec, official: set[str], order: list[str] | 
         check_column(spec.facts_file, rows, col)
     if spec.facts_file == "aah.csv":
         check_aah(rows)
+    if spec.facts_file == "unemployment_annual.csv":
+        check_unemployment_series(rows)
+    if spec.facts_file == "pop_age_bands.csv":
+        check_age_band_totals(rows, read_facts(facts / "population_estimates.csv"))
     if spec.facts_file == "parents_round2.csv":
         check_families_overlap(rows, read_facts(facts / "parents.csv"))
     return build_rows(rows, spec)

@@ -55,6 +55,7 @@ def test_the_app_starts_in_french_with_a_ranking(app: AppTest) -> None:
     table = ranking(app)
     assert len(table) == 101
     assert table["Rang"].iloc[0] == 1
+    assert table["Rang"].notna().sum() == 100  # Mayotte, scored on 40 % of the weights, is ranked apart
     assert any("**1. " in m.value for m in app.markdown)  # the top-5 sentences
 
 
@@ -71,7 +72,7 @@ def test_moving_a_weight_slider_changes_the_ranking(app: AppTest) -> None:
 
 
 def test_a_filter_removes_territories_from_the_ranking(app: AppTest) -> None:
-    assert ranking(app)["Rang"].notna().sum() == 101
+    assert ranking(app)["Rang"].notna().sum() == 100
     app.slider(key="hs_min_ftth").set_value(95).run()
     table = ranking(app)
     kept = table[table["Rang"].notna()]
@@ -92,6 +93,43 @@ def test_choosing_a_departement_shows_its_detail(app: AppTest) -> None:
     assert any("Ce qui fait le score" in m.value for m in app.markdown)
 
 
+def test_territories_on_too_few_weights_are_ranked_apart_and_flagged(app: AppTest) -> None:
+    table = ranking(app)
+    mayotte = table.iloc[-1]
+    assert mayotte["Code"] == "976" and pd.isna(mayotte["Rang"]) and mayotte["Poids renseigné"] == 40
+    assert mayotte["Classé à part"] == "classé à part : score sur 40 % des poids (moins de 75 %)"
+    assert (table.iloc[:-1]["Classé à part"] == "").all()
+    assert any("100 départements classés, 1 classés à part" in c.value for c in app.caption)
+    app.selectbox(key="hs_pick").set_value("976").run()
+    assert not app.exception
+    assert any(w.value.startswith("Classé à part : classé à part : score sur 40 %") for w in app.warning)
+
+
+def test_the_detail_shows_ten_years_of_unemployment_and_the_pools_with_their_periods(app: AppTest) -> None:
+    app.selectbox(key="hs_pick").set_value("23").run()
+    assert not app.exception
+    assert any(m.value == "**Chômage, moyennes annuelles 2015–2025**" for m in app.markdown)
+    series = next(d.value for d in app.dataframe if "Année" in d.value.columns)
+    assert series["Année"].tolist() == [str(y) for y in range(2015, 2026)]
+    assert series["Taux (%)"].tolist()[0] == "9,5" and series["Taux (%)"].tolist()[-1] == "6,9"
+    assert len(app.get("vega_lite_chart")) == 2  # the score breakdown and the unemployment series
+    caption = next(c.value for c in app.caption if c.value.startswith("INSEE, taux de chômage localisés"))
+    assert "évolution 2020–2025 : -0,2" in caption.replace("\u202f", " ").replace("−", "-")
+    people = [m.value.replace("\u202f", " ").replace("\xa0", " ") for m in app.markdown]
+    assert any("115 527 habitants au 1er janvier 2023 (estimation INSEE définitive)" in m for m in people)
+    assert any("Allocataires de l'AAH : 3 464 fin 2019" in m for m in people)
+    assert any("Contexte, 2021 (chiffres partiels, 27/101 départements)" in m for m in people)  # Creuse has 2021
+    assert any("familles monoparentales renseignées pour 33/101" in m for m in people)
+    app.selectbox(key="hs_pick").set_value("972").run()
+    caption = next(c.value for c in app.caption if c.value.startswith("INSEE, enquête Emploi"))
+    assert "14,4" in caption  # the quarterly rate, beside the annual Labour Force Survey one
+    app.selectbox(key="hs_pick").set_value("971").run()
+    assert any("Saint-Martin et Saint-Barthélemy" in m.value for m in app.markdown)
+    assert not any(c.value.startswith("À confirmer") for c in app.caption)
+    app.selectbox(key="hs_pick").set_value("974").run()
+    assert any(c.value.startswith("À confirmer : le taux livré du 3e trimestre 2025 (16,7 %)") for c in app.caption)
+
+
 def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media: list[MemoryMediaFileStorage]) -> None:
     app.button(key="btn_add_top").click().run()
     chosen = app.multiselect(key="hs_shortlist").value
@@ -108,6 +146,9 @@ def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media
     assert [row[2] for row in rows[header + 1 :]] == chosen  # the ten départements, in rank order
     sources = list(book["Sources"].iter_rows(values_only=True))
     assert any("INSEE" in str(row) for row in sources)
+    assert "Poids renseigné (%)" in rows[header]
+    method = {row[0]: row[1] for row in book["Méthode et pondérations"].iter_rows(values_only=True) if row[0]}
+    assert method["Classés à part"] == "score sur moins de 75 % des poids : sans rang, après les autres (976)"
 
 
 def test_the_detail_trend_and_the_slider_help_give_the_periods_in_use(app: AppTest, user_folder: Path) -> None:
@@ -141,6 +182,12 @@ def test_the_data_page_lists_every_source(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert len(table) >= 20
     assert "Lien" in table.columns and table["Lien"].str.startswith("https://").any()
+    rows = table.set_index("Indicateur")
+    population = rows.loc["Population au 1er janvier 2023 (estimation INSEE définitive)"]
+    assert population["Obtenu"] == "copié tel que publié" and "codealchemist/mapstats" in population["Copie lue"]
+    assert population["Couverture"] == "101/101"
+    aah = rows.loc["Allocataires de l'AAH pour 1 000 habitants de 15 à 64 ans, 2019 (calcul Homeshore)"]
+    assert aah["Obtenu"] == "calculé" and aah["Couverture"] == "101/101"
 
 
 def _has(store: MemoryMediaFileStorage, name: str) -> bool:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regions import candidates, codes, geo, tabular
+from regions import candidates, codes, geo, indicators, tabular
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "candidates"
 HEADERS = ["identifiant", "nom", "code INSEE", "code postal", "commune", "latitude", "longitude"]
@@ -483,9 +483,11 @@ def test_departements_are_all_listed_with_suppression(pool: candidates.ImportRes
     assert len(table) == 101 and table["code"].is_unique
     by_code = table.set_index("code")
     ain, rhone, paris, cantal = (by_code.loc[code] for code in ("01", "69", "75", "15"))
-    population = geo.departements().set_index("code").loc["01", "population"]
+    population = 679344  # INSEE, Ain at 1 January 2023: the score's denominator too (applicants_per_10k)
     assert ain["applicants"] == 7 and ain["applicants_display"] == "7" and not ain["suppressed"]
     assert ain["per_10000"] == pytest.approx(7 / population * 10_000)
+    mayotte = by_code.loc["976"]  # no 2017 commune population, but a 2023 estimate: a real 0, not missing
+    assert mayotte["applicants"] == 0 and mayotte["per_10000"] == 0.0
     for small in (rhone, paris):
         assert small["applicants"] is pd.NA and small["applicants_display"] == "< 5" and small["suppressed"]
         assert np.isnan(small["per_10000"])
@@ -825,3 +827,12 @@ def test_a_real_multiline_cell_keeps_every_applicant_on_their_line() -> None:
     assert_accounted(result, 1000)
     assert outcome(result, 1002) == ("36044", "postcode_town")  # the last applicant, one line further down
     assert set(result.matched["row"]) == set(range(2, 503)) | set(range(504, 1003))  # line 503 is inside a cell
+
+
+def test_pool_depth_is_the_same_on_the_pool_page_and_in_the_score(pool: candidates.ImportResult) -> None:
+    per_dep = candidates.aggregate(pool.matched).set_index("code")
+    counts = per_dep["applicants"].astype("Float64").fillna(0).astype(float)
+    table = indicators.territory_table(applicants=counts).set_index("code")
+    shown = per_dep["per_10000"].dropna()
+    assert len(shown) == 101 - int(per_dep["suppressed"].sum()) == 99  # Rhône and Paris are suppressed
+    assert np.allclose(table.loc[shown.index, "applicants_per_10k"], shown)

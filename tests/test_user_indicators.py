@@ -63,7 +63,7 @@ def test_declaration_problems_are_all_named() -> None:
 
 
 def test_a_bundled_id_cannot_be_reused() -> None:
-    taken = user_indicators.Declaration("population", "P", "hab", "neutral", "2025", "Moi")
+    taken = user_indicators.Declaration("population_communes_2017", "P", "hab", "neutral", "2025", "Moi")  # geography
     with pytest.raises(ValueError, match="déjà pris par un indicateur livré"):
         user_indicators.check_declaration(taken)
 

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from homeshore import detail, state, views
 from homeshore.state import t
-from regions import maps
+from regions import maps, settings
 
 lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
@@ -69,7 +69,15 @@ for sentence in views.top_sentences(table, result, weights, lang):
 
 st.subheader(t("table_heading"))
 kept = int(result["rank"].notna().sum())
-st.caption(t("table_caption", kept=kept, excluded=int(result["excluded"].sum())))
+st.caption(
+    t(
+        "table_caption",
+        kept=kept,
+        partial=int(result["partial"].sum()),
+        minimum=f"{settings.MIN_RANKED_WEIGHT_PCT:g}",
+        excluded=int(result["excluded"].sum()),
+    )
+)
 st.dataframe(views.ranking_table(result, lang), hide_index=True, width="stretch", height=420)
 
 

@@ -35,9 +35,11 @@ columns = {
     "status": t("col_status"),
     "producer": t("col_producer"),
     "dataset": t("col_dataset"),
+    "obtained": t("col_obtained"),
     "coverage": t("col_coverage"),
     "licence": t("col_licence"),
     "url": t("col_url"),
+    "copy_read": t("col_copy_read"),
 }
 st.dataframe(
     provenance[list(columns)].rename(columns=columns),
