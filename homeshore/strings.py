@@ -130,9 +130,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_xlsx": "Télécharger le classeur Excel",
         "excluded_heading": "Exclus par vos contraintes",
         "excluded_none": "Aucun département n'est exclu par vos contraintes.",
+        "hubs_pick": "Vos sites (journée mensuelle sur site)",
+        "hubs_pick_help": "Les sites de votre entreprise, où vos conseillers viennent une journée par mois. Ils "
+        "comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur : "
+        "ajouter un site ne fait baisser aucun score.",
+        "hubs_added": "+ {n} site(s) ajouté(s) sur la page Sites.",
+        "hub_max_travel": "Trajet maximal jusqu'à vos sites",
+        "hub_max_travel_help": "Estimation depuis le centre de population : distance à vol d'oiseau × {detour} ÷ "
+        "{speed:g} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
+        "hub_any_reachable": "tout site accessible par la route",
         "sites_title": "Sites de centres de contact",
-        "sites_intro": "Les distances et la présence du secteur utilisent les sites connus (liste Homeshore, "
-        "issue de pages publiques) et ceux que vous ajoutez ici.",
+        "sites_intro": "La présence du secteur compte les sites connus de tous les opérateurs (liste Homeshore, "
+        "issue de pages publiques). Les sites que vous ajoutez ici sont **vos sites** (journée mensuelle sur site) : "
+        "ils comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur.",
         "sites_bundled": "{n} sites connus localisés ; {unmatched} non localisés (commune non identifiable).",
         "sites_upload": "Ajouter vos sites (CSV ou XLSX : nom, commune, code postal, code INSEE ou coordonnées)",
         "sites_template": "Télécharger un modèle",
@@ -396,9 +406,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_xlsx": "Download the Excel workbook",
         "excluded_heading": "Excluded by your constraints",
         "excluded_none": "No département is excluded by your constraints.",
+        "hubs_pick": "Your sites (monthly on-site day)",
+        "hubs_pick_help": "Your company's sites, where your advisers come one day a month. They count for access to "
+        "your sites and the travel limit, never for the sector's presence: adding a site lowers no score.",
+        "hubs_added": "+ {n} site(s) added on the Sites page.",
+        "hub_max_travel": "Maximum travel to your sites",
+        "hub_max_travel_help": "Estimated from the population centre: straight-line distance × {detour} ÷ "
+        "{speed:g} km/h. A département with none of your sites reachable by road is excluded.",
+        "hub_any_reachable": "any site reachable by road",
         "sites_title": "Contact-centre sites",
-        "sites_intro": "Distances and sector presence use the known sites (Homeshore's list, from public pages) "
-        "and the ones you add here.",
+        "sites_intro": "Sector presence counts the known sites of every operator (Homeshore's list, from public "
+        "pages). The sites you add here are **your sites** (monthly on-site day): they count for access to your "
+        "sites and the travel limit, never for the sector's presence.",
         "sites_bundled": "{n} known sites located; {unmatched} not located (commune not identifiable).",
         "sites_upload": "Add your sites (CSV or XLSX: name, commune, postcode, INSEE code or coordinates)",
         "sites_template": "Download a template",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import geopandas as gpd
 import pandas as pd
 
 from regions import (
@@ -171,8 +172,57 @@ def _add_score_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--weights", type=_weights, help="id=weight,... (replaces the preset's weights)")
     command.add_argument("--min-ftth", type=float, metavar="PCT", help="minimum share of premises eligible to FTTH")
-    command.add_argument("--max-travel-min", type=float, metavar="MIN", help="maximum estimated travel to a site")
+    command.add_argument(
+        "--max-travel-min",
+        type=float,
+        metavar="MIN",
+        help="maximum estimated travel to the nearest of your sites when --hubs/--hubs-file is given "
+        f"(default then {settings.DEFAULT_HUB_MAX_TRAVEL_MIN:g}), else to the nearest known site",
+    )
     command.add_argument("--regions", type=_region_codes, default=(), metavar="CODES", help="région codes, e.g. 75,76")
+    _add_hub_options(command)
+
+
+def _add_hub_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--hubs", type=_hub_ids, default=[], metavar="SITE_IDS",
+                         help="your own sites among the bundled ones (see data/sites.csv), e.g. S012,S031:40 "
+                         "(:N = capacity, advisers per monthly day)")  # fmt: skip
+    command.add_argument("--hub-operators", type=_names, default=[], metavar="NAMES",
+                         help="your sites: every bundled site of these operators, e.g. Webhelp")  # fmt: skip
+    command.add_argument("--hubs-file", metavar="FILE",
+                         help="your sites from a CSV/XLSX (nom, commune, code postal, code INSEE or coordinates; "
+                         "optional capacité)")  # fmt: skip
+
+
+def _hub_ids(text: str) -> list[tuple[str, int | None]]:
+    picked: list[tuple[str, int | None]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        site_id, sep, capacity = part.partition(":")
+        if sep and not capacity.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{part!r} is not SITE_ID or SITE_ID:CAPACITY (e.g. S012:40)")
+        picked.append((site_id.strip().upper(), int(capacity) if sep else None))
+    if not picked:
+        raise argparse.ArgumentTypeError(f"{text!r} names no site (e.g. S012,S031)")
+    return picked
+
+
+def _names(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _hubs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame | None, dict[str, int]]:
+    """Your sites from ``--hubs``, ``--hub-operators`` and ``--hubs-file`` (``None`` when none is given), and the
+    capacities given with them."""
+    user, capacities = None, {}
+    if args.hubs_file:
+        path = Path(args.hubs_file)
+        hub_file = sites.read_hubs_file(path.read_bytes(), path.name)
+        user, capacities = hub_file.hubs, dict(hub_file.capacities)
+    if not (args.hubs or args.hub_operators or user is not None):
+        return None, {}
+    capacities |= {site_id: capacity for site_id, capacity in args.hubs if capacity is not None}
+    hubs = sites.select_hubs([site_id for site_id, _ in args.hubs], args.hub_operators, user)
+    return hubs, capacities
 
 
 def _preset(text: str) -> str:
@@ -259,8 +309,18 @@ def _sources(args: argparse.Namespace) -> str:
     return render(table, args.format)
 
 
-def _selection(args: argparse.Namespace) -> shortlist.Selection:
-    filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+def _selection(args: argparse.Namespace, hubs: gpd.GeoDataFrame | None = None) -> shortlist.Selection:
+    """Weights and filters; with your sites, ``--max-travel-min`` (default 120) limits travel to them and says so."""
+    if hubs is None:
+        filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+    else:
+        limit = settings.DEFAULT_HUB_MAX_TRAVEL_MIN if args.max_travel_min is None else args.max_travel_min
+        filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions, max_hub_travel_min=limit)
+        print(
+            f"regions: {len(hubs)} de vos sites ; trajet maximal jusqu'au plus proche : {limit:g} min "
+            "(estimation ; --max-travel-min pour le changer) ; sans site accessible : exclu",
+            file=sys.stderr,
+        )
     if args.weights:
         return shortlist.Selection(args.weights, filters, "personnalisé")
     weights = scoring.preset_for(args.preset, indicators.territory_table())
@@ -268,8 +328,9 @@ def _selection(args: argparse.Namespace) -> shortlist.Selection:
 
 
 def _score(args: argparse.Namespace) -> str:
-    selection = _selection(args)
-    result = scoring.score(indicators.territory_table(), selection.weights, selection.filters)
+    hubs, _ = _hubs(args)
+    selection = _selection(args, hubs)
+    result = scoring.score(indicators.territory_table(hubs=hubs), selection.weights, selection.filters)
     columns = ["code", "name", "score", "rank", "rank_p05", "rank_p95"]
     columns += [c for c in result.columns if c.startswith("contrib_")]
     if args.all:
@@ -286,8 +347,9 @@ def _export(args: argparse.Namespace) -> str:
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
-    selection = _selection(args)
-    table = indicators.territory_table()
+    hubs, _ = _hubs(args)
+    selection = _selection(args, hubs)
+    table = indicators.territory_table(hubs=hubs)
     result = scoring.score(table, selection.weights, selection.filters)
     top = shortlist.top_codes(result, args.top)
     if target.suffix.lower() == ".xlsx":

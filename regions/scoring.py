@@ -14,7 +14,11 @@ Method (OECD/JRC *Handbook on Constructing Composite Indicators*, 2008; explaine
   distribution centred on the chosen weights (seeded); the interval is the 5th–95th percentile of those ranks,
   widened if needed to include the rank under the chosen weights;
 - **hard constraints** are filters, not weights (:class:`Filters`): excluded territories keep their score for
-  reference but get no rank, and say why.
+  reference but get no rank, and say why;
+- **access to your sites** (``nearest_hub_travel_min``, the operator's own hubs) is the one component normalised on
+  an absolute scale (:data:`ABSOLUTE_SCALES`: 100 at 0 min, 0 at ``HUB_ACCESS_ZERO_MIN`` or with no hub reachable),
+  so that adding a hub can only raise a territory's value and never lower any score; the sector's sites
+  (``sites_within_60min``) never include the hubs.
 """
 
 from __future__ import annotations
@@ -65,17 +69,30 @@ DEFAULT_PRESET = "Équilibré"
 #: the AAH counts and the census populations are refreshed (``regions data refresh``).
 STAND_INS: dict[str, str] = {"aah_per_1000_20_64": "aah_per_1000_15_64"}
 
+#: Components normalised on a fixed scale instead of by rank: id -> the value (minutes) that scores 0. A missing
+#: value there is a fact (no hub reachable by road, or none declared) and scores 0, never left out.
+ABSOLUTE_SCALES: dict[str, float] = {"nearest_hub_travel_min": settings.HUB_ACCESS_ZERO_MIN}
+
 
 @dataclass(frozen=True)
 class Filters:
     """Hard constraints: a territory failing one is excluded (greyed, with its reason), not down-weighted."""
 
     min_ftth_pct: float | None = None
+    #: Maximum travel to the nearest known site of the sector (the proxy used when no hub is declared).
     max_travel_min: float | None = None
     regions: tuple[str, ...] = field(default_factory=tuple)
+    #: Maximum travel to the nearest of the operator's own sites (``nearest_hub_travel_min``); ``math.inf`` keeps
+    #: every territory that reaches a hub by road. A territory with no reachable hub is excluded.
+    max_hub_travel_min: float | None = None
 
     def is_active(self) -> bool:
-        return self.min_ftth_pct is not None or self.max_travel_min is not None or bool(self.regions)
+        return (
+            self.min_ftth_pct is not None
+            or self.max_travel_min is not None
+            or bool(self.regions)
+            or self.max_hub_travel_min is not None
+        )
 
 
 def components() -> list[str]:
@@ -123,11 +140,20 @@ def normalise(table: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     for indicator_id in ids:
         values = table[indicator_id]
+        if indicator_id in ABSOLUTE_SCALES:
+            out[indicator_id] = hub_access_points(values, ABSOLUTE_SCALES[indicator_id])
+            continue
         ranks = values.rank(method="average")
         count = values.notna().sum()
         scaled = (ranks - 1) / (count - 1) * 100 if count > 1 else ranks * 0 + 50
         out[indicator_id] = 100 - scaled if catalogue[indicator_id].orientation == "lower" else scaled
     return out
+
+
+def hub_access_points(minutes: pd.Series, zero_at: float) -> pd.Series:
+    """Access to your sites on a fixed 0–100 scale: 100 at 0 min, falling linearly to 0 at ``zero_at`` minutes;
+    no reachable hub (missing) scores 0. Non-increasing in the minutes, hence never lowered by a new hub."""
+    return (100 * (1 - minutes / zero_at)).clip(lower=0, upper=100).fillna(0.0)
 
 
 def weighted_scores(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series, pd.DataFrame]:
@@ -151,12 +177,16 @@ REASONS: dict[str, dict[str, str]] = {
         "no_road": "aucun site accessible par la route",
         "travel": "site le plus proche à ~{minutes:.0f} min > {maximum:.0f} min",
         "region": "région non retenue",
+        "no_hub": "aucun de vos sites accessible par la route",
+        "hub_travel": "le plus proche de vos sites à ~{minutes:.0f} min > {maximum:.0f} min",
     },
     "en": {
         "ftth": "fibre {value} < {minimum}",
         "no_road": "no site reachable by road",
         "travel": "nearest site ~{minutes:.0f} min away > {maximum:.0f} min",
         "region": "région not selected",
+        "no_hub": "none of your sites reachable by road",
+        "hub_travel": "nearest of your sites ~{minutes:.0f} min away > {maximum:.0f} min",
     },
 }
 
@@ -177,6 +207,12 @@ def apply_filters(table: pd.DataFrame, filters: Filters, lang: Lang = "fr") -> p
             reasons[i].append(text["no_road"])
         for i in table.index[travel > filters.max_travel_min]:
             reasons[i].append(text["travel"].format(minutes=travel[i], maximum=filters.max_travel_min))
+    if filters.max_hub_travel_min is not None:
+        hub = table["nearest_hub_travel_min"]
+        for i in table.index[hub.isna()]:
+            reasons[i].append(text["no_hub"])
+        for i in table.index[hub > filters.max_hub_travel_min]:
+            reasons[i].append(text["hub_travel"].format(minutes=hub[i], maximum=filters.max_hub_travel_min))
     if filters.regions:
         for i in table.index[~table["reg_code"].isin(filters.regions)]:
             reasons[i].append(text["region"])
