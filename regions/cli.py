@@ -27,6 +27,8 @@ from regions import (
     export,
     geo,
     indicators,
+    plan,
+    report,
     scoring,
     settings,
     shortlist,
@@ -76,7 +78,85 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
     _add_candidates(commands)
     _add_data(commands)
+    _add_plan(commands)
     return parser
+
+
+def _add_plan(commands: argparse._SubParsersAction[_Parser]) -> None:
+    plan_cmd = commands.add_parser(
+        "plan", help="the hiring plan: hires -> teams -> your sites (mixed-integer programme)"
+    )
+    plan_cmd.add_argument(
+        "--hires",
+        type=_hires,
+        default=settings.PLAN_DEFAULT_HIRES,
+        help=f"number of hires, 1-{settings.PLAN_MAX_HIRES} (default {settings.PLAN_DEFAULT_HIRES})",
+    )
+    plan_cmd.add_argument(
+        "--departements",
+        type=_departement_codes,
+        metavar="CODES",
+        help="candidate départements (default: every one that passes the constraints)",
+    )
+    plan_cmd.add_argument(
+        "--team-size",
+        type=_team_size,
+        default=settings.PLAN_DEFAULT_TEAM_SIZE,
+        metavar="N|MIN-MAX",
+        help="advisers per manager, e.g. 12 or 10-15 (default 10-15)",
+    )
+    plan_cmd.add_argument(
+        "--specialities",
+        type=_specialities,
+        metavar="NAME:N,...",
+        help="head count per speciality, e.g. support:40,facturation:50,vente:30",
+    )
+    plan_cmd.add_argument(
+        "--max-per-mille",
+        type=_per_mille,
+        default=settings.PLAN_DEFAULT_MAX_PER_MILLE,
+        metavar="N",
+        help="at most N per 1,000 category-A jobseekers of a département (default 2)",
+    )
+    plan_cmd.add_argument("--format", choices=FORMATS, default="table")
+    plan_cmd.add_argument("--out", help="also write the plan to FILE.xlsx or FILE.pdf")
+    plan_cmd.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the PDF/XLSX")
+    _add_score_options(plan_cmd)  # fmt: skip
+
+
+def _hires(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= settings.PLAN_MAX_HIRES:
+        raise argparse.ArgumentTypeError(f"--hires was {text!r} but must be a whole number from 1 to "
+                                         f"{settings.PLAN_MAX_HIRES}")  # fmt: skip
+    return value
+
+
+def _team_size(text: str) -> tuple[int, int]:
+    try:
+        return plan.parse_team_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _specialities(text: str) -> dict[str, int]:
+    try:
+        return plan.parse_specialities(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _per_mille(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"--max-per-mille was {text!r} but must be a number above 0 (e.g. 2)")
+    return value
 
 
 def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -270,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "candidates": _candidates,
         "data": _data,
+        "plan": _plan,
     }
     try:
         text = handlers[args.command](args)
@@ -358,6 +439,54 @@ def _export(args: argparse.Namespace) -> str:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
     target.write_bytes(payload)
     return f"regions: wrote {target} ({len(top)} départements)\n"
+
+
+def _plan(args: argparse.Namespace) -> str:
+    """Solve the plan over the ranked (or given) départements and your sites; ``--out`` writes the PDF or XLSX."""
+    target = Path(args.out) if args.out else None
+    if target is not None and target.suffix.lower() not in (".xlsx", ".pdf"):
+        raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .pdf")
+    hubs, capacities = _hubs(args)
+    if hubs is None:
+        raise ValueError("un plan rattache chaque équipe à l'un de vos sites : donnez --hubs, --hub-operators ou "
+                         "--hubs-file")  # fmt: skip
+    selection = _selection(args, hubs)
+    table = indicators.territory_table(hubs=hubs)
+    result = scoring.score(table, selection.weights, selection.filters, draws=10)
+    travel = selection.filters.max_hub_travel_min or settings.DEFAULT_HUB_MAX_TRAVEL_MIN
+    inputs = plan.inputs_from_table(
+        table, result, hubs, hires=args.hires, departements=args.departements, capacities=capacities,
+        team_size=args.team_size, specialities=args.specialities, max_per_mille=args.max_per_mille,
+        max_travel_min=travel,
+    )  # fmt: skip
+    solved = plan.make_plan(inputs, table, lang=args.lang)
+    if target is not None:
+        context = report.PlanContext(table, hubs, selection.weights, selection.filters, selection.preset)
+        writer = report.plan_pdf if target.suffix.lower() == ".pdf" else report.plan_workbook
+        target.write_bytes(writer(solved, context, args.lang))
+        print(f"regions: wrote {target}", file=sys.stderr)
+    if args.format == "json":
+        return json.dumps(solved.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if args.format == "csv":
+        return render(solved.teams_table(), "csv")
+    return _plan_text(solved)
+
+
+def _plan_text(solved: plan.Plan) -> str:
+    """The plan for a terminal: summary, teams, binding constraints, what it reaches."""
+    greedy = f"{solved.greedy_objective:.1f}" if solved.greedy_objective is not None else solved.greedy_note
+    lines = [
+        f"{solved.hires} embauches, {len(solved.teams)} équipes, {len({t.hub for t in solved.teams})} sites ; "
+        f"objectif {solved.objective:.1f} (glouton : {greedy}) ; {solved.status}",
+        "",
+        render(solved.teams_table(), "table").rstrip("\n"),
+        "",
+        "Contraintes qui limitent le plan :",
+        *(f"  - {line}" for line in solved.binding),
+        "Ce que le plan atteint :",
+        *(f"  - {line}" for line in report.reach_lines(solved)),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _import_applicants(args: argparse.Namespace) -> candidates.ImportResult:

@@ -623,14 +623,14 @@ _BINDING: Final[dict[str, dict[str, str]]] = {
         "travel": "{n} département(s) candidat(s) mieux notés que certains retenus sont à plus de {limit:g} min de "
         "vos sites : {codes}",
         "spread": "rendements décroissants : au-delà de {step} embauches, chaque tranche d'un département compte "
-        "{decay:.0%} de la précédente",
+        "{decay} de la précédente",
     },
     "en": {
         "ceiling": "ceiling of {rate} ‰ of jobseekers reached in {n} département(s): {codes}",
         "capacity": "capacity reached at {hub} ({capacity} advisers)",
         "travel": "{n} candidate département(s) scoring above some chosen ones are more than {limit:g} min from "
         "your sites: {codes}",
-        "spread": "diminishing returns: beyond {step} hires, each further step of a département counts {decay:.0%} "
+        "spread": "diminishing returns: beyond {step} hires, each further step of a département counts {decay} "
         "of the previous one",
     },
 }
@@ -660,7 +660,7 @@ def binding(
             shown = ", ".join(out_of_reach[:8]) + (" …" if len(out_of_reach) > 8 else "")
             out.append(text["travel"].format(n=len(out_of_reach), limit=inputs.max_travel_min, codes=shown))
     if any(n > SEGMENT_HIRES for n in by_departement.values()) or len(by_departement) > 1:
-        out.append(text["spread"].format(step=SEGMENT_HIRES, decay=DECAY))
+        out.append(text["spread"].format(step=SEGMENT_HIRES, decay=f"{100 * DECAY:.0f} %"))
     return out
 
 
