@@ -309,11 +309,8 @@ def check(inputs: PlanInputs) -> None:
             if math.isfinite(nearest)
             else "aucun de vos sites n'est sur le même réseau routier"
         )
-        raise PlanError(
-            "travel",
-            f"aucun département candidat à moins de {inputs.max_travel_min:g} min de vos sites : {more} "
-            "ou ajoutez un site",
-        )
+        limit = f"à moins de {inputs.max_travel_min:g} min" if math.isfinite(inputs.max_travel_min) else "à portée"
+        raise PlanError("travel", f"aucun département candidat {limit} de vos sites : {more} ou ajoutez un site")
     ceilings = sum(inputs.ceiling(c) for c in reachable)
     if ceilings < inputs.hires:
         raise PlanError("ceiling", _ceiling_message(inputs, reachable, inputs.hires - ceilings))
@@ -715,8 +712,9 @@ def _diagnose(inputs: PlanInputs) -> PlanError:
     supply = max_reachable(inputs)
     if supply < inputs.hires:
         missing = inputs.hires - supply
+        start = _round_up(inputs.max_travel_min) + 15 if math.isfinite(inputs.max_travel_min) else 301
         wider = next(
-            (t for t in range(_round_up(inputs.max_travel_min) + 15, 301, 15)
+            (t for t in range(start, 301, 15)
              if max_reachable(_with_travel(inputs, t)) >= inputs.hires),
             None,
         )  # fmt: skip
