@@ -47,8 +47,10 @@ MAX_SEGMENTS: Final[int] = 40
 #: Tie-breaks (objective points): prefer the nearer hub, then fewer teams; far below one score point per hire.
 TRAVEL_TIE_BREAK: Final[float] = 1e-4
 MANAGER_TIE_BREAK: Final[float] = 1e-3
-#: HiGHS settings: a plan is solved to proven optimality (gap 0) unless it takes longer than this.
-TIME_LIMIT_S: Final[float] = 60.0
+#: HiGHS settings: a plan is proven within this relative gap of the optimum (0.01 %, about one tie-break), unless it
+#: takes longer than ``TIME_LIMIT_S`` (then the best plan found is kept, and never one worse than greedy).
+MIP_REL_GAP: Final[float] = 1e-4
+TIME_LIMIT_S: Final[float] = 30.0
 #: The speciality of a plan that has none.
 GENERAL: Final[str] = "général"
 #: "What the plan reaches": travel bands (minutes) and the pools, each the first indicator of its list with figures.
@@ -143,6 +145,9 @@ class Plan:
     status: str
     solve_seconds: float
     reach: dict[str, object] = field(default_factory=dict)
+    #: The MILP's own objective (proven within ``MIP_REL_GAP`` of the optimum); ``objective`` is the plan returned,
+    #: the greedy one in the rare case it is better by less than that gap (``status`` then says ``greedy``).
+    solver_objective: float = math.nan
 
     @property
     def hires(self) -> int:
@@ -386,10 +391,10 @@ def _fmt(value: float) -> str:
 
 @dataclass(frozen=True)
 class _Model:
-    """Index of the MILP's variables: ``pairs`` (d, h, s) for x, ``hub_specs`` (h, s) for m, ``segments`` (d, k)."""
+    """Index of the MILP's variables: ``pairs`` (d, h) for x, ``hub_specs`` (h, s) for n and m, ``segments`` (d, k)."""
 
     codes: list[str]
-    pairs: list[tuple[str, str, str]]
+    pairs: list[tuple[str, str]]
     hub_specs: list[tuple[str, str]]
     segments: list[tuple[str, int]]
 
@@ -422,18 +427,17 @@ def make_plan(inputs: PlanInputs, table: pd.DataFrame | None = None, lang: Lang 
     """Solve the plan (see the module docstring). ``table`` (the territory table) fills :attr:`Plan.reach`."""
     check(inputs)
     start = time.perf_counter()
-    model = _index(inputs)
-    solution = _solve(inputs, model)
+    solution = _solve_staged(inputs)
     seconds = time.perf_counter() - start
     if solution is None:
         raise _diagnose(inputs)
     flows, managers, status = solution
-    objective = value(inputs, _totals(flows), flows, managers)
+    objective = solver_objective = value(inputs, _totals(flows), flows, managers)
     greedy_plan, note = greedy(inputs)
     greedy_objective = None
     if greedy_plan is not None:
         greedy_objective = value(inputs, _totals(greedy_plan[0]), *greedy_plan)
-        if greedy_objective > objective:  # only when HiGHS stopped early: never hand back worse than greedy
+        if greedy_objective > objective:  # within HiGHS's gap, or after its time limit: never worse than greedy
             flows, managers, objective, status = greedy_plan[0], greedy_plan[1], greedy_objective, "greedy"
     by_dep = _totals(flows)
     plan = Plan(
@@ -446,6 +450,7 @@ def make_plan(inputs: PlanInputs, table: pd.DataFrame | None = None, lang: Lang 
         greedy_note=note,
         status=status,
         solve_seconds=seconds,
+        solver_objective=solver_objective,
     )
     if table is not None:
         plan = dataclasses.replace(plan, reach=reach(plan, table))
@@ -455,76 +460,161 @@ def make_plan(inputs: PlanInputs, table: pd.DataFrame | None = None, lang: Lang 
 def _index(inputs: PlanInputs) -> _Model:
     within = _within(inputs)
     codes = [c for c in _reachable_codes(inputs) if inputs.ceiling(c) > 0]
-    specs = list(inputs.head_counts())
-    pairs = [(d, h, s) for d in codes for h in inputs.travel.columns if within.at[d, h] for s in specs]
-    hubs = sorted({h for _, h, _ in pairs}, key=list(inputs.travel.columns).index)
-    hub_specs = [(h, s) for h in hubs for s in specs]
+    pairs = [(d, h) for d in codes for h in inputs.travel.columns if within.at[d, h]]
+    hubs = sorted({h for _, h in pairs}, key=list(inputs.travel.columns).index)
+    hub_specs = [(h, s) for h in hubs for s in inputs.head_counts()]
     segments = [(d, k) for d in codes for k in range(_segments_for(inputs.ceiling(d)))]
     return _Model(codes, pairs, hub_specs, segments)
 
 
-def _solve(
-    inputs: PlanInputs, model: _Model
-) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], int], str] | None:
-    """Build and solve the MILP; ``None`` when infeasible."""
-    nx, nm, ny = len(model.pairs), len(model.hub_specs), len(model.segments)
-    n = nx + nm + ny
+_Solution = tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], int], str]
+
+
+def _solve_staged(inputs: PlanInputs) -> _Solution | None:
+    """With several specialities, first solve the plan with one (a relaxation: any plan with specialities is one
+    without), then share each hub's hires among the specialities in valid teams (:func:`_share`); when that works,
+    the plan is optimal with specialities too (up to the manager tie-break). Otherwise solve the joint model."""
+    if len(inputs.head_counts()) == 1:
+        return _solve(inputs, _index(inputs))
+    merged = dataclasses.replace(inputs, specialities=None)
+    relaxed = _solve(merged, _index(merged))
+    if relaxed is None:
+        return None
+    flows, _, status = relaxed
+    hires: dict[tuple[str, str], int] = {}
+    for (d, h, _), n in flows.items():
+        hires[(d, h)] = hires.get((d, h), 0) + n
+    shared = _share(inputs, hires)
+    if shared is None:
+        return _solve(inputs, _index(inputs))
+    heads, managers = shared
+    return _split(inputs, hires, heads), managers, status
+
+
+def _share(
+    inputs: PlanInputs, hires: Mapping[tuple[str, str], int]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None:
+    """Head counts ``n[h,s]`` and teams ``m[h,s]``: each hub's hires shared among the specialities, each speciality
+    its head count, every (hub, speciality) in teams within the size bounds, fewest teams; ``None`` if impossible."""
+    totals: dict[str, int] = {}
+    for (_, h), n in hires.items():
+        totals[h] = totals.get(h, 0) + n
+    keys = [(h, s) for h in totals for s in inputs.head_counts()]
+    k = len(keys)
+    low, high = inputs.team_size
+    rows: list[tuple[dict[int, float], float, float]] = []
+    for h, total in totals.items():
+        rows.append(({i: 1.0 for i, key in enumerate(keys) if key[0] == h}, total, total))
+    for s, count in inputs.head_counts().items():
+        rows.append(({i: 1.0 for i, key in enumerate(keys) if key[1] == s}, count, count))
+    for i in range(k):
+        rows.append(({i: 1.0, k + i: -float(low)}, 0.0, np.inf))
+        rows.append(({i: 1.0, k + i: -float(high)}, -np.inf, 0.0))
+    result = optimize.milp(
+        np.concatenate([np.zeros(k), np.ones(k)]),
+        constraints=optimize.LinearConstraint(
+            _sparse([c for c, _, _ in rows], 2 * k), [lo for _, lo, _ in rows], [up for _, _, up in rows]
+        ),
+        integrality=np.ones(2 * k),
+        bounds=optimize.Bounds(np.zeros(2 * k), np.full(2 * k, np.inf)),
+        options={"time_limit": TIME_LIMIT_S, "disp": False},
+    )
+    if result.x is None or result.status != 0:
+        return None
+    values = np.round(result.x).astype(int)
+    heads = {key: int(values[i]) for i, key in enumerate(keys) if values[i] > 0}
+    managers = {key: int(values[k + i]) for i, key in enumerate(keys) if values[k + i] > 0}
+    return heads, managers
+
+
+def _solve(inputs: PlanInputs, model: _Model) -> _Solution | None:
+    """Build and solve the MILP; ``None`` when infeasible.
+
+    The hires of a hub are shared among its specialities by head count only (``n[h,s]``, with ``Σ_s n[h,s] =
+    Σ_d x[d,h]``): any such split can be realised département by département, so x needs no speciality index —
+    a third of the integer variables with three specialities. :func:`_split` then assigns départements to them.
+    """
+    nx, nh = len(model.pairs), len(model.hub_specs)
+    ny = len(model.segments)
+    n = nx + 2 * nh + ny  # x[d,h], n[h,s], m[h,s], y[d,k]
     if nx == 0:
         return None
     low, high = inputs.team_size
-    m_index = {key: nx + i for i, key in enumerate(model.hub_specs)}
+    n_index = {key: nx + i for i, key in enumerate(model.hub_specs)}
+    m_index = {key: nx + nh + i for i, key in enumerate(model.hub_specs)}
     rows: list[tuple[dict[int, float], float, float]] = []
-    by_spec: dict[str, dict[int, float]] = {}
-    by_hub_spec: dict[tuple[str, str], dict[int, float]] = {}
     by_dep: dict[str, dict[int, float]] = {}
     by_hub: dict[str, dict[int, float]] = {}
-    for i, (d, h, s) in enumerate(model.pairs):
-        by_spec.setdefault(s, {})[i] = 1.0
-        by_hub_spec.setdefault((h, s), {})[i] = 1.0
+    for i, (d, h) in enumerate(model.pairs):
         by_dep.setdefault(d, {})[i] = 1.0
         by_hub.setdefault(h, {})[i] = 1.0
-    for s, count in inputs.head_counts().items():
-        rows.append((by_spec.get(s, {}), count, count))
-    for key, coefs in by_hub_spec.items():
-        rows.append(({**coefs, m_index[key]: -float(low)}, 0.0, np.inf))
-        rows.append(({**coefs, m_index[key]: -float(high)}, -np.inf, 0.0))
-    for d, coefs in by_dep.items():
-        rows.append((coefs, 0.0, float(inputs.ceiling(d))))
-    for h, coefs in by_hub.items():
+    for s, count in inputs.head_counts().items():  # each speciality gets its head count
+        rows.append(({n_index[(h, ss)]: 1.0 for h, ss in model.hub_specs if ss == s}, count, count))
+    for key in model.hub_specs:  # teams of low..high advisers
+        rows.append(({n_index[key]: 1.0, m_index[key]: -float(low)}, 0.0, np.inf))
+        rows.append(({n_index[key]: 1.0, m_index[key]: -float(high)}, -np.inf, 0.0))
+    for h, coefs in by_hub.items():  # a hub's hires = its specialities' head counts; capacity
+        specs = {n_index[(h, s)]: -1.0 for s in inputs.head_counts()}
+        rows.append(({**coefs, **specs}, 0.0, 0.0))
         if h in inputs.capacities:
             rows.append((coefs, 0.0, float(inputs.capacities[h])))
+    for d, coefs in by_dep.items():  # pool ceilings
+        rows.append((coefs, 0.0, float(inputs.ceiling(d))))
     links: dict[str, dict[int, float]] = {}
     for j, (d, _) in enumerate(model.segments):
-        links.setdefault(d, {})[nx + nm + j] = 1.0
-    for d in model.codes:  # Σ_k y[d,k] = Σ x[d,·,·]
+        links.setdefault(d, {})[nx + 2 * nh + j] = 1.0
+    for d in model.codes:  # Σ_k y[d,k] = Σ_h x[d,h]
         rows.append(({**links[d], **dict.fromkeys(by_dep.get(d, {}), -1.0)}, 0.0, 0.0))
     matrix = _sparse([coefs for coefs, _, _ in rows], n)
     lower = np.array([lo for _, lo, _ in rows], dtype=float)
     upper = np.array([up for _, _, up in rows], dtype=float)
     cost = np.zeros(n)
-    for i, (d, h, _) in enumerate(model.pairs):
+    for i, (d, h) in enumerate(model.pairs):
         cost[i] = TRAVEL_TIE_BREAK * inputs.minutes(d, h)
-    cost[nx : nx + nm] = MANAGER_TIE_BREAK
+    cost[nx + nh : nx + 2 * nh] = MANAGER_TIE_BREAK
     last = dict(model.segments)
     y_upper = np.empty(ny)
     for j, (d, k) in enumerate(model.segments):
-        cost[nx + nm + j] = -inputs.scores.get(d, 0.0) * _segment_weight(k)
+        cost[nx + 2 * nh + j] = -inputs.scores.get(d, 0.0) * _segment_weight(k)
         y_upper[j] = np.inf if k == last[d] else SEGMENT_HIRES
-    bounds_upper = np.concatenate([np.full(nx + nm, np.inf), y_upper])
-    integrality = np.concatenate([np.ones(nx + nm), np.zeros(ny)])
     result = optimize.milp(
         cost,
-        constraints=optimize.LinearConstraint(matrix.tocsr(), lower, upper),
-        integrality=integrality,
-        bounds=optimize.Bounds(np.zeros(n), bounds_upper),
-        options={"mip_rel_gap": 0.0, "time_limit": TIME_LIMIT_S, "disp": False},
+        constraints=optimize.LinearConstraint(matrix, lower, upper),
+        integrality=np.concatenate([np.ones(nx + 2 * nh), np.zeros(ny)]),
+        bounds=optimize.Bounds(np.zeros(n), np.concatenate([np.full(nx + 2 * nh, np.inf), y_upper])),
+        options={"mip_rel_gap": MIP_REL_GAP, "time_limit": TIME_LIMIT_S, "disp": False},
     )
     if result.x is None:
         return None
     values = np.round(result.x).astype(int)
-    flows = {pair: int(values[i]) for i, pair in enumerate(model.pairs) if values[i] > 0}
+    hires = {pair: int(values[i]) for i, pair in enumerate(model.pairs) if values[i] > 0}
+    heads = {key: int(values[n_index[key]]) for key in model.hub_specs if values[n_index[key]] > 0}
     managers = {key: int(values[m_index[key]]) for key in model.hub_specs if values[m_index[key]] > 0}
-    return flows, managers, "optimal" if result.status == 0 else "time limit (best plan found)"
+    status = "optimal" if result.status == 0 else "limite de temps (meilleur plan trouvé)"
+    return _split(inputs, hires, heads), managers, status
+
+
+def _split(
+    inputs: PlanInputs, hires: Mapping[tuple[str, str], int], heads: Mapping[tuple[str, str], int]
+) -> dict[tuple[str, str, str], int]:
+    """Share each hub's hires among its specialities' head counts, nearest départements first."""
+    flows: dict[tuple[str, str, str], int] = {}
+    for hub in dict.fromkeys(h for _, h in hires):
+        members = sorted(
+            ((d, n) for (d, h), n in hires.items() if h == hub), key=lambda m: (inputs.minutes(m[0], hub), m[0])
+        )
+        queue = list(members)
+        for s in inputs.head_counts():
+            need = heads.get((hub, s), 0)
+            while need > 0 and queue:
+                d, n = queue[0]
+                take = min(n, need)
+                flows[(d, hub, s)] = flows.get((d, hub, s), 0) + take
+                need -= take
+                queue[0] = (d, n - take)
+                if queue[0][1] == 0:
+                    queue.pop(0)
+    return flows
 
 
 def _sparse(rows: Sequence[Mapping[int, float]], n_columns: int) -> sparse.csr_array:
@@ -576,39 +666,60 @@ def _teams(
 def greedy(
     inputs: PlanInputs,
 ) -> tuple[tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], int]] | None, str]:
-    """The baseline a recruiter would build by hand: best-scored départements first, each filled up to its ceiling,
-    its hires sent to its nearest hub with room; specialities filled in turn (largest first). Returns the flows and
-    team counts, or ``None`` and why when its hubs cannot form teams within the size bounds."""
+    """The baseline a recruiter would build by hand, one team at a time (specialities in turn, largest first, each
+    split into teams as even as possible): the best-scored département with room opens the team at its nearest hub
+    with room, and the team fills with the best-scored départements within reach of that hub, each up to its
+    ceiling. Returns the flows and team counts, or ``None`` and why when a team cannot be filled."""
     order = sorted(_reachable_codes(inputs), key=lambda c: (-inputs.scores.get(c, 0.0), c))
     room_dep = {c: inputs.ceiling(c) for c in order}
     room_hub = {h: inputs.capacities.get(h, inputs.hires) for h in inputs.travel.columns}
     within = _within(inputs)
     flows: dict[tuple[str, str, str], int] = {}
-    for s, count in sorted(inputs.head_counts().items(), key=lambda item: (-item[1], item[0])):
-        left = count
-        for d in order:
-            hubs = sorted((h for h in inputs.travel.columns if within.at[d, h]), key=lambda h: inputs.minutes(d, h))
-            for h in hubs:
-                take = min(left, room_dep[d], room_hub[h])
-                if take > 0:
-                    flows[(d, h, s)] = flows.get((d, h, s), 0) + take
-                    left, room_dep[d], room_hub[h] = left - take, room_dep[d] - take, room_hub[h] - take
-            if left == 0:
-                break
-        if left > 0:
-            return None, f"le glouton ne place pas {left} postes ({s})"
-    low, high = inputs.team_size
     managers: dict[tuple[str, str], int] = {}
-    for (_, h, s), n in flows.items():
-        managers[(h, s)] = managers.get((h, s), 0) + n
-    for key, n in managers.items():
-        if math.ceil(n / high) > n // low:
-            return None, (
-                f"le glouton laisse {n} postes à {inputs.hub_names.get(key[0], key[0])} ({key[1]}), "
-                f"qui ne forment pas d'équipes de {low} à {high}"
-            )
-        managers[key] = math.ceil(n / high)
+    for s, count in sorted(inputs.head_counts().items(), key=lambda item: (-item[1], item[0])):
+        for size in _even_teams(count, inputs.team_size):
+            placed = _greedy_team(inputs, order, within, room_dep, room_hub, size)
+            if placed is None:
+                return None, f"le glouton ne forme pas une équipe de {size} ({s}) avec les départements restants"
+            hub, members = placed
+            for d, n in members.items():
+                flows[(d, hub, s)] = flows.get((d, hub, s), 0) + n
+                room_dep[d] -= n
+            room_hub[hub] -= size
+            managers[(hub, s)] = managers.get((hub, s), 0) + 1
     return (flows, managers), ""
+
+
+def _even_teams(count: int, team_size: tuple[int, int]) -> list[int]:
+    """``count`` hires as the fewest teams within the size bounds, as even as possible."""
+    teams = max(1, math.ceil(count / team_size[1]))
+    return [count // teams + (1 if i < count % teams else 0) for i in range(teams)]
+
+
+def _greedy_team(
+    inputs: PlanInputs,
+    order: Sequence[str],
+    within: pd.DataFrame,
+    room_dep: Mapping[str, int],
+    room_hub: Mapping[str, int],
+    size: int,
+) -> tuple[str, dict[str, int]] | None:
+    """One greedy team of ``size``: the best département with room, its nearest hub that can fill the team."""
+    for leader in (d for d in order if room_dep[d] > 0):
+        hubs = sorted((h for h in inputs.travel.columns if within.at[leader, h] and room_hub[h] >= size),
+                      key=lambda h: inputs.minutes(leader, h))  # fmt: skip
+        for hub in hubs:
+            members: dict[str, int] = {}
+            left = size
+            for d in (leader, *(c for c in order if c != leader)):
+                if left == 0:
+                    break
+                if within.at[d, hub] and room_dep[d] > 0:
+                    members[d] = min(left, room_dep[d])
+                    left -= members[d]
+            if left == 0:
+                return hub, members
+    return None
 
 
 # --- explanations -----------------------------------------------------------------------------------------------------

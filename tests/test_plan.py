@@ -94,16 +94,19 @@ def test_random_plans_are_exact_and_never_worse_than_greedy(request: plan.PlanIn
         return
     assert_exact(result, request)
     if result.greedy_objective is not None:
-        assert result.objective >= result.greedy_objective - 1e-6
-    assume(True)
+        assert result.objective >= result.greedy_objective
+        # the MILP's own plan, before any fallback, is within its proven gap of the optimum, hence of greedy (with
+        # specialities, up to the tie-break on the number of managers: see plan._solve_staged)
+        slack = plan.MIP_REL_GAP * abs(result.greedy_objective) + plan.MANAGER_TIE_BREAK * len(result.teams)
+        assert result.solver_objective >= result.greedy_objective - slack
 
 
 def test_a_feasible_greedy_is_never_better_than_the_plan() -> None:
     travel = {f"{i:02d}": {"H1": 10.0 * i, "H2": 100 - 10.0 * i} for i in range(1, 9)}
     request = inputs(hires=40, travel=travel, team_size=(5, 20), max_per_mille=1.0)
     result = plan.make_plan(request)
-    assert result.greedy_objective is not None
-    assert result.objective >= result.greedy_objective
+    assert result.greedy_objective is not None and result.status == "optimal"
+    assert result.objective > result.greedy_objective  # greedy fills the best département to its ceiling
     assert_exact(result, request)
     # diminishing returns spread the hires: the best département does not take everything it could
     assert len(result.by_departement) > 2
