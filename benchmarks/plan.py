@@ -54,11 +54,7 @@ def main() -> None:
         solved = plan.make_plan(inputs)
         solve = timed(lambda inputs=inputs: plan.make_plan(inputs), repeat=3)
         greedy_time = timed(lambda inputs=inputs: plan.greedy(inputs), repeat=3)
-        ratio = (
-            f"{solved.objective / solved.greedy_objective:.3f}"
-            if solved.greedy_objective
-            else "greedy invalid"
-        )
+        ratio = f"{solved.objective / solved.greedy_objective:.3f}" if solved.greedy_objective else "greedy invalid"
         label = "3" if specialities else "—"
         print(f"{hires:>6} {label:<14} {solve:8.3f} {greedy_time:9.3f} {len(solved.teams):>6} {ratio:>12}  "
               f"{solved.status}{'' if solved.greedy_objective else ' — ' + solved.greedy_note}")  # fmt: skip

@@ -6,19 +6,22 @@ table, a score result and your sites. Solved exactly as a mixed-integer programm
 
 **Model.** Variables, for each candidate département *d*, hub *h* within the travel limit and speciality *s*:
 
-- ``x[d,h,s]`` (integer >= 0): hires of *d* in the teams of speciality *s* tied to hub *h*;
-- ``m[h,s]`` (integer >= 0): number of teams (one manager each) of speciality *s* at hub *h*;
+- ``x[d,h]`` (integer >= 0): hires of *d* in the teams tied to hub *h*;
+- ``n[h,s]``, ``m[h,s]`` (integers >= 0): head count and number of teams (one manager each) of speciality *s* at *h*;
 - ``y[d,k]`` (0 <= y <= ``SEGMENT_HIRES``): the hires of *d* counted in the *k*-th step of its diminishing returns.
 
-Constraints: each speciality gets exactly its head count (``Σ x[·,·,s] = H_s``); the hires of (*h*, *s*) split into
-``m[h,s]`` teams of ``team_min`` to ``team_max`` (``team_min·m <= Σ_d x[d,h,s] <= team_max·m``, which is exactly
-when such a split exists); each département stays under its pool ceiling (at most ``max_per_mille`` ‰ of its
-category-A jobseekers); each hub under its capacity (advisers per monthly day) when one is given.
+Constraints: each speciality gets exactly its head count (``Σ_h n[h,s] = H_s``) and each hub's hires are its
+specialities' (``Σ_d x[d,h] = Σ_s n[h,s]``: any such split can be made département by département); the head count
+of (*h*, *s*) splits into ``m[h,s]`` teams of ``team_min`` to ``team_max`` (``team_min·m <= n <= team_max·m``, which
+is exactly when such a split exists); each département stays under its pool ceiling (at most ``max_per_mille`` ‰ of
+its category-A jobseekers); each hub under its capacity (advisers per monthly day) when one is given.
 
-Objective (maximised): ``Σ_d score_d · Σ_k DECAY^k · y[d,k]`` — score-weighted hires with diminishing returns: the
-first ``SEGMENT_HIRES`` hires of a département count fully, the next ones ``DECAY`` times less, and so on, so one
-département cannot take everything; minus tie-breaks far smaller than one score point (``TRAVEL_TIE_BREAK`` per
-hire-minute of travel to the team's hub, ``MANAGER_TIE_BREAK`` per team).
+Objective (maximised): ``Σ_d score_d · Σ_k DECAY^k · y[d,k]`` with ``Σ_k y[d,k] = Σ_h x[d,h]`` — score-weighted hires
+with diminishing returns: the first ``SEGMENT_HIRES`` hires of a département count fully, the next ones ``DECAY``
+times less, and so on, so one département cannot take everything; minus tie-breaks far smaller than one score point
+(``TRAVEL_TIE_BREAK`` per hire-minute of travel to the team's hub, ``MANAGER_TIE_BREAK`` per team). With several
+specialities the plan is first solved with one (a relaxation), then each hub's hires are shared among the
+specialities (:func:`_share`); the joint model is solved only when that sharing is impossible.
 
 An infeasible request raises :class:`PlanError`, whose message names the constraint to relax and by how much.
 """
