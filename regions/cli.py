@@ -1,8 +1,8 @@
 """The ``regions`` command line: the library's tables and provenance, for scripts and for checking by hand.
 
 Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``, ``candidates``
-(``import``, ``aggregate``, ``shortlist``), ``data``, ``plan`` (the hiring plan over your sites). Bad arguments exit with status 2
-and a one-line reason on stderr; a library error exits with status 1 and its message.
+(``import``, ``aggregate``, ``shortlist``), ``data``, ``plan`` (the hiring plan over your sites). Bad arguments exit
+with status 2 and a one-line reason on stderr; a library error exits with status 1 and its message.
 """
 
 from __future__ import annotations
