@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from homeshore import state, views
+from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, geo, indicators, maps, settings, sites
 
@@ -28,7 +29,7 @@ def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[s
         if scored["excluded"]:
             st.warning(t("detail_excluded", reason=scored["excluded_reason"]))
         if scored["missing_components"]:
-            missing = ", ".join(state.label(c) for c in scored["missing_components"].split(", "))
+            missing = ", ".join(md(state.label(c)) for c in scored["missing_components"].split(", "))
             st.info(t("detail_flag_missing", missing=missing))
         _breakdown(table, weights, code, lang)
         _trend(row, lang)
@@ -72,9 +73,9 @@ def _trend(row: pd.Series, lang: formatting.Lang) -> None:
         t(
             key,
             prev=shown(row[prev], digits, lang),
-            prev_period=indicators.period_of(prev),
+            prev_period=md(indicators.period_of(prev)),
             now=shown(row[now], digits, lang),
-            now_period=indicators.period_of(now),
+            now_period=md(indicators.period_of(now)),
         )
         for key, now, prev, digits, shown in series
         if not formatting.is_missing(row[now])

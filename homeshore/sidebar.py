@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from homeshore import state, strings
+from homeshore.plain import md
 from homeshore.state import t
 from regions import _datafrance, indicators, scoring, settings, sites, sources
 
@@ -51,7 +52,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
     filled = coverage.at[component, "filled"]  # type: ignore[attr-defined]
     total = coverage.at[component, "total"]  # type: ignore[attr-defined]
     direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
-    label = state.label(component)
+    label = md(state.label(component))  # a user's label: shown as typed in the slider's label and help
     if component == indicators.APPLICANTS_COLUMN and state.pool_source()[3]:
         label += t("fictional_suffix")  # the demo pool is synthetic: say so wherever it shows
     st.slider(
@@ -64,7 +65,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
             "weight_slider_help",
             label=label,
             direction=direction,
-            period=indicators.period_of(component),
+            period=md(indicators.period_of(component)),
             coverage=f"{filled}/{total}",
         ),
     )

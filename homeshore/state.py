@@ -252,7 +252,7 @@ def keep_widget_state() -> None:
 POOL_UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
 POOL_SHEET = "hs_pool_sheet"
 _POOL_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
-DEMO_POOL = settings.DATA_DIR / "demo" / "candidats_fictifs.csv"
+DEMO_POOL = candidates.DEMO_FILE
 
 
 def pool_source() -> tuple[str, bytes, str, bool]:
@@ -307,6 +307,11 @@ def pool() -> candidates.ImportResult | None:
         )
     except (tabular.TabularError, ValueError):
         return None
+
+
+def fictional_pool() -> bool:
+    """True when the pool behind the pool-depth figures is the synthetic demo file (label them *données fictives*)."""
+    return pool_source()[3] and pool() is not None
 
 
 def applicant_counts() -> pd.Series | None:

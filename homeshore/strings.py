@@ -124,6 +124,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "shortlist_title": "Shortlist des territoires",
         "shortlist_empty": "La shortlist est vide : ajoutez des départements depuis la carte ou le classement.",
         "shortlist_intro": "{n} départements retenus. Les exports citent la source et la période de chaque chiffre.",
+        "shortlist_excluded": "Non comptés : {n} département(s) de votre shortlist exclu(s) par vos contraintes "
+        "actuelles — {items}. Ils restent dans la liste et les exports, marqués « exclu par vos contraintes » dans "
+        "la colonne « Statut ».",
+        "shortlist_fictional": "Données fictives : la profondeur du vivier vient du fichier de démonstration ; les "
+        "exports le signalent.",
         "export_heading": "Exporter",
         "french_excel": "CSV pour Excel français (séparateur « ; », virgule décimale)",
         "download_csv": "Télécharger le CSV",
@@ -299,6 +304,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_reason": "Raison",
         "col_count": "Lignes",
         "pool_download_unmatched": "Télécharger les lignes non rattachées (avec leur raison)",
+        "pool_sensitive_heading": "Colonnes sensibles",
+        "pool_sensitive_none": "Aucune colonne sensible détectée dans ce fichier.",
+        "pool_sensitive_mapped": "Toujours retirées des exports (associées à un champ sensible) : {columns}.",
+        "pool_sensitive_columns": "Colonnes sensibles détectées, retirées des exports (décochez une colonne pour la "
+        "déclarer non sensible)",
+        "pool_sensitive_columns_help": "Détection d'après le sens de l'en-tête : santé et handicap, situation de "
+        "famille, origine et nationalité, religion, syndicat, orientation sexuelle, sexe, opinions politiques, âge "
+        "et date de naissance, numéro de sécurité sociale, photo (RGPD art. 9, Code du travail L1132-1). Une "
+        "colonne décochée est gardée dans les exports, et l'export l'indique.",
+        "pool_sensitive_declared": "Déclarée(s) non sensible(s) par vous, gardée(s) dans les exports (qui "
+        "l'indiquent) : {columns}.",
         "pool_map_heading": "Candidats par territoire",
         "pool_measure": "Mesure",
         "pool_measure_count": "Nombre de candidats",
@@ -320,7 +336,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_fibre_only": "Fibre à domicile uniquement",
         "pool_max_travel": "Trajet maximal jusqu'au site le plus proche (journée mensuelle)",
         "pool_shortlist_count": "{n} candidats retenus.",
-        "pool_sensitive_checkbox": "Inclure les colonnes sensibles (handicap/RQTH, situation familiale) dans l'export",
+        "pool_sensitive_checkbox": "Inclure les colonnes sensibles (santé, famille, origine, âge…) dans l'export",
         "pool_sensitive_warning": "Données sensibles (RGPD art. 9, critère protégé du Code du travail) : elles ne "
         "doivent servir ni à sélectionner ni à classer des personnes. Indiquez pourquoi vous les exportez ; ce "
         "choix sera inscrit dans l'onglet « À propos ».",
@@ -441,6 +457,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "shortlist_title": "Territory shortlist",
         "shortlist_empty": "The shortlist is empty: add départements from the map or the ranking.",
         "shortlist_intro": "{n} départements kept. Exports cite the source and period of every figure.",
+        "shortlist_excluded": "Not counted: {n} département(s) of your shortlist excluded by your current "
+        "constraints — {items}. They stay in the list and the exports, marked « exclu par vos contraintes » in the "
+        "« Statut » column.",
+        "shortlist_fictional": "Fictional data: the pool depth comes from the demo file; the exports say so.",
         "export_heading": "Export",
         "french_excel": "CSV for French Excel (“;” separator, decimal comma)",
         "download_csv": "Download the CSV",
@@ -610,6 +630,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "col_reason": "Reason",
         "col_count": "Rows",
         "pool_download_unmatched": "Download the rows not placed (with their reason)",
+        "pool_sensitive_heading": "Sensitive columns",
+        "pool_sensitive_none": "No sensitive column detected in this file.",
+        "pool_sensitive_mapped": "Always left out of exports (mapped to a sensitive field): {columns}.",
+        "pool_sensitive_columns": "Sensitive columns detected, left out of exports (untick a column to declare it "
+        "non-sensitive)",
+        "pool_sensitive_columns_help": "Detected from what the header means: health and disability, family "
+        "situation, origin and nationality, religion, trade union, sexual orientation, sex, political opinions, age "
+        "and date of birth, social security number, photo (GDPR art. 9, French Labour Code L1132-1). An unticked "
+        "column stays in the exports, which record it.",
+        "pool_sensitive_declared": "Declared non-sensitive by you, kept in the exports (which record it): {columns}.",
         "pool_map_heading": "Applicants by territory",
         "pool_measure": "Measure",
         "pool_measure_count": "Number of applicants",
@@ -630,7 +660,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "pool_fibre_only": "Fibre at home only",
         "pool_max_travel": "Maximum travel to the nearest site (monthly day)",
         "pool_shortlist_count": "{n} applicants kept.",
-        "pool_sensitive_checkbox": "Include the sensitive columns (disability/RQTH, family situation) in the export",
+        "pool_sensitive_checkbox": "Include the sensitive columns (health, family, origin, age…) in the export",
         "pool_sensitive_warning": "Sensitive data (GDPR art. 9, protected criterion in French labour law): never use "
         "it to select or rank people. State why you export it; this choice is recorded in the “À propos” sheet.",
         "pool_sensitive_purpose": "Reason for exporting sensitive data",

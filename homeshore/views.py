@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from homeshore import strings
+from homeshore.plain import md
 from regions import formatting, geo, indicators, maps, scoring, sources
 from regions.formatting import Lang
 
@@ -104,7 +105,7 @@ def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, 
             strings.text(
                 "reason_component",
                 lang,
-                label=sources.label(c, lang).lower() if lang == "fr" else sources.label(c, lang),
+                label=md(sources.label(c, lang).lower() if lang == "fr" else sources.label(c, lang)),
                 value=formatting.indicator_value(c, values.at[row.code, c], lang),
                 median=formatting.indicator_value(c, table[c].median(), lang),
             )

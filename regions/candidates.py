@@ -28,16 +28,24 @@ Confidentiality and privacy
     situation (a protected criterion in French labour law) are ``SENSITIVE_FIELDS``: they can be counted only
     through :func:`aggregate` (suppressed like every count), are never used to filter or sort applicants
     (:func:`shortlist_applicants`), and leave in an applicant-level export only on explicit request
-    (:func:`export_columns`, :func:`applicants_workbook`, :func:`applicants_csv`).
+    (:func:`export_columns`, :func:`applicants_workbook`, :func:`applicants_csv`). Beyond the mapped fields, every
+    column whose header means a protected criterion (health, family, origin, religion, union, sexual orientation,
+    sex, political opinions, age, social security number, photo: ``regions.sensitive``) is left out the same way
+    (:func:`sensitive_detections`), unless the user declares it non-sensitive (``not_sensitive``), which the
+    export records.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import functools
+import hashlib
+import io
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
@@ -47,7 +55,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from regions import codes, export, formatting, geo, settings, sites, tabular
+from regions import codes, export, formatting, geo, sensitive, settings, sites, tabular
 
 _LOG = logging.getLogger(__name__)
 
@@ -144,8 +152,10 @@ NOT_GIVEN: Final[str] = "(non renseigné)"
 
 SHEET_APPLICANTS: Final[str] = "Candidats"
 SHEET_ABOUT: Final[str] = "À propos"
+DECLARED_LABEL: Final[str] = "Colonnes déclarées non sensibles par l'utilisateur"
 SENSITIVE_SENTENCE: Final[str] = (
-    "Export incluant des données sensibles (handicap / situation familiale) à la demande explicite de l'utilisateur"
+    "Export incluant des données sensibles (santé, handicap, situation de famille, origine, âge…) à la demande "
+    "explicite de l'utilisateur"
 )
 
 #: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
@@ -952,31 +962,103 @@ def _travel_minutes(commune_codes: pd.Series, site_points: gpd.GeoDataFrame) -> 
 
 # --- export ----------------------------------------------------------------------------------------------------
 
+#: The synthetic demo file (``scripts/make_demo_applicants.py``): invented applicants, labelled wherever they show.
+DEMO_FILE: Final = settings.DATA_DIR / "demo" / "candidats_fictifs.csv"
+#: The column every applicant-level export of the demo file starts with, and its value on every row.
+FICTIONAL_COLUMN: Final = "Jeu de données"
+FICTIONAL_LABEL: Final = "données fictives (fichier de démonstration)"
+
 
 @functools.cache
-def _sensitive_slugs() -> tuple[str, ...]:
-    return tuple(codes.slug(name) for field_ in sorted(SENSITIVE_FIELDS) for name in FIELDS[field_])
+def _demo_digest() -> bytes:
+    return hashlib.sha256(DEMO_FILE.read_bytes()).digest()
 
 
-def sensitive_columns(frame: pd.DataFrame, mapping: Mapping) -> list[str]:
-    """Columns mapped to a sensitive field, and any column whose header contains a sensitive synonym."""
-    mapped = {mapping.get(name) for name in SENSITIVE_FIELDS} - {None}
-    found = []
+def is_demo(data: bytes) -> bool:
+    """True when ``data`` is the demo file, byte for byte (an edited copy is the user's own data)."""
+    return hashlib.sha256(data).digest() == _demo_digest()
+
+
+def label_fictional(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a first column :data:`FICTIONAL_COLUMN` saying :data:`FICTIONAL_LABEL` on every row: for
+    every table of the demo file that leaves the app or the command line (shortlist, unmatched rows, totals)."""
+    labelled = frame.copy()
+    labelled.insert(0, FICTIONAL_COLUMN, FICTIONAL_LABEL)
+    return labelled
+
+
+#: Sensitive field -> the category of ``regions.sensitive`` its column falls under.
+_FIELD_CATEGORIES: Final[dict[str, sensitive.Category]] = {"disability": "health", "family": "family"}
+
+
+def sensitive_detections(frame: pd.DataFrame, mapping: Mapping) -> list[sensitive.Detection]:
+    """Every sensitive column of ``frame``, in order, with why: mapped to a ``SENSITIVE_FIELDS`` field (always),
+    or a header that :func:`regions.sensitive.classify` recognises (health, family, origin, age…)."""
+    mapped = {mapping.get(name): name for name in sorted(SENSITIVE_FIELDS) if mapping.get(name) is not None}
+    found: list[sensitive.Detection] = []
     for column in frame.columns:
-        words = f" {codes.slug(str(column))} "
-        if column in mapped or any(f" {name} " in words for name in _sensitive_slugs()):
-            found.append(str(column))
+        header = str(column)
+        if header in mapped:
+            field_ = mapped[header]
+            found.append(sensitive.Detection(header, _FIELD_CATEGORIES[field_], field_, field=field_))
+        elif (detection := sensitive.classify(header)) is not None:
+            found.append(detection)
     return found
 
 
-def export_columns(frame: pd.DataFrame, mapping: Mapping, *, include_sensitive: bool = False) -> pd.DataFrame:
+def declared_not_sensitive(
+    frame: pd.DataFrame, mapping: Mapping, not_sensitive: Collection[str]
+) -> list[sensitive.Detection]:
+    """The detected columns the user declared non-sensitive (``not_sensitive``), with what had been detected.
+
+    ``ValueError`` (French, every problem at once) for a name that is not a column of ``frame``, or a column
+    mapped to a sensitive field (unmap it first: what it holds is then known to be health or family data).
+    A declared column that was not detected is ignored: there is nothing to record.
+    """
+    if isinstance(not_sensitive, str):
+        raise ValueError("`not_sensitive` is one string; give a collection of column names")
+    wanted = {str(column) for column in not_sensitive}
+    detections = {found.column: found for found in sensitive_detections(frame, mapping)}
+    present = {str(column) for column in frame.columns}
+    problems = [f"aucune colonne « {name} » dans le fichier" for name in sorted(wanted - present)]
+    problems += [
+        f"la colonne « {name} » est associée au champ {detections[name].field} (donnée sensible) ; "
+        "retirez cette association pour la déclarer non sensible"
+        for name in sorted(wanted & present)
+        if name in detections and detections[name].field is not None
+    ]
+    if problems:
+        raise ValueError("Colonnes déclarées non sensibles : " + " ; ".join(problems))
+    return [found for column, found in detections.items() if column in wanted]
+
+
+def sensitive_columns(frame: pd.DataFrame, mapping: Mapping, *, not_sensitive: Collection[str] = ()) -> list[str]:
+    """The columns :func:`sensitive_detections` finds, but those the user declared non-sensitive."""
+    kept = {found.column for found in declared_not_sensitive(frame, mapping, not_sensitive)}
+    return [found.column for found in sensitive_detections(frame, mapping) if found.column not in kept]
+
+
+def export_columns(
+    frame: pd.DataFrame,
+    mapping: Mapping,
+    *,
+    include_sensitive: bool = False,
+    not_sensitive: Collection[str] = (),
+) -> pd.DataFrame:
     """``frame`` without its sensitive columns (see :func:`sensitive_columns`), unless ``include_sensitive``.
 
-    For every applicant-level table that leaves the app: shortlist, matched or unmatched rows.
+    For every applicant-level table that leaves the app: shortlist, matched or unmatched rows. ``not_sensitive``:
+    detected columns the user declared non-sensitive, which stay (:func:`declared_not_sensitive`).
     """
     if include_sensitive:
         return frame.copy()
-    return frame.drop(columns=sensitive_columns(frame, mapping))
+    return frame.drop(columns=sensitive_columns(frame, mapping, not_sensitive=not_sensitive))
+
+
+def declared_note(declared: Sequence[sensitive.Detection]) -> str:
+    """The French line recording the columns a user declared non-sensitive (``"aucune"`` if none)."""
+    listed = " ; ".join(f"{found.column} (détectée : {found.reason()})" for found in declared)
+    return f"{DECLARED_LABEL} : {listed or 'aucune'}"
 
 
 def sensitive_sentence(purpose: str) -> str:
@@ -992,17 +1074,20 @@ def applicants_workbook(
     about: Sequence[str],
     purpose: str | None = None,
     now: dt.datetime | None = None,
+    not_sensitive: Collection[str] = (),
 ) -> bytes:
     """XLSX with the sheets "Candidats" (formula-safe) and "À propos" (date, filters and notes from ``about``,
-    number of applicants, sensitive columns included or removed and, if included, the sentence accepted).
+    number of applicants, sensitive columns included or removed with why and, if included, the sentence accepted;
+    the detected columns the user declared non-sensitive, ``not_sensitive``, and what had been detected).
 
     With ``include_sensitive``, the sentence is :func:`sensitive_sentence` of ``purpose``, or a line of ``about``
     starting with ``SENSITIVE_SENTENCE``; without either, ``ValueError``.
     """
     if isinstance(about, str):
         raise ValueError("`about` is one string; give a sequence of lines")
-    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive)
-    dropped = [column for column in shortlist.columns if column not in frame.columns]
+    declared = declared_not_sensitive(shortlist, mapping, not_sensitive)
+    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
+    dropped = [found for found in sensitive_detections(shortlist, mapping) if found.column not in frame.columns]
     rows: list[tuple[str, str]] = [
         ("Date de l'export", (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")),
         ("Candidats exportés", formatting.number(len(frame))),
@@ -1019,15 +1104,34 @@ def applicants_workbook(
         rows.append(("Mention acceptée", accepted[0]))
         about = [line for line in about if not line.startswith(SENSITIVE_SENTENCE)]
     else:
-        rows.append(("Colonnes sensibles retirées", ", ".join(map(str, dropped)) or "aucune"))
+        rows.append(("Colonnes sensibles retirées", ", ".join(found.column for found in dropped) or "aucune"))
+        rows += [("Motif du retrait", f"{found.column} : {found.reason()}") for found in dropped]
+    rows.append((DECLARED_LABEL, declared_note(declared).removeprefix(f"{DECLARED_LABEL} : ")))
     rows += [("Filtres et notes", str(line)) for line in about]
     sheet = pd.DataFrame(rows, columns=["Rubrique", "Valeur"])
     return export.to_xlsx_bytes({SHEET_APPLICANTS: frame, SHEET_ABOUT: sheet})
 
 
-def applicants_csv(shortlist: pd.DataFrame, mapping: Mapping, *, include_sensitive: bool, french_excel: bool) -> bytes:
-    """Formula-safe CSV (UTF-8 with BOM) of the shortlist; ``;`` and decimal comma for a French Excel."""
-    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive)
-    if french_excel:
-        return export.to_csv_bytes(frame, sep=";", decimal=",")
-    return export.to_csv_bytes(frame, sep=",", decimal=".")
+def applicants_csv(
+    shortlist: pd.DataFrame,
+    mapping: Mapping,
+    *,
+    include_sensitive: bool,
+    french_excel: bool,
+    not_sensitive: Collection[str] = (),
+) -> bytes:
+    """Formula-safe CSV (UTF-8 with BOM) of applicant rows; ``;`` and decimal comma for a French Excel.
+
+    When the user declared detected columns non-sensitive (``not_sensitive``) and they are kept, the first line
+    of the file is one cell recording it (:func:`declared_note`), above the header: a CSV has no "À propos" sheet.
+    """
+    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
+    sep, decimal = (";", ",") if french_excel else (",", ".")
+    payload = export.to_csv_bytes(frame, sep=sep, decimal=decimal)
+    declared = declared_not_sensitive(shortlist, mapping, not_sensitive)
+    if include_sensitive or not declared:
+        return payload
+    note = io.StringIO()
+    csv.writer(note, delimiter=sep, lineterminator="\r\n").writerow([export.neutralise_cell(declared_note(declared))])
+    bom = codecs.BOM_UTF8
+    return bom + note.getvalue().encode("utf-8") + payload.removeprefix(bom)

@@ -2,15 +2,17 @@
 
 Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``, ``candidates``
 (``import``, ``aggregate``, ``shortlist``), ``data``, ``plan`` (the hiring plan over your sites). Bad arguments exit
-with status 2 and a one-line reason on stderr; a library error exits with status 1 and its message.
+with status 2 and a one-line reason on stderr; a library error, or a file that cannot be read or written, exits with
+status 1 and its message. Every output file is written through :func:`regions.files.write_atomically` (all or
+nothing).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +27,7 @@ from regions import (
     candidates,
     codes,
     export,
+    files,
     geo,
     indicators,
     plan,
@@ -58,10 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     table = commands.add_parser("indicators", help="the territory table (one row per territory)")
     table.add_argument("--level", choices=["departement", "region"], default="departement")
     table.add_argument("--format", choices=FORMATS, default="table")
-    table.add_argument("--output", "-o", help="write to this file instead of standard output")
+    _add_output(table)
 
     src = commands.add_parser("sources", help="provenance and coverage of every indicator")
     src.add_argument("--format", choices=FORMATS, default="table")
+    _add_output(src)
 
     cache_cmd = commands.add_parser("cache", help="show the geometry cache, or rebuild it")
     cache_cmd.add_argument("--rebuild", action="store_true", help="delete and rebuild every cached layer")
@@ -69,11 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd = commands.add_parser("score", help="rank départements for home-based hiring")
     _add_score_options(score_cmd)
     score_cmd.add_argument("--format", choices=FORMATS, default="table")
+    _add_output(score_cmd)
     score_cmd.add_argument("--all", action="store_true", help="also list filtered-out départements, with the reason")
 
     export_cmd = commands.add_parser("export", help="write the shortlist file the app produces (XLSX or CSV)")
     _add_score_options(export_cmd)
-    export_cmd.add_argument("--top", type=int, default=10, help="number of best-ranked départements (default 10)")
+    export_cmd.add_argument(
+        "--top", type=_count, default=10, metavar="N", help="number of best-ranked départements (default 10)"
+    )
     export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
     _add_candidates(commands)
@@ -163,16 +170,19 @@ def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
     group = commands.add_parser("data", help="refresh the official figures, or add your own indicator")
     actions = group.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
     refresh_cmd = actions.add_parser("refresh", help="download the official files and write a new snapshot")
-    refresh_cmd.add_argument("--only", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
-                             metavar="ID,...", help="dataset ids to refresh (default: all)")  # fmt: skip
+    refresh_cmd.add_argument(
+        "--only", type=_dataset_ids, metavar="ID,...", help="dataset ids to refresh (default: all)"
+    )
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
     reset_cmd = actions.add_parser("reset", help="forget refreshed figures: the bundled snapshot shows again")
-    reset_cmd.add_argument("--only", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
-                           metavar="ID,...", help="dataset ids to reset (default: every refreshed one)")  # fmt: skip
+    reset_cmd.add_argument(
+        "--only", type=_dataset_ids, metavar="ID,...", help="dataset ids to reset (default: every refreshed one)"
+    )
 
     missing = actions.add_parser("missing", help="what the figures still miss, and how to fill each")
     missing.add_argument("--format", choices=FORMATS, default="table")
+    _add_output(missing)
 
     adding = actions.add_parser(
         "import", help="add your own indicator from a CSV/XLSX file, or complete a catalogued one (see `missing`)"
@@ -207,11 +217,13 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_file_options(importing)
     importing.add_argument("--report", help="write the JSON report to this file")
     importing.add_argument("--unmatched", help="write the unmatched rows (as read, plus their reason) to this CSV")
+    _add_not_sensitive(importing)
 
     totals = actions.add_parser("aggregate", help="applicants per territory, small counts suppressed")
     _add_file_options(totals)
     totals.add_argument("--level", choices=["departement", "region", "commune"], default="departement")
     totals.add_argument("--format", choices=("csv", "json"), default="csv")
+    _add_output(totals)
 
     short = actions.add_parser("shortlist", help="applicants of some départements, on job-related criteria only")
     _add_file_options(short)
@@ -219,8 +231,74 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     short.add_argument("--skills", nargs="*", default=[], help="keep applicants with any of these skills")
     short.add_argument("--availability", nargs="*", default=[])
     short.add_argument("--fibre-only", action="store_true")
-    short.add_argument("--max-travel-min", type=float, metavar="MIN")
+    short.add_argument("--max-travel-min", type=_minutes, metavar="MIN", help="maximum estimated travel to a site")
     short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
+    _add_not_sensitive(short)
+
+
+def _add_not_sensitive(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--not-sensitive",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="keep this column although its header looks sensitive (repeatable); the export records it",
+    )
+
+
+def _add_output(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--output", "-o", metavar="FILE", help="write to this file instead of standard output")
+
+
+def _number(text: str) -> float:
+    """A finite number (``12.5`` or ``12,5``); ``nan``, ``inf`` and words are refused in French."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} n'est pas un nombre") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} n'est pas un nombre fini ; donnez une valeur comme 90")
+    return value
+
+
+def _percent(text: str) -> float:
+    """A share in percent, between 0 and 100."""
+    value = _number(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} n'est pas une part entre 0 et 100 (en %)")
+    return value
+
+
+def _minutes(text: str) -> float:
+    """A travel time in minutes, above 0 (a limit of 0 would exclude every territory)."""
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} n'est pas une durée en minutes supérieure à 0")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number, at least 1."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} n'est pas un nombre entier") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} : il faut au moins 1")
+    return value
+
+
+def _dataset_ids(text: str) -> list[str]:
+    """Refreshable dataset ids, comma-separated; an unknown one is refused with the list of known ones."""
+    from regions import refresh  # only `data refresh/reset --only` needs the registry
+
+    wanted = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [dataset_id for dataset_id in wanted if dataset_id not in refresh.OFFICIAL]
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(
+            f"jeu de données inconnu {', '.join(unknown) or repr(text)} ; attendus : {', '.join(refresh.OFFICIAL)}"
+        )
+    return wanted
 
 
 def _add_file_options(command: argparse.ArgumentParser) -> None:
@@ -251,10 +329,10 @@ def _add_score_options(command: argparse.ArgumentParser) -> None:
         "--preset", type=_preset, default=scoring.DEFAULT_PRESET, help=f"one of {list(scoring.PRESETS)}"
     )
     command.add_argument("--weights", type=_weights, help="id=weight,... (replaces the preset's weights)")
-    command.add_argument("--min-ftth", type=float, metavar="PCT", help="minimum share of premises eligible to FTTH")
+    command.add_argument("--min-ftth", type=_percent, metavar="PCT", help="minimum share of premises eligible to FTTH")
     command.add_argument(
         "--max-travel-min",
-        type=float,
+        type=_minutes,
         metavar="MIN",
         help="maximum estimated travel to the nearest of your sites when --hubs/--hubs-file is given "
         f"(default then {settings.DEFAULT_HUB_MAX_TRAVEL_MIN:g}), else to the nearest known site",
@@ -296,7 +374,7 @@ def _hubs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame | None, dict[str, 
     user, capacities = None, {}
     if args.hubs_file:
         path = Path(args.hubs_file)
-        hub_file = sites.read_hubs_file(path.read_bytes(), path.name)
+        hub_file = sites.read_hubs_file(files.read_input(path), path.name)
         user, capacities = hub_file.hubs, dict(hub_file.capacities)
     if not (args.hubs or args.hub_operators or user is not None):
         return None, {}
@@ -341,6 +419,7 @@ def _region_codes(text: str) -> tuple[str, ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    sys.unraisablehook = _quiet_os_errors
     handlers: dict[str, Callable[[argparse.Namespace], str]] = {
         "info": _info,
         "indicators": _indicators,
@@ -353,26 +432,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plan": _plan,
     }
     try:
+        for option in ("output", "out", "report", "unmatched"):  # before any work: a bad folder fails at once
+            if getattr(args, option, None):
+                files.check_target(getattr(args, option))
         text = handlers[args.command](args)
-    except (ValueError, OSError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
+        output = getattr(args, "output", None)
+        if output:
+            files.write_atomically(output, text.encode("utf-8"))
+            print(f"regions: wrote {output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    except OSError as error:  # OutputError says what to do; a disk full while building a file says it too
+        print(f"regions: error: {files.describe(error)}", file=sys.stderr)
+        return 1
+    except (ValueError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
         print(f"regions: error: {error}", file=sys.stderr)
         return 1
-    output = getattr(args, "output", None)
-    if output:
-        with Path(output).open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        print(f"regions: wrote {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0
 
 
+def _quiet_os_errors(unraisable: sys.UnraisableHookArgs) -> None:
+    """Leave out the "Exception ignored" traceback a library's writer prints when its temporary file fails (e.g. a
+    full disk): the error itself is reported once, on one line; anything else is shown as Python would."""
+    if not isinstance(unraisable.exc_value, OSError):
+        sys.__unraisablehook__(unraisable)
+
+
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    """A table as CSV (codes as text, empty for missing), JSON records (null for missing) or aligned text."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue()
+    """A table as formula-safe CSV (codes as text, empty if missing), JSON records (null if missing) or aligned text."""
+    if fmt == "csv":  # the one formula-safe writer: a label "=HYPERLINK(…)" is text in Excel, not a formula
+        return export.to_csv_text(frame, lineterminator="\n")
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
@@ -437,7 +526,7 @@ def _export(args: argparse.Namespace) -> str:
         payload = shortlist.workbook(table, result, top, selection)
     else:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
-    target.write_bytes(payload)
+    files.write_atomically(target, payload)
     return f"regions: wrote {target} ({len(top)} départements)\n"
 
 
@@ -463,7 +552,7 @@ def _plan(args: argparse.Namespace) -> str:
     if target is not None:
         context = report.PlanContext(table, hubs, selection.weights, selection.filters, selection.preset)
         writer = report.plan_pdf if target.suffix.lower() == ".pdf" else report.plan_workbook
-        target.write_bytes(writer(solved, context, args.lang))
+        files.write_atomically(target, writer(solved, context, args.lang))
         print(f"regions: wrote {target}", file=sys.stderr)
     if args.format == "json":
         return json.dumps(solved.to_dict(), ensure_ascii=False, indent=1) + "\n"
@@ -489,58 +578,101 @@ def _plan_text(solved: plan.Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _import_applicants(args: argparse.Namespace) -> candidates.ImportResult:
-    """Read the file once, apply ``--map`` corrections to the detected mapping, and join it."""
+def _import_applicants(args: argparse.Namespace) -> tuple[candidates.ImportResult, bool]:
+    """Read the file once, apply ``--map`` corrections to the detected mapping, and join it; say whether it is the
+    synthetic demo file (whose outputs are labelled *données fictives*)."""
     path = Path(args.file)
     limits = {"max_bytes": settings.CANDIDATES_MAX_BYTES, "max_rows": settings.CANDIDATES_MAX_ROWS}
-    read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet, **limits)
+    data = files.read_input(path)
+    read = tabular.read_table(data, path.name, sheet=args.sheet, **limits)
     mapping = candidates.detect_mapping(list(read.frame.columns))
     for column, field_name in args.map:
         mapping = {f: (None if c == column else c) for f, c in mapping.items()}
         mapping[field_name] = column
-    return candidates.import_frame(read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected)
+    result = candidates.import_frame(
+        read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
+    )
+    return result, candidates.is_demo(data)
 
 
 def _candidates(args: argparse.Namespace) -> str:
-    result = _import_applicants(args)
+    result, fictional = _import_applicants(args)
+    label = candidates.label_fictional if fictional else (lambda frame: frame)
     if args.action == "import":
-        return _candidates_import(args, result)
+        return _candidates_import(args, result, fictional)
     if args.action == "aggregate":
         totals = candidates.aggregate(result.matched, args.level, mapping=result.mapping)
-        return render(totals.drop(columns=["applicants", "suppressed"]), args.format)
+        return render(label(totals.drop(columns=["applicants", "suppressed"])), args.format)
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
-    picked = candidates.shortlist_applicants(
-        result.matched,
-        result.mapping,
-        departements=args.departements,
-        skills=args.skills,
-        availability=args.availability,
-        fibre_only=args.fibre_only,
-        max_travel_min=args.max_travel_min,
+    picked = label(
+        candidates.shortlist_applicants(
+            result.matched,
+            result.mapping,
+            departements=args.departements,
+            skills=args.skills,
+            availability=args.availability,
+            fibre_only=args.fibre_only,
+            max_travel_min=args.max_travel_min,
+        )
     )
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
+    if fictional:
+        about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
+    kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
-        payload = candidates.applicants_workbook(picked, result.mapping, include_sensitive=False, about=about)
+        payload = candidates.applicants_workbook(
+            picked, result.mapping, include_sensitive=False, about=about, not_sensitive=kept
+        )
     else:
-        payload = candidates.applicants_csv(picked, result.mapping, include_sensitive=False, french_excel=True)
-    target.write_bytes(payload)
-    return f"regions: wrote {target} ({len(picked)} applicants; sensitive columns left out)\n"
+        payload = candidates.applicants_csv(
+            picked, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=kept
+        )
+    files.write_atomically(target, payload)
+    return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
 
 
-def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult) -> str:
+def _sensitive_lines(frame: pd.DataFrame, mapping: candidates.Mapping, not_sensitive: list[str]) -> str:
+    """What was left out as sensitive and why, and what the user declared non-sensitive (one line each)."""
+    declared = candidates.declared_not_sensitive(frame, mapping, not_sensitive)
+    kept = {found.column for found in declared}
+    left_out = [found for found in candidates.sensitive_detections(frame, mapping) if found.column not in kept]
+    lines = [f"sensitive columns left out: {len(left_out)}"]
+    lines += [f"  {found.column}: {found.reason('en')}" for found in left_out]
+    lines += [
+        f"kept, declared non-sensitive by you: {found.column} (detected: {found.reason('en')})" for found in declared
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult, fictional: bool) -> str:
     report = result.report()
+    if fictional:
+        report = {"data": candidates.FICTIONAL_LABEL, **report}
+    declared = candidates.declared_not_sensitive(result.unmatched, result.mapping, args.not_sensitive)
+    kept = {found.column for found in declared}
+    report["sensitive_columns"] = {
+        found.column: found.reason()
+        for found in candidates.sensitive_detections(result.unmatched, result.mapping)
+        if found.column not in kept
+    }
+    report["declared_not_sensitive"] = {found.column: found.reason() for found in declared}
     if args.report:
-        Path(args.report).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        files.write_atomically(args.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.unmatched:
-        rows = candidates.export_columns(result.unmatched.drop(columns="reason_label"), result.mapping)
-        Path(args.unmatched).write_bytes(export.to_csv_bytes(rows))  # as read, sensitive columns left out
-    lines = [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
+        rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out
+        rows = candidates.label_fictional(rows) if fictional else rows
+        payload = candidates.applicants_csv(
+            rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
+        )
+        files.write_atomically(args.unmatched, payload)
+    lines = [f"data: {candidates.FICTIONAL_LABEL}"] if fictional else []
+    lines += [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
     lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _sensitive_lines(result.unmatched, result.mapping, args.not_sensitive)
 
 
 def _data(args: argparse.Namespace) -> str:
@@ -576,7 +708,7 @@ def _data_import(args: argparse.Namespace) -> str:
     completing = user_indicators.is_completion(declaration)
     before = indicators.territory_table()[args.indicator_id].notna().sum() if completing else 0
     path = Path(args.file)
-    read = tabular.read_table(path.read_bytes(), path.name, sheet=args.sheet)
+    read = tabular.read_table(files.read_input(path), path.name, sheet=args.sheet)
     prepared = user_indicators.prepare(
         read.frame, declaration, code_column=args.code_column, value_column=args.value_column,
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
@@ -647,13 +779,20 @@ def _cache(args: argparse.Namespace) -> str:
         print(f"regions: rebuilding the cache in {cache.cache_dir()} …", file=sys.stderr, flush=True)
         geo.rebuild_cache()
     layers = cache.cached_layers()
-    state = {
+    damaged = cache.damaged_layers()
+    if damaged:
+        state = "damaged (rebuilt on next use, or now with `regions cache --rebuild`)"
+    else:
+        state = "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)"
+    report: dict[str, object] = {
         "folder": str(cache.cache_dir()),
         "key": cache.cache_key(),
         "layers": layers,
-        "state": "complete" if set(geo.LAYERS) <= set(layers) else "incomplete (built on first use)",
+        "state": state,
     }
-    return json.dumps(state, ensure_ascii=False, indent=1) + "\n"
+    if damaged:
+        report["damaged"] = damaged
+    return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Formula-safe CSV and XLSX exports of shortlists, for recruiters and managers opening them in Excel.
+"""The product's one CSV and XLSX writer, formula-safe, for recruiters and managers opening the files in Excel.
+
+Every CSV or XLSX the product writes — shortlists, applicant exports, unmatched rows, the CLI's ``--format csv``
+tables (``regions sources``, ``indicators``, ``score``…), the user's snapshot files — goes through
+:func:`to_csv_text`, :func:`to_csv_bytes` or :func:`to_xlsx_bytes` (``tests/test_export.py`` checks that no other
+module writes one).
 
 Every text cell and column name starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed
 with a single quote (OWASP advice against CSV injection), so that Excel shows it as text instead of running it.
@@ -69,14 +74,22 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".") -> bytes:
-    """Encode ``frame`` as neutralised CSV in UTF-8 with BOM, without index, missing values as empty cells."""
+def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", lineterminator: str = "\r\n") -> str:
+    """``frame`` as neutralised CSV text, without index, missing values as empty cells (for a terminal or a pipe;
+    :func:`to_csv_bytes` for a file opened in Excel)."""
     _check_choice("sep", sep, CSV_SEPARATORS)
     _check_choice("decimal", decimal, CSV_DECIMALS)
     if decimal == sep:
         raise ValueError(f"`decimal` and `sep` are both {sep!r}; they must differ")
-    text = neutralise_frame(frame).to_csv(index=False, sep=sep, decimal=decimal, na_rep="", lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    text: str = neutralise_frame(frame).to_csv(
+        index=False, sep=sep, decimal=decimal, na_rep="", lineterminator=lineterminator
+    )
+    return text
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".") -> bytes:
+    """Encode ``frame`` as neutralised CSV in UTF-8 with BOM and CRLF line ends, for Excel (see :func:`to_csv_text`)."""
+    return to_csv_text(frame, sep=sep, decimal=decimal).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, notes: Mapping[str, Sequence[str]] | None = None) -> bytes:

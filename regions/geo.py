@@ -107,18 +107,32 @@ def rebuild_cache() -> None:
 
 
 def _layer(name: str) -> gpd.GeoDataFrame:
-    """One layer, from memory, else from the cache, else built (all layers at once) and cached."""
+    """One layer, from memory, else from the verified cache, else built (all layers at once) and cached.
+
+    A damaged layer (see :func:`regions.cache.read_layer`) is rebuilt with a warning, never read as figures; when
+    the cache folder cannot be written, the built layers stay in memory for this run.
+    """
     if name not in _LOADED:
-        if not cache.layer_path(name).exists():
+        try:
+            _LOADED[name] = cache.read_layer(name)
+        except cache.DamagedLayerError as error:
+            if cache.layer_path(name).exists():
+                cache.warn(f"couche « {name} » du cache endommagée ({error.reason}) : reconstruction automatique…")
             _build_into_cache()
-        _LOADED[name] = cache.read_layer(name)
+            if name not in _LOADED:  # written: read back as every later run will (a failure names the rebuild)
+                _LOADED[name] = cache.read_layer(name)
     return _LOADED[name].copy()
 
 
 def _build_into_cache() -> None:
+    """Build every layer and write it to the cache; a layer that cannot be written is kept in memory instead."""
     print(_BUILD_MESSAGE.format(folder=cache.cache_dir()), file=sys.stderr, flush=True)
+    writable = True
     for name, frame in build_all().items():
-        cache.write_layer(name, frame)
+        _LOADED.pop(name, None)
+        writable = writable and cache.store(name, frame)  # one warning: the other layers would fail the same way
+        if not writable:
+            _LOADED[name] = frame
 
 
 CENTROID = "centroïde de la commune"

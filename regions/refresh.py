@@ -658,14 +658,18 @@ def _xlsx_rows(data: bytes, name: str, url: str) -> list[tuple[str, list[list[ob
         raise RefreshError(f"{name} : classeur Excel 97-2003 (.xls), non pris en charge (attendu : .xlsx)", url=url)
     _check_not_html(data, name, url)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.namelist()
-        if "[Content_Types].xml" not in members:
-            inner = [m for m in members if m.lower().endswith(".xlsx")]
-            if not inner:
-                raise RefreshError(f"{name} : archive ZIP sans classeur .xlsx (contenu : {', '.join(members[:10])})")
-            data = archive.read(inner[0])
+        with tabular.open_archive(data) as archive:  # a ZIP bomb is refused before anything is decompressed
+            members = archive.namelist()
+            if "[Content_Types].xml" not in members:
+                inner = [m for m in members if m.lower().endswith(".xlsx")]
+                if not inner:
+                    listed = ", ".join(members[:10])
+                    raise RefreshError(f"{name} : archive ZIP sans classeur .xlsx (contenu : {listed})", url=url)
+                data = archive.read(inner[0])
+                tabular.open_archive(data).close()  # the workbook inside, checked the same way
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except tabular.TabularError as error:
+        raise RefreshError(f"{name} : {error}", url=url) from error
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise RefreshError(f"{name} : ce n'est pas un classeur XLSX lisible ({error})", url=url) from error
     try:
@@ -793,7 +797,7 @@ def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
     _check_not_html(data, name, url)
     if data.startswith(_ZIP_MAGIC):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with tabular.open_archive(data) as archive:  # a ZIP bomb is refused before anything is decompressed
                 members = [info for info in archive.infolist() if not info.is_dir()]
                 bases = [
                     info
@@ -808,6 +812,8 @@ def _census_text(data: bytes, name: str, url: str) -> tuple[str, str]:
                 if bases[0].file_size > MAX_DOWNLOAD_BYTES:
                     raise RefreshError(f"{name} : {bases[0].filename} trop volumineux une fois décompressé", url=url)
                 name, data = bases[0].filename.rsplit("/", 1)[-1], archive.read(bases[0])
+        except tabular.TabularError as error:
+            raise RefreshError(f"{name} : {error}", url=url) from error
         except (zipfile.BadZipFile, OSError, ValueError, KeyError) as error:
             raise RefreshError(f"{name} : archive ZIP illisible ({error})", url=url) from error
     for encoding in ("utf-8-sig", "cp1252"):

@@ -175,18 +175,18 @@ REASONS: dict[str, dict[str, str]] = {
     "fr": {
         "ftth": "fibre {value} < {minimum}",
         "no_road": "aucun site accessible par la route",
-        "travel": "site le plus proche à ~{minutes:.0f} min > {maximum:.0f} min",
+        "travel": "site le plus proche à ~{minutes} min > {maximum} min",
         "region": "région non retenue",
         "no_hub": "aucun de vos sites accessible par la route",
-        "hub_travel": "le plus proche de vos sites à ~{minutes:.0f} min > {maximum:.0f} min",
+        "hub_travel": "le plus proche de vos sites à ~{minutes} min > {maximum} min",
     },
     "en": {
         "ftth": "fibre {value} < {minimum}",
         "no_road": "no site reachable by road",
-        "travel": "nearest site ~{minutes:.0f} min away > {maximum:.0f} min",
+        "travel": "nearest site ~{minutes} min away > {maximum} min",
         "region": "région not selected",
         "no_hub": "none of your sites reachable by road",
-        "hub_travel": "nearest of your sites ~{minutes:.0f} min away > {maximum:.0f} min",
+        "hub_travel": "nearest of your sites ~{minutes} min away > {maximum} min",
     },
 }
 
@@ -199,20 +199,22 @@ def apply_filters(table: pd.DataFrame, filters: Filters, lang: Lang = "fr") -> p
         ftth = table["ftth_share_pct"]
         low = ftth.isna() | (ftth < filters.min_ftth_pct)
         for i in table.index[low]:
-            minimum = _pct(filters.min_ftth_pct, lang)
-            reasons[i].append(text["ftth"].format(value=_pct(ftth[i], lang), minimum=minimum))
+            value, minimum = _share_below(ftth[i], filters.min_ftth_pct, lang)
+            reasons[i].append(text["ftth"].format(value=value, minimum=minimum))
     if filters.max_travel_min is not None:
         travel = table["nearest_site_travel_min"]
         for i in table.index[travel.isna()]:
             reasons[i].append(text["no_road"])
         for i in table.index[travel > filters.max_travel_min]:
-            reasons[i].append(text["travel"].format(minutes=travel[i], maximum=filters.max_travel_min))
+            minutes, maximum = _apart(travel[i], filters.max_travel_min, 0, lang, above=True)
+            reasons[i].append(text["travel"].format(minutes=minutes, maximum=maximum))
     if filters.max_hub_travel_min is not None:
         hub = table["nearest_hub_travel_min"]
         for i in table.index[hub.isna()]:
             reasons[i].append(text["no_hub"])
         for i in table.index[hub > filters.max_hub_travel_min]:
-            reasons[i].append(text["hub_travel"].format(minutes=hub[i], maximum=filters.max_hub_travel_min))
+            minutes, maximum = _apart(hub[i], filters.max_hub_travel_min, 0, lang, above=True)
+            reasons[i].append(text["hub_travel"].format(minutes=minutes, maximum=maximum))
     if filters.regions:
         for i in table.index[~table["reg_code"].isin(filters.regions)]:
             reasons[i].append(text["region"])
@@ -315,8 +317,29 @@ def explain(table: pd.DataFrame, weights: Mapping[str, float], code: str) -> pd.
     return pd.DataFrame(records)
 
 
-def _pct(value: float, lang: Lang) -> str:
-    """A share in a one-line reason: ``80,0 %`` (fr) / ``80.0%`` (en); plain spaces, for terminals and CSV."""
-    if formatting.is_missing(value):
-        return {"fr": "non renseignée", "en": "unknown"}[lang]
-    return f"{value:.1f} %".replace(".", ",") if lang == "fr" else f"{value:.1f}%"
+#: Most decimals a reason shows to tell a value from its limit (beyond, they are equal for any reader).
+_MAX_REASON_DECIMALS = 6
+
+
+def _apart(value: float, limit: float, decimals: int, lang: Lang, *, above: bool) -> tuple[str, str]:
+    """``value`` and ``limit`` with the same decimals, as few as show the limit exactly and the value on its side
+    of it: 90.4 against 90 is ``90,4`` and ``90,0``, never ``90`` and ``90``; 120.3 against 90 stays ``120``, ``90``.
+    ``above``: the value exceeds the limit (else it falls short). Decimal comma in French, point in English."""
+    while decimals < _MAX_REASON_DECIMALS and round(limit, decimals) != limit:
+        decimals += 1
+    while decimals < _MAX_REASON_DECIMALS:
+        shown, bound = round(value, decimals), round(limit, decimals)
+        if (shown > bound) if above else (shown < bound):
+            break
+        decimals += 1
+    texts = (f"{value:.{decimals}f}", f"{limit:.{decimals}f}")
+    return (texts[0].replace(".", ","), texts[1].replace(".", ",")) if lang == "fr" else texts
+
+
+def _share_below(value: float, minimum: float, lang: Lang) -> tuple[str, str]:
+    """A share and the minimum it falls short of, as :func:`_apart` shows them, with the percent sign:
+    ``59,96 %`` and ``60,00 %`` (fr) / ``59.96%`` and ``60.00%`` (en); an unknown share is said so."""
+    sign = " %" if lang == "fr" else "%"
+    known = not formatting.is_missing(value)  # an unknown share: the minimum as it was given
+    shown, bound = _apart(value if known else minimum - 1, minimum, 1, lang, above=False)
+    return (shown + sign if known else {"fr": "non renseignée", "en": "unknown"}[lang]), bound + sign

@@ -37,7 +37,7 @@ from platformdirs import user_cache_dir, user_data_dir
 DATA_DIR: Final[Path] = Path(os.environ.get("HOMESHORE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 
 #: Version of what the geometry pipeline writes; bump it to invalidate every cache.
-GEOMETRY_PIPELINE_VERSION: Final[int] = 1
+GEOMETRY_PIPELINE_VERSION: Final[int] = 2
 
 #: Geographic CRS of every layer the library returns.
 CRS_WGS84: Final[str] = "EPSG:4326"

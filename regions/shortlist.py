@@ -15,14 +15,39 @@ import pandas as pd
 
 from regions import export, indicators, scoring, settings, sources
 
+#: The "Statut" column of a shortlist export: kept, or excluded by the current constraints (with the reason).
+STATUS_COLUMN = "Statut"
+KEPT = "retenu"
+EXCLUDED = "exclu par vos contraintes : "
+#: How a figure computed from the synthetic demo applicant file is labelled, in headers, notes and sheets.
+FICTIONAL = "données fictives"
+FICTIONAL_NOTE = (
+    "Données fictives : la profondeur du vivier vient du fichier de démonstration (candidats inventés), pas de vos "
+    "candidats."
+)
+
 
 @dataclass(frozen=True)
 class Selection:
-    """What produced a ranking: the preset (or "personnalisé"), weights, filters."""
+    """What produced a ranking: the preset (or "personnalisé"), weights, filters, and whether the applicant pool
+    behind the pool-depth figures is the synthetic demo file (``fictional_pool``)."""
 
     weights: Mapping[str, float]
     filters: scoring.Filters
     preset: str = "personnalisé"
+    fictional_pool: bool = False
+
+
+def excluded_codes(result: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """The codes of ``codes`` (a shortlist) that the constraints behind ``result`` exclude, in ``codes`` order."""
+    excluded = set(result.loc[result["excluded"], "code"])
+    return [code for code in codes if code in excluded]
+
+
+def kept_codes(result: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """The codes of ``codes`` that the constraints behind ``result`` keep: the ones a shortlist counts."""
+    excluded = set(excluded_codes(result, codes))
+    return [code for code in codes if code not in excluded]
 
 
 def top_codes(result: pd.DataFrame, n: int) -> list[str]:
@@ -33,9 +58,13 @@ def top_codes(result: pd.DataFrame, n: int) -> list[str]:
     return ranked["code"].head(n).tolist()
 
 
-def shortlist_table(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """One row per shortlisted territory (in rank order): rank and interval, score, what is missing, the raw value
-    of each weighted component and the estimated travel time to the nearest site, with French headers."""
+def shortlist_table(
+    table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], *, fictional_pool: bool = False
+) -> pd.DataFrame:
+    """One row per shortlisted territory (in rank order, excluded ones last): rank and interval, status (``retenu``
+    or ``exclu par vos contraintes : <raison>``), score, what is missing, the raw value of each weighted component
+    and the estimated travel time to the nearest site, with French headers. With ``fictional_pool``, the pool-depth
+    column and a score that weighs it say ``données fictives`` in their headers."""
     catalogue = sources.load_catalogue()
     weighted = [c.removeprefix("contrib_") for c in result.columns if c.startswith("contrib_")]
     figures = table.drop(columns=[c for c in ("name", "reg_code") if c in table.columns])
@@ -49,29 +78,28 @@ def shortlist_table(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[s
             ],
             "Code": rows["code"],
             "Département" if "reg_code" in table.columns else "Région": rows["name"],
-            "Score (0–100)": rows["score"].round(1),
+            STATUS_COLUMN: [f"{EXCLUDED}{reason}" if reason else KEPT for reason in rows["excluded_reason"].fillna("")],
+            _score_header(weighted, fictional_pool): rows["score"].round(1),
             "Poids renseigné (%)": rows["weight_available_pct"].round(0),
             "Composantes manquantes": rows["missing_components"].map(lambda ids: _labels(ids, catalogue)),
         }
     )
     figures_shown = indicators.for_display(rows[[c for c in [*weighted, "nearest_site_travel_min"] if c in rows]])
     for component in figures_shown.columns:
-        out[column_header(component)] = figures_shown[component].to_numpy()
-    excluded = rows["excluded_reason"].fillna("")
-    if (excluded != "").any():
-        out["Exclu (raison)"] = excluded.to_numpy()
+        out[column_header(component, fictional_pool=fictional_pool)] = figures_shown[component].to_numpy()
     return out.reset_index(drop=True)
 
 
-def indicators_table(table: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """Every indicator of the shortlisted territories, one column per indicator with its unit and period."""
+def indicators_table(table: pd.DataFrame, codes: Sequence[str], *, fictional_pool: bool = False) -> pd.DataFrame:
+    """Every indicator of the shortlisted territories, one column per indicator with its unit and period (the
+    pool-depth header says ``données fictives`` with ``fictional_pool``)."""
     rows = table[table["code"].isin(codes)].set_index("code").loc[list(codes)].reset_index()
     identity = [c for c in ("code", "name", "reg_code") if c in rows.columns]
     out = rows[identity].rename(columns={"code": "Code", "name": "Nom", "reg_code": "Région (code)"})
     shown = indicators.for_display(rows)
     for indicator_id in indicators.indicator_ids():
         if indicator_id in shown.columns:
-            out[column_header(indicator_id)] = shown[indicator_id].to_numpy()
+            out[column_header(indicator_id, fictional_pool=fictional_pool)] = shown[indicator_id].to_numpy()
     return out
 
 
@@ -90,7 +118,8 @@ def method_table(selection: Selection, n_ranked: int) -> pd.DataFrame:
             if catalogue[component].orientation == "higher"
             else "moins c'est élevé, mieux c'est"
         )
-        rows.append((f"Poids : {catalogue[component].label_fr}", f"{100 * weight:.0f} % ({direction})"))
+        fictional = f", {FICTIONAL}" if selection.fictional_pool and component == indicators.APPLICANTS_COLUMN else ""
+        rows.append((f"Poids : {catalogue[component].label_fr}", f"{100 * weight:.0f} % ({direction}{fictional})"))
     rows += _filter_rows(selection.filters)
     rows += [
         (
@@ -110,33 +139,65 @@ def method_table(selection: Selection, n_ranked: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Élément", "Valeur"])
 
 
-def sources_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per indicator: label, unit, period, producer, dataset, licence, URL, coverage (from the data)."""
+def sources_table(table: pd.DataFrame | None = None, *, fictional_pool: bool = False) -> pd.DataFrame:
+    """Per indicator: label, unit, period, producer, dataset, licence, URL, coverage (from the data); with
+    ``fictional_pool`` the pool depth's row says it comes from the demo file, ``données fictives``."""
     table = indicators.territory_table() if table is None else table
-    return indicators.provenance_table(table)
+    provenance = indicators.provenance_table(table)
+    if fictional_pool:
+        pool = provenance["id"] == indicators.APPLICANTS_COLUMN
+        provenance.loc[pool, "label"] = provenance.loc[pool, "label"] + f" — {FICTIONAL}"
+        provenance.loc[pool, "period"] = f"fichier de démonstration ({FICTIONAL})"
+    return provenance
 
 
-def column_header(indicator_id: str) -> str:
-    """``Label (unit, period)`` — how a figure is titled in every export."""
+def column_header(indicator_id: str, *, fictional_pool: bool = False) -> str:
+    """``Label (unit, period)`` — how a figure is titled in every export; ``… — données fictives`` for the pool
+    depth when the pool is the synthetic demo file."""
     indicator = sources.load_catalogue()[indicator_id]
-    return f"{indicator.label_fr} ({indicator.unit}, {indicators.period_of(indicator_id)})"
+    header = f"{indicator.label_fr} ({indicator.unit}, {indicators.period_of(indicator_id)})"
+    return f"{header} — {FICTIONAL}" if fictional_pool and indicator_id == indicators.APPLICANTS_COLUMN else header
 
 
 def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], selection: Selection) -> bytes:
-    """The XLSX a manager downloads: sheets Shortlist, Indicateurs, Méthode et pondérations, Sources."""
+    """The XLSX a manager downloads: sheets Shortlist, Indicateurs, Méthode et pondérations, Sources.
+
+    The count in the first line is of the territories the constraints keep; the ones they exclude are listed in a
+    note and marked in the ``Statut`` column. With ``selection.fictional_pool``, every sheet that holds a figure
+    from the demo applicant file says ``données fictives`` (a note, the headers, the weight, the source row)."""
     n_ranked = int(result["rank"].notna().sum())
+    kept, excluded = kept_codes(result, codes), excluded_codes(result, codes)
     about = [
-        f"Homeshore — shortlist de {len(codes)} territoires, générée le {date.today():%d/%m/%Y}",
+        f"Homeshore — shortlist de {len(kept)} territoires retenus, générée le {date.today():%d/%m/%Y}",
         f"Préréglage : {selection.preset} ; filtres : {describe_filters(selection.filters)}",
         f"Scores relatifs : rang parmi les {n_ranked} territoires retenus ; sources dans l'onglet « Sources ».",
     ]
-    return export.shortlist_workbook(
-        shortlist_table(table, result, codes),
-        indicators_table(table, codes),
+    if excluded:
+        about.insert(1, _excluded_note(excluded))
+    fictional = selection.fictional_pool
+    if fictional:
+        about.append(FICTIONAL_NOTE)
+    sheets = (
+        shortlist_table(table, result, codes, fictional_pool=fictional),
+        indicators_table(table, codes, fictional_pool=fictional),
         method_table(selection, n_ranked),
-        sources_table(table),
-        about=about,
+        sources_table(table, fictional_pool=fictional),
     )
+    return export.shortlist_workbook(*sheets, about=about)
+
+
+def _excluded_note(excluded: Sequence[str]) -> str:
+    return (
+        f"Non comptés : {len(excluded)} territoire(s) de votre sélection exclu(s) par vos contraintes actuelles "
+        f"({', '.join(excluded)}), marqué(s) « {EXCLUDED.removesuffix(' : ')} » dans la colonne « {STATUS_COLUMN} »."
+    )
+
+
+def _score_header(weighted: Sequence[str], fictional_pool: bool) -> str:
+    """The score's header; it says ``données fictives`` when the demo pool weighs in it."""
+    if fictional_pool and indicators.APPLICANTS_COLUMN in weighted:
+        return f"Score (0–100) — inclut des {FICTIONAL}"
+    return "Score (0–100)"
 
 
 def describe_filters(filters: scoring.Filters) -> str:

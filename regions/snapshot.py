@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regions import sources
+from regions import export, sources
 
 TomlValue = str | float | int | Sequence[str] | Mapping[str, float]
 
@@ -40,7 +40,7 @@ def write_dataset(
         raise ValueError(f"dataset {dataset_id!r}: the figures need a 'code' column")
     folder = sources.overlay_dir()
     relative = f"indicators/{dataset_id}.csv"
-    _atomic_write(folder / relative, figures.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _atomic_write(folder / relative, export.to_csv_text(figures, lineterminator="\n").encode("utf-8"))
     _merge_toml(folder / sources.SOURCES_FILE, dataset_id, {**record, "file": relative})
     for indicator_id, entry in (indicators or {}).items():
         _merge_toml(folder / sources.CATALOGUE_FILE, indicator_id, entry)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regions import codes, geo, settings, sites
+from regions import codes, export, geo, settings, sites
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     table = build(args.facts)
     target = settings.DATA_DIR / sites.SITES_FILE
-    table.to_csv(target, index=False, lineterminator="\n")
+    target.write_text(export.to_csv_text(table, lineterminator="\n"), encoding="utf-8")  # the one writer
     print(f"wrote {target}: {len(table)} rows, {int(table['matched'].sum())} matched")
     for row in table[~table["matched"]].itertuples():
         print(f"  unmatched {row.site_id} {row.operator} — {row.match_note}")

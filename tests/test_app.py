@@ -314,3 +314,126 @@ def test_refresh_from_the_app_offline_says_why(app: AppTest) -> None:
     app.button(key="btn_refresh").click().run(timeout=120)
     assert not app.exception
     assert any("Actualisation impossible" in e.value and "internet" in e.value for e in app.error)
+
+
+def test_a_refused_workbook_or_csv_is_a_message_on_the_pool_page(app: AppTest) -> None:
+    import spreadsheet_bombs
+
+    app.switch_page(POOL_PAGE).run()
+    skills = {3: '"Vente'}  # line 3 opens a quote that nothing closes
+    stray = "id;CP;ville;rqth;compétences\n" + "".join(
+        f"A{n};87000;Limoges;;{skills.get(n, 'Vente')}\n" for n in range(2, 10)
+    )
+    for name, content, expected in [
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["compression ratio"][0], "Archive suspecte"),
+        ("candidats.xlsx", spreadsheet_bombs.bombs()["row 15 000 000"][0], "au-delà de la dernière ligne d'Excel"),
+        ("candidats.csv", stray.encode(), "Ligne 3, colonne « compétences » : guillemet"),
+    ]:
+        upload(app, name, content)
+        app.run()
+        assert not app.exception, app.exception  # today: the workbook's ZIP bomb is a traceback
+        shown = [e.value.replace("\\", "") for e in app.error]  # the Markdown source, escaped by plain.md
+        assert any(expected in text for text in shown), shown
+        assert not app.metric  # no report of a file not read
+
+
+PROTECTED_UPLOAD = (
+    "id;code postal;ville;compétences;Situation de famille;Nombre d'enfants;Handicapé;Statut BOETH;Nationalité;"
+    "Date de naissance;rqth\n"
+    "A1;87000;Limoges;vente;Pacsée-SF1;Trois-NE2;Oui-HA3;Boeth-SB4;Zorgane-NA5;1987-03-14-DN6;oui\n"
+    "A2;98000;Monaco;vente;Pacsée-SF1;Trois-NE2;Oui-HA3;Boeth-SB4;Zorgane-NA5;1987-03-14-DN6;oui\n"
+)
+PROTECTED_HEADERS = ["Situation de famille", "Nombre d'enfants", "Handicapé", "Statut BOETH", "Nationalité",
+                     "Date de naissance"]  # fmt: skip
+
+
+# --- decisions not misled by bookkeeping ------------------------------------------------------------------------
+
+
+def _download(at: AppTest, media: list[MemoryMediaFileStorage], label: str) -> bytes:
+    button = next(b for b in at.get("download_button") if b.proto.label == label)
+    name = button.proto.url.rsplit("/", 1)[-1]
+    return next(bytes(s.get_file(name).content) for s in media if _has(s, name))
+
+
+def test_shortlisted_departements_a_new_constraint_excludes_are_flagged_not_counted(
+    app: AppTest, media: list[MemoryMediaFileStorage]
+) -> None:
+    app.button(key="btn_add_top").click().run()
+    chosen = app.multiselect(key="hs_shortlist").value
+    fibre = indicators.territory_table().set_index("code").loc[chosen, "ftth_share_pct"]
+    limit = float(fibre.sort_values().iloc[2]) + 0.1  # the three lowest of the ten fall below it
+    app.session_state["hs_min_ftth"] = limit
+    app.switch_page(SHORTLIST_PAGE).run()
+    assert not app.exception
+    assert any(m.value.startswith("7 départements retenus") for m in app.markdown)
+    warning = next(w.value for w in app.warning if w.value.startswith("Non comptés : 3 département(s)"))
+    assert all(f"({code})" in warning for code in fibre.sort_values().index[:3])
+    short = next(d.value for d in app.dataframe if "Statut" in d.value.columns)
+    assert (short["Statut"] == "retenu").sum() == 7
+    assert short["Statut"].str.startswith("exclu par vos contraintes : fibre").sum() == 3
+    csv = _download(app, media, "Télécharger le CSV").decode("utf-8-sig")
+    assert csv.count("exclu par vos contraintes : fibre") == 3
+
+
+def test_a_shortlist_scored_on_the_demo_pool_says_fictional_in_its_exports(
+    app: AppTest, media: list[MemoryMediaFileStorage]
+) -> None:
+    app.slider(key="hs_w_applicants_per_10k").set_value(100).run()
+    app.button(key="btn_add_top").click().run()
+    app.switch_page(SHORTLIST_PAGE).run()
+    assert not app.exception
+    assert any("Données fictives" in c.value for c in app.caption)
+    assert "données fictives" in _download(app, media, "Télécharger le CSV").decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger le classeur Excel")))
+    for sheet in ("Shortlist", "Indicateurs", "Sources"):
+        text = " ".join(str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c is not None)
+        assert "données fictives" in text, sheet
+
+
+def test_the_demo_applicant_exports_say_fictional(app: AppTest, media: list[MemoryMediaFileStorage]) -> None:
+    app.switch_page(POOL_PAGE).run()
+    app.multiselect(key="hs_pool_deps").set_value(["23"]).run()
+    assert not app.exception
+    csv = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
+    assert csv.splitlines()[1].startswith("données fictives (fichier de démonstration)")
+    unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
+    assert "données fictives" in unmatched
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
+    for sheet in book.sheetnames:
+        text = " ".join(str(c) for row in book[sheet].iter_rows(values_only=True) for c in row if c is not None)
+        assert "données fictives" in text, sheet
+
+
+def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_sensitive(
+    app: AppTest, media: list[MemoryMediaFileStorage]
+) -> None:
+    app.switch_page(POOL_PAGE).run()
+    upload(app, "candidats.csv", PROTECTED_UPLOAD.encode("utf-8"))
+    app.run()
+    assert not app.exception
+    unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
+    assert "Monaco" in unmatched
+    assert all(h not in unmatched for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
+    assert chooser.value == PROTECTED_HEADERS  # every detected column ticked: left out
+    assert any("Nationalité — origine, nationalité" in option for option in chooser.options)
+    assert any("rqth" in c.value for c in app.caption)  # mapped to disability: always left out, said so
+    app.multiselect(key="hs_pool_deps").set_value(["87"]).run()
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
+    header = [c.value for c in next(book["Candidats"].iter_rows(max_row=1))]
+    assert set(PROTECTED_HEADERS).isdisjoint(header) and "compétences" in header
+
+    chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
+    chooser.unselect("Nationalité").run()
+    assert not app.exception
+    assert any("Nationalité" in w.value for w in app.warning)
+    book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
+    header = [c.value for c in next(book["Candidats"].iter_rows(max_row=1))]
+    assert "Nationalité" in header and "Handicapé" not in header
+    notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Nationalité (détectée : origine")
+    csv_text = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
+    first_line = csv_text.splitlines()[0].strip('"')
+    assert first_line.startswith("Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+    assert "Zorgane-NA5" in csv_text and "Oui-HA3" not in csv_text

@@ -649,10 +649,82 @@ def test_the_shortlist_never_uses_sensitive_columns(
 def test_sensitive_columns_are_dropped_unless_asked(pool: candidates.ImportResult) -> None:
     frame = pool.matched.assign(**{"Statut RQTH": "oui", "Handicap (O/N)": "", "Handicapé": "x"})
     dropped = candidates.export_columns(frame, pool.mapping)
-    assert {"RQTH", "Situation familiale", "Statut RQTH", "Handicap (O/N)"}.isdisjoint(dropped.columns)
+    assert {"RQTH", "Situation familiale", "Statut RQTH", "Handicap (O/N)", "Handicapé"}.isdisjoint(dropped.columns)
     assert "Nom" in dropped.columns and "Compétences" in dropped.columns
     kept = candidates.export_columns(frame, pool.mapping, include_sensitive=True)
     assert list(kept.columns) == list(frame.columns)
+
+
+#: Headers of the issue that left in the exports by their exact words, and a few more criteria of L1132-1.
+PROTECTED = {
+    "Situation de famille": "pacsée", "Nombre d'enfants": "3", "Enfants": "oui", "Handicapé": "oui",
+    "Personne handicapée": "non", "Statut BOETH": "BOETH", "Nationalité": "française",
+    "Date de naissance": "1987-03-14", "Religion": "x", "Âge": "38", "N° SS": "2870375001002",
+}  # fmt: skip
+JOB = {"nom": "Zoé", "cp": "36000", "Compétences": "Vente", "Disponibilité": "immédiate", "Langues": "anglais",
+       "Village": "oui", "Famille de métiers": "relation client", "Nom de famille": "Martin"}  # fmt: skip
+
+
+def test_sensitive_columns_are_recognised_by_meaning_in_every_export() -> None:
+    frame = pd.DataFrame({name: [value] for name, value in {**JOB, **PROTECTED}.items()})
+    result = candidates.import_frame(frame)
+    assert result.mapping["disability"] is None and result.mapping["family"] is None  # none of them is mapped
+    found = candidates.sensitive_detections(result.matched, result.mapping)
+    assert [d.column for d in found] == list(PROTECTED)
+    assert candidates.sensitive_columns(result.matched, result.mapping) == list(PROTECTED)
+    exported = candidates.export_columns(result.matched, result.mapping)
+    assert set(PROTECTED).isdisjoint(exported.columns) and set(JOB) <= set(exported.columns)
+    table = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+                                                french_excel=True), ";")  # fmt: skip
+    assert set(PROTECTED).isdisjoint(table[0]) and "pacsée" not in table[1] and "française" not in table[1]
+    book = openpyxl.load_workbook(io.BytesIO(candidates.applicants_workbook(
+        result.matched, result.mapping, include_sensitive=False, about=[])))  # fmt: skip
+    header = [cell.value for cell in next(book["Candidats"].iter_rows(max_row=1))]
+    assert set(PROTECTED).isdisjoint(header) and "Langues" in header
+    notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert notes["Colonnes sensibles retirées"] == ", ".join(PROTECTED)
+    assert notes["Colonnes déclarées non sensibles par l'utilisateur"] == "aucune"
+    reasons = [value for key, value in book["À propos"].iter_rows(values_only=True) if key == "Motif du retrait"]
+    assert (
+        reasons[0]
+        == "Situation de famille : situation de famille, grossesse (Code du travail L1132-1) — « situation de famille »"
+    )
+
+
+def test_a_column_declared_not_sensitive_is_kept_and_the_export_says_so() -> None:
+    frame = pd.DataFrame({"nom": ["Zoé"], "cp": ["36000"], "Langue maternelle": ["créole"], "RQTH": ["oui"],
+                          "Enfants": ["2"]})  # fmt: skip
+    result = candidates.import_frame(frame)
+    kept = ["Langue maternelle"]
+    exported = candidates.export_columns(result.matched, result.mapping, not_sensitive=kept)
+    assert "Langue maternelle" in exported.columns and {"RQTH", "Enfants"}.isdisjoint(exported.columns)
+    table = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+                                                french_excel=False, not_sensitive=kept), ",")  # fmt: skip
+    assert table[0] == [
+        "Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
+        "lieu de naissance — « langue maternelle »)"
+    ]
+    assert "Langue maternelle" in table[1] and "créole" in table[2] and "RQTH" not in table[1]
+    book = openpyxl.load_workbook(io.BytesIO(candidates.applicants_workbook(
+        result.matched, result.mapping, include_sensitive=False, about=[], not_sensitive=kept)))  # fmt: skip
+    notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Langue maternelle (détectée : ")
+    assert notes["Colonnes sensibles retirées"] == "RQTH, Enfants"
+    plain = candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=False)
+    assert csv_table(plain, ",")[0][0] == "nom"  # no note line without a declaration
+
+
+def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> None:
+    frame = pd.DataFrame({"cp": ["36000"], "RQTH": ["oui"], "Âge": ["40"]})
+    result = candidates.import_frame(frame)
+    assert result.mapping["disability"] == "RQTH"
+    with pytest.raises(ValueError, match="aucune colonne « Agé » dans le fichier"):
+        candidates.export_columns(result.matched, result.mapping, not_sensitive=["Agé"])
+    with pytest.raises(ValueError, match="« RQTH » est associée au champ disability"):
+        candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=True,
+                                  not_sensitive=["RQTH"])  # fmt: skip
+    with pytest.raises(ValueError, match="one string"):
+        candidates.export_columns(result.matched, result.mapping, not_sensitive="Âge")
 
 
 def csv_table(data: bytes, sep: str) -> list[list[str]]:
@@ -702,8 +774,8 @@ def test_applicant_workbook_records_what_was_exported_and_why() -> None:
     assert "RQTH" in applicants[0]
     assert notes["Données sensibles incluses"] == ["oui"]
     assert notes["Mention acceptée"] == [
-        "Export incluant des données sensibles (handicap / situation familiale) à la demande explicite de "
-        "l'utilisateur, pour l'aménagement des postes de travail."
+        "Export incluant des données sensibles (santé, handicap, situation de famille, origine, âge…) à la demande "
+        "explicite de l'utilisateur, pour l'aménagement des postes de travail."
     ]
     with pytest.raises(ValueError, match="finalité"):
         candidates.applicants_workbook(result.matched, result.mapping, include_sensitive=True, about=about)
@@ -732,3 +804,24 @@ def test_shortlist_about_describes_the_filters() -> None:
         "Connexion fibre exigée : oui",
         "Trajet jusqu'au site le plus proche : au plus 90 min (estimation)",
     ]
+
+
+def test_a_quote_never_closed_is_refused_not_half_the_file_read() -> None:
+    """The issue's file: 1 000 applicants, a name cell on line 501 opening a quote that nothing closes."""
+    lines = csv_bytes([GOOD_ROW] * 1000).decode().splitlines(keepends=True)
+    assert lines[500].startswith("500;;")
+    lines[500] = lines[500].replace(";;", ';"Dupont, Jean;', 1)
+    with pytest.raises(tabular.TabularError) as error:
+        candidates.import_file("".join(lines).encode(), "candidats.csv")  # today: 500 rows read, 500 lost
+    assert error.value.reason == "unclosed_quote" and error.value.lines == (501,)
+    assert str(error.value).startswith('Ligne 501, colonne « nom » : guillemet « " » jamais refermé')
+    lines[500] = lines[500].replace('"Dupont, Jean;', '"Dupont, Jean";')  # the quote closed: every row is there
+    assert_accounted(candidates.import_file("".join(lines).encode(), "candidats.csv"), 1000)
+
+
+def test_a_real_multiline_cell_keeps_every_applicant_on_their_line() -> None:
+    rows = [dict(GOOD_ROW, nom="Dupont\nJean, dit « Jo »" if n == 500 else "") for n in range(1000)]
+    result = candidates.import_file(csv_bytes(rows), "candidats.csv")
+    assert_accounted(result, 1000)
+    assert outcome(result, 1002) == ("36044", "postcode_town")  # the last applicant, one line further down
+    assert set(result.matched["row"]) == set(range(2, 503)) | set(range(504, 1003))  # line 503 is inside a cell

@@ -245,6 +245,83 @@ def test_candidates_shortlist_leaves_sensitive_columns_out(tmp_path: Path) -> No
     assert "rqth" not in header and sheet.max_row == 2
 
 
+#: An applicant file with protected columns under everyday headers; each value is unique, to be searched for.
+PROTECTED_COLUMNS = {
+    "Situation de famille": "Pacsée-SF1", "Nombre d'enfants": "Trois-NE2", "Handicapé": "Oui-HA3",
+    "Statut BOETH": "Boeth-SB4", "Nationalité": "Zorgane-NA5", "Date de naissance": "1987-03-14-DN6",
+}  # fmt: skip
+
+
+def protected_file(tmp_path: Path) -> Path:
+    headers = ["id", "CP", "ville", "compétences", *PROTECTED_COLUMNS]
+    rows = [["A1", "87000", "Limoges", "vente"], ["A2", "98000", "Monaco", "vente"], ["A3", "", "", "vente"]]
+    lines = [";".join(headers)] + [";".join([*row, *PROTECTED_COLUMNS.values()]) for row in rows]
+    source = tmp_path / "candidats.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return source
+
+
+def test_protected_columns_leave_in_no_applicant_output(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = protected_file(tmp_path)
+    out_csv, out_xlsx, unmatched = tmp_path / "x.csv", tmp_path / "x.xlsx", tmp_path / "u.csv"
+    shortlisted = [
+        run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target))
+        for target in (out_csv, out_xlsx)
+    ]
+    report = tmp_path / "report.json"
+    imported = run("candidates", "import", str(source), "--unmatched", str(unmatched), "--report", str(report))
+    assert all(result.returncode == 0 for result in (*shortlisted, imported)), imported.stderr
+    book = openpyxl.load_workbook(out_xlsx)
+    written = {
+        "shortlist CSV": out_csv.read_text(encoding="utf-8-sig"),
+        "unmatched CSV": unmatched.read_text(encoding="utf-8-sig"),
+        "shortlist XLSX": " ".join(str(c.value) for row in book["Candidats"].iter_rows() for c in row),
+    }
+    assert "Limoges" in written["shortlist CSV"] and "Monaco" in written["unmatched CSV"]
+    for name, text in written.items():
+        for header, value in PROTECTED_COLUMNS.items():
+            assert header not in text and value not in text, (name, header)
+    for result in shortlisted:  # the terminal says what was left out, and why
+        assert "1 applicants" in result.stdout and "sensitive columns left out: 6" in result.stdout
+        assert "  Nationalité: origin, nationality, place of birth" in result.stdout
+    assert "sensitive columns left out: 6" in imported.stdout
+    reasons = json.loads(report.read_text(encoding="utf-8"))["sensitive_columns"]
+    assert list(reasons) == list(PROTECTED_COLUMNS) and reasons["Handicapé"].startswith("santé, handicap")
+
+
+def test_a_column_declared_not_sensitive_is_kept_and_recorded(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = protected_file(tmp_path)
+    out_csv, out_xlsx, unmatched = tmp_path / "x.csv", tmp_path / "x.xlsx", tmp_path / "u.csv"
+    keep = ["--not-sensitive", "Nationalité", "--not-sensitive", "Date de naissance"]
+    for target in (out_csv, out_xlsx):
+        result = run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target), *keep)
+        assert result.returncode == 0, result.stderr
+        assert "sensitive columns left out: 4" in result.stdout
+        assert "kept, declared non-sensitive by you: Nationalité (detected: origin" in result.stdout
+    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("\"Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : ")
+    table = pd.read_csv(out_csv, sep=";", skiprows=1, dtype=str, encoding="utf-8-sig")
+    assert table["Nationalité"].tolist() == ["Zorgane-NA5"] and "Handicapé" not in table.columns
+    notes = dict(openpyxl.load_workbook(out_xlsx)["À propos"].iter_rows(min_row=2, values_only=True))
+    assert "Nationalité (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
+    assert "Date de naissance (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
+    assert run("candidates", "import", str(source), "--unmatched", str(unmatched), *keep).returncode == 0
+    assert "Zorgane-NA5" in unmatched.read_text(encoding="utf-8-sig") and "Oui-HA3" not in unmatched.read_text()
+
+
+def test_declaring_an_unknown_column_not_sensitive_is_a_one_line_error(tmp_path: Path) -> None:
+    source, target = protected_file(tmp_path), tmp_path / "x.csv"
+    result = run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(target),
+                 "--not-sensitive", "Nationalite")  # fmt: skip
+    assert result.returncode == 1 and not target.exists()
+    assert result.stderr.startswith("regions: error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "aucune colonne « Nationalite » dans le fichier" in result.stderr
+
+
 def test_candidates_unreadable_file_is_a_one_line_error(tmp_path: Path) -> None:
     source = tmp_path / "vide.csv"
     source.write_bytes(b"")
@@ -280,3 +357,224 @@ def test_data_import_refuses_a_bundled_id(tmp_path: Path) -> None:
     args = ["--id", "population", "--label", "P", "--unit", "hab", "--orientation", "neutral", "--period", "2024"]
     result = run("data", "import", str(source), *args, "--source", "moi", env=env)
     assert result.returncode == 1 and "déjà pris par un indicateur livré" in result.stderr
+
+
+def _applicants_with_a_stray_quote(rows: int, stray_line: int) -> str:
+    """``rows`` applicants (line 1 the header), the skills cell of line ``stray_line`` opening a quote never closed;
+    the RQTH and family columns come before it, so that the quote would carry other applicants' into it."""
+    lines = ["id;CP;ville;rqth;situation de famille;compétences"]
+    for number in range(2, rows + 2):
+        skills = '"Relation client, SQL' if number == stray_line else "Relation client"
+        lines.append(f"A{number};87000;Limoges;{'oui' if number % 7 == 0 else ''};marié;{skills}")
+    return "\n".join(lines) + "\n"
+
+
+def test_candidates_import_refuses_a_quote_never_closed_naming_its_line(tmp_path: Path) -> None:
+    source, report = tmp_path / "candidats.csv", tmp_path / "report.json"
+    source.write_text(_applicants_with_a_stray_quote(1000, 501), encoding="utf-8")
+    result = run("candidates", "import", str(source), "--report", str(report))
+    assert result.returncode == 1, result.stdout  # today: exit 0, "rows read: 500", 500 applicants in one cell
+    assert result.stderr.startswith("regions: error: Ligne 501, colonne « compétences » : guillemet")
+    assert "jamais refermé" in result.stderr and 'supprimez le « " » en trop' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not report.exists()
+    source.write_text(_applicants_with_a_stray_quote(1000, 501).replace('"Relation', "Relation"), encoding="utf-8")
+    fixed = run("candidates", "import", str(source), "--report", str(report))
+    assert fixed.returncode == 0, fixed.stderr
+    assert "rows read: 1000" in fixed.stdout and json.loads(report.read_text(encoding="utf-8"))["rows_read"] == 1000
+
+
+def test_data_import_refuses_a_quote_never_closed(tmp_path: Path) -> None:
+    source = tmp_path / "taux.csv"
+    source.write_text('code;taux\n01;1\n02;"2\n03;3\n04;4\n', encoding="utf-8")
+    env = {"HOMESHORE_USER_DATA_DIR": str(tmp_path / "user")}
+    args = ["--id", "taux_x", "--label", "X", "--unit", "%", "--orientation", "higher", "--period", "2024"]
+    result = run("data", "import", str(source), *args, "--source", "moi", env=env)
+    assert result.returncode == 1, result.stdout  # today: kept 1, the value of 02 being "2\n03;3\n04;4"
+    assert 'Ligne 3, colonne « taux » : guillemet « " » jamais refermé' in result.stderr
+    assert not (tmp_path / "user").exists() or not any((tmp_path / "user").rglob("*taux_x*"))
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        ("row 15 000 000", "déclare une ligne 15 000 000, au-delà de la dernière ligne d'Excel"),
+        ("value in XFD15000000", "au-delà de la dernière ligne d'Excel"),
+        ("value in XFD4", "Trop de colonnes : une valeur en colonne XFD"),
+        ("wide header, far value", "Tableau trop grand : 149 999 lignes × 1 000 colonnes"),
+        ("compression ratio", "Archive suspecte : « xl/worksheets/sheet1.xml » passe de"),
+        ("members", "Archive suspecte : plus de 1 000 fichiers"),
+        ("empty cell XFD1048576", None),
+    ],
+)
+def test_candidates_import_of_a_spreadsheet_bomb_is_refused_or_read_small(
+    tmp_path: Path, bomb: str, message: str | None
+) -> None:
+    import spreadsheet_bombs
+
+    source = tmp_path / "candidats.xlsx"
+    source.write_bytes(spreadsheet_bombs.bombs()[bomb][0])  # a few kilobytes; gigabytes if every cell were created
+    result = run("candidates", "import", str(source))
+    if message is None:
+        assert result.returncode == 0, result.stderr
+        assert "rows read: 2" in result.stdout and "matched: 2" in result.stdout
+        return
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("regions: error: ") and message in result.stderr.replace("\u202f", " ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+# --- clear errors: bad numbers and unknown ids exit 2, unwritable outputs exit 1, never a traceback --------------
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["data", "refresh", "--only", "bogus", "--dry-run"], "jeu de données inconnu bogus"),
+        (["data", "reset", "--only", "bogus"], "jeu de données inconnu bogus"),
+        (["data", "reset", "--only", ","], "jeu de données inconnu"),
+        (["export", "--top", "0", "--out", "x.csv"], "argument --top: '0' : il faut au moins 1"),
+        (["export", "--top", "-2", "--out", "x.csv"], "argument --top: '-2' : il faut au moins 1"),
+        (["export", "--top", "2.5", "--out", "x.csv"], "n'est pas un nombre entier"),
+        (["score", "--min-ftth", "nan"], "argument --min-ftth: 'nan' n'est pas un nombre fini"),
+        (["score", "--min-ftth", "inf"], "n'est pas un nombre fini"),
+        (["score", "--min-ftth", "101"], "n'est pas une part entre 0 et 100"),
+        (["score", "--min-ftth", "-1"], "n'est pas une part entre 0 et 100"),
+        (["export", "--min-ftth", "beaucoup", "--out", "x.csv"], "'beaucoup' n'est pas un nombre"),
+        (["score", "--max-travel-min", "nan"], "argument --max-travel-min: 'nan' n'est pas un nombre fini"),
+        (["score", "--max-travel-min", "-10"], "n'est pas une durée en minutes supérieure à 0"),
+        (["export", "--max-travel-min", "Infinity", "--out", "x.csv"], "n'est pas un nombre fini"),
+        (
+            ["candidates", "shortlist", "c.csv", "--departements", "23", "--max-travel-min", "nan", "--out", "x.csv"],
+            "argument --max-travel-min: 'nan' n'est pas un nombre fini",
+        ),
+        (["score", "--weights", "ftth_share_pct=nan"], "weights must be finite numbers"),
+    ],
+)
+def test_bad_numbers_and_ids_exit_2_with_one_french_line(tmp_path: Path, args: list[str], reason: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "regions.cli", *args], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert result.returncode == 2, result.stderr
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_comma_decimals_are_accepted_for_numbers() -> None:
+    result = run("score", "--min-ftth", "92,5", "--max-travel-min", "90.5", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str], reason: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("regions: error: ") and reason in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["indicators", "--format", "csv", "--output"],
+        ["score", "--format", "csv", "--output"],
+        ["sources", "--format", "csv", "--output"],
+        ["export", "--top", "3", "--out"],
+    ],
+)
+def test_output_to_a_missing_folder_is_a_one_line_error(tmp_path: Path, args: list[str]) -> None:
+    target = tmp_path / "absent" / "sortie.csv"
+    result = run(*args, str(target))
+    _one_line_error(result, f"le dossier « {target.parent} » n'existe pas")
+    assert not target.parent.exists()
+
+
+def test_output_to_a_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    _one_line_error(run("indicators", "--output", str(tmp_path)), "c'est un dossier")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_candidates_outputs_to_a_missing_folder_are_one_line_errors(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    report, unmatched = tmp_path / "report.json", tmp_path / "absent" / "unmatched.csv"
+    result = run("candidates", "import", str(source), "--report", str(report), "--unmatched", str(unmatched))
+    _one_line_error(result, "n'existe pas")
+    assert not report.exists()  # checked before any work: no half of the outputs written
+    out = tmp_path / "absent" / "shortlist.xlsx"
+    _one_line_error(
+        run("candidates", "shortlist", str(source), "--departements", "87", "--out", str(out)), "n'existe pas"
+    )
+    _one_line_error(run("candidates", "aggregate", str(source), "--output", str(out)), "n'existe pas")
+    _one_line_error(run("candidates", "import", str(tmp_path / "absent.csv")), "fichier introuvable")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this platform")
+def test_output_to_a_full_device_is_a_one_line_error() -> None:
+    _one_line_error(run("indicators", "--format", "csv", "--output", "/dev/full"), "plus de place sur le disque")
+
+
+def _limited_file_size() -> None:  # a disk that fills after 2 KB: writing more fails with EFBIG
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["indicators", "--format", "csv", "--output"],
+        ["export", "--top", "20", "--out"],
+    ],
+)
+def test_a_disk_full_midway_leaves_the_previous_file_intact_and_no_partial_file(
+    tmp_path: Path, args: list[str]
+) -> None:
+    target = tmp_path / ("previous.xlsx" if args[0] == "export" else "previous.csv")
+    target.write_bytes(b"previous content")
+    result = subprocess.run(
+        [sys.executable, "-m", "regions.cli", *args, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limited_file_size,  # the one way to make the disk full for this process only
+    )
+    _one_line_error(result, "plus de place sur le disque")
+    assert target.read_bytes() == b"previous content"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left behind
+
+
+# --- the synthetic demo file: every output says it is fictional ----------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "candidats_fictifs.csv"
+
+
+def test_outputs_of_the_demo_file_say_fictional(tmp_path: Path) -> None:
+    totals = run("candidates", "aggregate", str(DEMO), "--format", "csv")
+    assert totals.returncode == 0, totals.stderr
+    table = pd.read_csv(io.StringIO(totals.stdout), dtype=str)
+    assert (table["Jeu de données"] == "données fictives (fichier de démonstration)").all()
+
+    report, unmatched = tmp_path / "report.json", tmp_path / "unmatched.csv"
+    imported = run("candidates", "import", str(DEMO), "--report", str(report), "--unmatched", str(unmatched))
+    assert imported.returncode == 0, imported.stderr
+    assert "données fictives" in imported.stdout
+    assert json.loads(report.read_text(encoding="utf-8"))["data"].startswith("données fictives")
+    assert (
+        pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")["Jeu de données"]
+        .str.startswith("données fictives")
+        .all()
+    )
+
+    out = tmp_path / "candidats.csv"
+    picked = run("candidates", "shortlist", str(DEMO), "--departements", "23", "--out", str(out))
+    assert picked.returncode == 0, picked.stderr
+    rows = pd.read_csv(out, dtype=str, sep=";", encoding="utf-8-sig")
+    assert len(rows) > 0 and rows["Jeu de données"].str.startswith("données fictives").all()
+
+
+def test_outputs_of_a_real_file_do_not_say_fictional(tmp_path: Path) -> None:
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS, encoding="utf-8")
+    assert "fictives" not in run("candidates", "aggregate", str(source), "--format", "csv").stdout

@@ -21,6 +21,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import spreadsheet_bombs
 
 from regions import _datafrance, indicators, refresh, snapshot, sources, user_indicators
 from regions.refresh import RefreshError
@@ -694,3 +695,31 @@ def test_the_command_line_refresh_offline_fails_clearly_and_changes_nothing(
     assert "regions: error: " in captured.err and "internet" in captured.err  # after the progress lines
     assert "regions data import" in captured.err
     assert folder_state(user_folder) == before
+
+
+def _zip_bomb_census() -> bytes:
+    """A census ZIP whose base-cc CSV expands 64 Mo of zeros from some 60 Ko."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("base-cc-emploi-pop-active-2022.CSV", "w") as member,
+    ):
+        member.write(b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;5;1\n")
+        for _ in range(64):
+            member.write(b"0" * (1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("parser", "data"),
+    [
+        (refresh.parse_insee_census_activity, _zip_bomb_census()),
+        (refresh.parse_insee_census_activity, _zip({f"meta-{n}.csv": b"" for n in range(2000)})),
+        (refresh.parse_insee_unemployment, spreadsheet_bombs.bombs()["compression ratio"][0]),
+        (refresh.parse_insee_unemployment, _zip({"TCRD_025.xlsx": spreadsheet_bombs.bombs()["members"][0]})),
+    ],
+    ids=["census-ratio", "census-members", "xlsx-ratio", "xlsx-in-zip-members"],
+)
+def test_official_zip_bombs_are_refused_by_the_shared_guard(parser: refresh.Parser, data: bytes) -> None:
+    with pytest.raises(RefreshError, match=r" : Archive suspecte : "):
+        parser(data, url="https://example.invalid/file")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regions import indicators, scoring
+from regions.formatting import Lang
 
 UNEMPLOYMENT, FIBRE, SITES = "unemployment_rate_pct", "ftth_share_pct", "sites_within_60min"
 
@@ -190,3 +191,30 @@ def test_a_preset_takes_the_stand_in_that_covers_more_departements() -> None:
     assert scoring.preset_for("Équilibré", complete) == scoring.PRESETS["Équilibré"]  # no AAH component
     with pytest.raises(ValueError, match="expected one of"):
         scoring.preset_for("Inconnu", table)
+
+
+@pytest.mark.parametrize(
+    ("travel", "ftth", "lang", "travel_reason", "ftth_reason"),
+    [
+        (90.4, 59.96, "fr", "site le plus proche à ~90,4 min > 90,0 min", "fibre 59,96 % < 60,00 %"),
+        (90.04, 59.94, "fr", "site le plus proche à ~90,04 min > 90,00 min", "fibre 59,9 % < 60,0 %"),
+        (120.3, 12.0, "fr", "site le plus proche à ~120 min > 90 min", "fibre 12,0 % < 60,0 %"),
+        (90.4, 59.96, "en", "nearest site ~90.4 min away > 90.0 min", "fibre 59.96% < 60.00%"),
+    ],
+)
+def test_a_reason_never_rounds_a_value_onto_its_limit(
+    travel: float, ftth: float, lang: Lang, travel_reason: str, ftth_reason: str
+) -> None:
+    table = toy([5.0, 10.0], [ftth, 100.0])
+    table["nearest_site_travel_min"] = [10.0, travel]
+    filters = scoring.Filters(min_ftth_pct=60, max_travel_min=90)
+    reasons = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=5, lang=lang).set_index("code")
+    assert reasons.loc["01", "excluded_reason"] == ftth_reason
+    assert reasons.loc["02", "excluded_reason"] == travel_reason
+
+
+def test_a_reason_shows_a_limit_with_decimals_exactly() -> None:
+    table = toy([5.0, 10.0], [80.0, 100.0])
+    filters = scoring.Filters(min_ftth_pct=85.55)
+    reasons = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=5).set_index("code")
+    assert reasons.loc["01", "excluded_reason"] == "fibre 80,00 % < 85,55 %"

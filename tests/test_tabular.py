@@ -6,11 +6,13 @@ import datetime as dt
 import io
 import pickle
 import random
+import re
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
+import spreadsheet_bombs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -379,3 +381,188 @@ def test_fast_and_careful_csv_paths_agree(
     assert careful_error is None, careful_error
     assert fast[0] == careful[0] and fast[2] == careful[2]
     pd.testing.assert_frame_equal(fast[1], careful[1])
+
+
+# --- stray quotes: every row accounted for, or the file refused naming the line --------------------------------------
+
+
+def _applicants(rows: int, edit: dict[int, str] | None = None, *, header: str = "nom;cp;rqth;compétences") -> str:
+    """``rows`` records under ``header`` (line 1); ``edit`` replaces whole lines by number."""
+    lines = [header, *(f"Candidat {n};87000;{'oui' if n % 7 == 0 else 'non'};Accueil" for n in range(2, rows + 2))]
+    for number, line in (edit or {}).items():
+        lines[number - 1] = line
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "swallowed"),
+    [
+        # the issue's file: the skills cell of line 501 opens a quote that nothing closes
+        (_applicants(1000, {501: 'Candidat 501;87000;non;"Accueil, SQL'}), 501, "compétences", "jamais refermé"),
+        # in a middle column: the record looks short instead
+        (_applicants(50, {20: 'Candidat 20;87000;"non;Accueil'}), 20, "rqth", "jamais refermé"),
+        # closed by a later stray quote at the end of a cell: 200 applicants swallowed, the rest read as usual
+        (
+            _applicants(1000, {501: 'Candidat 501;87000;non;"Accueil', 701: 'Candidat 701;87000;non;12"'}),
+            501,
+            "compétences",
+            "refermé seulement ligne 701",
+        ),
+        # closed by the opening quote of a later quoted cell, in the middle of a text
+        (
+            _applicants(100, {30: 'Candidat 30;87000;non;"Accueil', 60: 'Candidat 60;87000;non;"Vente; SQL"'}),
+            30,
+            "compétences",
+            "refermé seulement ligne 60",
+        ),
+        # in the header
+        (_applicants(20, {1: 'nom;"cp;rqth;compétences'}), 1, "colonne 2", "jamais refermé"),
+        # so long a field that the csv module gives up: still the same refusal
+        (_applicants(20_000, {3: 'Candidat 3;87000;non;"Accueil'}), 3, "compétences", "jamais refermé"),
+        # two columns: a swallowed line alone proves nothing, two do
+        ('code,taux\n01,1\n02,"2\n03,3\n04,4\n', 3, "taux", "jamais refermé"),
+    ],
+    ids=["last-column", "middle-column", "closed-later", "closed-mid-text", "header", "beyond-field-limit", "two-cols"],
+)
+def test_a_stray_quote_is_refused_naming_its_line_and_column(text: str, line: int, column: str, swallowed: str) -> None:
+    for data in (text.encode("utf-8"), text.replace("\n", "\r\n").encode("cp1252")):
+        with pytest.raises(TabularError) as error:
+            read_table(data, "candidats.csv")
+        assert error.value.reason == "unclosed_quote" and error.value.lines == (line,)
+        message = str(error.value)
+        assert message.startswith(f'Ligne {line}, colonne « {column} » : guillemet « " » {swallowed}')
+        assert message.endswith(
+            'fermez ce guillemet ou supprimez le « " » en trop, puis importez de nouveau le fichier'
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "cell"),
+    [
+        ('nom,adresse\nA,"12 rue X\nBâtiment 2, escalier B"\nB,3 rue Y\n', 2, "12 rue X\nBâtiment 2, escalier B"),
+        ('nom;"Code\npostal";ville\nA;75001;Paris\n', 1, None),
+        ('nom;note;cp\nA;"ligne 1\nligne 2\n\nligne 4; fin";87000\nB;;87000\n', 2, "ligne 1\nligne 2\n\nligne 4; fin"),
+        ('nom;note\nA;"Il a dit ""oui""\npuis ""non"""\n', 1, 'Il a dit "oui"\npuis "non"'),
+    ],
+    ids=["address-two-columns", "header-on-two-lines", "note-with-blank-line", "escaped-quotes"],
+)
+def test_real_multiline_cells_are_one_row_each(text: str, rows: int, cell: str | None) -> None:
+    result = read_table(text.encode(), "f.csv")
+    assert result.rows_read == rows == len(result.line_numbers)
+    if cell is not None:
+        assert result.frame.iloc[0, 1] == cell
+    assert read_table(_applicants(1000).encode(), "f.csv").rows_read == 1000
+
+
+@pytest.mark.parametrize("every", [1, 3, 300], ids=["every-line", "every-third-line", "one-line"])
+def test_nul_bytes_are_refused_naming_the_first_line(every: int) -> None:
+    nul = {n: f"Candidat {n};87000;non;Acc\x00ueil\x00" for n in range(120, 302, every)}
+    with pytest.raises(TabularError) as error:
+        read_table(_applicants(300, nul).encode(), "f.csv")
+    assert error.value.reason == "not_text" and error.value.lines == (120,)
+    assert str(error.value).startswith("Ligne 120 : caractère nul (octet 0) au milieu du texte ; supprimez-le")
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1c", "\x1e", "\x7f", "\x85", "\u2028"])
+@pytest.mark.parametrize("multiline", [False, True], ids=["fast-path", "careful-path"])
+def test_control_characters_are_kept_as_text(char: str, multiline: bool) -> None:
+    """Control characters inside cells (small file or large, one line or every line) are text: no crash, no row
+    lost or split."""
+    note = '"deux\nlignes"' if multiline else "une ligne"
+    for rows, every in ((3, 1), (400, 400), (400, 1)):
+        edit = {n: f"Candidat {n};87000;non;Acc{char}ueil {char}" for n in range(2, rows + 2, every)}
+        edit[3] = f"Candidat 3;87000;non;{note}"
+        result = read_table(_applicants(rows, edit).encode(), "f.csv")
+        assert result.rows_read == rows
+        assert result.frame["compétences"].iloc[0] == f"Acc{char}ueil {char}".strip()
+
+
+# --- hostile spreadsheets are bounded ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(spreadsheet_bombs.bombs()))
+def test_spreadsheet_bombs_are_refused_or_read_without_expanding(name: str) -> None:
+    data, reason = spreadsheet_bombs.bombs()[name]
+    assert len(data) < 300_000  # a few kilobytes…
+    if reason is None:  # …holding two applicants, padded to Excel's last cell
+        result = read_table(data, "candidats.xlsx")
+        assert result.rows_read == 2 and result.line_numbers == (2, 3)
+        assert list(result.frame.columns) == spreadsheet_bombs.COLUMNS
+        return
+    with pytest.raises(TabularError) as error:
+        read_table(data, "candidats.xlsx")
+    assert error.value.reason == reason
+    message = str(error.value)
+    assert message[0].isupper() and "\n" not in message
+    assert re.search(r"maximum|dernière ligne d'Excel|mal formée", message), message
+
+
+def test_the_zip_guard_names_each_limit() -> None:
+    data, _ = spreadsheet_bombs.bombs()["compression ratio"]
+    with pytest.raises(
+        TabularError,
+        match=r"^Archive suspecte : « xl/worksheets/sheet1\.xml » passe de [\d,]+ Ko à 64 Mo .*maximum 100 fois\)",
+    ):
+        tabular.open_archive(data)
+    with pytest.raises(TabularError, match=r"^Archive suspecte : plus de 1\u202f000 fichiers dans l'archive"):
+        tabular.open_archive(spreadsheet_bombs.bombs()["members"][0])
+    small = spreadsheet_bombs.workbook(spreadsheet_bombs.HEADER, padding=3 * 1024 * 1024)
+    with pytest.raises(
+        TabularError, match=r"^Archive trop volumineuse une fois décompressée : 3,1 Mo \(maximum 1 Mo\)$"
+    ):
+        tabular.open_archive(small, max_expanded=1024 * 1024)
+    with pytest.raises(TabularError) as error:
+        read_table(small, "f.xlsx", max_bytes=50_000)  # 40 times the largest file accepted
+    assert error.value.reason == "too_big"
+    with tabular.open_archive(spreadsheet_bombs.bombs()["row 15 000 000"][0]) as archive:
+        assert "xl/worksheets/sheet1.xml" in archive.namelist()
+
+
+def test_sheet_names_refuses_a_zip_bomb() -> None:
+    with pytest.raises(TabularError) as error:
+        tabular.sheet_names(spreadsheet_bombs.bombs()["compression ratio"][0])
+    assert error.value.reason == "zip_bomb"
+    assert tabular.sheet_names(spreadsheet_bombs.bombs()["row 15 000 000"][0]) == ("Feuil1",)
+
+
+def test_too_many_columns_in_a_csv() -> None:
+    header = ";".join(f"c{n}" for n in range(1, 1002))
+    with pytest.raises(TabularError) as error:
+        read_table(f"{header}\n{';' * 1000}x\n".encode(), "f.csv")
+    assert error.value.reason == "too_many_columns"
+    message = "Trop de colonnes : 1 001 colonnes dans l'en-tête (maximum 1 000 colonnes)".replace(" 0", "\u202f0")
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("name", list(spreadsheet_bombs.bombs()))
+def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
+    """Applicants, sites and user indicators, read as the app and the CLI read them: refused, or two rows."""
+    from regions import candidates, sites, user_indicators
+
+    data, reason = spreadsheet_bombs.bombs()[name]
+    declaration = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Moi")
+
+    def read_sites() -> int:
+        read = read_table(data, "sites.xlsx")
+        return len(sites.read_user_sites(read.frame, line_numbers=read.line_numbers).located)
+
+    def read_indicator() -> int:
+        read = read_table(data, "taux.xlsx")
+        prepared = user_indicators.prepare(
+            read.frame, declaration, code_column="département", value_column="taux", line_numbers=read.line_numbers
+        )
+        return prepared.kept_rows
+
+    def read_applicants() -> int:
+        result = candidates.import_file(data, "candidats.xlsx")
+        if name == "value in A1048576":  # a whole Excel sheet is within an applicant file's limits: every row kept
+            assert result.rows_read == 1_048_575 and len(result.unmatched) == 1_048_573
+        return len(result.matched)
+
+    for reader in (read_applicants, read_sites, read_indicator):
+        if reason is None or (name == "value in A1048576" and reader is read_applicants):
+            assert reader() == 2, reader.__name__
+        else:
+            with pytest.raises(TabularError) as error:
+                reader()
+            assert error.value.reason == reason, reader.__name__

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from homeshore import state
+from homeshore.plain import md
 from homeshore.state import t
 from regions import completeness, indicators, refresh, sources
 
@@ -15,6 +16,8 @@ st.title(t("data_title"))
 st.markdown(t("data_intro"))
 provenance = indicators.provenance_table(state.table())
 provenance["label"] = provenance["id"].map(state.label)
+# a link only for a web address: a user-declared "javascript:…" or free text is not a link (it shows in the notes)
+provenance["url"] = provenance["url"].where(provenance["url"].str.match(r"https?://[^\s]+$"), None)
 columns = {
     "label": t("col_label"),
     "unit": t("col_unit"),
@@ -69,7 +72,7 @@ if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
             report = refresh.run(chosen, dry_run=dry_run, progress=status.write)
         except (refresh.RefreshError, ValueError) as error:
             status.update(state="error")
-            st.error(t("refresh_failed", reason=str(error)))
+            st.error(t("refresh_failed", reason=md(error)))
         else:
             indicators.reload()
             st.cache_data.clear()
@@ -86,10 +89,10 @@ if refreshed:
 
 st.subheader(t("caveats_heading"))
 for source in sources.load_sources().values():
-    with st.expander(f"{source.producer} — {source.period}"):
-        st.markdown(f"**{source.dataset}**  \n{source.licence}  \n{source.url}")
+    with st.expander(f"{md(source.producer)} — {md(source.period)}"):  # user text: shown as typed, never Markdown
+        st.markdown(f"**{md(source.dataset)}**  \n{md(source.licence)}  \n{md(source.url)}")
         for caveat in source.caveats:
-            st.markdown(f"- {caveat}")
+            st.markdown(f"- {md(caveat)}")
 
 st.subheader(t("method_heading"))
 method = Path(__file__).resolve().parents[2] / "docs" / "method.md"

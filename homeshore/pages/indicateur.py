@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from homeshore import state
+from homeshore.plain import md
 from homeshore.state import t
 from regions import indicators, sources, tabular, user_indicators
 
@@ -26,7 +27,9 @@ def _target() -> str:
         format_func=lambda i: t("add_target_option", label=state.label(i), coverage=f"{table[i].notna().sum()}/101"),
     )  # fmt: skip
     indicator = sources.load_catalogue()[target]
-    st.caption(t("add_target_definition", unit=indicator.unit, orientation=t(f"orientation_{indicator.orientation}")))
+    st.caption(
+        t("add_target_definition", unit=md(indicator.unit), orientation=t(f"orientation_{indicator.orientation}"))
+    )
     return target
 
 
@@ -63,7 +66,7 @@ if stored:
     try:
         read = tabular.read_table(data, name)
     except tabular.TabularError as error:
-        st.error(t("add_problem", reason=str(error)))
+        st.error(t("add_problem", reason=md(error)))
         st.stop()
     headers = list(read.frame.columns)
     found = tabular.match_columns(headers, user_indicators.FIELDS)
@@ -78,7 +81,7 @@ if stored:
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
         )
     except ValueError as error:
-        st.warning(t("add_problem", reason=str(error)))
+        st.warning(t("add_problem", reason=md(error)))
     else:
         st.subheader(t("add_preview"))
         one, two, three = st.columns(3)
@@ -103,9 +106,8 @@ mine = user_indicators.user_indicator_ids()
 if not mine:
     st.caption(t("add_none"))
 for indicator_id in mine:
-    st.markdown(
-        f"- **{state.label(indicator_id)}** (`{indicator_id}`) — {sources.load_catalogue()[indicator_id].period}"
-    )
+    period = sources.load_catalogue()[indicator_id].period
+    st.markdown(f"- **{md(state.label(indicator_id))}** (`{indicator_id}`) — {md(period)}")
     if st.button(t("add_remove", id=indicator_id), key=f"btn_remove_{indicator_id}"):
         user_indicators.remove(indicator_id)
         indicators.reload()

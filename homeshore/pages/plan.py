@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from homeshore import state
+from homeshore.plain import md
 from homeshore.state import t
 from regions import geo, maps, plan, report, settings
 
@@ -80,7 +81,7 @@ st.caption(
 try:
     specialities = plan.parse_specialities(st.session_state[SPECIALITIES]) if st.session_state[SPECIALITIES] else {}
 except ValueError as error:
-    st.error(str(error))
+    st.error(md(error))
     st.stop()
 scope_codes = shortlisted if st.session_state[SCOPE] == "shortlist" and shortlisted else None
 table, result = state.table(), state.result()
@@ -125,7 +126,7 @@ def summary(column: Any, hires: int, solved: plan.Plan | str) -> None:
     """The headline figures of one plan (or its error), in a column."""
     column.subheader(t("plan_for", n=hires))
     if isinstance(solved, str):
-        column.error(solved)
+        column.error(md(solved))
         return
     greedy = "—" if solved.greedy_objective is None else f"{solved.greedy_objective:,.0f}".replace(",", "\u202f")
     column.metric(t("plan_teams"), len(solved.teams))
@@ -171,10 +172,10 @@ if isinstance(main, plan.Plan):
     st.caption(t("plan_map_alt"))
     st.subheader(t("plan_binding"))
     for line in main.binding:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     st.subheader(t("plan_reach"))
     for line in report.reach_lines(main, lang):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {md(line)}")
     pdf, xlsx = documents(hires, main)
     stamp = f"{date.today():%Y-%m-%d}"
     down_left, down_right = st.columns(2)

@@ -14,16 +14,25 @@ lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
 codes = [c for c in result["code"] if c in set(st.session_state[state.SHORTLIST])]
 
+fictional = state.fictional_pool()
+
 st.title(t("shortlist_title"))
 if not codes:
     st.info(t("shortlist_empty"))
 else:
-    st.markdown(t("shortlist_intro", n=len(codes)))
-    short = shortlist.shortlist_table(table, result, codes)
+    st.markdown(t("shortlist_intro", n=len(shortlist.kept_codes(result, codes))))
+    excluded_here = shortlist.excluded_codes(result, codes)
+    if excluded_here:
+        reasons = result.set_index("code").loc[excluded_here, ["name", "excluded_reason"]]
+        items = "; ".join(f"{row['name']} ({code}) : {row['excluded_reason']}" for code, row in reasons.iterrows())
+        st.warning(t("shortlist_excluded", n=len(excluded_here), items=items), icon=":material/block:")
+    short = shortlist.shortlist_table(table, result, codes, fictional_pool=fictional)
+    if fictional and any(shortlist.FICTIONAL in str(column) for column in short.columns):
+        st.caption(t("shortlist_fictional"))
     st.dataframe(short, hide_index=True, width="stretch")
 
     st.subheader(t("export_heading"))
-    selection = shortlist.Selection(weights, state.filters(), state.selection_name())
+    selection = shortlist.Selection(weights, state.filters(), state.selection_name(), fictional_pool=fictional)
     stamp = f"{date.today():%Y-%m-%d}"
     french = st.checkbox(t("french_excel"), value=lang == "fr", key="hs_french_excel")
     left, right = st.columns(2)

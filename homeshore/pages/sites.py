@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from homeshore import state
+from homeshore.plain import md
 from homeshore.state import t
 from regions import export, sites, tabular
 
@@ -38,7 +39,7 @@ if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
         try:
             frames.append(tabular.read_table(upload.getvalue(), upload.name).frame)
         except tabular.TabularError as error:
-            st.error(t("sites_read_error", reason=str(error)))
+            st.error(t("sites_read_error", reason=md(error)))
     filled = typed.dropna(how="all")
     filled = filled[(filled.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)]
     if len(filled):

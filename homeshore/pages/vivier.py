@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from homeshore import state, strings
+from homeshore.plain import md
 from homeshore.state import t
-from regions import candidates, export, formatting, geo, maps, settings, tabular
+from regions import candidates, formatting, geo, maps, settings, tabular
 
 lang = state.lang()
 K = settings.SUPPRESSION_THRESHOLD
@@ -32,13 +35,13 @@ elif st.button(t("pool_back_to_demo"), key="btn_pool_demo"):
     st.rerun()
 
 # --- read and map -------------------------------------------------------------------------------------------------
-if data[:4] == b"PK\x03\x04":
-    sheets = tabular.sheet_names(data)
-    st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
 try:
+    if data[:4] == b"PK\x03\x04":
+        sheets = tabular.sheet_names(data)
+        st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
     read = state.pool_table()
-except tabular.TabularError as error:
-    st.error(t("pool_read_error", reason=str(error)))
+except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
+    st.error(t("pool_read_error", reason=md(error)))
     st.stop()
 
 detected = read.detected
@@ -75,7 +78,7 @@ mapping = state.pool_mapping(read)
 try:
     candidates.check_mapping(mapping, headers)
 except ValueError as error:
-    st.error(t("pool_mapping_error", reason=str(error)))
+    st.error(t("pool_mapping_error", reason=md(error)))
     st.stop()
 result = state.pool()
 if result is None:
@@ -104,12 +107,44 @@ left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=
 right.markdown(f"**{t('pool_by_reason')}**")
 reasons = candidates.REASON_LABELS_EN if english else candidates.REASON_LABELS
 right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
+
+# --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
+detections = candidates.sensitive_detections(result.matched, result.mapping)
+reasons_of = {found.column: found.reason(lang) for found in detections}
+mapped_sensitive = [found.column for found in detections if found.field is not None]
+declarable = [found.column for found in detections if found.field is None]
+st.markdown(f"**{t('pool_sensitive_heading')}**")
+if not detections:
+    st.caption(t("pool_sensitive_none"))
+if mapped_sensitive:
+    st.caption(t("pool_sensitive_mapped", columns=", ".join(mapped_sensitive)))
+not_sensitive: list[str] = []
+if declarable:  # a new file or a new set of columns starts with every detected column ticked (left out)
+    sensitive_key = "hs_pool_sensitive_cols_" + hashlib.sha256(repr((digest, declarable)).encode()).hexdigest()[:16]
+    if sensitive_key not in st.session_state:
+        st.session_state[sensitive_key] = list(declarable)
+    ticked = st.multiselect(
+        t("pool_sensitive_columns"),
+        declarable,
+        format_func=lambda c: f"{c} — {reasons_of[c]}",
+        help=t("pool_sensitive_columns_help"),
+        key=sensitive_key,
+    )
+    not_sensitive = [column for column in declarable if column not in ticked]
+    if not_sensitive:
+        st.warning(t("pool_sensitive_declared", columns=", ".join(not_sensitive)))
+
 if len(result.unmatched):
-    unmatched = candidates.export_columns(result.unmatched.drop(columns="reason"), result.mapping)
+    unmatched_rows = result.unmatched.drop(columns="reason")
+    if is_demo:  # invented applicants: the file says so on every row
+        unmatched_rows = candidates.label_fictional(unmatched_rows)
+    unmatched = candidates.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     st.download_button(
         t("pool_download_unmatched"),
-        data=export.to_csv_bytes(unmatched, sep=";"),
+        data=candidates.applicants_csv(
+            unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
+        ),
         file_name="candidats-non-rattaches.csv",
         mime="text/csv",
         key="btn_pool_unmatched",
@@ -249,11 +284,15 @@ if deps:
         max_travel_min=None if travel == state.NO_LIMIT else float(travel),
         site_points=state.all_sites(),
     )
+    if is_demo:
+        picked = candidates.label_fictional(picked)
     st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
     if picked.empty:
         st.info(t("pool_none"))
     else:
-        visible = candidates.export_columns(picked, result.mapping, include_sensitive=False)
+        visible = candidates.export_columns(
+            picked, result.mapping, include_sensitive=False, not_sensitive=not_sensitive
+        )
         st.dataframe(visible, hide_index=True, width="stretch", height=300)
         include = st.checkbox(t("pool_sensitive_checkbox"), key="hs_pool_sensitive")
         purpose = ""
@@ -268,13 +307,17 @@ if deps:
                 f"Compétences : {', '.join(skills) or 'toutes'}",
                 f"Disponibilité : {', '.join(availability) or 'toutes'}",
                 f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
-                "Données fictives (fichier de démonstration)" if is_demo else f"Fichier : {name}",
+                f"Jeu de données : {candidates.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
             ]
             csv_col, xlsx_col = st.columns(2)
             csv_col.download_button(
                 t("pool_download_csv"),
                 data=candidates.applicants_csv(
-                    picked, result.mapping, include_sensitive=include, french_excel=lang == "fr"
+                    picked,
+                    result.mapping,
+                    include_sensitive=include,
+                    french_excel=lang == "fr",
+                    not_sensitive=not_sensitive,
                 ),
                 file_name="homeshore-candidats.csv",
                 mime="text/csv",
@@ -283,7 +326,12 @@ if deps:
             xlsx_col.download_button(
                 t("pool_download_xlsx"),
                 data=candidates.applicants_workbook(
-                    picked, result.mapping, include_sensitive=include, about=about, purpose=purpose or None
+                    picked,
+                    result.mapping,
+                    include_sensitive=include,
+                    about=about,
+                    purpose=purpose or None,
+                    not_sensitive=not_sensitive,
                 ),
                 file_name="homeshore-candidats.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
