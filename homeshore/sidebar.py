@@ -7,7 +7,7 @@ import streamlit as st
 from homeshore import state, strings
 from homeshore.plain import md
 from homeshore.state import t
-from regions import _datafrance, indicators, scoring, settings, sources
+from regions import _datafrance, indicators, scoring, settings, sites, sources
 
 
 def render() -> None:
@@ -75,13 +75,23 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
 def _filters() -> None:
     st.header(t("sidebar_filters"))
     st.slider(t("min_ftth"), 0, 100, step=5, key=state.MIN_FTTH, help=t("min_ftth_help"))
-    st.selectbox(
-        t("max_travel"),
-        state.TRAVEL_CHOICES,
-        format_func=lambda n: t("no_limit") if n == state.NO_LIMIT else t("minutes", n=n),
-        key=state.MAX_TRAVEL,
-        help=t("max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
-    )
+    _hubs()
+    if state.has_hubs():
+        st.selectbox(
+            t("hub_max_travel"),
+            state.HUB_TRAVEL_CHOICES,
+            format_func=lambda n: t("hub_any_reachable") if n == state.NO_LIMIT else t("minutes", n=n),
+            key=state.HUB_MAX_TRAVEL,
+            help=t("hub_max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
+        )
+    else:
+        st.selectbox(
+            t("max_travel"),
+            state.TRAVEL_CHOICES,
+            format_func=lambda n: t("no_limit") if n == state.NO_LIMIT else t("minutes", n=n),
+            key=state.MAX_TRAVEL,
+            help=t("max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
+        )
     names = _datafrance.regions_table().set_index("code")["name"]
     st.multiselect(
         t("regions_filter"),
@@ -90,3 +100,16 @@ def _filters() -> None:
         key=state.REGIONS,
         help=t("regions_filter_help"),
     )
+
+
+def _hubs() -> None:
+    """Your own sites (hubs) among the bundled ones; those added on the Sites page count too."""
+    bundled = sites.load_sites()
+    names = {
+        row.site_id: f"{row.site_id} · {row.operator.split(' (')[0]} · {row.commune_name}"
+        for row in bundled.itertuples()
+    }
+    st.multiselect(t("hubs_pick"), list(names), format_func=names.get, key=state.HUBS, help=t("hubs_pick_help"))
+    added = state.user_sites()
+    if added is not None:
+        st.caption(t("hubs_added", n=len(added)))

@@ -28,11 +28,14 @@ ZONE = "hs_zone"
 SHOW_SITES = "hs_show_sites"
 SHORTLIST = "hs_shortlist"
 PICK = "hs_pick"
-USER_SITES = "hs_user_sites"
+USER_SITES = "hs_user_sites"  # your sites added on the Sites page: hubs, never sector sites
+HUBS = "hs_hubs"  # your sites picked among the bundled ones (site ids)
+HUB_MAX_TRAVEL = "hs_hub_max_travel"
 LAST_PRESET = "hs_last_preset"
 
 NO_LIMIT = 0
 TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
+HUB_TRAVEL_CHOICES = (45, 60, 90, 120, 180, NO_LIMIT)
 PRESET_NAMES_EN = {
     "Équilibré": "Balanced",
     "Inclusion handicap": "Disability inclusion",
@@ -59,6 +62,8 @@ def init() -> None:
         SHORTLIST: [],
         PICK: None,
         USER_SITES: None,
+        HUBS: [],
+        HUB_MAX_TRAVEL: int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN),
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -109,13 +114,44 @@ def selection_name() -> str:
 
 
 def filters() -> scoring.Filters:
+    """The sidebar's hard constraints; once you declare sites, the travel limit is to the nearest of them (default
+    120 min) and a territory with none reachable is excluded."""
     min_ftth = float(st.session_state.get(MIN_FTTH, 0) or 0)
     max_travel = int(st.session_state.get(MAX_TRAVEL, NO_LIMIT) or NO_LIMIT)
+    regions = tuple(st.session_state.get(REGIONS, []))
+    if has_hubs():
+        hub_travel = int(st.session_state.get(HUB_MAX_TRAVEL, NO_LIMIT) or NO_LIMIT)
+        limit = float("inf") if hub_travel == NO_LIMIT else float(hub_travel)
+        return scoring.Filters(
+            min_ftth_pct=min_ftth if min_ftth > 0 else None, regions=regions, max_hub_travel_min=limit
+        )
     return scoring.Filters(
         min_ftth_pct=min_ftth if min_ftth > 0 else None,
         max_travel_min=float(max_travel) if max_travel != NO_LIMIT else None,
-        regions=tuple(st.session_state.get(REGIONS, [])),
+        regions=regions,
     )
+
+
+def hub_ids() -> tuple[str, ...]:
+    """Your sites picked among the bundled ones."""
+    return tuple(st.session_state.get(HUBS, []) or [])
+
+
+def has_hubs() -> bool:
+    return bool(hub_ids()) or user_sites() is not None
+
+
+def hubs() -> gpd.GeoDataFrame | None:
+    """Your sites: the bundled ones you picked plus the ones you added (``None`` when you declared none)."""
+    return _hubs(hub_ids(), _sites_frame(user_sites())) if has_hubs() else None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _hubs(ids: tuple[str, ...], added: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    user = None
+    if added is not None:
+        user = gpd.GeoDataFrame(added, geometry=gpd.points_from_xy(added["lon"], added["lat"]), crs=settings.CRS_WGS84)
+    return sites.select_hubs(ids, (), user)
 
 
 def user_sites() -> gpd.GeoDataFrame | None:
@@ -124,19 +160,21 @@ def user_sites() -> gpd.GeoDataFrame | None:
 
 
 def all_sites() -> gpd.GeoDataFrame:
-    """Bundled sites plus the ones the user added."""
+    """Bundled sites plus the ones the user added (for the map and the nearest sites; the score keeps them
+    apart: sector presence counts the bundled sites only, access to your sites counts yours)."""
     return _all_sites(_sites_frame(user_sites()))
 
 
 def table() -> pd.DataFrame:
     """The département table, its access columns computed with the current sites, and the pool depth from the
     current applicant file."""
-    return _table(_sites_frame(user_sites()), applicant_counts())
+    return _table(_sites_frame(user_sites()), applicant_counts(), hub_ids())
 
 
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
-    return _result(tuple(sorted(weights().items())), filters(), _sites_frame(user_sites()), applicant_counts(), lang())
+    weight_items = tuple(sorted(weights().items()))
+    return _result(weight_items, filters(), _sites_frame(user_sites()), applicant_counts(), lang(), hub_ids())
 
 
 def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
@@ -146,7 +184,7 @@ def departement_map(column: str, zone: str, show_sites: bool, highlight: str | N
     twice no longer reports clicks, so the map itself must not be cached."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), applicant_counts()
-    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts)
+    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts, hub_ids())
 
 
 def _map(
@@ -159,10 +197,13 @@ def _map(
     active: scoring.Filters,
     added: pd.DataFrame | None,
     counts: pd.Series | None,
+    ids: tuple[str, ...] = (),
 ) -> folium.Map:
     points = _all_sites(added) if show_sites else None
-    result = _result(weight_items, active, added, counts, map_lang)
-    return views.build_map(_table(added, counts), result, dict(weight_items), column, map_lang, zone, points, highlight)
+    result = _result(weight_items, active, added, counts, map_lang, ids)
+    return views.build_map(
+        _table(added, counts, ids), result, dict(weight_items), column, map_lang, zone, points, highlight
+    )
 
 
 def _sites_frame(points: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
@@ -180,8 +221,10 @@ def _all_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _table(added: pd.DataFrame | None, counts: pd.Series | None) -> pd.DataFrame:
-    return indicators.territory_table("departement", _all_sites(added), counts)
+def _table(added: pd.DataFrame | None, counts: pd.Series | None, ids: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Sector presence from the bundled sites only; your sites (picked ``ids`` and ``added``) are hubs."""
+    hub_points = _hubs(ids, added) if ids or added is not None else None
+    return indicators.territory_table("departement", sites.load_sites(), counts, hubs=hub_points)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -191,8 +234,9 @@ def _result(
     added: pd.DataFrame | None,
     counts: pd.Series | None,
     result_lang: Lang,
+    ids: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    return scoring.score(_table(added, counts), dict(weight_items), active, lang=result_lang)
+    return scoring.score(_table(added, counts, ids), dict(weight_items), active, lang=result_lang)
 
 
 def keep_widget_state() -> None:

@@ -161,9 +161,60 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_xlsx": "Télécharger le classeur Excel",
         "excluded_heading": "Exclus par vos contraintes",
         "excluded_none": "Aucun département n'est exclu par vos contraintes.",
+        "hubs_pick": "Vos sites (journée mensuelle sur site)",
+        "hubs_pick_help": "Les sites de votre entreprise, où vos conseillers viennent une journée par mois. Ils "
+        "comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur : "
+        "ajouter un site ne fait baisser aucun score.",
+        "hubs_added": "+ {n} site(s) ajouté(s) sur la page Sites.",
+        "hub_max_travel": "Trajet maximal jusqu'à vos sites",
+        "hub_max_travel_help": "Estimation depuis le centre de population : distance à vol d'oiseau × {detour} ÷ "
+        "{speed:g} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
+        "hub_any_reachable": "tout site accessible par la route",
+        "page_plan": "Plan de recrutement",
+        "plan_title": "Plan de recrutement",
+        "plan_intro": "Combien d'embauches, en quelles équipes, rattachées à lequel de vos sites : le plan répartit "
+        "les postes entre les départements retenus (plafond tiré de leur vivier), forme des équipes d'un manager "
+        "et rattache chacune à l'un de vos sites dans la limite de trajet. Résolu exactement (programme linéaire en "
+        "nombres entiers) et comparé à une répartition gloutonne.",
+        "plan_no_hubs": "Déclarez d'abord **vos sites** (barre latérale, « Vos sites », ou page Sites) : chaque "
+        "équipe est rattachée à l'un d'eux pour la journée mensuelle sur site.",
+        "plan_hires": "Embauches",
+        "plan_compare": "Comparer avec un autre nombre d'embauches",
+        "plan_what_if": "Et avec…",
+        "plan_team_size": "Conseillers par manager",
+        "plan_team_size_help": "Taille minimale et maximale d'une équipe.",
+        "plan_per_mille": "Plafond par département (‰ des demandeurs d'emploi de catégorie A)",
+        "plan_per_mille_help": "Le plan ne dépasse jamais ce nombre d'embauches pour 1 000 demandeurs d'emploi de "
+        "catégorie A d'un département : il ne dépasse pas l'offre locale.",
+        "plan_scope": "Départements candidats",
+        "plan_scope_ranked": "tous ceux que vos contraintes retiennent",
+        "plan_scope_shortlist": "ma shortlist ({n})",
+        "plan_specialities": "Spécialités (facultatif) : nom:effectif, …",
+        "plan_travel_note": "Trajet maximal jusqu'au site de l'équipe : {minutes} min (barre latérale) ; {hubs} de "
+        "vos sites.",
+        "plan_method_note": "Rendements décroissants : chaque tranche de {step} embauches d'un département compte "
+        "{decay} de la précédente, pour qu'un seul département ne prenne pas tout.",
+        "plan_for": "{n} embauches",
+        "plan_teams": "Équipes (managers)",
+        "plan_departements": "Départements",
+        "plan_hubs_used": "Sites utilisés",
+        "plan_objective": "Objectif {objective} ; glouton {greedy}",
+        "plan_teams_heading": "Équipes du plan à {n} embauches",
+        "plan_map_legend": "Embauches",
+        "plan_map_source": "Plan Homeshore ; trajets estimés ; géographie INSEE COG 2025",
+        "plan_map_dep": "Département",
+        "plan_map_none": "Pas d'embauche",
+        "plan_map_hubs": "Vos sites utilisés",
+        "plan_map_alt": "Les traits relient chaque site à ses départements ; le tableau ci-dessus donne les mêmes "
+        "informations.",
+        "plan_binding": "Ce qui limite le plan",
+        "plan_reach": "Ce que le plan atteint",
+        "plan_pdf": "Télécharger le plan (PDF)",
+        "plan_xlsx": "Télécharger le plan (Excel)",
         "sites_title": "Sites de centres de contact",
-        "sites_intro": "Les distances et la présence du secteur utilisent les sites connus (liste Homeshore, "
-        "issue de pages publiques) et ceux que vous ajoutez ici.",
+        "sites_intro": "La présence du secteur compte les sites connus de tous les opérateurs (liste Homeshore, "
+        "issue de pages publiques). Les sites que vous ajoutez ici sont **vos sites** (journée mensuelle sur site) : "
+        "ils comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur.",
         "sites_bundled": "{n} sites connus localisés ; {unmatched} non localisés (commune non identifiable).",
         "sites_upload": "Ajouter vos sites (CSV ou XLSX : nom, commune, code postal, code INSEE ou coordonnées)",
         "sites_template": "Télécharger un modèle",
@@ -480,9 +531,57 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_xlsx": "Download the Excel workbook",
         "excluded_heading": "Excluded by your constraints",
         "excluded_none": "No département is excluded by your constraints.",
+        "hubs_pick": "Your sites (monthly on-site day)",
+        "hubs_pick_help": "Your company's sites, where your advisers come one day a month. They count for access to "
+        "your sites and the travel limit, never for the sector's presence: adding a site lowers no score.",
+        "hubs_added": "+ {n} site(s) added on the Sites page.",
+        "hub_max_travel": "Maximum travel to your sites",
+        "hub_max_travel_help": "Estimated from the population centre: straight-line distance × {detour} ÷ "
+        "{speed:g} km/h. A département with none of your sites reachable by road is excluded.",
+        "hub_any_reachable": "any site reachable by road",
+        "page_plan": "Hiring plan",
+        "plan_title": "Hiring plan",
+        "plan_intro": "How many hires, in which teams, tied to which of your sites: the plan spreads the jobs over "
+        "the chosen départements (a ceiling drawn from their pool), forms teams of one manager each and ties each to "
+        "one of your sites within the travel limit. Solved exactly (mixed-integer programme) and compared with a "
+        "greedy allocation.",
+        "plan_no_hubs": 'First declare **your sites** (sidebar, "Your sites", or the Sites page): each team is '
+        "tied to one of them for the monthly on-site day.",
+        "plan_hires": "Hires",
+        "plan_compare": "Compare with another number of hires",
+        "plan_what_if": "And with…",
+        "plan_team_size": "Advisers per manager",
+        "plan_team_size_help": "Smallest and largest team.",
+        "plan_per_mille": "Ceiling per département (‰ of category-A jobseekers)",
+        "plan_per_mille_help": "The plan never exceeds this many hires per 1,000 category-A jobseekers of a "
+        "département: it stays within the local supply.",
+        "plan_scope": "Candidate départements",
+        "plan_scope_ranked": "every one your constraints keep",
+        "plan_scope_shortlist": "my shortlist ({n})",
+        "plan_specialities": "Specialities (optional): name:count, …",
+        "plan_travel_note": "Maximum travel to the team's site: {minutes} min (sidebar); {hubs} of your sites.",
+        "plan_method_note": "Diminishing returns: each step of {step} hires in a département counts {decay} of the "
+        "previous one, so that one département does not take everything.",
+        "plan_for": "{n} hires",
+        "plan_teams": "Teams (managers)",
+        "plan_departements": "Départements",
+        "plan_hubs_used": "Sites used",
+        "plan_objective": "Objective {objective}; greedy {greedy}",
+        "plan_teams_heading": "Teams of the {n}-hire plan",
+        "plan_map_legend": "Hires",
+        "plan_map_source": "Homeshore plan; estimated travel; INSEE COG 2025 geography",
+        "plan_map_dep": "Département",
+        "plan_map_none": "No hire",
+        "plan_map_hubs": "Your sites in use",
+        "plan_map_alt": "Lines join each site to its départements; the table above gives the same information.",
+        "plan_binding": "What limits the plan",
+        "plan_reach": "What the plan reaches",
+        "plan_pdf": "Download the plan (PDF)",
+        "plan_xlsx": "Download the plan (Excel)",
         "sites_title": "Contact-centre sites",
-        "sites_intro": "Distances and sector presence use the known sites (Homeshore's list, from public pages) "
-        "and the ones you add here.",
+        "sites_intro": "Sector presence counts the known sites of every operator (Homeshore's list, from public "
+        "pages). The sites you add here are **your sites** (monthly on-site day): they count for access to your "
+        "sites and the travel limit, never for the sector's presence.",
         "sites_bundled": "{n} known sites located; {unmatched} not located (commune not identifiable).",
         "sites_upload": "Add your sites (CSV or XLSX: name, commune, postcode, INSEE code or coordinates)",
         "sites_template": "Download a template",

@@ -1,9 +1,10 @@
 """The ``regions`` command line: the library's tables and provenance, for scripts and for checking by hand.
 
 Commands: ``info``, ``indicators``, ``sources``, ``cache``, ``score``, ``export``, ``candidates``
-(``import``, ``aggregate``, ``shortlist``), ``data``. Bad arguments exit with status 2
-and a one-line reason on stderr; a library error, or a file that cannot be read or written, exits with status 1
-and its message. Every output file is written through :func:`regions.files.write_atomically` (all or nothing).
+(``import``, ``aggregate``, ``shortlist``), ``data``, ``plan`` (the hiring plan over your sites). Bad arguments exit
+with status 2 and a one-line reason on stderr; a library error, or a file that cannot be read or written, exits with
+status 1 and its message. Every output file is written through :func:`regions.files.write_atomically` (all or
+nothing).
 
 A damaged part of the user's data folder never stops a command: it is left out (the bundled figures show) and
 named on stderr (``regions: attention : …``) with the command that repairs it (``regions data remove --id …``
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import geopandas as gpd
 import pandas as pd
 
 from regions import (
@@ -32,6 +34,8 @@ from regions import (
     files,
     geo,
     indicators,
+    plan,
+    report,
     scoring,
     settings,
     shortlist,
@@ -86,7 +90,85 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
     _add_candidates(commands)
     _add_data(commands)
+    _add_plan(commands)
     return parser
+
+
+def _add_plan(commands: argparse._SubParsersAction[_Parser]) -> None:
+    plan_cmd = commands.add_parser(
+        "plan", help="the hiring plan: hires -> teams -> your sites (mixed-integer programme)"
+    )
+    plan_cmd.add_argument(
+        "--hires",
+        type=_hires,
+        default=settings.PLAN_DEFAULT_HIRES,
+        help=f"number of hires, 1-{settings.PLAN_MAX_HIRES} (default {settings.PLAN_DEFAULT_HIRES})",
+    )
+    plan_cmd.add_argument(
+        "--departements",
+        type=_departement_codes,
+        metavar="CODES",
+        help="candidate départements (default: every one that passes the constraints)",
+    )
+    plan_cmd.add_argument(
+        "--team-size",
+        type=_team_size,
+        default=settings.PLAN_DEFAULT_TEAM_SIZE,
+        metavar="N|MIN-MAX",
+        help="advisers per manager, e.g. 12 or 10-15 (default 10-15)",
+    )
+    plan_cmd.add_argument(
+        "--specialities",
+        type=_specialities,
+        metavar="NAME:N,...",
+        help="head count per speciality, e.g. support:40,facturation:50,vente:30",
+    )
+    plan_cmd.add_argument(
+        "--max-per-mille",
+        type=_per_mille,
+        default=settings.PLAN_DEFAULT_MAX_PER_MILLE,
+        metavar="N",
+        help="at most N per 1,000 category-A jobseekers of a département (default 2)",
+    )
+    plan_cmd.add_argument("--format", choices=FORMATS, default="table")
+    plan_cmd.add_argument("--out", help="also write the plan to FILE.xlsx or FILE.pdf")
+    plan_cmd.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the PDF/XLSX")
+    _add_score_options(plan_cmd)  # fmt: skip
+
+
+def _hires(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= settings.PLAN_MAX_HIRES:
+        raise argparse.ArgumentTypeError(f"--hires was {text!r} but must be a whole number from 1 to "
+                                         f"{settings.PLAN_MAX_HIRES}")  # fmt: skip
+    return value
+
+
+def _team_size(text: str) -> tuple[int, int]:
+    try:
+        return plan.parse_team_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _specialities(text: str) -> dict[str, int]:
+    try:
+        return plan.parse_specialities(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _per_mille(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"--max-per-mille was {text!r} but must be a number above 0 (e.g. 2)")
+    return value
 
 
 def _add_data(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -263,8 +345,57 @@ def _add_score_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--weights", type=_weights, help="id=weight,... (replaces the preset's weights)")
     command.add_argument("--min-ftth", type=_percent, metavar="PCT", help="minimum share of premises eligible to FTTH")
-    command.add_argument("--max-travel-min", type=_minutes, metavar="MIN", help="maximum estimated travel to a site")
+    command.add_argument(
+        "--max-travel-min",
+        type=_minutes,
+        metavar="MIN",
+        help="maximum estimated travel to the nearest of your sites when --hubs/--hubs-file is given "
+        f"(default then {settings.DEFAULT_HUB_MAX_TRAVEL_MIN:g}), else to the nearest known site",
+    )
     command.add_argument("--regions", type=_region_codes, default=(), metavar="CODES", help="région codes, e.g. 75,76")
+    _add_hub_options(command)
+
+
+def _add_hub_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--hubs", type=_hub_ids, default=[], metavar="SITE_IDS",
+                         help="your own sites among the bundled ones (see data/sites.csv), e.g. S012,S031:40 "
+                         "(:N = capacity, advisers per monthly day)")  # fmt: skip
+    command.add_argument("--hub-operators", type=_names, default=[], metavar="NAMES",
+                         help="your sites: every bundled site of these operators, e.g. Webhelp")  # fmt: skip
+    command.add_argument("--hubs-file", metavar="FILE",
+                         help="your sites from a CSV/XLSX (nom, commune, code postal, code INSEE or coordinates; "
+                         "optional capacité)")  # fmt: skip
+
+
+def _hub_ids(text: str) -> list[tuple[str, int | None]]:
+    picked: list[tuple[str, int | None]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        site_id, sep, capacity = part.partition(":")
+        if sep and not capacity.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{part!r} is not SITE_ID or SITE_ID:CAPACITY (e.g. S012:40)")
+        picked.append((site_id.strip().upper(), int(capacity) if sep else None))
+    if not picked:
+        raise argparse.ArgumentTypeError(f"{text!r} names no site (e.g. S012,S031)")
+    return picked
+
+
+def _names(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _hubs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame | None, dict[str, int]]:
+    """Your sites from ``--hubs``, ``--hub-operators`` and ``--hubs-file`` (``None`` when none is given), and the
+    capacities given with them."""
+    user, capacities = None, {}
+    if args.hubs_file:
+        path = Path(args.hubs_file)
+        hub_file = sites.read_hubs_file(files.read_input(path), path.name)
+        user, capacities = hub_file.hubs, dict(hub_file.capacities)
+    if not (args.hubs or args.hub_operators or user is not None):
+        return None, {}
+    capacities |= {site_id: capacity for site_id, capacity in args.hubs if capacity is not None}
+    hubs = sites.select_hubs([site_id for site_id, _ in args.hubs], args.hub_operators, user)
+    return hubs, capacities
 
 
 def _preset(text: str) -> str:
@@ -313,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "candidates": _candidates,
         "data": _data,
+        "plan": _plan,
     }
     try:
         for option in ("output", "out", "report", "unmatched"):  # before any work: a bad folder fails at once
@@ -373,8 +505,18 @@ def _sources(args: argparse.Namespace) -> str:
     return render(table, args.format)
 
 
-def _selection(args: argparse.Namespace) -> shortlist.Selection:
-    filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+def _selection(args: argparse.Namespace, hubs: gpd.GeoDataFrame | None = None) -> shortlist.Selection:
+    """Weights and filters; with your sites, ``--max-travel-min`` (default 120) limits travel to them and says so."""
+    if hubs is None:
+        filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+    else:
+        limit = settings.DEFAULT_HUB_MAX_TRAVEL_MIN if args.max_travel_min is None else args.max_travel_min
+        filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions, max_hub_travel_min=limit)
+        print(
+            f"regions: {len(hubs)} de vos sites ; trajet maximal jusqu'au plus proche : {limit:g} min "
+            "(estimation ; --max-travel-min pour le changer) ; sans site accessible : exclu",
+            file=sys.stderr,
+        )
     if args.weights:
         return shortlist.Selection(args.weights, filters, "personnalisé")
     weights = scoring.preset_for(args.preset)
@@ -382,8 +524,9 @@ def _selection(args: argparse.Namespace) -> shortlist.Selection:
 
 
 def _score(args: argparse.Namespace) -> str:
-    selection = _selection(args)
-    result = scoring.score(indicators.territory_table(), selection.weights, selection.filters)
+    hubs, _ = _hubs(args)
+    selection = _selection(args, hubs)
+    result = scoring.score(indicators.territory_table(hubs=hubs), selection.weights, selection.filters)
     columns = ["code", "name", "score", "rank", "rank_p05", "rank_p95", "weight_available_pct", "partial_note"]
     columns += [c for c in result.columns if c.startswith("contrib_")]
     if args.all:
@@ -400,8 +543,9 @@ def _export(args: argparse.Namespace) -> str:
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
-    selection = _selection(args)
-    table = indicators.territory_table()
+    hubs, _ = _hubs(args)
+    selection = _selection(args, hubs)
+    table = indicators.territory_table(hubs=hubs)
     result = scoring.score(table, selection.weights, selection.filters)
     top = shortlist.top_codes(result, args.top)
     if target.suffix.lower() == ".xlsx":
@@ -410,6 +554,54 @@ def _export(args: argparse.Namespace) -> str:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
     files.write_atomically(target, payload)
     return f"regions: wrote {target} ({len(top)} départements)\n"
+
+
+def _plan(args: argparse.Namespace) -> str:
+    """Solve the plan over the ranked (or given) départements and your sites; ``--out`` writes the PDF or XLSX."""
+    target = Path(args.out) if args.out else None
+    if target is not None and target.suffix.lower() not in (".xlsx", ".pdf"):
+        raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .pdf")
+    hubs, capacities = _hubs(args)
+    if hubs is None:
+        raise ValueError("un plan rattache chaque équipe à l'un de vos sites : donnez --hubs, --hub-operators ou "
+                         "--hubs-file")  # fmt: skip
+    selection = _selection(args, hubs)
+    table = indicators.territory_table(hubs=hubs)
+    result = scoring.score(table, selection.weights, selection.filters, draws=10)
+    travel = selection.filters.max_hub_travel_min or settings.DEFAULT_HUB_MAX_TRAVEL_MIN
+    inputs = plan.inputs_from_table(
+        table, result, hubs, hires=args.hires, departements=args.departements, capacities=capacities,
+        team_size=args.team_size, specialities=args.specialities, max_per_mille=args.max_per_mille,
+        max_travel_min=travel,
+    )  # fmt: skip
+    solved = plan.make_plan(inputs, table, lang=args.lang)
+    if target is not None:
+        context = report.PlanContext(table, hubs, selection.weights, selection.filters, selection.preset)
+        writer = report.plan_pdf if target.suffix.lower() == ".pdf" else report.plan_workbook
+        files.write_atomically(target, writer(solved, context, args.lang))
+        print(f"regions: wrote {target}", file=sys.stderr)
+    if args.format == "json":
+        return json.dumps(solved.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if args.format == "csv":
+        return render(solved.teams_table(), "csv")
+    return _plan_text(solved)
+
+
+def _plan_text(solved: plan.Plan) -> str:
+    """The plan for a terminal: summary, teams, binding constraints, what it reaches."""
+    greedy = f"{solved.greedy_objective:.1f}" if solved.greedy_objective is not None else solved.greedy_note
+    lines = [
+        f"{solved.hires} embauches, {len(solved.teams)} équipes, {len({t.hub for t in solved.teams})} sites ; "
+        f"objectif {solved.objective:.1f} (glouton : {greedy}) ; {solved.status}",
+        "",
+        render(solved.teams_table(), "table").rstrip("\n"),
+        "",
+        "Contraintes qui limitent le plan :",
+        *(f"  - {line}" for line in solved.binding),
+        "Ce que le plan atteint :",
+        *(f"  - {line}" for line in report.reach_lines(solved)),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _import_applicants(args: argparse.Namespace) -> tuple[candidates.ImportResult, bool]:

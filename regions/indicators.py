@@ -44,22 +44,27 @@ ANNUAL_SERIES_PREFIX = "annual_"
 #: Indicators computed from the contact-centre sites (they change when the user adds sites).
 SITE_COLUMNS = ["sites_within_60min", "nearest_site_km", "nearest_site_travel_min"]
 
+#: Indicator computed from the operator's own sites (hubs), when some are declared: never from the sector sites.
+HUB_COLUMN = "nearest_hub_travel_min"
+
 #: Indicator computed from the recruiter's applicant file, when one is loaded.
 APPLICANTS_COLUMN = "applicants_per_10k"
-_SESSION_COLUMNS = [*SITE_COLUMNS, APPLICANTS_COLUMN]
+_SESSION_COLUMNS = [*SITE_COLUMNS, HUB_COLUMN, APPLICANTS_COLUMN]
 
 
 def territory_table(
     level: TerritoryLevel = "departement",
     site_points: gpd.GeoDataFrame | None = None,
     applicants: pd.Series | None = None,
+    hubs: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per territory of ``level`` with the identity columns and every indicator of the catalogue.
 
     Codes are text (``01``, ``2A``, ``971``; régions ``11``…``94``). Rows follow the official code order.
     The access columns (``SITE_COLUMNS``) use ``site_points`` — default: the bundled sites (``sites.load_sites()``).
     ``applicants`` (applicant counts by territory code) fills ``applicants_per_10k``; without it the column is
-    missing (NaN) for every territory, never 0.
+    missing (NaN) for every territory, never 0. ``hubs`` (the operator's own sites, ``sites.select_hubs``) fills
+    ``nearest_hub_travel_min``; they never enter the sector columns.
     """
     _check_level(level)
     table = _territory_table(level).copy()
@@ -67,6 +72,7 @@ def territory_table(
     access = sites.site_access(_centres(level), points)
     for column in SITE_COLUMNS:
         table[column] = table["code"].map(access[column])
+    table[HUB_COLUMN] = table["code"].map(sites.hub_access(_centres(level), hubs)[HUB_COLUMN])
     table[APPLICANTS_COLUMN] = applicants_per_10k(table, applicants)
     return table[[*ID_COLUMNS[level], *(c for c in indicator_ids() if c in table.columns)]]
 

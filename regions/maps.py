@@ -508,3 +508,13 @@ def _leaflet_assets() -> tuple[str, str]:
 
 def _data_uri(media_type: str, content: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def add_links(m: folium.Map, links: Sequence[tuple[tuple[float, float], tuple[float, float], str]]) -> folium.Map:
+    """Draw one line per ``(start (lat, lon), end (lat, lon), tooltip)`` on ``m`` — e.g. from each team's site to the
+    population centre of each of its départements. Tooltips are HTML-escaped; no asset is added."""
+    for start, end, text in links:
+        folium.PolyLine(  # type: ignore[no-untyped-call]
+            [list(start), list(end)], color=HIGHLIGHT_COLOR, weight=2, opacity=0.8, tooltip=html.escape(text)
+        ).add_to(m)
+    return m

@@ -16,7 +16,11 @@ Method (OECD/JRC *Handbook on Constructing Composite Indicators*, 2008; explaine
   distribution centred on the chosen weights (seeded); the interval is the 5th–95th percentile of those ranks,
   widened if needed to include the rank under the chosen weights;
 - **hard constraints** are filters, not weights (:class:`Filters`): excluded territories keep their score for
-  reference but get no rank, and say why.
+  reference but get no rank, and say why;
+- **access to your sites** (``nearest_hub_travel_min``, the operator's own hubs) is the one component normalised on
+  an absolute scale (:data:`ABSOLUTE_SCALES`: 100 at 0 min, 0 at ``HUB_ACCESS_ZERO_MIN`` or with no hub reachable),
+  so that adding a hub can only raise a territory's value and never lower any score; the sector's sites
+  (``sites_within_60min``) never include the hubs.
 """
 
 from __future__ import annotations
@@ -62,17 +66,30 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 DEFAULT_PRESET = "Équilibré"
 
+#: Components normalised on a fixed scale instead of by rank: id -> the value (minutes) that scores 0. A missing
+#: value there is a fact (no hub reachable by road, or none declared) and scores 0, never left out.
+ABSOLUTE_SCALES: dict[str, float] = {"nearest_hub_travel_min": settings.HUB_ACCESS_ZERO_MIN}
+
 
 @dataclass(frozen=True)
 class Filters:
     """Hard constraints: a territory failing one is excluded (greyed, with its reason), not down-weighted."""
 
     min_ftth_pct: float | None = None
+    #: Maximum travel to the nearest known site of the sector (the proxy used when no hub is declared).
     max_travel_min: float | None = None
     regions: tuple[str, ...] = field(default_factory=tuple)
+    #: Maximum travel to the nearest of the operator's own sites (``nearest_hub_travel_min``); ``math.inf`` keeps
+    #: every territory that reaches a hub by road. A territory with no reachable hub is excluded.
+    max_hub_travel_min: float | None = None
 
     def is_active(self) -> bool:
-        return self.min_ftth_pct is not None or self.max_travel_min is not None or bool(self.regions)
+        return (
+            self.min_ftth_pct is not None
+            or self.max_travel_min is not None
+            or bool(self.regions)
+            or self.max_hub_travel_min is not None
+        )
 
 
 def components() -> list[str]:
@@ -120,11 +137,20 @@ def normalise(table: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     for indicator_id in ids:
         values = table[indicator_id]
+        if indicator_id in ABSOLUTE_SCALES:
+            out[indicator_id] = hub_access_points(values, ABSOLUTE_SCALES[indicator_id])
+            continue
         ranks = values.rank(method="average")
         count = values.notna().sum()
         scaled = (ranks - 1) / (count - 1) * 100 if count > 1 else ranks * 0 + 50
         out[indicator_id] = 100 - scaled if catalogue[indicator_id].orientation == "lower" else scaled
     return out
+
+
+def hub_access_points(minutes: pd.Series, zero_at: float) -> pd.Series:
+    """Access to your sites on a fixed 0–100 scale: 100 at 0 min, falling linearly to 0 at ``zero_at`` minutes;
+    no reachable hub (missing) scores 0. Non-increasing in the minutes, hence never lowered by a new hub."""
+    return (100 * (1 - minutes / zero_at)).clip(lower=0, upper=100).fillna(0.0)
 
 
 def weighted_scores(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.Series, pd.DataFrame]:
@@ -149,6 +175,8 @@ REASONS: dict[str, dict[str, str]] = {
         "travel": "site le plus proche à ~{minutes} min > {maximum} min",
         "region": "région non retenue",
         "partial": "classé à part : score sur {share:.0f} % des poids (moins de {minimum:.0f} %)",
+        "no_hub": "aucun de vos sites accessible par la route",
+        "hub_travel": "le plus proche de vos sites à ~{minutes} min > {maximum} min",
     },
     "en": {
         "ftth": "fibre {value} < {minimum}",
@@ -156,6 +184,8 @@ REASONS: dict[str, dict[str, str]] = {
         "travel": "nearest site ~{minutes} min away > {maximum} min",
         "region": "région not selected",
         "partial": "ranked apart: score on {share:.0f}% of the weights (under {minimum:.0f}%)",
+        "no_hub": "none of your sites reachable by road",
+        "hub_travel": "nearest of your sites ~{minutes} min away > {maximum} min",
     },
 }
 
@@ -177,6 +207,13 @@ def apply_filters(table: pd.DataFrame, filters: Filters, lang: Lang = "fr") -> p
         for i in table.index[travel > filters.max_travel_min]:
             minutes, maximum = _apart(travel[i], filters.max_travel_min, 0, lang, above=True)
             reasons[i].append(text["travel"].format(minutes=minutes, maximum=maximum))
+    if filters.max_hub_travel_min is not None:
+        hub = table["nearest_hub_travel_min"]
+        for i in table.index[hub.isna()]:
+            reasons[i].append(text["no_hub"])
+        for i in table.index[hub > filters.max_hub_travel_min]:
+            minutes, maximum = _apart(hub[i], filters.max_hub_travel_min, 0, lang, above=True)
+            reasons[i].append(text["hub_travel"].format(minutes=minutes, maximum=maximum))
     if filters.regions:
         for i in table.index[~table["reg_code"].isin(filters.regions)]:
             reasons[i].append(text["region"])

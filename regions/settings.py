@@ -124,3 +124,16 @@ CANDIDATES_MAX_ROWS: Final[int] = 2_000_000
 #: Statistical confidentiality: applicant counts from 1 to this value minus one are shown "< 5" and never exported
 #: (the usual INSEE / ASP rule). Zero is shown: an empty territory identifies nobody.
 SUPPRESSION_THRESHOLD: Final[int] = 5
+
+#: The operator's own sites (hubs) for the monthly on-site day: the travel limit applied by default once hubs are
+#: declared (minutes, adjustable), and the travel time at which "access to your sites" scores 0. That criterion is
+#: normalised on this absolute scale, not by rank, so that adding a hub can never lower a territory's score.
+DEFAULT_HUB_MAX_TRAVEL_MIN: Final[float] = 120.0
+HUB_ACCESS_ZERO_MIN: Final[float] = 180.0
+
+#: The hiring plan (``regions.plan``): default request and bounds.
+PLAN_DEFAULT_HIRES: Final[int] = 120
+PLAN_MAX_HIRES: Final[int] = 1000
+PLAN_DEFAULT_TEAM_SIZE: Final[tuple[int, int]] = (10, 15)
+#: Per-département ceiling: at most this many hires per 1,000 category-A jobseekers (the local pool).
+PLAN_DEFAULT_MAX_PER_MILLE: Final[float] = 2.0

@@ -218,6 +218,10 @@ def _filter_rows(filters: scoring.Filters) -> list[tuple[str, str]]:
         rows.append(("Filtre fibre", f"au moins {filters.min_ftth_pct:g} % de locaux éligibles FttH"))
     if filters.max_travel_min is not None:
         rows.append(("Filtre trajet", f"site à {filters.max_travel_min:g} min au plus (estimation)"))
+    if filters.max_hub_travel_min is not None:
+        limit = filters.max_hub_travel_min
+        text = "l'un de vos sites accessible par la route" if limit == float("inf") else f"{limit:g} min au plus"
+        rows.append(("Filtre trajet vers vos sites", f"{text} (estimation) ; sans site accessible : exclu"))
     if filters.regions:
         rows.append(("Filtre régions", ", ".join(filters.regions)))
     return rows or [("Filtres", "aucun")]

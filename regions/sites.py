@@ -444,3 +444,125 @@ def _rejected_frame(
     rejected["row"] = pd.Series([lines[i] for i in positions], dtype="int64")
     rejected["reason"] = pd.Series([outcomes[i] for i in positions], dtype=str)
     return rejected
+
+
+# --- the operator's own sites (hubs) ----------------------------------------------------------------------------
+# Two kinds of sites are never confused: the *sector* sites (``load_sites()``: every known contact centre of every
+# operator, a measure of how much the sector already recruits somewhere) and the operator's *hubs* (its own sites,
+# where its home-based advisers spend the monthly on-site day). Hubs never enter sector presence.
+
+
+class HubError(ValueError):
+    """A hub selection that cannot be honoured (unknown site id or operator); the message is French."""
+
+
+def select_hubs(
+    site_ids: Sequence[str] = (),
+    operators: Sequence[str] = (),
+    user: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """The operator's hubs: bundled sites picked by id (``S012``) or by operator (a case- and accent-insensitive part
+    of the operator's name, e.g. ``"Webhelp"``), plus the located rows of a user's own sites
+    (``read_user_sites(...).located``). Columns of :func:`load_sites`; each site once, in the order given.
+
+    Unknown ids or operators, or a bundled site with no location, raise :class:`HubError` naming them all.
+    """
+    bundled = load_sites(include_unmatched=True)
+    by_id = bundled.set_index("site_id")
+    problems = []
+    wanted = [str(i).strip().upper() for i in site_ids if str(i).strip()]
+    unknown = [i for i in wanted if i not in by_id.index]
+    if unknown:
+        problems.append(f"identifiants de site inconnus : {', '.join(unknown)} (ex. {bundled['site_id'].iloc[0]})")
+    unplaced = [i for i in wanted if i in by_id.index and not bool(by_id.at[i, "matched"])]
+    if unplaced:
+        problems.append(f"sites non localisés, inutilisables comme vos sites : {', '.join(unplaced)}")
+    for name in operators:
+        matches = bundled["operator"].map(codes.slug).str.contains(codes.slug(name), regex=False)
+        found = bundled.loc[matches & bundled["matched"], "site_id"].tolist()
+        if not found:
+            problems.append(f"aucun site localisé de l'opérateur « {name} »")
+        wanted += [i for i in found if i not in wanted]
+    if problems:
+        raise HubError("; ".join(problems))
+    picked = bundled[bundled["site_id"].isin(wanted)].set_index("site_id").loc[wanted].reset_index()
+    frames = [picked[COLUMNS]]
+    if user is not None and len(user):
+        frames.append(pd.DataFrame(user[COLUMNS]))
+    table = pd.concat(frames, ignore_index=True).drop_duplicates("site_id")
+    points = gpd.points_from_xy(table["lon"], table["lat"], crs=settings.CRS_WGS84)
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=points, crs=settings.CRS_WGS84)
+
+
+def travel_matrix(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Estimated travel minutes from each origin (rows, by ``code``) to each located site (columns, by
+    ``site_id``); missing (NaN) when the site is on another road network (Corsica, overseas)."""
+    located = site_points[site_points.geometry.notna()]
+    km = great_circle_km(
+        origins["lat"].to_numpy()[:, None],
+        origins["lon"].to_numpy()[:, None],
+        located.geometry.y.to_numpy()[None, :],
+        located.geometry.x.to_numpy()[None, :],
+    )
+    same = (
+        road_network(origins["dep_code"]).to_numpy()[:, None] == road_network(located["dep_code"]).to_numpy()[None, :]
+    )
+    minutes = np.where(same, travel_minutes(km), np.nan)
+    return pd.DataFrame(
+        minutes, index=pd.Index(origins["code"], name="code"), columns=pd.Index(located["site_id"], name="site_id")
+    )
+
+
+def hub_access(origins: pd.DataFrame, hubs: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """By origin ``code``: ``nearest_hub_travel_min`` (missing when no hub is reachable by road, or none is
+    declared) and ``nearest_hub_id`` (``""`` then)."""
+    out = pd.DataFrame(index=pd.Index(origins["code"], name="code"))
+    matrix = travel_matrix(origins, hubs) if hubs is not None and len(hubs) else None
+    if matrix is None or matrix.shape[1] == 0 or matrix.isna().all().all():
+        out["nearest_hub_travel_min"] = np.nan
+        out["nearest_hub_id"] = ""
+        return out
+    out["nearest_hub_travel_min"] = matrix.min(axis=1, skipna=True)
+    out["nearest_hub_id"] = matrix.fillna(np.inf).idxmin(axis=1).where(out["nearest_hub_travel_min"].notna(), "")
+    return out
+
+
+#: Headers naming a hub's capacity (advisers it can receive on a monthly day) in a user's sites file.
+CAPACITY_HEADERS: tuple[str, ...] = ("capacité", "capacite", "capacity", "places", "capacité (conseillers)")
+
+
+@dataclass(frozen=True, eq=False)
+class HubFile:
+    """Your sites read from a file: ``hubs`` (located, columns of :func:`load_sites`, ids ``U001``…) and
+    ``capacities`` (site id -> advisers per monthly day, for rows that give one)."""
+
+    hubs: gpd.GeoDataFrame
+    capacities: dict[str, int]
+
+
+def read_hubs_file(data: bytes, name: str) -> HubFile:
+    """Read your sites from a CSV/XLSX file (the columns of ``TEMPLATE_HEADERS``, plus an optional capacity).
+
+    Every row must be located and every capacity a whole number >= 0: otherwise :class:`HubError` lists each bad
+    line and why, so that no site of a plan is dropped silently.
+    """
+    read = tabular.read_table(data, name)
+    imported = read_user_sites(read.frame, line_numbers=read.line_numbers or None)
+    problems = [f"ligne {row.row} : {row.reason}" for row in imported.rejected.itertuples()]
+    column = tabular.match_columns([str(c) for c in read.frame.columns], {"capacity": CAPACITY_HEADERS})["capacity"]
+    capacities: dict[str, int] = {}
+    if column is not None and not problems:
+        lines = list(read.line_numbers) or list(range(2, len(read.frame) + 2))
+        for site_id, cell, line in zip(imported.located["site_id"], read.frame[column], lines, strict=True):
+            text = _cell_text(cell)
+            if not text:
+                continue
+            if not text.isdigit():
+                problems.append(f"ligne {line} : capacité « {text} » illisible (nombre entier attendu)")
+                continue
+            capacities[str(site_id)] = int(text)
+    if problems:
+        raise HubError(f"{name} : " + " ; ".join(problems) + " — corrigez ces lignes")
+    if not len(imported.located):
+        raise HubError(f"{name} : aucun site dans le fichier")
+    return HubFile(imported.located, capacities)

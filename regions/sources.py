@@ -45,6 +45,7 @@ _WEIGHTED: Final[re.Pattern[str]] = re.compile(r"weighted_mean:(?P<weight>\w+)")
 #: Inputs a derived indicator may name besides catalogue ids, with where their provenance lives.
 EXTERNAL_INPUTS: Final[dict[str, str]] = {
     "sites": "data/sites.csv: contact-centre sites named in public sources, one source_url per site",
+    "hubs": "the operator's own sites (hubs), picked from data/sites.csv or supplied by the user; never bundled",
     "applicants": "the recruiter's applicant file, held in memory for the session (never bundled, never written)",
 }
 

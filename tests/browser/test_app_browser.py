@@ -72,3 +72,29 @@ def test_uploading_an_applicant_file_in_the_browser(
     assert page.page.get_by_text("Données fictives").count() == 0  # the demo banner is gone with the user's file
     page.page.screenshot(path=str(artifacts / "app-vivier.png"), full_page=False)
     assert page.errors == []
+
+
+def test_the_plan_page_draws_your_sites_and_their_departements_offline(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    page = offline_page(width=1400, height=1200)
+    page.page.goto(f"{app_url}/plan")
+    page.page.get_by_text("Déclarez d'abord").first.wait_for(state="visible", timeout=WAIT_MS)
+    picker = page.page.locator('[data-testid="stMultiSelect"]').filter(has_text="Vos sites").first
+    for site_id in ("S001", "S004", "S010", "S020", "S030"):
+        picker.locator("input").first.click()
+        page.page.keyboard.type(site_id)
+        page.page.keyboard.press("Enter")
+    page.page.get_by_text("Équipes du plan à 120 embauches").first.wait_for(state="visible", timeout=WAIT_MS)
+    iframe = page.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    iframe.wait_for(state="attached", timeout=WAIT_MS)
+    frame = iframe.element_handle(timeout=WAIT_MS).content_frame()
+    assert frame is not None
+    frame.wait_for_function(f"document.querySelectorAll({TERRITORIES!r}).length === 101", timeout=WAIT_MS)
+    lines = frame.locator(f'path[stroke="{maps.HIGHLIGHT_COLOR}"]')
+    assert lines.count() >= 10  # one line per team and département
+    assert frame.locator(f".{maps.SITE_CLASS}").count() >= 1
+    page.page.get_by_text("Télécharger le plan (PDF)").first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.screenshot(path=str(artifacts / "app-plan.png"), full_page=True)
+    assert page.errors == []
+    assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
