@@ -168,13 +168,21 @@ def all_sites() -> gpd.GeoDataFrame:
 def table() -> pd.DataFrame:
     """The département table, its access columns computed with the current sites, and the pool depth from the
     current applicant file."""
-    return _table(_sites_frame(user_sites()), applicant_counts(), hub_ids())
+    return _table(_sites_frame(user_sites()), applicant_counts(), hub_ids(), _catalogue())
 
 
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
     weight_items = tuple(sorted(weights().items()))
-    return _result(weight_items, filters(), _sites_frame(user_sites()), applicant_counts(), lang(), hub_ids())
+    return _result(
+        weight_items, filters(), _sites_frame(user_sites()), applicant_counts(), lang(), hub_ids(), _catalogue()
+    )
+
+
+def _catalogue() -> tuple[str, ...]:
+    """The indicator ids in use: part of the cached tables' key, so that a catalogue reloaded elsewhere (an import
+    by the command line in this process, a test) never meets a table cached without its new columns."""
+    return tuple(indicators.indicator_ids())
 
 
 def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
@@ -184,7 +192,9 @@ def departement_map(column: str, zone: str, show_sites: bool, highlight: str | N
     twice no longer reports clicks, so the map itself must not be cached."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), applicant_counts()
-    return _map(column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts, hub_ids())
+    return _map(
+        column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts, hub_ids(), _catalogue()
+    )
 
 
 def _map(
@@ -198,11 +208,12 @@ def _map(
     added: pd.DataFrame | None,
     counts: pd.Series | None,
     ids: tuple[str, ...] = (),
+    catalogue: tuple[str, ...] = (),
 ) -> folium.Map:
     points = _all_sites(added) if show_sites else None
-    result = _result(weight_items, active, added, counts, map_lang, ids)
+    result = _result(weight_items, active, added, counts, map_lang, ids, catalogue)
     return views.build_map(
-        _table(added, counts, ids), result, dict(weight_items), column, map_lang, zone, points, highlight
+        _table(added, counts, ids, catalogue), result, dict(weight_items), column, map_lang, zone, points, highlight
     )
 
 
@@ -221,7 +232,9 @@ def _all_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _table(added: pd.DataFrame | None, counts: pd.Series | None, ids: tuple[str, ...] = ()) -> pd.DataFrame:
+def _table(
+    added: pd.DataFrame | None, counts: pd.Series | None, ids: tuple[str, ...] = (), catalogue: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Sector presence from the bundled sites only; your sites (picked ``ids`` and ``added``) are hubs."""
     hub_points = _hubs(ids, added) if ids or added is not None else None
     return indicators.territory_table("departement", sites.load_sites(), counts, hubs=hub_points)
@@ -235,8 +248,9 @@ def _result(
     counts: pd.Series | None,
     result_lang: Lang,
     ids: tuple[str, ...] = (),
+    catalogue: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    return scoring.score(_table(added, counts, ids), dict(weight_items), active, lang=result_lang)
+    return scoring.score(_table(added, counts, ids, catalogue), dict(weight_items), active, lang=result_lang)
 
 
 def keep_widget_state() -> None:
