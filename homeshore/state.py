@@ -54,7 +54,7 @@ def init() -> None:
         LANG: "fr",
         PRESET: scoring.DEFAULT_PRESET,
         MIN_FTTH: 0,
-        MAX_TRAVEL: NO_LIMIT,
+        MAX_TRAVEL: int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN),  # no site out of reach ranked by default
         REGIONS: [],
         COLOUR_BY: "score",
         ZONE: "metropole",

@@ -349,9 +349,10 @@ def _add_score_options(command: argparse.ArgumentParser) -> None:
         "--max-travel-min",
         type=_minutes,
         metavar="MIN",
-        help="maximum estimated travel to the nearest of your sites when --hubs/--hubs-file is given "
-        f"(default then {settings.DEFAULT_HUB_MAX_TRAVEL_MIN:g}), else to the nearest known site",
+        help=f"maximum estimated travel (default {settings.DEFAULT_HUB_MAX_TRAVEL_MIN:g}) to the nearest of your sites "
+        "when --hubs/--hubs-file is given, else to the nearest known site",
     )
+    command.add_argument("--no-travel-limit", action="store_true", help="rank territories however far from a site")
     command.add_argument("--regions", type=_region_codes, default=(), metavar="CODES", help="région codes, e.g. 75,76")
     _add_hub_options(command)
 
@@ -507,10 +508,20 @@ def _sources(args: argparse.Namespace) -> str:
 
 def _selection(args: argparse.Namespace, hubs: gpd.GeoDataFrame | None = None) -> shortlist.Selection:
     """Weights and filters; with your sites, ``--max-travel-min`` (default 120) limits travel to them and says so."""
+    limit = settings.DEFAULT_HUB_MAX_TRAVEL_MIN if args.max_travel_min is None else args.max_travel_min
     if hubs is None:
-        filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=args.max_travel_min, regions=args.regions)
+        if getattr(args, "no_travel_limit", False):
+            filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions)
+        else:
+            filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=limit, regions=args.regions)
+        if args.max_travel_min is None and not getattr(args, "no_travel_limit", False):
+            print(
+                f"regions: trajet maximal jusqu'au site connu le plus proche : {limit:g} min par défaut (aucun de vos "
+                "sites déclaré, --hubs pour le faire ; --max-travel-min N ou --no-travel-limit pour changer)",
+                file=sys.stderr,
+            )
     else:
-        limit = settings.DEFAULT_HUB_MAX_TRAVEL_MIN if args.max_travel_min is None else args.max_travel_min
+        limit = math.inf if getattr(args, "no_travel_limit", False) else limit
         filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions, max_hub_travel_min=limit)
         print(
             f"regions: {len(hubs)} de vos sites ; trajet maximal jusqu'au plus proche : {limit:g} min "

@@ -125,9 +125,11 @@ CANDIDATES_MAX_ROWS: Final[int] = 2_000_000
 #: (the usual INSEE / ASP rule). Zero is shown: an empty territory identifies nobody.
 SUPPRESSION_THRESHOLD: Final[int] = 5
 
-#: The operator's own sites (hubs) for the monthly on-site day: the travel limit applied by default once hubs are
-#: declared (minutes, adjustable), and the travel time at which "access to your sites" scores 0. That criterion is
-#: normalised on this absolute scale, not by rank, so that adding a hub can never lower a territory's score.
+#: The operator's own sites (hubs) for the monthly on-site day: the travel limit applied by default (minutes,
+#: adjustable) to the nearest of them — or, until they are declared, to the nearest known site of the sector, so that
+#: no territory out of reach of any site is ranked by default — and the travel time at which "access to your sites"
+#: scores 0. That criterion is normalised on this absolute scale, not by rank, so that adding a hub can never lower a
+#: territory's score.
 DEFAULT_HUB_MAX_TRAVEL_MIN: Final[float] = 120.0
 HUB_ACCESS_ZERO_MIN: Final[float] = 180.0
 
