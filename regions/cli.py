@@ -432,10 +432,15 @@ def _region_codes(text: str) -> tuple[str, ...]:
     return wanted
 
 
+#: Lines a command says on stderr after it succeeded: the defaults it applied (e.g. the travel limit).
+_NOTICES: list[str] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     sys.unraisablehook = _quiet_os_errors
+    _NOTICES.clear()
     handlers: dict[str, Callable[[argparse.Namespace], str]] = {
         "info": _info,
         "indicators": _indicators,
@@ -458,6 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"regions: wrote {output}", file=sys.stderr)
         else:
             sys.stdout.write(text)
+        for notice in _NOTICES:  # what the command assumed, said once it has succeeded (an error stays one line)
+            print(notice, file=sys.stderr)
     except OSError as error:  # OutputError says what to do; a disk full while building a file says it too
         _warn_damage(args.command)
         print(f"regions: error: {files.describe(error)}", file=sys.stderr)
@@ -508,25 +515,22 @@ def _sources(args: argparse.Namespace) -> str:
 
 def _selection(args: argparse.Namespace, hubs: gpd.GeoDataFrame | None = None) -> shortlist.Selection:
     """Weights and filters; with your sites, ``--max-travel-min`` (default 120) limits travel to them and says so."""
+    unlimited = getattr(args, "no_travel_limit", False)
     limit = settings.DEFAULT_HUB_MAX_TRAVEL_MIN if args.max_travel_min is None else args.max_travel_min
     if hubs is None:
-        if getattr(args, "no_travel_limit", False):
-            filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions)
-        else:
-            filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=limit, regions=args.regions)
-        if args.max_travel_min is None and not getattr(args, "no_travel_limit", False):
-            print(
+        travel = None if unlimited else limit
+        filters = scoring.Filters(min_ftth_pct=args.min_ftth, max_travel_min=travel, regions=args.regions)
+        if args.max_travel_min is None and not unlimited:
+            _NOTICES.append(
                 f"regions: trajet maximal jusqu'au site connu le plus proche : {limit:g} min par défaut (aucun de vos "
-                "sites déclaré, --hubs pour le faire ; --max-travel-min N ou --no-travel-limit pour changer)",
-                file=sys.stderr,
+                "sites déclaré, --hubs pour le faire ; --max-travel-min N ou --no-travel-limit pour changer)"
             )
     else:
-        limit = math.inf if getattr(args, "no_travel_limit", False) else limit
+        limit = math.inf if unlimited else limit
         filters = scoring.Filters(min_ftth_pct=args.min_ftth, regions=args.regions, max_hub_travel_min=limit)
-        print(
+        _NOTICES.append(
             f"regions: {len(hubs)} de vos sites ; trajet maximal jusqu'au plus proche : {limit:g} min "
-            "(estimation ; --max-travel-min pour le changer) ; sans site accessible : exclu",
-            file=sys.stderr,
+            "(estimation ; --max-travel-min pour le changer) ; sans site accessible : exclu"
         )
     if args.weights:
         return shortlist.Selection(args.weights, filters, "personnalisé")

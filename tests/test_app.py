@@ -55,8 +55,19 @@ def test_the_app_starts_in_french_with_a_ranking(app: AppTest) -> None:
     table = ranking(app)
     assert len(table) == 101
     assert table["Rang"].iloc[0] == 1
-    assert table["Rang"].notna().sum() == 100  # Mayotte, scored on 40 % of the weights, is ranked apart
+    # by default no territory out of reach of a site within 120 min is ranked (Guyane, La Réunion…): 15 excluded
+    assert app.selectbox(key="hs_max_travel").value == 120
+    assert table["Rang"].notna().sum() == 86
+    unreachable = table.set_index("Code").loc[["973", "974", "976"], "Exclu (raison)"]
+    assert (unreachable == "aucun site accessible par la route").all()
     assert any("**1. " in m.value for m in app.markdown)  # the top-5 sentences
+
+
+def no_travel_limit(at: AppTest) -> AppTest:
+    """Lift the default travel limit (for tests of what it would otherwise hide: Mayotte, other reasons)."""
+    at.selectbox(key="hs_max_travel").set_value(0).run()
+    assert not at.exception
+    return at
 
 
 def test_moving_a_weight_slider_changes_the_ranking(app: AppTest) -> None:
@@ -72,7 +83,7 @@ def test_moving_a_weight_slider_changes_the_ranking(app: AppTest) -> None:
 
 
 def test_a_filter_removes_territories_from_the_ranking(app: AppTest) -> None:
-    assert ranking(app)["Rang"].notna().sum() == 100
+    assert ranking(no_travel_limit(app))["Rang"].notna().sum() == 100  # Mayotte ranked apart
     app.slider(key="hs_min_ftth").set_value(95).run()
     table = ranking(app)
     kept = table[table["Rang"].notna()]
@@ -94,7 +105,7 @@ def test_choosing_a_departement_shows_its_detail(app: AppTest) -> None:
 
 
 def test_territories_on_too_few_weights_are_ranked_apart_and_flagged(app: AppTest) -> None:
-    table = ranking(app)
+    table = ranking(no_travel_limit(app))
     mayotte = table.iloc[-1]
     assert mayotte["Code"] == "976" and pd.isna(mayotte["Rang"]) and mayotte["Poids renseigné"] == 40
     assert mayotte["Classé à part"] == "classé à part : score sur 40 % des poids (moins de 75 %)"
@@ -131,7 +142,7 @@ def test_the_detail_shows_ten_years_of_unemployment_and_the_pools_with_their_per
 
 
 def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media: list[MemoryMediaFileStorage]) -> None:
-    app.button(key="btn_add_top").click().run()
+    no_travel_limit(app).button(key="btn_add_top").click().run()
     chosen = app.multiselect(key="hs_shortlist").value
     assert len(chosen) == 10 and chosen[:2] == first_ranked(app)[:2]
     app.switch_page(SHORTLIST_PAGE).run()
@@ -205,7 +216,7 @@ def test_the_sites_page_lists_the_bundled_sites(app: AppTest) -> None:
 
 
 def test_exclusion_reasons_follow_the_language(app: AppTest) -> None:
-    app.slider(key="hs_min_ftth").set_value(95).run()
+    no_travel_limit(app).slider(key="hs_min_ftth").set_value(95).run()
     app.radio(key="hs_lang").set_value("en").run()
     table = ranking(app)
     reasons = table[table["Rank"].isna()]["Excluded (reason)"]
@@ -409,18 +420,20 @@ def test_shortlisted_departements_a_new_constraint_excludes_are_flagged_not_coun
     app.button(key="btn_add_top").click().run()
     chosen = app.multiselect(key="hs_shortlist").value
     fibre = indicators.territory_table().set_index("code").loc[chosen, "ftth_share_pct"]
-    limit = float(fibre.sort_values().iloc[2]) + 0.1  # the three lowest of the ten fall below it
-    app.session_state["hs_min_ftth"] = limit
+    limit = next(step for step in range(0, 101, 5) if 0 < (fibre < step).sum() < len(chosen))  # the slider's steps
+    below = fibre[fibre < limit].index
+    n_out, n_kept = len(below), len(chosen) - len(below)
+    app.slider(key="hs_min_ftth").set_value(limit).run()
     app.switch_page(SHORTLIST_PAGE).run()
     assert not app.exception
-    assert any(m.value.startswith("7 départements retenus") for m in app.markdown)
-    warning = next(w.value for w in app.warning if w.value.startswith("Non comptés : 3 département(s)"))
-    assert all(f"({code})" in warning for code in fibre.sort_values().index[:3])
+    assert any(m.value.startswith(f"{n_kept} départements retenus") for m in app.markdown)
+    warning = next(w.value for w in app.warning if w.value.startswith(f"Non comptés : {n_out} département(s)"))
+    assert all(f"({code})" in warning for code in below)
     short = next(d.value for d in app.dataframe if "Statut" in d.value.columns)
-    assert (short["Statut"] == "retenu").sum() == 7
-    assert short["Statut"].str.startswith("exclu par vos contraintes : fibre").sum() == 3
+    assert (short["Statut"] == "retenu").sum() == n_kept
+    assert short["Statut"].str.startswith("exclu par vos contraintes : fibre").sum() == n_out
     csv = _download(app, media, "Télécharger le CSV").decode("utf-8-sig")
-    assert csv.count("exclu par vos contraintes : fibre") == 3
+    assert csv.count("exclu par vos contraintes : fibre") == n_out
 
 
 def test_a_shortlist_scored_on_the_demo_pool_says_fictional_in_its_exports(

@@ -159,8 +159,27 @@ def test_cache_rebuild_in_a_fresh_folder_says_what_it_does(tmp_path: Path) -> No
     assert "datafrance-" in after["key"] and "pipeline-" in after["key"]
 
 
+def test_by_default_no_territory_out_of_reach_of_a_site_is_ranked_and_the_limit_is_said() -> None:
+    result = run("score", "--all", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "trajet maximal jusqu'au site connu le plus proche : 120 min par défaut" in result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"code": str}).set_index("code")
+    for code in ("973", "974", "971", "972", "976", "2A", "2B"):  # no known site by road (Réunion: Marseille)
+        assert (
+            pd.isna(table.loc[code, "rank"])
+            and table.loc[code, "excluded_reason"] == "aucun site accessible par la route"
+        )
+    assert table.loc["29", "excluded_reason"].startswith("site le plus proche à ~")  # Finistère: over 120 min
+    assert table["rank"].notna().sum() == 86
+    unlimited = run("score", "--no-travel-limit", "--format", "csv")
+    assert unlimited.returncode == 0 and "120 min" not in unlimited.stderr
+    assert "973" in pd.read_csv(io.StringIO(unlimited.stdout), dtype={"code": str})["code"].head(5).tolist()
+
+
 def test_score_ranks_departements_with_intervals_and_contributions() -> None:
-    result = run("score", "--weights", "unemployment_rate_pct=0.4,ftth_share_pct=0.6", "--format", "csv")
+    result = run(
+        "score", "--weights", "unemployment_rate_pct=0.4,ftth_share_pct=0.6", "--no-travel-limit", "--format", "csv"
+    )
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout), dtype={"code": str})
     contributions = ["contrib_unemployment_rate_pct", "contrib_ftth_share_pct"]
