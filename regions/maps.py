@@ -92,6 +92,8 @@ SITE_COLOR = "#1a1a1a"
 TERRITORY_CLASS = "hs-territory"
 SITE_CLASS = "hs-site"
 HIGHLIGHT_CLASS = "hs-highlight"
+#: The GeoJSON property holding a shape's accessible name (plain text, set as ``aria-label`` in the browser).
+LABEL_PROPERTY = "hs_label"
 
 _COORDINATE_DECIMALS = 4
 _FILL_OPACITY = 0.85
@@ -101,6 +103,8 @@ _STYLE_CLASS: dict[str, Any] = {"color": "#ffffff", "weight": 0.7, "opacity": 1.
 _STYLE_MISSING: dict[str, Any] = {**_STYLE_CLASS, "fillColor": MISSING_COLOR, "fillOpacity": 1.0}
 _STYLE_EXCLUDED: dict[str, Any] = {"color": "#9e9e9e", "weight": 0.8, "fillColor": EXCLUDED_COLOR, "fillOpacity": 1.0}
 _STYLE_HOVER: dict[str, Any] = {"color": "#000000", "weight": 2.5}
+#: High contrast: black borders, opaque fills, no basemap behind (the option a user with low vision can turn on).
+_STYLE_CONTRAST: dict[str, Any] = {"color": "#000000", "weight": 1.2, "opacity": 1.0, "fillOpacity": 1.0}
 _TILES = "OpenStreetMap"  # CARTO basemaps now need an API key (xyzservices 2026)
 _TILES_OPACITY = 0.5
 
@@ -155,6 +159,7 @@ def choropleth(
     tiles: bool = True,
     bounds: Bounds | None = None,
     k: int = 5,
+    high_contrast: bool = False,
 ) -> folium.Map:
     """A choropleth of ``territories`` (one feature per row, keyed by its ``code`` column) by ``value_column``.
 
@@ -167,6 +172,10 @@ def choropleth(
     ``bounds`` (west, south, east, north; default mainland France, see :data:`ZONES`). Every text from the data is
     HTML-escaped. Breaks are computed over all rows, excluded ones included, so that colours do not shift when a
     filter changes; a row without geometry cannot be drawn and is left out.
+
+    Each territory's shape carries an accessible name (``role="img"``, ``aria-label``): its tooltip as plain text
+    (``alias: value; …``), so that a screen reader announces what a sighted user reads on hover. ``high_contrast``
+    draws black borders and opaque fills without the basemap; the palette stays viridis (colour-blind safe).
     """
     bounds = bounds if bounds is not None else ZONES["metropole"]
     frame = territories
@@ -187,15 +196,17 @@ def choropleth(
             styles[code] = _STYLE_MISSING
         else:
             styles[code] = {**_STYLE_CLASS, "fillColor": colors[value_class]}
+        if high_contrast:
+            styles[code] = {**styles[code], **_STYLE_CONTRAST}
 
     west, south, east, north = bounds
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
     )
-    if tiles:
+    if tiles and not high_contrast:
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
 
-    features = _feature_collection(frame, tooltip_fields, value_column, fmt, missing_label)
+    features = _feature_collection(frame, tooltip_fields, value_column, fmt, missing_label, tooltip_aliases)
     folium.GeoJson(
         features,
         name=legend_title,
@@ -235,6 +246,7 @@ def choropleth(
     if bool(excluded.any()):
         entries.append((EXCLUDED_COLOR, excluded_label))
     _Legend(_legend_html(legend_title, legend_source, entries)).add_to(m)
+    _AccessibleNames(legend_title).add_to(m)
 
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=_LEGEND_PADDING)
     _use_packaged_assets(m)
@@ -363,8 +375,12 @@ def _feature_collection(
     value_column: str,
     number_format: NumberFormat,
     missing_label: str,
+    aliases: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """GeoJSON of ``frame`` with coordinates rounded to 4 decimals, ``id`` = code, and only ``fields`` as text."""
+    """GeoJSON of ``frame`` with coordinates rounded to 4 decimals, ``id`` = code, and only ``fields`` as text.
+
+    With ``aliases`` (one per field), each feature also gets :data:`LABEL_PROPERTY`: the fields as plain text
+    (``alias: value; …``), the shape's accessible name."""
     geometries = shapely.transform(
         np.asarray(frame.geometry.array, dtype=object), lambda xy: np.round(xy, _COORDINATE_DECIMALS)
     )
@@ -375,6 +391,10 @@ def _feature_collection(
         for field, column in columns.items():
             formatter = number_format if field == value_column else _plain_format
             properties[field] = _property_text(column[i], number_format=formatter, missing_label=missing_label)
+        if aliases:
+            properties[LABEL_PROPERTY] = "; ".join(
+                f"{alias}: {html.unescape(properties[field])}" for alias, field in zip(aliases, fields, strict=True)
+            )
         features.append(
             {"type": "Feature", "id": code, "properties": properties, "geometry": shapely.geometry.mapping(geometry)}
         )
@@ -386,7 +406,10 @@ def _sites_layer(sites: gpd.GeoDataFrame, label: str, tooltip_field: str | None)
     features = [
         {
             "type": "Feature",
-            "properties": {"label": html.escape(str(text)) if not _is_missing(text) else html.escape(label)},
+            "properties": {
+                "label": html.escape(str(text)) if not _is_missing(text) else html.escape(label),
+                LABEL_PROPERTY: f"{label}: {text}" if not _is_missing(text) else label,
+            },
             "geometry": {
                 "type": "Point",
                 "coordinates": [round(point.x, _COORDINATE_DECIMALS), round(point.y, _COORDINATE_DECIMALS)],
@@ -463,6 +486,37 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.content = _js_string(legend_html)
         self.background = _js_string(BACKGROUND_COLOR)
+
+
+class _AccessibleNames(MacroElement):
+    """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (set as text, never
+    parsed as HTML); name the map region; let the page zoom (folium's viewport tag forbids pinch zoom)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var container = map.getContainer();
+            container.setAttribute("role", "region");
+            container.setAttribute("aria-label", {{ this.title }});
+            map.eachLayer(function (layer) {
+                var label = layer.feature && layer.feature.properties && layer.feature.properties.LABEL;
+                var shape = label && layer.getElement ? layer.getElement() : null;
+                if (shape) { shape.setAttribute("role", "img"); shape.setAttribute("aria-label", label); }
+            });
+            document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
+                tag.setAttribute("content", "width=device-width, initial-scale=1");
+            });
+        })();
+        {% endmacro %}
+        """.replace("LABEL", LABEL_PROPERTY)
+    )
+
+    def __init__(self, title: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AccessibleNames"
+        self.title = _js_string(title)
 
 
 # --- offline assets ------------------------------------------------------------------------------------------------

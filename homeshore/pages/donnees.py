@@ -49,7 +49,7 @@ st.dataframe(
 )
 st.caption(t("data_coverage_note"))
 
-st.subheader(t("missing_heading"))
+st.header(t("missing_heading"))
 st.caption(t("missing_help"))
 found = completeness.gaps(state.table())
 if not found:
@@ -71,7 +71,7 @@ else:
     )
     st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon=":material/add_chart:")
 
-st.subheader(t("refresh_heading"))
+st.header(t("refresh_heading"))
 st.caption(t("refresh_help"))
 chosen = st.multiselect(
     t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
@@ -99,14 +99,14 @@ if refreshed:
         st.cache_data.clear()
         st.rerun()
 
-st.subheader(t("caveats_heading"))
+st.header(t("caveats_heading"))
 for source in sources.load_sources().values():
     with st.expander(f"{md(source.producer)} — {md(source.period)}"):  # user text: shown as typed, never Markdown
         st.markdown(f"**{md(source.dataset)}**  \n{md(source.licence)}  \n{md(source.url)}")
         for caveat in source.caveats:
             st.markdown(f"- {md(caveat)}")
 
-st.subheader(t("method_heading"))
+st.header(t("method_heading"))
 method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
 if method.exists():
     st.markdown(method.read_text(encoding="utf-8"))
