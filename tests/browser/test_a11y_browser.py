@@ -1,0 +1,202 @@
+"""Accessibility of the real app (``streamlit run app.py``) in headless Chromium, offline.
+
+- axe-core (through ``axe-playwright-python``) audits every page in French and English once it has settled, the
+  map's iframe included: no ``serious`` or ``critical`` violation; every other rule still failing must be listed,
+  with its reason and alternative, in ``docs/accessibility.md`` (the accessibility statement).
+- The map has a text equivalent: each département shape is named (name, score, rank), the legend is text, a
+  "skip the map" link leads to the ranking table; a high-contrast option redraws the map.
+- The recruiter's job with the keyboard alone, with a visible focus ring at each step and no trap in the map.
+- Reflow at 320 px wide and 200 % zoom: nothing lost; ``<html lang>`` follows the language; alerts are announced.
+
+Screenshots (each page in both languages, each keyboard step, the reflow views) go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, WAIT_MS, streamlit_server
+from test_map_browser import TERRITORIES
+
+from homeshore import strings
+from regions import maps
+
+#: Every page by its URL path ("" = Carte), and whether it draws a map (in an iframe) without any input.
+PAGES = {"": True, "shortlist": False, "plan": False, "vivier": True, "sites": False, "indicateur": False,
+         "donnees": False}  # fmt: skip
+STATEMENT = REPO / "docs" / "accessibility.md"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SERIOUS = {"serious", "critical"}
+
+# The focused element, wherever it is (in the page, or in the map's iframe), as "tag|role|label|text".
+ACTIVE = """() => {
+    let el = document.activeElement;
+    while (el && el.tagName === "IFRAME" && el.contentDocument && el.contentDocument.activeElement) {
+        el = el.contentDocument.activeElement;
+    }
+    if (!el) { return ""; }
+    const label = el.getAttribute("aria-label") || "";
+    return [el.tagName, el.getAttribute("role") || "", label, (el.innerText || el.value || "").slice(0, 80)].join("|");
+}"""
+# Whether the focused element (in the page) shows a focus ring: an outline or a box shadow, and is on screen.
+FOCUS_VISIBLE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) { return false; }
+    const style = getComputedStyle(el);
+    const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== "none";
+    const box = el.getBoundingClientRect();
+    return ring && el.matches(":focus-visible") && box.width > 0 && box.height > 0;
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(REPO / "app.py", tmp_path_factory.mktemp("a11y") / "server.log") as url:
+        yield url
+
+
+def settle(page: Any) -> None:
+    """Wait until the script has finished its run and the page has drawn its title."""
+    page.locator("h1").first.wait_for(state="visible", timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=WAIT_MS,
+        polling=200,
+    )
+    page.wait_for_timeout(400)
+
+
+def map_frame(page: Any) -> Any:
+    """The map's iframe once its départements are drawn and named."""
+    handle = page.locator(MAP_IFRAME).first.element_handle(timeout=WAIT_MS)
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function(
+        "() => document.querySelectorAll('path.leaflet-interactive[aria-label]').length > 0", timeout=WAIT_MS
+    )
+    return frame
+
+
+def open_page(page: Any, url: str, path: str, lang: str) -> None:
+    page.goto(f"{url}/{path}")
+    settle(page)
+    if lang == "en":
+        page.locator('[data-testid="stSidebar"] label').filter(has_text="English").first.click()
+        page.locator('[data-testid="stSidebar"]').get_by_text("Language", exact=True).wait_for(timeout=WAIT_MS)
+        settle(page)
+    if PAGES[path]:
+        map_frame(page)
+
+
+def audit(page: Any) -> list[dict[str, Any]]:
+    """axe-core on the page and, through axe's own frame support, inside every iframe (axe injected in each)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    for frame in page.frames:
+        frame.evaluate(axe.axe_script)
+    violations: list[dict[str, Any]] = axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return violations
+
+
+def documented_rules() -> set[str]:
+    """The rule ids the accessibility statement lists as known non-conformities (in its table, as `rule-id`)."""
+    return set(re.findall(r"^\| `([a-z0-9-]+)`", STATEMENT.read_text(encoding="utf-8"), flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_axe_finds_no_serious_violation_on_any_page(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path, path: str, lang: str
+) -> None:
+    page = offline_page(width=1400, height=1000)
+    open_page(page.page, app_url, path, lang)
+    assert page.page.evaluate("document.documentElement.lang") == lang  # WCAG 3.1.1, in both languages
+    violations = audit(page.page)
+    page.page.screenshot(path=str(artifacts / f"a11y-{path or 'carte'}-{lang}.png"), full_page=True)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    assert serious == []
+    undocumented = {v["id"] for v in violations} - documented_rules()
+    assert undocumented == set(), f"fix these or list them in {STATEMENT.name}: {undocumented}"
+    assert page.errors == []
+
+
+def test_the_map_iframe_itself_is_audited_and_every_shape_is_named(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = offline_page(width=1400, height=1000)
+    open_page(page.page, app_url, "", "fr")
+    frame = map_frame(page.page)
+    frame.wait_for_function(f"document.querySelectorAll({TERRITORIES!r} + '[aria-label]').length === 101")
+    # axe run inside the frame: the shapes are named images (WCAG 1.1.1); no serious violation in the frame alone
+    named = Axe().run(frame, options={"runOnly": ["role-img-alt", "svg-img-alt"], "resultTypes": ["passes"]})
+    passed = {str(node["target"]) for rule in named.response["passes"] for node in rule["nodes"]}
+    assert len(passed) >= 101
+    alone = Axe().run(frame).response["violations"]
+    assert [v["id"] for v in alone if v["impact"] in SERIOUS] == []
+
+    creuse = frame.locator(f"{TERRITORIES}[aria-label*='Creuse (23)']")
+    assert creuse.count() == 1 and creuse.get_attribute("role") == "img"
+    label = creuse.get_attribute("aria-label")
+    assert re.search(r"Score: \d+,\d", label) and "Rang: rang " in label  # name, score and rank, in French
+    assert frame.locator(".leaflet-container").get_attribute("aria-label") == "Score (0–100)"
+    legend = frame.locator(".hs-legend").inner_text()  # the legend is text: each class's range in words
+    assert legend.count("–") >= 5 and "Score (0–100)" in legend
+    viewports = frame.eval_on_selector_all('meta[name="viewport"]', "tags => tags.map((t) => t.content)")
+    assert viewports and set(viewports) == {"width=device-width, initial-scale=1"}  # pinch zoom allowed
+
+
+def test_skip_link_leads_to_the_ranking_table_announced_as_the_maps_equivalent(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    page = offline_page(width=1400, height=1000)
+    open_page(page.page, app_url, "", "fr")
+    skip = page.page.locator("a.hs-skip-link")
+    assert skip.inner_text().startswith("Passer la carte")
+    skip.focus()
+    assert page.page.evaluate(FOCUS_VISIBLE)
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_function("() => location.hash === '#classement'")
+    heading = page.page.locator("#classement")
+    assert heading.inner_text().startswith(strings.text("table_heading", "fr"))
+    page.page.wait_for_function(
+        "() => { const b = document.getElementById('classement').getBoundingClientRect();"
+        " return b.top >= 0 && b.top < window.innerHeight; }"
+    )
+    page.page.get_by_text(strings.text("map_alternative", "fr")).wait_for(state="visible")
+    page.page.screenshot(path=str(artifacts / "a11y-skip-link.png"))
+    # the next Tab goes on after the map (to the ranking), not back into the iframe
+    page.page.keyboard.press("Tab")
+    assert page.page.evaluate("document.activeElement.tagName") != "IFRAME"
+
+
+def test_high_contrast_option_redraws_the_map_and_darkens_the_text(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    page = offline_page(width=1400, height=1000)
+    open_page(page.page, app_url, "", "fr")
+    frame = map_frame(page.page)
+    caption = page.page.locator('[data-testid="stCaptionContainer"] p').first
+    before = caption.evaluate("el => getComputedStyle(el).color")
+    strokes = set(frame.eval_on_selector_all(TERRITORIES, "ps => ps.map((p) => p.getAttribute('stroke'))"))
+    assert "#000000" not in strokes  # by default: thin white borders over the basemap
+    page.page.locator('[data-testid="stSidebar"] label').filter(has_text="Contraste élevé").first.click()
+    settle(page.page)
+    page.page.wait_for_function(
+        "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+        " const d = f && f.contentDocument; return d && d.querySelectorAll('path.hs-territory[stroke=\"#000000\"]')"
+        ".length === 101; }",
+        timeout=WAIT_MS,
+    )
+    frame = map_frame(page.page)
+    fills = set(frame.eval_on_selector_all(TERRITORIES, "ps => ps.map((p) => p.getAttribute('fill'))"))
+    assert len(fills & set(maps.class_colors(5))) == 5  # the same colour-blind-safe palette, opaque
+    assert frame.locator(".leaflet-tile").count() == 0  # no basemap behind
+    assert caption.evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 0)" != before
+    page.page.screenshot(path=str(artifacts / "a11y-high-contrast.png"))
