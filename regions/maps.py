@@ -490,7 +490,8 @@ class _Legend(MacroElement):
 
 class _AccessibleNames(MacroElement):
     """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (set as text, never
-    parsed as HTML); name the map region; let the page zoom (folium's viewport tag forbids pinch zoom)."""
+    parsed as HTML), out of the Tab order (Leaflet makes each a tab stop); name the map region; draw a visible
+    focus ring; let the page zoom (folium's viewport tag forbids pinch zoom)."""
 
     _template = Template(
         """
@@ -503,8 +504,19 @@ class _AccessibleNames(MacroElement):
             map.eachLayer(function (layer) {
                 var label = layer.feature && layer.feature.properties && layer.feature.properties.LABEL;
                 var shape = label && layer.getElement ? layer.getElement() : null;
-                if (shape) { shape.setAttribute("role", "img"); shape.setAttribute("aria-label", label); }
+                if (!shape) { return; }
+                shape.setAttribute("role", "img");
+                shape.setAttribute("aria-label", label);
+                // out of the Tab order: a hundred stops (and as many back) would bury the page; the keyboard way
+                // is the list under the map, and a screen reader still reads each shape's name
+                shape.setAttribute("tabindex", "-1");
             });
+            var style = document.createElement("style");
+            style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
+                + ".leaflet-control a:focus-visible, .leaflet-control input:focus-visible "
+                + "{ outline: 3px solid #1c4fd6 !important; outline-offset: 1px; }"
+                + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }";
+            document.head.appendChild(style);
             document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
                 tag.setAttribute("content", "width=device-width, initial-scale=1");
             });
