@@ -92,6 +92,8 @@ SITE_COLOR = "#1a1a1a"
 TERRITORY_CLASS = "hs-territory"
 SITE_CLASS = "hs-site"
 HIGHLIGHT_CLASS = "hs-highlight"
+#: Under this width (CSS px: a phone, or a laptop at 200 % zoom) the legend starts folded and the map fills the box.
+NARROW_MAP_PX = 480
 #: The GeoJSON property holding a shape's accessible name (plain text, set as ``aria-label`` in the browser).
 LABEL_PROPERTY = "hs_label"
 
@@ -246,9 +248,9 @@ def choropleth(
     if bool(excluded.any()):
         entries.append((EXCLUDED_COLOR, excluded_label))
     _Legend(_legend_html(legend_title, legend_source, entries)).add_to(m)
-    _AccessibleNames(legend_title).add_to(m)
 
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=_LEGEND_PADDING)
+    _AccessibleNames(legend_title, (south, west, north, east)).add_to(m)
     _use_packaged_assets(m)
     return m
 
@@ -379,8 +381,8 @@ def _feature_collection(
 ) -> dict[str, Any]:
     """GeoJSON of ``frame`` with coordinates rounded to 4 decimals, ``id`` = code, and only ``fields`` as text.
 
-    With ``aliases`` (one per field), each feature also gets :data:`LABEL_PROPERTY`: the fields as plain text
-    (``alias: value; …``), the shape's accessible name."""
+    With ``aliases`` (one per field), each feature also gets :data:`LABEL_PROPERTY`: the fields as one line
+    (``alias: value; …``, HTML-escaped like every text here), the shape's accessible name."""
     geometries = shapely.transform(
         np.asarray(frame.geometry.array, dtype=object), lambda xy: np.round(xy, _COORDINATE_DECIMALS)
     )
@@ -393,7 +395,7 @@ def _feature_collection(
             properties[field] = _property_text(column[i], number_format=formatter, missing_label=missing_label)
         if aliases:
             properties[LABEL_PROPERTY] = "; ".join(
-                f"{alias}: {html.unescape(properties[field])}" for alias, field in zip(aliases, fields, strict=True)
+                f"{html.escape(alias)}: {properties[field]}" for alias, field in zip(aliases, fields, strict=True)
             )
         features.append(
             {"type": "Feature", "id": code, "properties": properties, "geometry": shapely.geometry.mapping(geometry)}
@@ -408,7 +410,7 @@ def _sites_layer(sites: gpd.GeoDataFrame, label: str, tooltip_field: str | None)
             "type": "Feature",
             "properties": {
                 "label": html.escape(str(text)) if not _is_missing(text) else html.escape(label),
-                LABEL_PROPERTY: f"{label}: {text}" if not _is_missing(text) else label,
+                LABEL_PROPERTY: html.escape(f"{label}: {text}" if not _is_missing(text) else label),
             },
             "geometry": {
                 "type": "Point",
@@ -440,13 +442,14 @@ def _legend_html(title: str, source: str, entries: list[tuple[str, str]]) -> str
         for color, label in entries
     )
     return (
-        '<div class="hs-legend" role="group" aria-label="Légende" style="background:rgba(255,255,255,0.94);'
+        '<details open class="hs-legend" style="background:rgba(255,255,255,0.94);'
         "padding:8px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.35);color:#222;"
         'font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:260px">'
-        f'<div class="hs-legend-title" style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>'
+        f'<summary class="hs-legend-title" style="font-weight:600;margin-bottom:4px;cursor:pointer">'
+        f"{html.escape(title)}</summary>"
         f"{rows}"
         f'<div class="hs-legend-source" style="margin-top:6px;font-size:11px;color:#555">{html.escape(source)}</div>'
-        "</div>"
+        "</details>"
     )
 
 
@@ -489,9 +492,10 @@ class _Legend(MacroElement):
 
 
 class _AccessibleNames(MacroElement):
-    """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (set as text, never
-    parsed as HTML), out of the Tab order (Leaflet makes each a tab stop); name the map region; draw a visible
-    focus ring; let the page zoom (folium's viewport tag forbids pinch zoom)."""
+    """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (decoded to text,
+    set as an attribute, never inserted as HTML), out of the Tab order (Leaflet makes each a tab stop); name the map region; draw a visible
+    focus ring; let the page zoom (folium's viewport tag forbids pinch zoom); on a map narrower than
+    :data:`NARROW_MAP_PX`, fold the legend and fit ``bounds`` (south, west, north, east) edge to edge."""
 
     _template = Template(
         """
@@ -499,10 +503,14 @@ class _AccessibleNames(MacroElement):
         (function() {
             var map = {{ this._parent.get_name() }};
             var container = map.getContainer();
+            var parser = new DOMParser();  // its documents run no script and load nothing: it only decodes "&lt;"
+            var text = function (escaped) {
+                return escaped ? parser.parseFromString(escaped, "text/html").documentElement.textContent : "";
+            };
             container.setAttribute("role", "region");
-            container.setAttribute("aria-label", {{ this.title }});
+            container.setAttribute("aria-label", text({{ this.title }}));
             map.eachLayer(function (layer) {
-                var label = layer.feature && layer.feature.properties && layer.feature.properties.LABEL;
+                var label = text(layer.feature && layer.feature.properties && layer.feature.properties.LABEL);
                 var shape = label && layer.getElement ? layer.getElement() : null;
                 if (!shape) { return; }
                 shape.setAttribute("role", "img");
@@ -515,20 +523,30 @@ class _AccessibleNames(MacroElement):
             style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
                 + ".leaflet-control a:focus-visible, .leaflet-control input:focus-visible "
                 + "{ outline: 3px solid #1c4fd6 !important; outline-offset: 1px; }"
-                + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }";
+                + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }"
+                + " .leaflet-control-layers { max-width: calc(100% - 64px); }"
+                + " .leaflet-control-layers label span { white-space: normal; }";
             document.head.appendChild(style);
+            if (container.clientWidth < NARROW) {
+                // a phone, or a 200 % zoom: the legend folds to its title (a <details> the user opens) and the
+                // view fits without the room kept for it, so that the map is not hidden behind it
+                container.querySelectorAll("details.hs-legend").forEach(function (legend) { legend.open = false; });
+                map.fitBounds({{ this.bounds }}, {padding: [8, 8]});
+            }
             document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
                 tag.setAttribute("content", "width=device-width, initial-scale=1");
             });
         })();
         {% endmacro %}
-        """.replace("LABEL", LABEL_PROPERTY)
+        """.replace("LABEL", LABEL_PROPERTY).replace("NARROW", str(NARROW_MAP_PX))
     )
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, bounds: tuple[float, float, float, float]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "AccessibleNames"
-        self.title = _js_string(title)
+        self.title = _js_string(html.escape(title))
+        south, west, north, east = bounds
+        self.bounds = json.dumps([[south, west], [north, east]])
 
 
 # --- offline assets ------------------------------------------------------------------------------------------------

@@ -42,14 +42,18 @@ ACTIVE = """() => {
     const label = el.getAttribute("aria-label") || "";
     return [el.tagName, el.getAttribute("role") || "", label, (el.innerText || el.value || "").slice(0, 80)].join("|");
 }"""
-# Whether the focused element (in the page) shows a focus ring: an outline or a box shadow, and is on screen.
+# Whether the focused element (in the page) shows a focus ring of at least 2 px, on screen. A visually hidden
+# input (a slider's <input type=range>, 1 px and clipped) shows it on the widget react-aria marks as focused.
 FOCUS_VISIBLE = """() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) { return false; }
+    let el = document.activeElement;
+    if (!el || el === document.body || !el.matches(":focus-visible")) { return false; }
+    if (el.getBoundingClientRect().width <= 1 || el.parentElement.getBoundingClientRect().width <= 1) {
+        el = el.closest('[data-focus-visible="true"]');
+        if (!el) { return false; }
+    }
     const style = getComputedStyle(el);
-    const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== "none";
     const box = el.getBoundingClientRect();
-    return ring && el.matches(":focus-visible") && box.width > 0 && box.height > 0;
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 && box.width >= 4 && box.height >= 4;
 }"""
 
 
@@ -303,3 +307,92 @@ def test_keyboard_only_walk(app_url: str, offline_page: Callable[..., Any], arti
         p.keyboard.press("Space")
     assert download.value.suggested_filename.startswith("homeshore-shortlist-")
     assert page.errors == []
+
+
+# What must stay on screen, reachable, at 320 px and at 200 % zoom: (page, [(kind, locator), …]).
+REFLOW_CONTROLS = {
+    "": [
+        "h1",
+        'input[aria-label="Colorer la carte par"]',
+        "a.hs-skip-link",
+        MAP_IFRAME,
+        'input[aria-label="Département à détailler"]',
+        "#classement",
+        '[data-testid="stDataFrame"]',
+        'input[aria-label="Départements de la shortlist"]',
+        'button:has-text("Ajouter les 10 premiers")',
+    ],
+    "shortlist": ["h1", "#exclus-par-vos-contraintes"],
+}
+
+
+MAP_CONTROLS = [".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".leaflet-control-layers label",
+                "summary.hs-legend-title"]  # fmt: skip
+# Whether each selector's element is drawn and is what the user hits at its centre (nothing lies over it).
+UNCOVERED = """(selectors) => selectors.every((selector) => {
+    const el = document.querySelector(selector);
+    const box = el && el.getBoundingClientRect();
+    if (!box || box.width === 0) { return false; }
+    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return top === el || el.contains(top);
+})"""
+
+
+@pytest.mark.parametrize(
+    ("view", "width", "height", "scale"),
+    [("320px", 320, 800, 1), ("zoom200", 640, 500, 2)],  # 200 % zoom of a 1280 × 1000 window = 640 × 500 CSS px
+)
+def test_reflow_and_zoom_lose_no_content_or_control(
+    app_url: str, browser: Any, artifacts: Path, view: str, width: int, height: int, scale: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    try:
+        page = context.new_page()
+        for path, selectors in REFLOW_CONTROLS.items():
+            page.goto(f"{app_url}/{path}")
+            settle(page)
+            if path == "":
+                # the map's controls and its (folded) legend are drawn, none covering another
+                assert map_frame(page).evaluate(UNCOVERED, MAP_CONTROLS), f"a map control is covered at {view}"
+            # no horizontal scrolling of the page nor of Streamlit's main scroll box (WCAG 1.4.10); data tables may
+            # scroll inside their own box (the criterion's exception for two-dimensional tables)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            assert page.evaluate(
+                "() => Array.from(document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]'))"
+                ".every((box) => box.scrollWidth <= box.clientWidth + 1)"
+            )
+            for index, selector in enumerate(selectors):
+                control = page.locator(selector).first
+                control.scroll_into_view_if_needed(timeout=WAIT_MS)
+                box = control.bounding_box()
+                assert box is not None and box["width"] > 0, f"{selector} is not drawn at {view}"
+                assert box["x"] >= -1 and box["x"] + min(box["width"], width) <= width + 1, f"{selector} is cut"
+                page.screenshot(path=str(artifacts / f"reflow-{view}-{path or 'carte'}-{index:02d}.png"))
+        # the sidebar (priorities, constraints) folds away on a narrow screen and opens again from its button
+        if width < 700:
+            page.keyboard.press("Home")
+            opener = page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"]')
+            opener.first.wait_for(state="visible", timeout=WAIT_MS)
+            opener.first.click()
+        preset = page.locator('input[aria-label="Préréglage"]')
+        preset.scroll_into_view_if_needed(timeout=WAIT_MS)
+        assert preset.is_visible()
+        box = preset.bounding_box()
+        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width + 1
+        page.screenshot(path=str(artifacts / f"reflow-{view}-sidebar.png"))
+    finally:
+        context.close()
+
+
+def test_an_error_is_announced_to_screen_readers(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path, tmp_path: Path
+) -> None:
+    """A file the app cannot read: the French one-line error is in a ``role="alert"`` live region."""
+    bad = tmp_path / "candidats.csv"
+    bad.write_bytes(b"\x00\x01\x02 pas un tableau")
+    page = offline_page(width=1400, height=1000)
+    open_page(page.page, app_url, "vivier", "fr")
+    page.page.locator("input[type=file]").first.set_input_files(str(bad))
+    alert = page.page.locator('[role="alert"]').filter(has_text="Fichier illisible")
+    alert.first.wait_for(state="visible", timeout=WAIT_MS)
+    page.page.screenshot(path=str(artifacts / "a11y-error-alert.png"))
