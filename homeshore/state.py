@@ -208,7 +208,14 @@ def _map(
     points = _all_sites(added) if show_sites else None
     result = _result(weight_items, active, added, counts, map_lang, ids)
     return views.build_map(
-        _table(added, counts, ids), result, dict(weight_items), column, map_lang, zone, points, highlight,
+        _table(added, counts, ids),
+        result,
+        dict(weight_items),
+        column,
+        map_lang,
+        zone,
+        points,
+        highlight,
         high_contrast=high_contrast,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -110,3 +111,12 @@ st.header(t("method_heading"))
 method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
 if method.exists():
     st.markdown(method.read_text(encoding="utf-8"))
+
+st.header(t("a11y_heading"))
+st.caption(t("a11y_link"))
+statement = Path(__file__).resolve().parents[2] / "docs" / "accessibility.md"
+if statement.exists():
+    with st.expander(t("a11y_open")):
+        # its title is the heading above; its sections sit one level under it
+        body = statement.read_text(encoding="utf-8").split("\n", 1)[1]
+        st.markdown(re.sub(r"^(#+) ", r"#\1 ", body, flags=re.MULTILINE))

@@ -122,7 +122,9 @@ def test_axe_finds_no_serious_violation_on_any_page(
     assert page.page.evaluate("document.documentElement.lang") == lang  # WCAG 3.1.1, in both languages
     violations = audit(page.page)
     page.page.screenshot(path=str(artifacts / f"a11y-{path or 'carte'}-{lang}.png"), full_page=True)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS
+    ]
     assert serious == []
     undocumented = {v["id"] for v in violations} - documented_rules()
     assert undocumented == set(), f"fix these or list them in {STATEMENT.name}: {undocumented}"
@@ -378,7 +380,7 @@ def test_reflow_and_zoom_lose_no_content_or_control(
         preset.scroll_into_view_if_needed(timeout=WAIT_MS)
         assert preset.is_visible()
         box = preset.bounding_box()
-        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width + 1
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
         page.screenshot(path=str(artifacts / f"reflow-{view}-sidebar.png"))
     finally:
         context.close()
