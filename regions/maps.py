@@ -494,8 +494,9 @@ class _Legend(MacroElement):
 class _AccessibleNames(MacroElement):
     """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (decoded to text,
     set as an attribute, never inserted as HTML), out of the Tab order (Leaflet makes each a tab stop); name the
-    map region; draw a visible focus ring; let the page zoom (folium's viewport tag forbids pinch zoom); on a map narrower than
-    :data:`NARROW_MAP_PX`, fold the legend and fit ``bounds`` (south, west, north, east) edge to edge."""
+    map region; draw a visible focus ring; let the page zoom (folium's viewport tag forbids pinch zoom); on a map
+    narrower than :data:`NARROW_MAP_PX`, fold the legend and fit ``bounds`` (south, west, north, east) edge to
+    edge."""
 
     _template = Template(
         """
