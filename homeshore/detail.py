@@ -46,19 +46,16 @@ def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[s
 
 
 def _shortlist_button(column: object, code: str) -> None:
+    """Add or remove ``code``: one button under one key, so that it keeps the keyboard focus when its label flips."""
     current = list(st.session_state[state.SHORTLIST])
-    if code in current:
-        column.button(  # type: ignore[attr-defined]
-            t("remove_from_shortlist"),
-            key="btn_detail_remove",
-            on_click=lambda: st.session_state.update({state.SHORTLIST: [c for c in current if c != code]}),
-        )
-    else:
-        column.button(  # type: ignore[attr-defined]
-            t("add_to_shortlist"),
-            key="btn_detail_add",
-            on_click=lambda: st.session_state.update({state.SHORTLIST: [*current, code]}),
-        )
+    kept = code in current
+    column.button(  # type: ignore[attr-defined]
+        t("remove_from_shortlist") if kept else t("add_to_shortlist"),
+        key="btn_detail_shortlist",
+        on_click=lambda: st.session_state.update(
+            {state.SHORTLIST: [c for c in current if c != code] if kept else [*current, code]}
+        ),
+    )
 
 
 def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: formatting.Lang) -> None:

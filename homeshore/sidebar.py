@@ -20,6 +20,7 @@ def render() -> None:
             key=state.LANG,
             horizontal=True,
         )
+        st.toggle(t("high_contrast"), key=state.HIGH_CONTRAST, help=t("high_contrast_help"))
         _priorities()
         _filters()
 

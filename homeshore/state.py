@@ -32,6 +32,7 @@ USER_SITES = "hs_user_sites"  # your sites added on the Sites page: hubs, never 
 HUBS = "hs_hubs"  # your sites picked among the bundled ones (site ids)
 HUB_MAX_TRAVEL = "hs_hub_max_travel"
 LAST_PRESET = "hs_last_preset"
+HIGH_CONTRAST = "hs_high_contrast"
 
 NO_LIMIT = 0
 TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
@@ -64,6 +65,7 @@ def init() -> None:
         USER_SITES: None,
         HUBS: [],
         HUB_MAX_TRAVEL: int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN),
+        HIGH_CONTRAST: False,
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
@@ -192,8 +194,20 @@ def departement_map(column: str, zone: str, show_sites: bool, highlight: str | N
     twice no longer reports clicks, so the map itself must not be cached."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), applicant_counts()
+    contrast = bool(st.session_state.get(HIGH_CONTRAST))
     return _map(
-        column, lang(), zone, show_sites, highlight, weight_items, filters(), added, counts, hub_ids(), _catalogue()
+        column,
+        lang(),
+        zone,
+        show_sites,
+        highlight,
+        weight_items,
+        filters(),
+        added,
+        counts,
+        hub_ids(),
+        _catalogue(),
+        contrast,
     )
 
 
@@ -209,11 +223,20 @@ def _map(
     counts: pd.Series | None,
     ids: tuple[str, ...] = (),
     catalogue: tuple[str, ...] = (),
+    high_contrast: bool = False,
 ) -> folium.Map:
     points = _all_sites(added) if show_sites else None
     result = _result(weight_items, active, added, counts, map_lang, ids, catalogue)
     return views.build_map(
-        _table(added, counts, ids, catalogue), result, dict(weight_items), column, map_lang, zone, points, highlight
+        _table(added, counts, ids, catalogue),
+        result,
+        dict(weight_items),
+        column,
+        map_lang,
+        zone,
+        points,
+        highlight,
+        high_contrast=high_contrast,
     )
 
 

@@ -48,6 +48,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "zone": "Zone affichée",
         "zone_metropole": "France métropolitaine",
         "show_sites": "Afficher les sites de centres de contact",
+        "skip_map": "Passer la carte : aller au classement des départements (la même information, en tableau)",
+        "map_alternative": "Ce tableau est l'équivalent textuel de la carte : chaque département, son score et son "
+        "rang.",
+        "high_contrast": "Contraste élevé",
+        "high_contrast_help": "Texte plus foncé, focus plus épais, liens soulignés ; sur la carte, bordures noires, "
+        "aplats opaques et pas de fond de carte. La palette (viridis) reste lisible par les daltoniens.",
+        "a11y_heading": "Déclaration d'accessibilité",
+        "a11y_link": "Homeshore vise le RGAA 4.1 (WCAG 2.1 AA) ; il est partiellement conforme. La déclaration "
+        "ci-dessous (docs/accessibility.md dans le dépôt) dit ce qui est testé, ce qui ne l'est pas encore et comment "
+        "signaler un obstacle.",
+        "a11y_open": "Lire la déclaration d'accessibilité",
         "map_heading": "Carte des départements",
         "map_caption": "Cliquez sur un département pour le détail, ou choisissez-le dans la liste sous la carte. "
         "Départements grisés : exclus par vos contraintes.",
@@ -420,6 +431,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "zone": "Area shown",
         "zone_metropole": "Mainland France",
         "show_sites": "Show contact-centre sites",
+        "skip_map": "Skip the map: go to the ranking of départements (the same information, as a table)",
+        "map_alternative": "This table is the map's text equivalent: every département, its score and its rank.",
+        "high_contrast": "High contrast",
+        "high_contrast_help": "Darker text, thicker focus, underlined links; on the map, black borders, opaque fills "
+        "and no basemap. The palette (viridis) stays readable by colour-blind users.",
+        "a11y_heading": "Accessibility statement",
+        "a11y_link": "Homeshore targets RGAA 4.1 (WCAG 2.1 AA) and is partially compliant. The statement below "
+        "(docs/accessibility.md in the repository, in French with an English summary) says what is tested, what is "
+        "not yet compliant and how to report a barrier.",
+        "a11y_open": "Read the accessibility statement",
         "map_heading": "Map of départements",
         "map_caption": "Click a département for its detail, or pick it from the list under the map. "
         "Greyed départements: excluded by your constraints.",

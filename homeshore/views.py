@@ -161,6 +161,8 @@ def build_map(
     zone: str,
     site_points: gpd.GeoDataFrame | None,
     highlight: str | None,
+    *,
+    high_contrast: bool = False,
 ) -> folium.Map:
     """The département choropleth coloured by ``column`` (the score or an indicator), in ``lang``."""
     frame, fields, aliases = map_frame(table, result, column, lang)
@@ -182,4 +184,5 @@ def build_map(
         sites_tooltip_field="t_site" if site_points is not None else None,
         highlight_code=highlight,
         bounds=maps.ZONES[zone],
+        high_contrast=high_contrast,
     )

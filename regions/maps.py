@@ -92,6 +92,10 @@ SITE_COLOR = "#1a1a1a"
 TERRITORY_CLASS = "hs-territory"
 SITE_CLASS = "hs-site"
 HIGHLIGHT_CLASS = "hs-highlight"
+#: Under this width (CSS px: a phone, or a laptop at 200 % zoom) the legend starts folded and the map fills the box.
+NARROW_MAP_PX = 480
+#: The GeoJSON property holding a shape's accessible name (plain text, set as ``aria-label`` in the browser).
+LABEL_PROPERTY = "hs_label"
 
 _COORDINATE_DECIMALS = 4
 _FILL_OPACITY = 0.85
@@ -101,6 +105,8 @@ _STYLE_CLASS: dict[str, Any] = {"color": "#ffffff", "weight": 0.7, "opacity": 1.
 _STYLE_MISSING: dict[str, Any] = {**_STYLE_CLASS, "fillColor": MISSING_COLOR, "fillOpacity": 1.0}
 _STYLE_EXCLUDED: dict[str, Any] = {"color": "#9e9e9e", "weight": 0.8, "fillColor": EXCLUDED_COLOR, "fillOpacity": 1.0}
 _STYLE_HOVER: dict[str, Any] = {"color": "#000000", "weight": 2.5}
+#: High contrast: black borders, opaque fills, no basemap behind (the option a user with low vision can turn on).
+_STYLE_CONTRAST: dict[str, Any] = {"color": "#000000", "weight": 1.2, "opacity": 1.0, "fillOpacity": 1.0}
 _TILES = "OpenStreetMap"  # CARTO basemaps now need an API key (xyzservices 2026)
 _TILES_OPACITY = 0.5
 
@@ -155,6 +161,7 @@ def choropleth(
     tiles: bool = True,
     bounds: Bounds | None = None,
     k: int = 5,
+    high_contrast: bool = False,
 ) -> folium.Map:
     """A choropleth of ``territories`` (one feature per row, keyed by its ``code`` column) by ``value_column``.
 
@@ -167,6 +174,10 @@ def choropleth(
     ``bounds`` (west, south, east, north; default mainland France, see :data:`ZONES`). Every text from the data is
     HTML-escaped. Breaks are computed over all rows, excluded ones included, so that colours do not shift when a
     filter changes; a row without geometry cannot be drawn and is left out.
+
+    Each territory's shape carries an accessible name (``role="img"``, ``aria-label``): its tooltip as plain text
+    (``alias: value; …``), so that a screen reader announces what a sighted user reads on hover. ``high_contrast``
+    draws black borders and opaque fills without the basemap; the palette stays viridis (colour-blind safe).
     """
     bounds = bounds if bounds is not None else ZONES["metropole"]
     frame = territories
@@ -187,15 +198,17 @@ def choropleth(
             styles[code] = _STYLE_MISSING
         else:
             styles[code] = {**_STYLE_CLASS, "fillColor": colors[value_class]}
+        if high_contrast:
+            styles[code] = {**styles[code], **_STYLE_CONTRAST}
 
     west, south, east, north = bounds
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
     )
-    if tiles:
+    if tiles and not high_contrast:
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
 
-    features = _feature_collection(frame, tooltip_fields, value_column, fmt, missing_label)
+    features = _feature_collection(frame, tooltip_fields, value_column, fmt, missing_label, tooltip_aliases)
     folium.GeoJson(
         features,
         name=legend_title,
@@ -237,6 +250,7 @@ def choropleth(
     _Legend(_legend_html(legend_title, legend_source, entries)).add_to(m)
 
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=_LEGEND_PADDING)
+    _AccessibleNames(legend_title, (south, west, north, east)).add_to(m)
     _use_packaged_assets(m)
     return m
 
@@ -363,8 +377,12 @@ def _feature_collection(
     value_column: str,
     number_format: NumberFormat,
     missing_label: str,
+    aliases: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """GeoJSON of ``frame`` with coordinates rounded to 4 decimals, ``id`` = code, and only ``fields`` as text."""
+    """GeoJSON of ``frame`` with coordinates rounded to 4 decimals, ``id`` = code, and only ``fields`` as text.
+
+    With ``aliases`` (one per field), each feature also gets :data:`LABEL_PROPERTY`: the fields as one line
+    (``alias: value; …``, HTML-escaped like every text here), the shape's accessible name."""
     geometries = shapely.transform(
         np.asarray(frame.geometry.array, dtype=object), lambda xy: np.round(xy, _COORDINATE_DECIMALS)
     )
@@ -375,6 +393,10 @@ def _feature_collection(
         for field, column in columns.items():
             formatter = number_format if field == value_column else _plain_format
             properties[field] = _property_text(column[i], number_format=formatter, missing_label=missing_label)
+        if aliases:
+            properties[LABEL_PROPERTY] = "; ".join(
+                f"{html.escape(alias)}: {properties[field]}" for alias, field in zip(aliases, fields, strict=True)
+            )
         features.append(
             {"type": "Feature", "id": code, "properties": properties, "geometry": shapely.geometry.mapping(geometry)}
         )
@@ -386,7 +408,10 @@ def _sites_layer(sites: gpd.GeoDataFrame, label: str, tooltip_field: str | None)
     features = [
         {
             "type": "Feature",
-            "properties": {"label": html.escape(str(text)) if not _is_missing(text) else html.escape(label)},
+            "properties": {
+                "label": html.escape(str(text)) if not _is_missing(text) else html.escape(label),
+                LABEL_PROPERTY: html.escape(f"{label}: {text}" if not _is_missing(text) else label),
+            },
             "geometry": {
                 "type": "Point",
                 "coordinates": [round(point.x, _COORDINATE_DECIMALS), round(point.y, _COORDINATE_DECIMALS)],
@@ -417,13 +442,14 @@ def _legend_html(title: str, source: str, entries: list[tuple[str, str]]) -> str
         for color, label in entries
     )
     return (
-        '<div class="hs-legend" role="group" aria-label="Légende" style="background:rgba(255,255,255,0.94);'
+        '<details open class="hs-legend" style="background:rgba(255,255,255,0.94);'
         "padding:8px 10px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.35);color:#222;"
         'font:13px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:260px">'
-        f'<div class="hs-legend-title" style="font-weight:600;margin-bottom:4px">{html.escape(title)}</div>'
+        f'<summary class="hs-legend-title" style="font-weight:600;margin-bottom:4px;cursor:pointer">'
+        f"{html.escape(title)}</summary>"
         f"{rows}"
         f'<div class="hs-legend-source" style="margin-top:6px;font-size:11px;color:#555">{html.escape(source)}</div>'
-        "</div>"
+        "</details>"
     )
 
 
@@ -463,6 +489,65 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.content = _js_string(legend_html)
         self.background = _js_string(BACKGROUND_COLOR)
+
+
+class _AccessibleNames(MacroElement):
+    """Give every shape with a :data:`LABEL_PROPERTY` ``role="img"`` and that ``aria-label`` (decoded to text,
+    set as an attribute, never inserted as HTML), out of the Tab order (Leaflet makes each a tab stop); name the
+    map region; draw a visible focus ring; let the page zoom (folium's viewport tag forbids pinch zoom); on a map
+    narrower than :data:`NARROW_MAP_PX`, fold the legend and fit ``bounds`` (south, west, north, east) edge to
+    edge."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var container = map.getContainer();
+            var parser = new DOMParser();  // its documents run no script and load nothing: it only decodes "&lt;"
+            var text = function (escaped) {
+                return escaped ? parser.parseFromString(escaped, "text/html").documentElement.textContent : "";
+            };
+            container.setAttribute("role", "region");
+            container.setAttribute("aria-label", text({{ this.title }}));
+            map.eachLayer(function (layer) {
+                var label = text(layer.feature && layer.feature.properties && layer.feature.properties.LABEL);
+                var shape = label && layer.getElement ? layer.getElement() : null;
+                if (!shape) { return; }
+                shape.setAttribute("role", "img");
+                shape.setAttribute("aria-label", label);
+                // out of the Tab order: a hundred stops (and as many back) would bury the page; the keyboard way
+                // is the list under the map, and a screen reader still reads each shape's name
+                shape.setAttribute("tabindex", "-1");
+            });
+            var style = document.createElement("style");
+            style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
+                + ".leaflet-control a:focus-visible, .leaflet-control input:focus-visible "
+                + "{ outline: 3px solid #1c4fd6 !important; outline-offset: 1px; }"
+                + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }"
+                + " .leaflet-control-layers { max-width: calc(100% - 64px); }"
+                + " .leaflet-control-layers label span { white-space: normal; }";
+            document.head.appendChild(style);
+            if (container.clientWidth < NARROW) {
+                // a phone, or a 200 % zoom: the legend folds to its title (a <details> the user opens) and the
+                // view fits without the room kept for it, so that the map is not hidden behind it
+                container.querySelectorAll("details.hs-legend").forEach(function (legend) { legend.open = false; });
+                map.fitBounds({{ this.bounds }}, {padding: [8, 8]});
+            }
+            document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
+                tag.setAttribute("content", "width=device-width, initial-scale=1");
+            });
+        })();
+        {% endmacro %}
+        """.replace("LABEL", LABEL_PROPERTY).replace("NARROW", str(NARROW_MAP_PX))
+    )
+
+    def __init__(self, title: str, bounds: tuple[float, float, float, float]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AccessibleNames"
+        self.title = _js_string(html.escape(title))
+        south, west, north, east = bounds
+        self.bounds = json.dumps([[south, west], [north, east]])
 
 
 # --- offline assets ------------------------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def test_departements_map_has_one_feature_per_departement(departements: gpd.GeoD
     assert {feature["id"] for feature in features} == set(departements["code"])
     overseas = {"971", "972", "973", "974", "976"}
     assert overseas <= {feature["id"] for feature in features}
-    assert set(features[0]["properties"]) == {"code", "name", "value"}  # only what the tooltip needs
+    # only what the tooltip needs, and the same as one accessible name (escaped like the rest)
+    assert set(features[0]["properties"]) == {"code", "name", "value", maps.LABEL_PROPERTY}
     page = maps.map_html(m)
     assert page.lstrip().lower().startswith("<!doctype html>")
 

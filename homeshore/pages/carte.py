@@ -9,6 +9,8 @@ from homeshore import detail, state, views
 from homeshore.state import t
 from regions import maps, settings
 
+RANKING_ANCHOR = "classement"
+
 lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
 codes_ranked = result["code"].tolist()
@@ -34,8 +36,10 @@ middle.selectbox(
 right.toggle(t("show_sites"), key=state.SHOW_SITES)
 
 
-st.subheader(t("map_heading"))
+st.header(t("map_heading"))
 st.caption(t("map_caption"))
+# the keyboard and screen-reader way past the map: to its text equivalent, the ranking table
+st.markdown(f'<a class="hs-skip-link" href="#{RANKING_ANCHOR}">{t("skip_map")}</a>', unsafe_allow_html=True)
 picked = st.session_state.get(state.PICK)
 figure = state.departement_map(
     st.session_state[state.COLOUR_BY], st.session_state[state.ZONE], bool(st.session_state[state.SHOW_SITES]), picked
@@ -63,11 +67,12 @@ if st.session_state.get(state.PICK):
     detail.render(st.session_state[state.PICK], table, result, weights)
 
 # --- top 5, ranking and shortlist ---------------------------------------------------------------------------------
-st.subheader(t("top_heading"))
+st.header(t("top_heading"))
 for sentence in views.top_sentences(table, result, weights, lang):
     st.markdown(sentence)
 
-st.subheader(t("table_heading"))
+st.header(t("table_heading"), anchor=RANKING_ANCHOR)
+st.caption(t("map_alternative"))
 kept = int(result["rank"].notna().sum())
 st.caption(
     t(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +50,7 @@ st.dataframe(
 )
 st.caption(t("data_coverage_note"))
 
-st.subheader(t("missing_heading"))
+st.header(t("missing_heading"))
 st.caption(t("missing_help"))
 found = completeness.gaps(state.table())
 if not found:
@@ -71,7 +72,7 @@ else:
     )
     st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon=":material/add_chart:")
 
-st.subheader(t("refresh_heading"))
+st.header(t("refresh_heading"))
 st.caption(t("refresh_help"))
 chosen = st.multiselect(
     t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
@@ -99,14 +100,23 @@ if refreshed:
         st.cache_data.clear()
         st.rerun()
 
-st.subheader(t("caveats_heading"))
+st.header(t("caveats_heading"))
 for source in sources.load_sources().values():
     with st.expander(f"{md(source.producer)} — {md(source.period)}"):  # user text: shown as typed, never Markdown
         st.markdown(f"**{md(source.dataset)}**  \n{md(source.licence)}  \n{md(source.url)}")
         for caveat in source.caveats:
             st.markdown(f"- {md(caveat)}")
 
-st.subheader(t("method_heading"))
+st.header(t("method_heading"))
 method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
 if method.exists():
     st.markdown(method.read_text(encoding="utf-8"))
+
+st.header(t("a11y_heading"))
+st.caption(t("a11y_link"))
+statement = Path(__file__).resolve().parents[2] / "docs" / "accessibility.md"
+if statement.exists():
+    with st.expander(t("a11y_open")):
+        # its title is the heading above; its sections sit one level under it
+        body = statement.read_text(encoding="utf-8").split("\n", 1)[1]
+        st.markdown(re.sub(r"^(#+) ", r"#\1 ", body, flags=re.MULTILINE))

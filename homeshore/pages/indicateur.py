@@ -85,7 +85,7 @@ if stored:
     except ValueError as error:
         st.warning(t("add_problem", reason=md(error)))
     else:
-        st.subheader(t("add_preview"))
+        st.header(t("add_preview"))
         one, two, three = st.columns(3)
         one.metric(t("add_kept"), prepared.kept_rows)
         two.metric(t("add_rejected"), len(prepared.rejected))
@@ -114,7 +114,7 @@ if stored:
                 st.cache_data.clear()
                 st.success(t("add_replaced" if replacing else "add_saved", id=declaration.indicator_id))
 
-st.subheader(t("add_mine"))
+st.header(t("add_mine"))
 mine = user_indicators.stored_ids()
 if not mine:
     st.caption(t("add_none"))

@@ -31,7 +31,7 @@ else:
         st.caption(t("shortlist_fictional"))
     st.dataframe(short, hide_index=True, width="stretch")
 
-    st.subheader(t("export_heading"))
+    st.header(t("export_heading"))
     selection = shortlist.Selection(weights, state.filters(), state.selection_name(), fictional_pool=fictional)
     stamp = f"{date.today():%Y-%m-%d}"
     french = st.checkbox(t("french_excel"), value=lang == "fr", key="hs_french_excel")
@@ -51,7 +51,7 @@ else:
         key="btn_download_xlsx",
     )
 
-st.subheader(t("excluded_heading"))
+st.header(t("excluded_heading"))
 excluded = result[result["excluded"]]
 if excluded.empty:
     st.caption(t("excluded_none"))

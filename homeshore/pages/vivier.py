@@ -85,7 +85,7 @@ if result is None:
     st.stop()
 
 # --- import report ------------------------------------------------------------------------------------------------
-st.subheader(t("pool_report"))
+st.header(t("pool_report"))
 first, second, third = st.columns(3)
 first.metric(t("pool_rows_read"), formatting.number(result.rows_read, 0, lang))
 second.metric(t("pool_matched"), formatting.number(len(result.matched), 0, lang))
@@ -151,7 +151,7 @@ if len(result.unmatched):
     )
 
 # --- protected aggregates and maps --------------------------------------------------------------------------------
-st.subheader(t("pool_map_heading"))
+st.header(t("pool_map_heading"))
 st.caption(t("pool_map_caption", k=K - 1))
 measure = st.radio(
     t("pool_measure"),
@@ -242,7 +242,7 @@ if chosen:
         )
 
 # --- applicant shortlist (manager view) ---------------------------------------------------------------------------
-st.subheader(t("pool_shortlist_heading"))
+st.header(t("pool_shortlist_heading"))
 st.caption(t("pool_shortlist_help"))
 if "hs_pool_deps" not in st.session_state:  # start from the territory shortlist
     st.session_state["hs_pool_deps"] = [c for c in st.session_state.get(state.SHORTLIST, []) if c in names.index]

@@ -25,7 +25,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_the_recruiter_map_draws_offline_and_opens_a_departement(
     app_url: str, offline_page: Callable[..., Any], artifacts: Path
 ) -> None:
-    page = offline_page(width=1400, height=1000)
+    # tall enough for the whole map to be on screen: the click below must not make the page scroll first
+    page = offline_page(width=1400, height=1200)
     page.page.goto(app_url)
     iframe = page.page.locator('iframe[title="streamlit_folium.st_folium"]').first
     iframe.wait_for(state="attached", timeout=WAIT_MS)

@@ -63,6 +63,10 @@ def check_map(frame: Any, page: Any) -> str:
     assert scene.HOSTILE_NAME in text  # shown as text…
     assert tooltip.locator("img, b").count() == 0  # …never parsed as HTML
     assert "Département" in text and "Valeur" in text
+    # the same text is the shape's accessible name: decoded to text, never HTML (no image loaded, no dialog)
+    named = frame.locator(f'{TERRITORIES}[aria-label^="Département: Creuse <img"]')
+    assert named.count() == 1 and scene.HOSTILE_NAME in named.get_attribute("aria-label")
+    assert frame.locator(f"{TERRITORIES}[aria-label]").count() == 101
 
     assert page.errors == [] and page.dialogs == []
     assert page.aborted, "the basemap should have been requested (and refused)"
