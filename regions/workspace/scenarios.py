@@ -164,11 +164,12 @@ def _stale_message(name: str, row: Any) -> str:
 # --- reading ---------------------------------------------------------------------------------------------------
 
 
-def _row(connection: sa.Connection, by: Actor, name: str) -> Any:
+def _row(connection: sa.Connection, by: Actor, name: str, *, for_update: bool = False) -> Any:
+    """The scenario's row; ``for_update`` locks it until the transaction ends (PostgreSQL; SQLite transactions are
+    already exclusive), so that concurrent writers queue and each sees the version the other wrote."""
     table = schema.scenarios
-    row = connection.execute(
-        sa.select(table).where((table.c.workspace_id == by.workspace_id) & (table.c.name == name))
-    ).first()
+    query = sa.select(table).where((table.c.workspace_id == by.workspace_id) & (table.c.name == name))
+    row = connection.execute(query.with_for_update() if for_update else query).first()
     if row is None:
         raise db.WorkspaceError(f"aucun scénario nommé « {name} » ; `regions scenario list` les donne")
     return row
@@ -260,10 +261,21 @@ def save(by: Actor, name: str, state: State, *, expect_version: int | None = Non
     values = {"preset": state.preset, "weights": dict(state.weights), "constraints": dict(state.constraints),
               "sites": dict(state.sites), "vintages": dict(state.vintages), "ranks": dict(state.ranks),
               "note": state.note}  # fmt: skip
+    try:
+        return _save(by, name, values, state.territories, expect_version, url)
+    except sa.exc.IntegrityError:  # two people created the same name at once: the second is refused, not merged
+        raise StaleWriteError(f"le scénario « {name} » vient d'être créé par quelqu'un d'autre — rechargez la liste, "
+                              "puis choisissez un autre nom ou remplacez-le") from None  # fmt: skip
+
+
+def _save(
+    by: Actor, name: str, values: Mapping[str, Any], territories: Sequence[Territory], expect_version: int | None,
+    url: str | None,
+) -> Scenario:  # fmt: skip
     table = schema.scenarios
     with db.transaction(url) as connection:
         row = connection.execute(
-            sa.select(table).where((table.c.workspace_id == by.workspace_id) & (table.c.name == name))
+            sa.select(table).where((table.c.workspace_id == by.workspace_id) & (table.c.name == name)).with_for_update()
         ).first()
         if row is None:
             stamp = db.now()
@@ -285,7 +297,7 @@ def save(by: Actor, name: str, state: State, *, expect_version: int | None = Non
             scenario_id = int(row.id)
             connection.execute(sa.delete(schema.scenario_territories).where(
                 schema.scenario_territories.c.scenario_id == scenario_id))  # fmt: skip
-        rows = _territory_rows(scenario_id, state.territories)
+        rows = _territory_rows(scenario_id, territories)
         if rows:
             connection.execute(sa.insert(schema.scenario_territories), rows)
         _record(connection, by, "save", name, version, {"territories": len(rows)})
@@ -301,7 +313,7 @@ def set_status(
     wanted, code = status_id(status), codes.normalise_departement(code)
     terr = schema.scenario_territories
     with db.transaction(url) as connection:
-        row = _row(connection, by, name)
+        row = _row(connection, by, name, for_update=True)
         _writable(name, row, expect_version)
         version = _bump(connection, by, name, row)
         where = (terr.c.scenario_id == row.id) & (terr.c.code == code)
@@ -327,7 +339,7 @@ def lock(by: Actor, name: str, *, expect_version: int | None = None, url: str | 
     """Lock a scenario as approved (managers): it becomes read-only for everyone."""
     by.require("lock")
     with db.transaction(url) as connection:
-        row = _row(connection, by, name)
+        row = _row(connection, by, name, for_update=True)
         _writable(name, row, expect_version)
         stamp = db.now()
         version = _bump(connection, by, name, row, {"locked_by": by.email, "locked_at": stamp})
@@ -339,7 +351,7 @@ def delete(by: Actor, name: str, *, expect_version: int | None = None, url: str 
     """Delete a scenario (not a locked one)."""
     by.require("edit")
     with db.transaction(url) as connection:
-        row = _row(connection, by, name)
+        row = _row(connection, by, name, for_update=True)
         _writable(name, row, expect_version)
         done = connection.execute(
             sa.delete(schema.scenarios).where((schema.scenarios.c.id == row.id)
