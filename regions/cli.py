@@ -304,6 +304,12 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     short.add_argument("--max-travel-min", type=_minutes, metavar="MIN", help="maximum estimated travel to a site")
     short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
     _add_not_sensitive(short)
+    short.add_argument(
+        "--include-sensitive",
+        action="store_true",
+        help="keep the sensitive columns (managers only, with --purpose; recorded in `regions audit`)",
+    )
+    short.add_argument("--purpose", help="why the sensitive columns are needed (required with --include-sensitive)")
 
 
 def _add_not_sensitive(command: argparse.ArgumentParser) -> None:
@@ -611,7 +617,10 @@ def _export(args: argparse.Namespace) -> str:
         payload = shortlist.workbook(table, result, top, selection)
     else:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
+    by = people.actor()
+    by.require("export")
     files.write_atomically(target, payload)
+    people.record(by, "export", {"file": target.name, "departements": top, "preset": selection.preset})
     return f"regions: wrote {target} ({len(top)} départements)\n"
 
 
@@ -705,16 +714,29 @@ def _candidates(args: argparse.Namespace) -> str:
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
     if fictional:
         about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
+    by = people.actor()
+    by.require("export")
+    sensitive = args.include_sensitive
+    purpose = people.authorise_sensitive_export(by, args.purpose) if sensitive else None
+    if purpose:
+        about.append(f"Colonnes sensibles incluses par {by.email}")
     kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
         payload = candidates.applicants_workbook(
-            picked, result.mapping, include_sensitive=False, about=about, not_sensitive=kept
+            picked, result.mapping, include_sensitive=sensitive, about=about, purpose=purpose, not_sensitive=kept
         )
     else:
         payload = candidates.applicants_csv(
-            picked, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=kept
+            picked, result.mapping, include_sensitive=sensitive, french_excel=True, not_sensitive=kept
         )
     files.write_atomically(target, payload)
+    detail: dict[str, object] = {"file": target.name, "applicants": len(picked), "departements": args.departements,
+                                 "sensitive_columns": sensitive}  # fmt: skip
+    if purpose:
+        detail["purpose"] = purpose
+    people.record(by, "export_applicants", detail)
+    if sensitive:
+        return f"regions: wrote {target} ({len(picked)} applicants, sensitive columns included; purpose recorded)\n"
     return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
 
 
@@ -801,7 +823,11 @@ def _data_import(args: argparse.Namespace) -> str:
         read.frame, declaration, code_column=args.code_column, value_column=args.value_column,
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
     )  # fmt: skip
+    by = people.actor()
+    by.require("import")
     user_indicators.save(prepared)
+    people.record(by, "import", {"indicator": args.indicator_id, "file": path.name, "rows": prepared.kept_rows,
+                                 "coverage": prepared.coverage})  # fmt: skip
     total = settings.N_DEPARTEMENTS
     verb = "completed" if completing else "replaced" if replacing else "added"
     lines = [

@@ -174,6 +174,17 @@ def _record(
     )  # fmt: skip
 
 
+def authorise_sensitive_export(by: Actor, purpose: str | None) -> str:
+    """Allow an applicant export with its sensitive columns: managers only, and only with a stated purpose (the
+    purpose, cleaned, is what the audit trail records)."""
+    by.require("export_sensitive")
+    stated = " ".join((purpose or "").split())
+    if len(stated) < 5:
+        raise db.WorkspaceError("un export avec colonnes sensibles exige sa finalité : --purpose « entretiens "
+                                "d'embauche de mars, sur demande de … »")  # fmt: skip
+    return stated
+
+
 def record(by: Actor, action: str, detail: dict[str, object], *, scenario: str | None = None,
            version: int | None = None, url: str | None = None) -> None:  # fmt: skip
     """Record an event that writes nothing else (an import, an applicant-shortlist export)."""
