@@ -24,6 +24,7 @@ from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
+import sqlalchemy
 
 from regions import (
     _datafrance,
@@ -525,6 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # OutputError says what to do; a disk full while building a file says it too
         _warn_damage(args.command)
         print(f"regions: error: {files.describe(error)}", file=sys.stderr)
+        return 1
+    except sqlalchemy.exc.SQLAlchemyError as error:  # the workspace database cannot be reached or written
+        print(f"regions: error: {db.describe_error(error)}", file=sys.stderr)
         return 1
     except (ValueError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
         _warn_damage(args.command)

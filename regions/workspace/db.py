@@ -52,6 +52,17 @@ def database_url() -> str:
     return f"sqlite:///{settings.user_data_root() / SQLITE_FILE}"
 
 
+def describe_error(error: sa.exc.SQLAlchemyError) -> str:
+    """One French line for a database that cannot be reached or written (URL with its password hidden)."""
+    try:
+        where = sa.engine.make_url(database_url()).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        where = DATABASE_URL_ENV
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    return (f"base de l'espace de travail inaccessible ({where}) : {reason} ; vérifiez {DATABASE_URL_ENV} ou le "
+            "dossier de données, puis `regions db info`")  # fmt: skip
+
+
 def now() -> str:
     """The current time, ISO 8601 in UTC (how every time is stored)."""
     return datetime.now(UTC).isoformat(timespec="seconds")

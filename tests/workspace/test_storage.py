@@ -53,3 +53,12 @@ def test_a_bad_database_url_is_one_french_line(tmp_path: Path) -> None:
     assert found.returncode == 1
     assert found.stderr.startswith("regions: error: HOMESHORE_DATABASE_URL n'est pas une adresse")
     assert "Traceback" not in found.stderr
+
+
+def test_an_unreachable_database_is_one_line_with_the_password_hidden() -> None:
+    url = "postgresql+psycopg://equipe:tres-secret@/homeshore?host=/nonexistent-socket-dir"
+    found = run("scenario", "list", env={"HOMESHORE_DATABASE_URL": url})
+    assert found.returncode == 1
+    assert found.stderr.startswith("regions: error: base de l'espace de travail inaccessible (postgresql+psycopg://")
+    assert "tres-secret" not in found.stderr and "Traceback" not in found.stderr
+    assert len(found.stderr.strip().splitlines()) == 1
