@@ -86,7 +86,7 @@ def _restore(saved: scenarios.Scenario) -> None:
 def _open(by: people.Actor, name: str) -> None:
     try:
         _restore(scenarios.get(by, name))
-        st.session_state[FLASH] = ("success", t("sc_opened", name=name))
+        st.session_state[FLASH] = ("success", t("sc_opened", name=md(name)))
     except WorkspaceError as error:
         st.session_state[FLASH] = ("error", str(error))
 
@@ -102,10 +102,10 @@ def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
 
 by = _acting()
 st.title(t("page_scenarios"))
-st.caption(t("sc_who", email=by.email, role=people.ROLE_LABELS_FR[by.role]))
+st.caption(t("sc_who", email=md(by.email), role=people.ROLE_LABELS_FR[by.role]))
 flash = st.session_state.pop(FLASH, None)
 if flash:
-    (st.success if flash[0] == "success" else st.error)(md(flash[1]))
+    (st.success if flash[0] == "success" else st.error)(flash[1] if flash[0] == "success" else md(flash[1]))
 
 listed = scenarios.list_scenarios(by)
 names = [row["name"] for row in listed]
@@ -118,7 +118,7 @@ if opened:
     current = scenarios.get(by, opened[0])
     st.subheader(t("sc_open_heading", name=md(current.name), version=current.version))
     if current.version != opened[1]:
-        st.warning(t("sc_newer", who=current.updated_by, at=scenarios.clock(current.updated_at)))
+        st.warning(t("sc_newer", who=md(current.updated_by), at=scenarios.clock(current.updated_at)))
     moved = scenarios.changes(
         current, capture.vintages(state.table(), current.state.weights), capture.ranks(state.result())
     )
@@ -147,7 +147,7 @@ if opened:
                        expect_version=opened[1])  # fmt: skip
         if saved:
             st.session_state[OPEN] = (saved.name, saved.version)
-            st.session_state[FLASH] = ("success", t("sc_saved", name=saved.name, version=saved.version))
+            st.session_state[FLASH] = ("success", t("sc_saved", name=md(saved.name), version=saved.version))
             st.rerun()
     if by.can("lock") and middle.button(t("sc_lock"), key="btn_sc_lock", disabled=current.locked):
         saved = _write(scenarios.lock, by, current.name, expect_version=opened[1])
@@ -155,7 +155,7 @@ if opened:
             st.session_state[OPEN] = (saved.name, saved.version)
             st.rerun()
     if current.locked:
-        st.info(t("sc_locked", who=current.locked_by))
+        st.info(t("sc_locked", who=md(str(current.locked_by))))
     payload = export.to_xlsx_bytes(
         {"Scénario": scenarios.export_table(current)}, notes={"Scénario": scenarios.export_notes(current)}
     )
@@ -183,7 +183,7 @@ if st.button(t("sc_save"), key="btn_sc_save", type="primary"):
         saved = _write(scenarios.save, by, name, _current_state(note, keep), expect_version=expect)
         if saved:
             st.session_state[OPEN] = (saved.name, saved.version)
-            st.session_state[FLASH] = ("success", t("sc_saved", name=saved.name, version=saved.version))
+            st.session_state[FLASH] = ("success", t("sc_saved", name=md(saved.name), version=saved.version))
             st.rerun()
 
 # --- the saved scenarios: open, duplicate, compare --------------------------------------------------------------
@@ -198,7 +198,7 @@ else:
     if st.button(t("sc_duplicate"), key="btn_sc_duplicate") and copy_name.strip():
         copied = _write(scenarios.duplicate, by, pick, copy_name)
         if copied:
-            st.session_state[FLASH] = ("success", t("sc_saved", name=copied.name, version=copied.version))
+            st.session_state[FLASH] = ("success", t("sc_saved", name=md(copied.name), version=copied.version))
             st.rerun()
 
     if len(names) >= 2:
