@@ -21,6 +21,12 @@ pages = [
         url_path="shortlist",
     ),
     st.Page("homeshore/pages/plan.py", title=state.t("page_plan"), icon=":material/groups_3:", url_path="plan"),
+    st.Page(
+        "homeshore/pages/scenarios.py",
+        title=state.t("page_scenarios"),
+        icon=":material/bookmarks:",
+        url_path="scenarios",
+    ),
     st.Page("homeshore/pages/vivier.py", title=state.t("page_pool"), icon=":material/groups:", url_path="vivier"),
     st.Page("homeshore/pages/sites.py", title=state.t("page_sites"), icon=":material/location_on:", url_path="sites"),
     st.Page(

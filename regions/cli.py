@@ -24,6 +24,7 @@ from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
+import sqlalchemy
 
 from regions import (
     _datafrance,
@@ -45,6 +46,7 @@ from regions import (
     tabular,
     user_indicators,
 )
+from regions.workspace import capture, db, people, scenarios
 
 FORMATS = ("csv", "json", "table")
 
@@ -91,7 +93,61 @@ def build_parser() -> argparse.ArgumentParser:
     _add_candidates(commands)
     _add_data(commands)
     _add_plan(commands)
+    _add_workspace(commands)
     return parser
+
+
+def _add_workspace(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``db``, ``scenario``, ``workspace`` and ``audit``: the team workspace (see :mod:`regions.workspace`)."""
+    database = commands.add_parser("db", help="the workspace database: create/migrate it, or describe it")
+    db_actions = database.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    db_actions.add_parser("upgrade", help="create or migrate the schema (the app and the CLI also do it on first use)")
+    db_info = db_actions.add_parser("info", help="which database (password hidden), schema version, counts")
+    db_info.add_argument("--format", choices=("json", "table"), default="table")
+
+    group = commands.add_parser("scenario", help="saved scenarios: weights, constraints, shortlist with statuses")
+    actions = group.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    saving = actions.add_parser("save", help="save the ranking of these options and a shortlist under NAME")
+    saving.add_argument("name", metavar="NAME")
+    _add_score_options(saving)
+    picked = saving.add_mutually_exclusive_group()
+    picked.add_argument("--top", type=_count, default=10, metavar="N", help="shortlist the N best-ranked (default 10)")
+    picked.add_argument("--departements", type=_departement_codes, metavar="CODES", help="shortlist these départements")
+    saving.add_argument("--note", default="", help="a note on the scenario")
+    saving.add_argument("--expect-version", type=_count, metavar="N", help="replace NAME if it is still at version N")
+    listing = actions.add_parser("list", help="the saved scenarios")
+    listing.add_argument("--format", choices=("json", "table"), default="table")
+    showing = actions.add_parser("show", help="one scenario, and what changed in the figures since it was saved")
+    showing.add_argument("name", metavar="NAME")
+    showing.add_argument("--format", choices=("json", "table"), default="table")
+    status = actions.add_parser("status", help="set a territory's status: to_explore, selected, opened, dropped")
+    status.add_argument("name", metavar="NAME")
+    status.add_argument("code", metavar="CODE")
+    status.add_argument("status", metavar="STATUS", help="to_explore|selected|opened|dropped (or à explorer, "
+                        "retenu, ouvert, écarté)")  # fmt: skip
+    status.add_argument("--note", help="the territory's note")
+    status.add_argument("--expect-version", type=_count, metavar="N", help="refuse if NAME is no longer at version N")
+    exporting = actions.add_parser("export", help="the scenario's shortlist as XLSX or CSV (name and version inside)")
+    exporting.add_argument("name", metavar="NAME")
+    exporting.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
+    locking = actions.add_parser("lock", help="lock NAME as approved: read-only (managers)")
+    locking.add_argument("name", metavar="NAME")
+    locking.add_argument("--expect-version", type=_count, metavar="N")
+    deleting = actions.add_parser("delete", help="delete a scenario (not a locked one)")
+    deleting.add_argument("name", metavar="NAME")
+    deleting.add_argument("--expect-version", type=_count, metavar="N")
+
+    space = commands.add_parser("workspace", help="the workspace's members and roles")
+    space_actions = space.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="ACTION")
+    members = space_actions.add_parser("members", help="list the members, or add one (admins)")
+    member_actions = members.add_subparsers(dest="member_action", parser_class=_Parser, metavar="ACTION")
+    adding = member_actions.add_parser("add", help="add a member or change a member's role")
+    adding.add_argument("email", metavar="EMAIL")
+    adding.add_argument("role", choices=people.ROLES, metavar="ROLE", help="recruiter, manager or admin")
+    members.add_argument("--format", choices=("json", "table"), default="table")
+
+    trail = commands.add_parser("audit", help="the audit trail: exports, locks, status changes, imports")
+    trail.add_argument("--format", choices=("json", "table"), default="table")
 
 
 def _add_plan(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -249,6 +305,12 @@ def _add_candidates(commands: argparse._SubParsersAction[_Parser]) -> None:
     short.add_argument("--max-travel-min", type=_minutes, metavar="MIN", help="maximum estimated travel to a site")
     short.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv (sensitive columns left out)")
     _add_not_sensitive(short)
+    short.add_argument(
+        "--include-sensitive",
+        action="store_true",
+        help="keep the sensitive columns (managers only, with --purpose; recorded in `regions audit`)",
+    )
+    short.add_argument("--purpose", help="why the sensitive columns are needed (required with --include-sensitive)")
 
 
 def _add_not_sensitive(command: argparse.ArgumentParser) -> None:
@@ -451,6 +513,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "candidates": _candidates,
         "data": _data,
         "plan": _plan,
+        "db": _db,
+        "scenario": _scenario,
+        "workspace": _workspace,
+        "audit": _audit,
     }
     try:
         for option in ("output", "out", "report", "unmatched"):  # before any work: a bad folder fails at once
@@ -469,6 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _warn_damage(args.command)
         print(f"regions: error: {files.describe(error)}", file=sys.stderr)
         return 1
+    except sqlalchemy.exc.SQLAlchemyError as error:  # the workspace database cannot be reached or written
+        print(f"regions: error: {db.describe_error(error)}", file=sys.stderr)
+        return 1
     except (ValueError, RuntimeError) as error:  # TabularError, RefreshError: a message, no traceback
         _warn_damage(args.command)
         print(f"regions: error: {error}", file=sys.stderr)
@@ -479,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _warn_damage(command: str) -> None:
     """Name on stderr every damaged part of the user's folder the command left out, and how to repair it."""
-    if command in ("cache", "candidates"):  # they do not read the user's folder
+    if command in ("cache", "candidates", "db", "workspace", "audit"):  # they do not read the user's folder
         return
     for damage in sources.overlay_damage():
         print(f"regions: attention : {damage.message()}", file=sys.stderr)
@@ -567,7 +636,10 @@ def _export(args: argparse.Namespace) -> str:
         payload = shortlist.workbook(table, result, top, selection)
     else:
         payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
+    by = people.actor()
+    by.require("export")
     files.write_atomically(target, payload)
+    people.record(by, "export", {"file": target.name, "departements": top, "preset": selection.preset})
     return f"regions: wrote {target} ({len(top)} départements)\n"
 
 
@@ -661,16 +733,29 @@ def _candidates(args: argparse.Namespace) -> str:
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
     if fictional:
         about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
+    by = people.actor()
+    by.require("export")
+    sensitive = args.include_sensitive
+    purpose = people.authorise_sensitive_export(by, args.purpose) if sensitive else None
+    if purpose:
+        about.append(f"Colonnes sensibles incluses par {by.email}")
     kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
         payload = candidates.applicants_workbook(
-            picked, result.mapping, include_sensitive=False, about=about, not_sensitive=kept
+            picked, result.mapping, include_sensitive=sensitive, about=about, purpose=purpose, not_sensitive=kept
         )
     else:
         payload = candidates.applicants_csv(
-            picked, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=kept
+            picked, result.mapping, include_sensitive=sensitive, french_excel=True, not_sensitive=kept
         )
     files.write_atomically(target, payload)
+    detail: dict[str, object] = {"file": target.name, "applicants": len(picked), "departements": args.departements,
+                                 "sensitive_columns": sensitive}  # fmt: skip
+    if purpose:
+        detail["purpose"] = purpose
+    people.record(by, "export_applicants", detail)
+    if sensitive:
+        return f"regions: wrote {target} ({len(picked)} applicants, sensitive columns included; purpose recorded)\n"
     return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
 
 
@@ -757,7 +842,11 @@ def _data_import(args: argparse.Namespace) -> str:
         read.frame, declaration, code_column=args.code_column, value_column=args.value_column,
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
     )  # fmt: skip
+    by = people.actor()
+    by.require("import")
     user_indicators.save(prepared)
+    people.record(by, "import", {"indicator": args.indicator_id, "file": path.name, "rows": prepared.kept_rows,
+                                 "coverage": prepared.coverage})  # fmt: skip
     total = settings.N_DEPARTEMENTS
     verb = "completed" if completing else "replaced" if replacing else "added"
     lines = [
@@ -881,6 +970,113 @@ def _cache(args: argparse.Namespace) -> str:
     if damaged:
         report["damaged"] = damaged
     return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+
+
+def _db(args: argparse.Namespace) -> str:
+    if args.action == "upgrade":
+        revision = db.upgrade()
+        return f"regions: schéma à jour (révision {revision}) : {db.info().url}\n"
+    found = db.info()
+    if args.format == "json":
+        return json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    lines = [
+        f"base      {found.url} ({found.backend})",
+        f"schéma    révision {found.revision} (dernière : {found.head})",
+    ]
+    lines += [f"  {name:<22}{count:>8}" for name, count in found.counts.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _scenario(args: argparse.Namespace) -> str:
+    """``regions scenario …``: every write as the acting user (``HOMESHORE_USER`` or the local owner)."""
+    by = people.actor()
+    if args.action == "save":
+        return _scenario_save(args, by)
+    if args.action == "list":
+        listed = scenarios.list_scenarios(by)
+        if args.format == "json":
+            return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
+        return render(pd.DataFrame(listed, columns=["name", "version", "preset", "territories", "author",
+                                                    "updated_by", "updated_at", "locked_by"]), "table")  # fmt: skip
+    if args.action == "show":
+        return _scenario_show(args, by)
+    if args.action == "status":
+        saved = scenarios.set_status(by, args.name, args.code, args.status, note=args.note,
+                                     expect_version=args.expect_version)  # fmt: skip
+        label = scenarios.STATUS_LABELS_FR[scenarios.status_id(args.status)]
+        return f"regions: « {saved.name} » version {saved.version} : {args.code} → {label}\n"
+    if args.action == "export":
+        target = Path(args.out)
+        saved, payload = scenarios.export_bytes(by, args.name, target.suffix)
+        files.write_atomically(target, payload)
+        return f"regions: wrote {target} (scénario « {saved.name} » version {saved.version})\n"
+    if args.action == "lock":
+        saved = scenarios.lock(by, args.name, expect_version=args.expect_version)
+        return f"regions: « {saved.name} » verrouillé comme approuvé (version {saved.version}) : lecture seule\n"
+    scenarios.delete(by, args.name, expect_version=args.expect_version)
+    return f"regions: scénario « {args.name} » supprimé\n"
+
+
+def _scenario_save(args: argparse.Namespace, by: people.Actor) -> str:
+    hubs, capacities = _hubs(args)
+    selection = _selection(args, hubs)
+    table = indicators.territory_table(hubs=hubs)
+    result = scoring.score(table, selection.weights, selection.filters, draws=10)
+    chosen = args.departements or shortlist.top_codes(result, args.top)
+    sites_used = {"hubs": [site for site, _ in args.hubs], "hub_operators": args.hub_operators,
+                  "capacities": capacities}  # fmt: skip
+    if args.hubs_file:
+        sites_used["hubs_file"] = Path(args.hubs_file).name
+    state = capture.state(table, result, preset=selection.preset, weights=selection.weights,
+                          filters=selection.filters, shortlist=chosen, sites=sites_used, note=args.note)  # fmt: skip
+    saved = scenarios.save(by, args.name, state, expect_version=args.expect_version)
+    return f"regions: scénario « {saved.name} » enregistré, version {saved.version} ({len(chosen)} départements)\n"
+
+
+def _scenario_show(args: argparse.Namespace, by: people.Actor) -> str:
+    """The scenario; if the figures changed since it was saved (refresh, import), which, and old → new ranks."""
+    saved = scenarios.get(by, args.name)
+    state = saved.state
+    table = indicators.territory_table()
+    today = capture.vintages(table, state.weights)
+    moved = scenarios.changes(saved, today, {})
+    if moved:
+        result = scoring.score(table, state.weights, state.filters(), draws=10)
+        moved = scenarios.changes(saved, today, capture.ranks(result))
+    if args.format == "json":
+        return json.dumps(saved.to_dict() | {"changes": {"vintages": [list(v) for v in moved.vintages],
+                          "ranks": [list(r) for r in moved.ranks]}}, ensure_ascii=False, indent=1) + "\n"  # fmt: skip
+    lines = [
+        f"Scénario « {saved.name} » — version {saved.version}, par {saved.author} ; modifié par {saved.updated_by} "
+        f"le {saved.updated_at}" + (f" ; approuvé par {saved.locked_by}" if saved.locked else ""),
+        f"Préréglage : {state.preset}",
+        render(scenarios.export_table(saved), "table").rstrip("\n"),
+    ]
+    if moved:
+        lines += ["Les chiffres ont changé depuis l'enregistrement :", *(f"  {line}" for line in moved.lines())]
+    else:
+        lines.append("Chiffres inchangés depuis l'enregistrement.")
+    return "\n".join(lines) + "\n"
+
+
+def _workspace(args: argparse.Namespace) -> str:
+    by = people.actor()
+    if args.member_action == "add":
+        people.add_member(by, args.email, args.role)
+        return f"regions: {args.email} est {people.ROLE_LABELS_FR[args.role]} de l'espace de travail\n"
+    listed = people.members(by)
+    if args.format == "json":
+        return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
+    return render(pd.DataFrame(listed, columns=["email", "role", "added_at", "added_by"]), "table")
+
+
+def _audit(args: argparse.Namespace) -> str:
+    trail = people.audit_trail(people.actor())
+    if args.format == "json":
+        return json.dumps(trail, ensure_ascii=False, indent=1) + "\n"
+    frame = pd.DataFrame(trail, columns=["at", "actor", "action", "scenario", "scenario_version", "detail"])
+    frame["detail"] = [json.dumps(d, ensure_ascii=False) for d in frame["detail"]]
+    return render(frame.astype({"scenario_version": "Int64"}), "table")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,77 @@
+"""The first workspace schema: workspaces, members, scenarios, their territories, the audit trail.
+
+Revision ID: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "workspaces",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False, unique=True),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    op.create_table(
+        "members",
+        sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("email", sa.String(320), primary_key=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("added_at", sa.String(40), nullable=False),
+        sa.Column("added_by", sa.String(320), nullable=False),
+    )
+    op.create_table(
+        "scenarios",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("preset", sa.String(200), nullable=False),
+        sa.Column("weights", sa.JSON, nullable=False),
+        sa.Column("constraints", sa.JSON, nullable=False),
+        sa.Column("sites", sa.JSON, nullable=False),
+        sa.Column("vintages", sa.JSON, nullable=False),
+        sa.Column("ranks", sa.JSON, nullable=False),
+        sa.Column("note", sa.Text, nullable=False, server_default=""),
+        sa.Column("author", sa.String(320), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+        sa.Column("updated_by", sa.String(320), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("locked_by", sa.String(320)),
+        sa.Column("locked_at", sa.String(40)),
+        sa.UniqueConstraint("workspace_id", "name", name="uq_scenarios_workspace_name"),
+    )
+    op.create_table(
+        "scenario_territories",
+        sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("code", sa.String(3), primary_key=True),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("note", sa.Text, nullable=False, server_default=""),
+    )
+    op.create_table(
+        "audit",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("at", sa.String(40), nullable=False),
+        sa.Column("actor", sa.String(320), nullable=False),
+        sa.Column("action", sa.String(40), nullable=False),
+        sa.Column("scenario", sa.String(200)),
+        sa.Column("scenario_version", sa.Integer),
+        sa.Column("detail", sa.JSON, nullable=False),
+    )
+    op.create_index("ix_audit_workspace_at", "audit", ["workspace_id", "at"])
+
+
+def downgrade() -> None:
+    for table in ("audit", "scenario_territories", "scenarios", "members", "workspaces"):
+        op.drop_table(table)
