@@ -167,6 +167,11 @@ def _add_plan(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="candidate départements (default: every one that passes the constraints)",
     )
     plan_cmd.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="candidate départements: the shortlist of this saved scenario, but those marked écarté (dropped)",
+    )
+    plan_cmd.add_argument(
         "--team-size",
         type=_team_size,
         default=settings.PLAN_DEFAULT_TEAM_SIZE,
@@ -657,7 +662,7 @@ def _plan(args: argparse.Namespace) -> str:
     result = scoring.score(table, selection.weights, selection.filters, draws=10)
     travel = selection.filters.max_hub_travel_min or settings.DEFAULT_HUB_MAX_TRAVEL_MIN
     inputs = plan.inputs_from_table(
-        table, result, hubs, hires=args.hires, departements=args.departements, capacities=capacities,
+        table, result, hubs, hires=args.hires, departements=_plan_departements(args), capacities=capacities,
         team_size=args.team_size, specialities=args.specialities, max_per_mille=args.max_per_mille,
         max_travel_min=travel,
     )  # fmt: skip
@@ -672,6 +677,20 @@ def _plan(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return render(solved.teams_table(), "csv")
     return _plan_text(solved)
+
+
+def _plan_departements(args: argparse.Namespace) -> list[str] | None:
+    """``--departements``, or the territories of ``--scenario`` not marked dropped (said on stderr), or ``None``."""
+    if args.scenario is None:
+        return list(args.departements) if args.departements else None
+    if args.departements:
+        raise ValueError("--departements et --scenario s'excluent : donnez l'un ou l'autre")
+    saved = scenarios.get(people.actor(), args.scenario)
+    codes = [territory.code for territory in saved.state.territories if territory.status != "dropped"]
+    if not codes:
+        raise ValueError(f"le scénario « {saved.name} » n'a aucun territoire hors écartés : rien à planifier")
+    _NOTICES.append(f"regions: scénario « {saved.name} » (version {saved.version}) : {len(codes)} départements")
+    return codes
 
 
 def _plan_text(solved: plan.Plan) -> str:

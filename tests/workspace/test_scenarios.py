@@ -222,3 +222,19 @@ def test_reopening_after_the_figures_changed_says_which_and_old_to_new_rank(data
     rank_59 = int(result.loc[result["code"] == "59", "rank"].iloc[0])
     assert f"59 Nord : rang 1 → {rank_59}" in shown.stdout
     assert not pd.isna(rank_59)
+
+
+def test_a_plan_takes_the_territories_of_a_scenario_but_those_dropped(database: str) -> None:
+    codes = ["33", "24", "47", "40", "17", "16"]
+    assert run("scenario", "save", "Sud-Ouest", "--departements", ",".join(codes)).returncode == 0
+    assert run("scenario", "status", "Sud-Ouest", "40", "écarté").returncode == 0
+    planned = run("plan", "--scenario", "Sud-Ouest", "--hires", "60", "--hubs", "S001", "--format", "json")
+    assert planned.returncode == 0, planned.stderr
+    assert "scénario « Sud-Ouest » (version 2) : 5 départements" in planned.stderr
+    payload = json.loads(planned.stdout)
+    assert sum(payload["by_departement"].values()) == 60
+    assert set(payload["by_departement"]) <= set(codes) - {"40"}  # the dropped one is not planned
+    both = run("plan", "--scenario", "Sud-Ouest", "--departements", "23", "--hubs", "S001")
+    assert both.returncode == 1 and "s'excluent" in both.stderr
+    unknown = run("plan", "--scenario", "Nulle part", "--hubs", "S001")
+    assert unknown.returncode == 1 and "Nulle part" in unknown.stderr and "Traceback" not in unknown.stderr
