@@ -78,7 +78,7 @@ def test_the_plan_page_shows_teams_what_if_binding_and_downloads(
     app.multiselect(key="hs_hubs").set_value(HUBS).run()
     app.switch_page(PLAN_PAGE).run()
     assert not app.exception, app.exception
-    headings = [s.value for s in app.subheader]
+    headings = [s.value for s in app.header]
     assert "120 embauches" in headings and "150 embauches" in headings  # what-if side by side
     teams = next(d.value for d in app.dataframe if "Équipe" in d.value.columns)
     assert teams["Embauches"].sum() == 120

@@ -124,7 +124,7 @@ def documents(hires: int, solved: plan.Plan) -> tuple[bytes, bytes]:
 
 def summary(column: Any, hires: int, solved: plan.Plan | str) -> None:
     """The headline figures of one plan (or its error), in a column."""
-    column.subheader(t("plan_for", n=hires))
+    column.header(t("plan_for", n=hires))
     if isinstance(solved, str):
         column.error(md(solved))
         return
@@ -148,7 +148,7 @@ else:
     summary(st, hires, main)
 
 if isinstance(main, plan.Plan):
-    st.subheader(t("plan_teams_heading", n=hires))
+    st.header(t("plan_teams_heading", n=hires))
     st.dataframe(report.teams_table(main, lang), hide_index=True, width="stretch")
     centres = geo.population_centres("departement").set_index("code")
     points = hubs.set_index("site_id")
@@ -170,10 +170,10 @@ if isinstance(main, plan.Plan):
     maps.add_links(figure, links)
     st_folium(figure, key="plan_map", height=520, use_container_width=True, returned_objects=[])
     st.caption(t("plan_map_alt"))
-    st.subheader(t("plan_binding"))
+    st.header(t("plan_binding"))
     for line in main.binding:
         st.markdown(f"- {md(line)}")
-    st.subheader(t("plan_reach"))
+    st.header(t("plan_reach"))
     for line in report.reach_lines(main, lang):
         st.markdown(f"- {md(line)}")
     pdf, xlsx = documents(hires, main)

@@ -116,7 +116,7 @@ if opened and opened[0] not in names:
 # --- the open scenario: what changed since, statuses and notes, lock, export ------------------------------------
 if opened:
     current = scenarios.get(by, opened[0])
-    st.subheader(t("sc_open_heading", name=md(current.name), version=current.version))
+    st.header(t("sc_open_heading", name=md(current.name), version=current.version))
     if current.version != opened[1]:
         st.warning(t("sc_newer", who=md(current.updated_by), at=scenarios.clock(current.updated_at)))
     moved = scenarios.changes(
@@ -167,7 +167,7 @@ if opened:
     )  # fmt: skip
 
 # --- save the current state ------------------------------------------------------------------------------------
-st.subheader(t("sc_save_heading"))
+st.header(t("sc_save_heading"))
 st.caption(t("sc_save_help", n=len(st.session_state[state.SHORTLIST])))
 name = st.text_input(t("sc_name"), key="hs_sc_name", max_chars=scenarios.MAX_NAME)
 note = st.text_input(t("sc_note"), key="hs_sc_note")
@@ -187,7 +187,7 @@ if st.button(t("sc_save"), key="btn_sc_save", type="primary"):
             st.rerun()
 
 # --- the saved scenarios: open, duplicate, compare --------------------------------------------------------------
-st.subheader(t("sc_list_heading"))
+st.header(t("sc_list_heading"))
 if not listed:
     st.info(t("sc_none"))
 else:
@@ -202,7 +202,7 @@ else:
             st.rerun()
 
     if len(names) >= 2:
-        st.subheader(t("sc_compare_heading"))
+        st.header(t("sc_compare_heading"))
         one, two = st.columns(2)
         first = one.selectbox(t("sc_compare_a"), names, index=0, key="hs_sc_cmp_a")
         second = two.selectbox(t("sc_compare_b"), names, index=1, key="hs_sc_cmp_b")
@@ -225,7 +225,7 @@ else:
         })  # fmt: skip
         st.dataframe(side, hide_index=True, width="stretch", key="hs_sc_cmp_side")
 
-st.subheader(t("sc_audit_heading"))
+st.header(t("sc_audit_heading"))
 trail = people.audit_trail(by, limit=200)
 if trail:
     audit = pd.DataFrame(trail)

@@ -26,8 +26,8 @@ from homeshore import strings
 from regions import maps
 
 #: Every page by its URL path ("" = Carte), and whether it draws a map (in an iframe) without any input.
-PAGES = {"": True, "shortlist": False, "plan": False, "vivier": True, "sites": False, "indicateur": False,
-         "donnees": False}  # fmt: skip
+PAGES = {"": True, "shortlist": False, "plan": False, "scenarios": False, "vivier": True, "sites": False,
+         "indicateur": False, "donnees": False}  # fmt: skip
 STATEMENT = REPO / "docs" / "accessibility.md"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SERIOUS = {"serious", "critical"}
@@ -110,6 +110,11 @@ def audit(page: Any) -> list[dict[str, Any]]:
 def documented_rules() -> set[str]:
     """The rule ids the accessibility statement lists as known non-conformities (in its table, as `rule-id`)."""
     return set(re.findall(r"^\| `([a-z0-9-]+)`", STATEMENT.read_text(encoding="utf-8"), flags=re.MULTILINE))
+
+
+def test_every_page_of_the_app_is_audited() -> None:
+    declared = set(re.findall(r'url_path="([a-z]+)"', (REPO / "app.py").read_text(encoding="utf-8"))) | {""}
+    assert declared == set(PAGES)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

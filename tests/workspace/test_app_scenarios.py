@@ -58,7 +58,7 @@ def test_a_scenario_saved_in_the_app_is_listed_by_the_cli_and_reopens_identicall
     assert fresh.session_state["hs_shortlist"] == ["59", "62", "80"]
     assert fresh.session_state["hs_min_ftth"] == 40
     assert fresh.session_state["hs_scenario_open"] == ("Nord équipe", 1)
-    assert any("Scénario ouvert : Nord équipe (version 1)" in h.value for h in fresh.subheader)
+    assert any("Scénario ouvert : Nord équipe (version 1)" in h.value for h in fresh.header)
 
 
 def test_a_stale_save_from_the_app_is_refused_with_who_and_when(database: str) -> None:
