@@ -98,17 +98,7 @@ def site_access(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> pd.Data
     site shares the origin's road network), ``nearest_site_id`` and ``sites_within_60min`` (sites reachable by road
     within ``NEARBY_SITE_MINUTES``).
     """
-    located = site_points[site_points.geometry.notna()]
-    km = great_circle_km(
-        origins["lat"].to_numpy()[:, None],
-        origins["lon"].to_numpy()[:, None],
-        located.geometry.y.to_numpy()[None, :],
-        located.geometry.x.to_numpy()[None, :],
-    )
-    same_network = (
-        road_network(origins["dep_code"]).to_numpy()[:, None] == (road_network(located["dep_code"]).to_numpy()[None, :])
-    )
-    road_km = np.where(same_network, km, np.inf)
+    located, road_km = _road_km(origins, site_points)
     out = pd.DataFrame(index=pd.Index(origins["code"], name="code"))
     has_sites = road_km.shape[1] > 0
     nearest = road_km.argmin(axis=1) if has_sites else np.zeros(len(origins), dtype=int)
@@ -120,6 +110,22 @@ def site_access(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> pd.Data
     within = travel_minutes(road_km) <= settings.NEARBY_SITE_MINUTES
     out["sites_within_60min"] = within.sum(axis=1).astype(float)
     return out
+
+
+def _road_km(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The located sites, and the great-circle km from each origin (rows) to each of them (columns), ``inf`` where
+    the site is on another road network (Corsica, overseas)."""
+    located = site_points[site_points.geometry.notna()]
+    km = great_circle_km(
+        origins["lat"].to_numpy()[:, None],
+        origins["lon"].to_numpy()[:, None],
+        located.geometry.y.to_numpy()[None, :],
+        located.geometry.x.to_numpy()[None, :],
+    )
+    same = (
+        road_network(origins["dep_code"]).to_numpy()[:, None] == road_network(located["dep_code"]).to_numpy()[None, :]
+    )
+    return located, np.where(same, km, np.inf)
 
 
 def nearest_sites(origin: pd.Series, site_points: gpd.GeoDataFrame, k: int = 3) -> pd.DataFrame:
@@ -497,17 +503,8 @@ def select_hubs(
 def travel_matrix(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> pd.DataFrame:
     """Estimated travel minutes from each origin (rows, by ``code``) to each located site (columns, by
     ``site_id``); missing (NaN) when the site is on another road network (Corsica, overseas)."""
-    located = site_points[site_points.geometry.notna()]
-    km = great_circle_km(
-        origins["lat"].to_numpy()[:, None],
-        origins["lon"].to_numpy()[:, None],
-        located.geometry.y.to_numpy()[None, :],
-        located.geometry.x.to_numpy()[None, :],
-    )
-    same = (
-        road_network(origins["dep_code"]).to_numpy()[:, None] == road_network(located["dep_code"]).to_numpy()[None, :]
-    )
-    minutes = np.where(same, travel_minutes(km), np.nan)
+    located, road_km = _road_km(origins, site_points)
+    minutes = np.where(np.isfinite(road_km), travel_minutes(road_km), np.nan)
     return pd.DataFrame(
         minutes, index=pd.Index(origins["code"], name="code"), columns=pd.Index(located["site_id"], name="site_id")
     )
