@@ -124,7 +124,9 @@ def test_axe_finds_no_serious_violation_on_any_page(
 ) -> None:
     page = offline_page(width=1400, height=1000)
     open_page(page.page, app_url, path, lang)
-    assert page.page.evaluate("document.documentElement.lang") == lang  # WCAG 3.1.1, in both languages
+    # WCAG 3.1.1, in both languages; set by a script the page runs once drawn: waited for on a busy machine
+    page.page.wait_for_function(f"document.documentElement.lang === {lang!r}", timeout=WAIT_MS)
+    assert page.page.evaluate("document.documentElement.lang") == lang
     violations = audit(page.page)
     page.page.screenshot(path=str(artifacts / f"a11y-{path or 'carte'}-{lang}.png"), full_page=True)
     serious = [
