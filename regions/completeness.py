@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from regions import indicators, refresh, settings, sources, user_indicators
+from regions import indicators, settings, sources, user_indicators
+from regions.official import OFFICIAL
 
 #: Départements listed by code in a gap; beyond, only their number.
 LISTED_CODES = 12
@@ -50,7 +51,7 @@ def gaps(table: pd.DataFrame | None = None) -> list[Gap]:
             continue
         origin = all_sources[indicator.dataset]
         dataset = indicator.replaces or indicator.dataset
-        official = refresh.OFFICIAL.get(dataset)
+        official = OFFICIAL.get(dataset)
         refreshable = official is not None and indicator_id in official.indicators and not indicator.replaces
         found.append(
             Gap(

@@ -38,7 +38,7 @@ first line.
 Limits: ``MAX_UPLOAD_BYTES`` (size of the file) and ``MAX_UPLOAD_ROWS`` (data rows), the defaults of
 :func:`read_table`; ``MAX_UPLOAD_COLUMNS`` (a value beyond refuses the file); for XLSX, no row beyond Excel's last
 (``EXCEL_MAX_ROWS``) and at most ``MAX_UPLOAD_CELLS`` cells, empty rows between filled ones included. Every ZIP
-archive (XLSX here, official ZIPs in ``regions.refresh``) is opened by :func:`open_archive`, which refuses a ZIP bomb
+archive (XLSX here, official ZIPs in ``regions.official``) is opened by :func:`open_archive`, which refuses a ZIP bomb
 before decompressing anything: too many members, an expansion beyond ``MAX_XLSX_EXPANSION`` times ``max_bytes``
 (never beyond ``MAX_EXPANDED_BYTES``), or a member expanding more than ``MAX_ZIP_RATIO`` times.
 Every problem raises :class:`TabularError`, whose message is French, names the limit or the line, and is meant to

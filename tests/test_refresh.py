@@ -11,6 +11,7 @@ import io
 import subprocess
 import sys
 import urllib.error
+import urllib.request
 import zipfile
 from collections.abc import Callable
 from email.message import Message
@@ -23,17 +24,18 @@ import pandas as pd
 import pytest
 import spreadsheet_bombs
 
-from regions import _datafrance, indicators, refresh, snapshot, sources, user_indicators
-from regions.refresh import RefreshError
+from regions import _datafrance, indicators, official, refresh, snapshot, sources, user_indicators
+from regions.official import RefreshError, _http, arcep, census, cnaf, dares, insee
+from regions.official.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "refresh"
 FILES = {
-    refresh.ARCEP_URL: "departement_techno.csv",
-    refresh.INSEE_UNEMPLOYMENT_URL: "TCRD_025.xlsx",
-    refresh.DARES_URL: "dares_defm_stock_regions_brut_mens.csv",
-    refresh.CNAF_AAH_URL: "aah_s_complaah_age_5_dep.csv",
-    refresh.INSEE_CENSUS_ACTIVITY_URL: "base-cc-emploi-pop-active-2022_csv.zip",
-    refresh.INSEE_FAMILIES_URL: "base-cc-coupl-fam-men-2022_csv.zip",
+    arcep.ARCEP_URL: "departement_techno.csv",
+    insee.INSEE_UNEMPLOYMENT_URL: "TCRD_025.xlsx",
+    dares.DARES_URL: "dares_defm_stock_regions_brut_mens.csv",
+    cnaf.CNAF_AAH_URL: "aah_s_complaah_age_5_dep.csv",
+    census.INSEE_CENSUS_ACTIVITY_URL: "base-cc-emploi-pop-active-2022_csv.zip",
+    census.INSEE_FAMILIES_URL: "base-cc-coupl-fam-men-2022_csv.zip",
 }
 
 
@@ -47,7 +49,7 @@ def fixture(name: str) -> bytes:
 # ``refresh.run`` refuses a file that would fill a column for fewer départements than the current snapshot (bundled:
 # Arcep 101/101, INSEE and DARES 100/101, AAH recipients 27/101). The run tests are therefore served each small
 # fixture completed, in memory and in the file's own layout, with one synthetic row for every département of
-# ``refresh.official_codes()`` it lacks, except Mayotte (976) in the INSEE, DARES and CNAF files, which the real files
+# ``official.official_codes()`` it lacks, except Mayotte (976) in the INSEE, DARES and CNAF files, which the real files
 # leave out too (Mayotte's benefits are paid by its own fund). The fixture's own rows come first and unchanged, so the
 # run tests still check their hand-checked values (01, 2A, 971…). The synthetic figures are round made-up numbers from
 # the département's position ``i`` in ``official_codes()`` (Paris, 75: i = 75); names and régions come from
@@ -70,7 +72,7 @@ def _departements_lacking(present: set[str], *, also_absent: tuple[str, ...] = (
     regions = _datafrance.regions_table().set_index("code")["name"]
     return [
         Place(i, code, table.at[code, "name"], table.at[code, "reg_code"], regions[table.at[code, "reg_code"]])
-        for i, code in enumerate(refresh.official_codes())
+        for i, code in enumerate(official.official_codes())
         if code not in present and code not in also_absent
     ]
 
@@ -182,7 +184,7 @@ def folder_state(folder: Path) -> dict[str, bytes]:
 
 
 def test_arcep_parser_reads_the_official_layout() -> None:
-    parsed = refresh.parse_arcep_broadband(fixture("departement_techno.csv"))
+    parsed = arcep.parse_arcep_broadband(fixture("departement_techno.csv"))
     figures = parsed.figures.set_index("code")
     assert list(figures.index) == ["01", "02", "2A", "2B", "971", "976"]  # codes as text
     assert figures.loc["01", "ftth_share_pct"] == 90.0  # 360000 / 400000
@@ -190,8 +192,8 @@ def test_arcep_parser_reads_the_official_layout() -> None:
     assert figures.loc["976", "ftth_share_pct"] == 20.0
     assert figures.loc["2A", "total_premises"] == 150000.0
     assert parsed.period("ftth_share_pct") == parsed.period("total_premises") == "2026-09-30"
-    assert set(figures["source_url"]) == {refresh.ARCEP_URL}
-    assert refresh.validate(parsed) == []
+    assert set(figures["source_url"]) == {arcep.ARCEP_URL}
+    assert validate(parsed) == []
 
 
 def test_arcep_parser_accepts_the_plausible_variants() -> None:
@@ -202,14 +204,14 @@ def test_arcep_parser_accepts_the_plausible_variants() -> None:
         "2a;30/09/2026;all;1000,0;500\n"  # decimal comma, lower-case Corsica
         "Total;30/09/2026;all;13500;10500\n"  # a total row is skipped
     )
-    figures = refresh.parse_arcep_broadband(text.encode("cp1252")).figures.set_index("code")
+    figures = arcep.parse_arcep_broadband(text.encode("cp1252")).figures.set_index("code")
     assert list(figures.index) == ["01", "2A"]
     assert figures.loc["01", "total_premises"] == 12500.0 and figures.loc["01", "ftth_share_pct"] == 80.0
     assert figures.loc["2A", "ftth_share_pct"] == 50.0
 
 
 def test_insee_parser_reads_tcrd_025() -> None:
-    parsed = refresh.parse_insee_unemployment(fixture("TCRD_025.xlsx"))
+    parsed = insee.parse_insee_unemployment(fixture("TCRD_025.xlsx"))
     figures = parsed.figures.set_index("code")
     assert list(figures.index) == ["01", "02", "2A", "2B", "971", "974"]  # France rows and notes skipped
     # INSEE's aggregate rows, coded M (after 95) and F (after 974), are left out and said so
@@ -220,22 +222,22 @@ def test_insee_parser_reads_tcrd_025() -> None:
     assert parsed.period("unemployment_rate_pct") == "2025-Q3"
     assert parsed.period("unemployment_rate_prev_pct") == "2024-Q3"  # same quarter a year before, not 2025-Q2
     assert any("provisoires" in note for note in parsed.notes)
-    assert refresh.validate(parsed) == []
+    assert validate(parsed) == []
 
 
 def test_dares_parser_takes_the_latest_january_and_january_2024() -> None:
-    parsed = refresh.parse_dares_jobseekers(fixture("dares_defm_stock_regions_brut_mens.csv"))
+    parsed = dares.parse_dares_jobseekers(fixture("dares_defm_stock_regions_brut_mens.csv"))
     figures = parsed.figures.set_index("code")
     assert list(figures.index) == ["01", "2A", "2B", "971"]  # région and France totals skipped
     assert figures.loc["01", "jobseekers_cat_a"] == 23500.0  # category A, all sexes, not 2026-02
     assert figures.loc["01", "jobseekers_cat_a_prev"] == 21000.0
     assert figures.loc["2A", "jobseekers_cat_a"] == 5600.0
     assert parsed.period("jobseekers_cat_a") == "2026-01" and parsed.period("jobseekers_cat_a_prev") == "2024-01"
-    assert refresh.validate(parsed) == []
+    assert validate(parsed) == []
 
 
 def test_cnaf_parser_sums_the_breakdowns_of_the_latest_december() -> None:
-    parsed = refresh.parse_cnaf_aah(fixture("aah_s_complaah_age_5_dep.csv"))
+    parsed = cnaf.parse_cnaf_aah(fixture("aah_s_complaah_age_5_dep.csv"))
     figures = parsed.figures.set_index("code")
     assert figures.loc["01", "aah_recipients"] == 960 + 1040 + 150 + 170  # 2025-12, not 2024-12 nor 2025-11
     assert figures.loc["2A", "aah_recipients"] == 250.0
@@ -244,19 +246,19 @@ def test_cnaf_parser_sums_the_breakdowns_of_the_latest_december() -> None:
     assert "99" not in figures.index  # CAF pseudo-codes XX and 99 (unknown or other département): skipped, counted
     assert "2 ligne(s) aux pseudo-codes XX/99 (département inconnu ou autre) laissée(s) de côté" in parsed.notes
     assert parsed.period("aah_recipients") == "2025-12"
-    assert refresh.validate(parsed) == []
+    assert validate(parsed) == []
 
 
 def test_parsers_read_opendatasoft_json_exports_too() -> None:
     text = '[{"dtreffre": "2025-12", "numdep": "01", "aah_complaah": "x", "indben_aah": 7}]'
-    assert refresh.parse_cnaf_aah(text.encode()).figures["aah_recipients"].tolist() == [7.0]
+    assert cnaf.parse_cnaf_aah(text.encode()).figures["aah_recipients"].tolist() == [7.0]
 
 
 def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
-    parsed = refresh.parse_insee_census_activity(fixture("base-cc-emploi-pop-active-2022_csv.zip"))
+    parsed = census.parse_insee_census_activity(fixture("base-cc-emploi-pop-active-2022_csv.zip"))
     figures = parsed.figures.set_index("code")
     # Latin-1, a -COM member beside the main base (left out), France hors Mayotte: 100/101, each said in a note
-    assert sorted(figures.index) == sorted(c for c in refresh.official_codes() if c != "976")
+    assert sorted(figures.index) == sorted(c for c in official.official_codes() if c != "976")
     assert any("base-cc-emploi-pop-active-2022-COM.CSV" in note for note in parsed.notes)
     assert any(note.startswith("976 (Mayotte) absent du fichier") for note in parsed.notes)
     # 01001 + 01002: P22_POP1564 4854.8879 + 7326.2810 = 12181.1689, P22_AINACT1564 166.3056 + 378.0507 = 544.3563
@@ -270,15 +272,15 @@ def test_census_activity_parser_sums_the_2022_communes_by_departement() -> None:
     # Paris: 75056 alone (8392.0213; 776.0163, 9.25 %), not + 75101 + 75102 (14667.8793)
     assert figures.loc["75", "pop_15_64"] == 8392.0 and figures.loc["75", "other_inactive_15_64"] == 776.0
     assert figures.loc["75", "other_inactive_15_64_pct"] == 9.2
-    assert {parsed.period(column) for column in refresh.OFFICIAL["insee_census_activity"].indicators} == {"2022"}
+    assert {parsed.period(column) for column in official.OFFICIAL["insee_census_activity"].indicators} == {"2022"}
     assert any("arrondissements" in note and "75056 (2)" in note for note in parsed.notes)
-    assert refresh.validate(parsed) == []
+    assert validate(parsed) == []
 
 
 def test_census_families_parser_sums_the_families_and_computes_the_shares() -> None:
-    parsed = refresh.parse_insee_census_families(fixture("base-cc-coupl-fam-men-2022_csv.zip"))
+    parsed = census.parse_insee_census_families(fixture("base-cc-coupl-fam-men-2022_csv.zip"))
     figures = parsed.figures.set_index("code")
-    assert sorted(figures.index) == sorted(c for c in refresh.official_codes() if c != "976")
+    assert sorted(figures.index) == sorted(c for c in official.official_codes() if c != "976")
     # 01001 + 01002: C22_FAM 2824.1407 + 568.7935 = 3392.9342, C22_FAMMONO 445.2396 + 149.1889 = 594.4285,
     # C22_FMONO 341.6450 + 119.5036 = 461.1486 (13.59 %), C22_HMONO 103.5946 + 29.6853 = 133.2799 (3.93 %),
     # C22_COUPAENF 1170.8449 + 201.8779 = 1372.7228 (40.46 %), C22_COUPSENF 1208.0562 + 217.7267 = 1425.7829 (42.02 %)
@@ -287,9 +289,9 @@ def test_census_families_parser_sums_the_families_and_computes_the_shares() -> N
     # Paris: 75056 alone: 416.3093 families, 64.7011 single parents, 51.1058 mothers (12.28 %), 13.5953 fathers
     # (3.27 %), 177.7232 couples with children (42.69 %), 173.8851 without (41.77 %)
     assert figures.loc["75"].drop("source_url").tolist() == [416.0, 65.0, 12.3, 3.3, 42.7, 41.8]
-    assert {parsed.period(column) for column in refresh.OFFICIAL["insee_families"].indicators} == {"2022"}
+    assert {parsed.period(column) for column in official.OFFICIAL["insee_families"].indicators} == {"2022"}
     assert any("-COM.CSV" in note for note in parsed.notes) and any("75056 (2)" in note for note in parsed.notes)
-    assert refresh.validate(parsed) == []
+    assert validate(parsed) == []
 
 
 def test_census_parser_leaves_a_departement_missing_when_a_commune_is_blank() -> None:
@@ -303,7 +305,7 @@ def test_census_parser_leaves_a_departement_missing_when_a_commune_is_blank() ->
         "97501;Miquelon-Langlade;10;1;20;2\r\n"
         ";Total;;;1771;157.75\r\n"
     )
-    parsed = refresh.parse_insee_census_activity(text.encode("cp1252"))  # a bare CSV, Windows-1252, CRLF
+    parsed = census.parse_insee_census_activity(text.encode("cp1252"))  # a bare CSV, Windows-1252, CRLF
     figures = parsed.figures.set_index("code")
     assert list(figures.index) == ["01", "13", "2A"]
     assert figures.loc["01", "pop_15_64"] == 301.0  # 100.5 + 200.5
@@ -317,7 +319,7 @@ def test_census_parser_leaves_a_departement_missing_when_a_commune_is_blank() ->
 
 def test_census_parser_keeps_arrondissements_listed_without_their_commune() -> None:
     text = "COM;p22_pop1564;p22_ainact1564\n75101;10.4;1.2\n75102;20.4;2.2\n"  # other code name, lower case
-    parsed = refresh.parse_insee_census_activity(text.encode())
+    parsed = census.parse_insee_census_activity(text.encode())
     assert parsed.figures.set_index("code").loc["75", "pop_15_64"] == 31.0  # 10.4 + 20.4 = 30.8
     assert not any("arrondissements" in note for note in parsed.notes)
 
@@ -342,28 +344,28 @@ def _workbook(rows: list[list[object]]) -> bytes:
 @pytest.mark.parametrize(
     ("parser", "data", "message"),
     [
-        (refresh.parse_arcep_broadband, b"date;code_dep;nbr\n2026-09-30;01;10\n", r"elig_ftth introuvable"),
-        (refresh.parse_arcep_broadband, b"<!DOCTYPE html><html><body>Erreur</body></html>", r"page web"),
-        (refresh.parse_arcep_broadband, b"date;code_dep;nbr;elig_ftth\n2026-09-30;01;10;beaucoup\n", r"pas un nombre"),
-        (refresh.parse_insee_unemployment, _workbook([["Code", "Département", "Taux"], ["01", "Ain", 5.0]]), r"trim"),
-        (refresh.parse_insee_unemployment, _workbook([[None, "3ᵉ trim. 2025"], ["01", 5.0]]), r"2024-Q3"),
-        (refresh.parse_insee_unemployment, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, r"\.xls"),
-        (refresh.parse_dares_jobseekers, b"date;code_departement;categorie;nombre\n2026-01;01;A;5\n", r"janvier 2024"),
-        (refresh.parse_cnaf_aah, b"dtreffre;numdep;montant\n2025-12;01;5\n", r"indben_aah"),
+        (arcep.parse_arcep_broadband, b"date;code_dep;nbr\n2026-09-30;01;10\n", r"elig_ftth introuvable"),
+        (arcep.parse_arcep_broadband, b"<!DOCTYPE html><html><body>Erreur</body></html>", r"page web"),
+        (arcep.parse_arcep_broadband, b"date;code_dep;nbr;elig_ftth\n2026-09-30;01;10;beaucoup\n", r"pas un nombre"),
+        (insee.parse_insee_unemployment, _workbook([["Code", "Département", "Taux"], ["01", "Ain", 5.0]]), r"trim"),
+        (insee.parse_insee_unemployment, _workbook([[None, "3ᵉ trim. 2025"], ["01", 5.0]]), r"2024-Q3"),
+        (insee.parse_insee_unemployment, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, r"\.xls"),
+        (dares.parse_dares_jobseekers, b"date;code_departement;categorie;nombre\n2026-01;01;A;5\n", r"janvier 2024"),
+        (cnaf.parse_cnaf_aah, b"dtreffre;numdep;montant\n2025-12;01;5\n", r"indben_aah"),
         (
-            refresh.parse_insee_census_activity,
+            census.parse_insee_census_activity,
             b"CODGEO;P22_POP1564;P16_AINACT1564\n01001;5;1\n",
             r"colonne\(s\) P22_AINACT1564 introuvable.*POP1564, AINACT1564.*colonnes du fichier : CODGEO, P22_POP1564",
         ),
-        (refresh.parse_insee_census_activity, b"LIBGEO;P22_POP1564;P22_AINACT1564\nAin;5;1\n", r"code introuvable"),
-        (refresh.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;-5;1\n", r"négative"),
-        (refresh.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;5;un\n", r"pas un nombre"),
+        (census.parse_insee_census_activity, b"LIBGEO;P22_POP1564;P22_AINACT1564\nAin;5;1\n", r"code introuvable"),
+        (census.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;-5;1\n", r"négative"),
+        (census.parse_insee_census_activity, b"CODGEO;P22_POP1564;P22_AINACT1564\n01001;5;un\n", r"pas un nombre"),
         (
-            refresh.parse_insee_census_families,
+            census.parse_insee_census_families,
             _zip({"meta_base-cc-coupl-fam-men-2022.CSV": b"COD_VAR\n", "lisez-moi.txt": b"x"}),
             r"aucun fichier base-cc.*contenu : meta_base-cc-coupl-fam-men-2022.CSV, lisez-moi.txt",
         ),
-        (refresh.parse_insee_census_families, b"<!DOCTYPE html><html><body>Erreur</body></html>", r"page web"),
+        (census.parse_insee_census_families, b"<!DOCTYPE html><html><body>Erreur</body></html>", r"page web"),
     ],
     ids=[
         "arcep-column",
@@ -382,7 +384,7 @@ def _workbook(rows: list[list[object]]) -> bytes:
         "census-html",
     ],
 )
-def test_a_malformed_layout_raises_a_clear_error(parser: refresh.Parser, data: bytes, message: str) -> None:
+def test_a_malformed_layout_raises_a_clear_error(parser: official.Parser, data: bytes, message: str) -> None:
     with pytest.raises(RefreshError, match=message):
         parser(data, url="https://example.invalid/file")
 
@@ -390,27 +392,27 @@ def test_a_malformed_layout_raises_a_clear_error(parser: refresh.Parser, data: b
 # --- validation ---------------------------------------------------------------------------------------------------
 
 
-def _broadband(edit: Callable[[pd.DataFrame], pd.DataFrame]) -> refresh.ParsedDataset:
-    parsed = refresh.parse_arcep_broadband(fixture("departement_techno.csv"))
-    return refresh.ParsedDataset(parsed.dataset_id, edit(parsed.figures.copy()), parsed.periods, parsed.url)
+def _broadband(edit: Callable[[pd.DataFrame], pd.DataFrame]) -> official.ParsedDataset:
+    parsed = arcep.parse_arcep_broadband(fixture("departement_techno.csv"))
+    return official.ParsedDataset(parsed.dataset_id, edit(parsed.figures.copy()), parsed.periods, parsed.url)
 
 
 def test_validation_catches_duplicates_out_of_range_values_and_unknown_codes() -> None:
     duplicate = _broadband(lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True))
-    assert any("double : 01" in p for p in refresh.validate(duplicate))
+    assert any("double : 01" in p for p in validate(duplicate))
     too_high = _broadband(lambda f: f.assign(ftth_share_pct=np.where(f["code"] == "02", 120.0, f["ftth_share_pct"])))
-    assert any("02 = 120" in p and "entre 0 et 100" in p for p in refresh.validate(too_high))
+    assert any("02 = 120" in p and "entre 0 et 100" in p for p in validate(too_high))
     negative = _broadband(lambda f: f.assign(total_premises=np.where(f["code"] == "01", -5.0, f["total_premises"])))
-    assert any("total_premises" in p and "01 = -5" in p for p in refresh.validate(negative))
+    assert any("total_premises" in p and "01 = -5" in p for p in validate(negative))
     unknown = _broadband(lambda f: f.assign(code=f["code"].replace({"02": "20", "971": "978"})))
-    assert any("codes inconnus : 20, 978" in p for p in refresh.validate(unknown))
+    assert any("codes inconnus : 20, 978" in p for p in validate(unknown))
 
 
 def test_validation_wants_one_period_per_column() -> None:
-    parsed = refresh.parse_arcep_broadband(fixture("departement_techno.csv"))
+    parsed = arcep.parse_arcep_broadband(fixture("departement_techno.csv"))
     periods = {**parsed.periods, "total_premises": frozenset({"2026-06-30", "2026-09-30"})}
-    mixed = refresh.ParsedDataset(parsed.dataset_id, parsed.figures, periods, parsed.url)
-    assert refresh.validate(mixed) == [
+    mixed = official.ParsedDataset(parsed.dataset_id, parsed.figures, periods, parsed.url)
+    assert validate(mixed) == [
         "total_premises : une seule période attendue par colonne (trouvé : 2026-06-30, 2026-09-30)"
     ]
 
@@ -423,12 +425,12 @@ def test_run_writes_the_overlay_and_the_territory_table_shows_it(user_folder: Pa
     messages: list[str] = []
     report = refresh.run(fetch=fixtures_fetch(), progress=messages.append)
     loaded = sources.load_sources()
-    assert {loaded[i].status for i in refresh.OFFICIAL} == {"refreshed"}
+    assert {loaded[i].status for i in official.OFFICIAL} == {"refreshed"}
     assert loaded["insee_families"].status == loaded["insee_census_activity"].status == "refreshed"
     assert not any(caveat.startswith("Rows 34, 40 and 43") for caveat in loaded["insee_families"].caveats)
     record = loaded["arcep_broadband"]
     digest = hashlib.sha256(full_fixture("departement_techno.csv")).hexdigest()
-    assert record.retrieved_via.startswith(f"téléchargement officiel {refresh.ARCEP_URL} le ")
+    assert record.retrieved_via.startswith(f"téléchargement officiel {arcep.ARCEP_URL} le ")
     assert record.retrieved_via.endswith(f"(sha256 {digest})") and record.updated == report.updated
     assert record.period == "ftth_share_pct: 2026-09-30; total_premises: 2026-09-30"
     assert not any("third-party mirror" in caveat for caveat in record.caveats)
@@ -473,19 +475,19 @@ def test_a_dry_run_writes_nothing(user_folder: Path) -> None:
     statuses = report.table().set_index("indicateur")["statut"]
     assert statuses["ftth_share_pct"] == statuses["aah_recipients"] == "à mettre à jour"  # not "mis à jour"
     assert statuses["aah_home"] == "conservé (absent du fichier officiel)"
-    assert refresh.plan(["insee_unemployment"], fetch=fixtures_fetch())[0].new_period == "2025-Q3"
+    assert refresh.run(["insee_unemployment"], fetch=fixtures_fetch(), dry_run=True).changes[0].new_period == "2025-Q3"
 
 
 def test_all_or_nothing_one_bad_file_writes_nothing(user_folder: Path) -> None:
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())
     before = folder_state(user_folder)
-    broken = fixtures_fetch({refresh.INSEE_UNEMPLOYMENT_URL: b"<html><body>503</body></html>"})
+    broken = fixtures_fetch({insee.INSEE_UNEMPLOYMENT_URL: b"<html><body>503</body></html>"})
     with pytest.raises(RefreshError, match=r"(?s)rien n'a été écrit.*insee_unemployment : TCRD_025.xlsx : le serveur"):
         refresh.run(fetch=broken)
     assert folder_state(user_folder) == before  # byte-identical
     invalid = full_fixture("departement_techno.csv").replace(b";01;Ain;400000;360000", b";01;Ain;400000;460000")
     with pytest.raises(RefreshError, match=r"ftth_share_pct : valeurs hors de la plage plausible.*01 = 115"):
-        refresh.run(fetch=fixtures_fetch({refresh.ARCEP_URL: invalid}))
+        refresh.run(fetch=fixtures_fetch({arcep.ARCEP_URL: invalid}))
     assert folder_state(user_folder) == before
 
 
@@ -500,7 +502,7 @@ def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user
         assert "total_premises couvrirait 6/101" in message and "plus complets, restent en place" in message
         assert folder_state(user_folder) == {}
     with pytest.raises(RefreshError, match="ftth_share_pct couvrirait 6/101") as caught:  # all or nothing
-        refresh.run(fetch=fixtures_fetch({refresh.ARCEP_URL: fixture("departement_techno.csv")}))
+        refresh.run(fetch=fixtures_fetch({arcep.ARCEP_URL: fixture("departement_techno.csv")}))
     assert "insee_unemployment" not in str(caught.value)  # the complete files are fine, and not written either
     assert folder_state(user_folder) == {}
     assert {s.status for s in sources.load_sources().values()} == {"bundled"}
@@ -510,7 +512,7 @@ def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user
     truncated = b"".join(full_fixture("departement_techno.csv").splitlines(keepends=True)[:51])  # header + 50 rows
     for dry_run in (False, True):
         with pytest.raises(RefreshError) as caught:
-            refresh.run(["arcep_broadband"], fetch=fixtures_fetch({refresh.ARCEP_URL: truncated}), dry_run=dry_run)
+            refresh.run(["arcep_broadband"], fetch=fixtures_fetch({arcep.ARCEP_URL: truncated}), dry_run=dry_run)
         assert "ftth_share_pct couvrirait 50/101 départements contre 101/101" in str(caught.value)
         assert "restent en place" in str(caught.value)
         assert folder_state(user_folder) == before
@@ -554,12 +556,12 @@ def test_offline_run_fails_clearly_and_leaves_the_snapshot_untouched(
 ) -> None:
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())  # an existing overlay must survive
     before = folder_state(user_folder)
-    monkeypatch.setattr(refresh, "BACKOFF_SECONDS", 0.0)
+    monkeypatch.setattr(_http, "BACKOFF_SECONDS", 0.0)
     with pytest.raises(RefreshError) as caught:
         refresh.run()  # the real download(); tests/conftest.py blocks the network
     message = str(caught.value)
     assert caught.value.offline
-    assert f"impossible de joindre {refresh.ARCEP_URL} (pas d'accès à internet ?)" in message
+    assert f"impossible de joindre {arcep.ARCEP_URL} (pas d'accès à internet ?)" in message
     assert "regions data import" in message and "machine connectée à internet" in message
     assert "`regions data missing` liste chaque indicateur incomplet" in message
     assert all(url in message for url in FILES)
@@ -611,7 +613,7 @@ def test_reset_forgets_refreshed_figures_and_keeps_a_users_completion(user_folde
 def test_download_turns_a_blocked_socket_into_a_refresh_error() -> None:
     messages: list[str] = []
     with pytest.raises(RefreshError, match=r"impossible de joindre https://example.invalid/x") as caught:
-        refresh.download("https://example.invalid/x", retries=2, backoff=0, progress=messages.append)
+        official.download("https://example.invalid/x", retries=2, backoff=0, progress=messages.append)
     assert caught.value.offline and caught.value.url == "https://example.invalid/x"
     assert [m for m in messages if m.startswith("Téléchargement")] == [
         "Téléchargement de https://example.invalid/x (essai 1/2)…",
@@ -638,27 +640,27 @@ def test_download_retries_server_errors_and_not_client_errors(monkeypatch: pytes
             raise answer
         return _Response(answer)
 
-    monkeypatch.setattr(refresh.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     error_503 = urllib.error.HTTPError("https://x.test/f", 503, "Service Unavailable", Message(), None)
     answers[:] = [error_503, b"contenu"]
-    assert refresh.download("https://x.test/f", timeout=5, backoff=0) == b"contenu"
+    assert official.download("https://x.test/f", timeout=5, backoff=0) == b"contenu"
     assert attempts == ["5", "5"]
     attempts.clear()
     answers[:] = [urllib.error.HTTPError("https://x.test/f", 404, "Not Found", Message(), None)]
     with pytest.raises(RefreshError, match="HTTP 404") as caught:
-        refresh.download("https://x.test/f", backoff=0)
+        official.download("https://x.test/f", backoff=0)
     assert len(attempts) == 1 and not caught.value.offline  # a client error is not retried, nor "offline"
 
 
 def test_an_insee_server_error_points_to_the_manual_download(monkeypatch: pytest.MonkeyPatch) -> None:
-    url = refresh.INSEE_UNEMPLOYMENT_URL
+    url = insee.INSEE_UNEMPLOYMENT_URL
 
     def urlopen(request: object, timeout: float) -> _Response:
         raise urllib.error.HTTPError(url, 500, "Internal Server Error", Message(), None)
 
-    monkeypatch.setattr(refresh.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     with pytest.raises(RefreshError) as caught:
-        refresh.download(url, retries=2, backoff=0)
+        official.download(url, retries=2, backoff=0)
     message = str(caught.value)
     assert (
         "HTTP 500" in message and "insee.fr répond parfois ainsi aux clients qui ne sont pas des navigateurs" in message
@@ -666,9 +668,9 @@ def test_an_insee_server_error_points_to_the_manual_download(monkeypatch: pytest
     assert f"téléchargez {url} avec un navigateur" in message and "`regions data import`" in message
     assert len(message.splitlines()) == 1 and not caught.value.offline
     other = urllib.error.HTTPError("https://x.test/f", 500, "Internal Server Error", Message(), None)
-    monkeypatch.setattr(refresh.urllib.request, "urlopen", lambda request, timeout: (_ for _ in ()).throw(other))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout: (_ for _ in ()).throw(other))
     with pytest.raises(RefreshError) as elsewhere:
-        refresh.download("https://x.test/f", retries=1, backoff=0)
+        official.download("https://x.test/f", retries=1, backoff=0)
     assert "navigateur" not in str(elsewhere.value)  # only insee.fr is known to refuse non-browser clients
 
 
@@ -676,41 +678,58 @@ def test_download_shows_a_progress_bar_when_the_size_is_known(monkeypatch: pytes
     body = bytes(range(256)) * 4096 * 5  # 5 Mo, read by 1 Mo
     response = _Response(body)
     response.headers = {"Content-Length": str(len(body))}  # type: ignore[attr-defined]
-    monkeypatch.setattr(refresh.urllib.request, "urlopen", lambda request, timeout: response)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout: response)
     lines: list[str] = []
-    assert refresh.download("https://x.test/f", progress=lines.append) == body
+    assert official.download("https://x.test/f", progress=lines.append) == body
     bars = [line for line in lines if line.startswith("  [")]
     assert bars[0] == "  [██░░░░░░░░]  20 % — 1,0 Mo sur 5,0 Mo"
     assert bars[-1] == "  [██████████] 100 % — 5,0 Mo sur 5,0 Mo" and len(bars) == 5
-    assert refresh.progress_bar(25 * 1024 * 1024, 0) == "  … 25,0 Mo reçus"  # no Content-Length: sizes only
+    assert official.progress_bar(25 * 1024 * 1024, 0) == "  … 25,0 Mo reçus"  # no Content-Length: sizes only
 
 
 # --- registry -----------------------------------------------------------------------------------------------------
 
 
+def test_the_fixtures_readme_is_written_from_the_registry(tmp_path: Path) -> None:
+    """Each producer's layout is written once, in its record: the fixtures' README checked in is the one
+    ``make_readme.py`` writes from the registry (run it after changing a record), and it holds every layout."""
+    script = FIXTURES / "make_readme.py"
+    copy = tmp_path / "make_readme.py"
+    copy.write_text(script.read_text(encoding="utf-8"), encoding="utf-8")  # writes README.md beside itself
+    done = subprocess.run([sys.executable, str(copy)], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert written == (FIXTURES / "README.md").read_text(encoding="utf-8"), (
+        "tests/fixtures/refresh/README.md is out of date: run `python tests/fixtures/refresh/make_readme.py`"
+    )
+    for record in official.OFFICIAL.values():
+        assert record.layout in written and f"`{record.file_name}`" in written
+        assert (FIXTURES / record.file_name).is_file()  # one fixture per official file, named as the file
+
+
 def test_the_registry_matches_the_catalogue_and_the_bundled_caveats() -> None:
     catalogue = sources.load_catalogue()
     bundled = refresh._bundled_records()
-    for dataset_id, official in refresh.OFFICIAL.items():
-        assert official.dataset_id == dataset_id and dataset_id in bundled
-        assert all(catalogue[column].dataset == dataset_id for column in official.indicators)
-        for prefix in official.stale_caveats:  # each names exactly one bundled caveat
+    for dataset_id, record in official.OFFICIAL.items():
+        assert record.dataset_id == dataset_id and dataset_id in bundled
+        assert all(catalogue[column].dataset == dataset_id for column in record.indicators)
+        for prefix in record.stale_caveats:  # each names exactly one bundled caveat
             assert sum(str(c).startswith(prefix) for c in bundled[dataset_id]["caveats"]) == 1, prefix
-    assert {"insee_families", "insee_census_activity"} <= set(refresh.OFFICIAL)
-    assert len(refresh.official_codes()) == 101 and refresh.official_codes()[19:21] == ("2A", "2B")
+    assert {"insee_families", "insee_census_activity"} <= set(official.OFFICIAL)
+    assert len(official.official_codes()) == 101 and official.official_codes()[19:21] == ("2A", "2B")
 
 
 def test_insee_parser_refuses_a_table_of_regions() -> None:
     rows: list[list[object]] = [[None, None, "3ᵉ trim. 2025", "3ᵉ trim. 2024"], ["11", "Île-de-France", 7.0, 6.9]]
     with pytest.raises(RefreshError, match=r"11 « Île-de-France ».*régions"):
-        refresh.parse_insee_unemployment(_workbook(rows))
+        insee.parse_insee_unemployment(_workbook(rows))
 
 
 def test_refreshed_periods_reach_the_sources_table(user_folder: Path) -> None:
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())
     indicators.reload()
     table = indicators.provenance_table(indicators.territory_table()).set_index("id")
-    parsed = refresh.parse_arcep_broadband(full_fixture("departement_techno.csv"))
+    parsed = arcep.parse_arcep_broadband(full_fixture("departement_techno.csv"))
     assert table.loc["ftth_share_pct", "period"] == parsed.period("ftth_share_pct")
     assert table.loc["ftth_share_pct", "status"].startswith("actualisé le ")
     assert table.loc["unemployment_rate_pct", "status"] == "livré"
@@ -746,13 +765,13 @@ def _zip_bomb_census() -> bytes:
 @pytest.mark.parametrize(
     ("parser", "data"),
     [
-        (refresh.parse_insee_census_activity, _zip_bomb_census()),
-        (refresh.parse_insee_census_activity, _zip({f"meta-{n}.csv": b"" for n in range(2000)})),
-        (refresh.parse_insee_unemployment, spreadsheet_bombs.bombs()["compression ratio"][0]),
-        (refresh.parse_insee_unemployment, _zip({"TCRD_025.xlsx": spreadsheet_bombs.bombs()["members"][0]})),
+        (census.parse_insee_census_activity, _zip_bomb_census()),
+        (census.parse_insee_census_activity, _zip({f"meta-{n}.csv": b"" for n in range(2000)})),
+        (insee.parse_insee_unemployment, spreadsheet_bombs.bombs()["compression ratio"][0]),
+        (insee.parse_insee_unemployment, _zip({"TCRD_025.xlsx": spreadsheet_bombs.bombs()["members"][0]})),
     ],
     ids=["census-ratio", "census-members", "xlsx-ratio", "xlsx-in-zip-members"],
 )
-def test_official_zip_bombs_are_refused_by_the_shared_guard(parser: refresh.Parser, data: bytes) -> None:
+def test_official_zip_bombs_are_refused_by_the_shared_guard(parser: official.Parser, data: bytes) -> None:
     with pytest.raises(RefreshError, match=r" : Archive suspecte : "):
         parser(data, url="https://example.invalid/file")
