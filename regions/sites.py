@@ -8,7 +8,6 @@ commune are kept with ``matched = False`` and the reason in ``match_note``; they
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +17,8 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import shapely
 
-from regions import codes, geo, settings, tabular
+from regions import codes, geo, locate, settings, tabular
 
 SITES_FILE = "sites.csv"
 
@@ -125,7 +123,7 @@ def _road_km(origins: pd.DataFrame, site_points: gpd.GeoDataFrame) -> tuple[gpd.
     same = (
         road_network(origins["dep_code"]).to_numpy()[:, None] == road_network(located["dep_code"]).to_numpy()[None, :]
     )
-    return located, np.where(same, km, np.inf)
+    return located, np.where(same & np.isfinite(km), km, np.inf)  # a site or origin without a point: unreachable
 
 
 def nearest_sites(origin: pd.Series, site_points: gpd.GeoDataFrame, k: int = 3) -> pd.DataFrame:
@@ -179,9 +177,6 @@ REASON_NO_LOCATION = "aucune localisation (commune, code postal, code INSEE ou c
 REASON_UNREADABLE_COORDINATES = "latitude/longitude illisibles"
 REASON_OUTSIDE_COMMUNES = "coordonnées hors de toute commune française"
 REASON_SWAPPED_HINT = "latitude et longitude inversées ?"
-
-_DEGREES = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
-_BLANKS = re.compile(r"[\s\u00a0\u202f]+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,7 +240,7 @@ def read_user_sites(
     with_coordinates = [i for i in range(n_rows) if cells["lat"][i] or cells["lon"][i]]
     if n_rows:
         communes = geo.communes()
-        _place_by_coordinates(with_coordinates, cells, communes, outcomes)
+        _place_by_coordinates(with_coordinates, cells, outcomes)
         table = geo.commune_points()
         points = dict(
             zip(table["code"], zip(table["lat"], table["lon"], table["location_method"], strict=True), strict=True)
@@ -281,66 +276,32 @@ def _text_cells(frame: pd.DataFrame, column: str | None) -> list[str]:
     if column is None:
         return [""] * len(frame)
     position = [str(name) for name in frame.columns].index(column)
-    return [_cell_text(value) for value in frame.iloc[:, position].tolist()]
-
-
-def _cell_text(value: object) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        if not np.isfinite(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value).strip()
-
-
-def _degrees(text: str) -> float | None:
-    """A coordinate in decimal degrees, decimal point or comma, optional sign and ``°``; else ``None``."""
-    compact = _BLANKS.sub("", text)
-    if not _DEGREES.match(compact):
-        return None
-    return float(compact.rstrip("°").replace(",", "."))
+    return [locate.cell_text(value) for value in frame.iloc[:, position].tolist()]
 
 
 def _place_by_coordinates(
-    rows: list[int], cells: Mapping[str, list[str]], communes: gpd.GeoDataFrame, outcomes: list[_Placed | str | None]
+    rows: list[int], cells: Mapping[str, list[str]], outcomes: list[_Placed | str | None]
 ) -> None:
-    """Rows with coordinates: the commune containing each point (one spatial-index query for all rows)."""
-    readable: list[tuple[int, float, float]] = []
-    for i in rows:
-        lat, lon = _degrees(cells["lat"][i]), _degrees(cells["lon"][i])
-        if lat is None or lon is None:
-            outcomes[i] = f"{REASON_UNREADABLE_COORDINATES} (« {cells['lat'][i]} » ; « {cells['lon'][i]} »)"
-        else:
-            readable.append((i, lat, lon))
-    if not readable:
+    """Rows with coordinates: the commune containing each point (``locate.commune_at``: one spatial-index query)."""
+    if not rows:
         return
-    index, lats, lons = (np.array(values) for values in zip(*readable, strict=True))
-    found = _containing_commune(communes, lats, lons)
-    swapped = _containing_commune(communes, lons, lats)
-    for i, lat, lon, code, code_if_swapped in zip(index, lats, lons, found, swapped, strict=True):
-        if code is not None:
-            outcomes[int(i)] = _Placed(code, float(lat), float(lon), LOCATED_BY_COORDINATES)
-        elif code_if_swapped is not None:
+    lats = locate.degrees(pd.Series([cells["lat"][i] for i in rows], dtype=object))
+    lons = locate.degrees(pd.Series([cells["lon"][i] for i in rows], dtype=object))
+    readable = ~np.isnan(lats) & ~np.isnan(lons)
+    for i in np.asarray(rows)[~readable]:
+        outcomes[int(i)] = f"{REASON_UNREADABLE_COORDINATES} (« {cells['lat'][i]} » ; « {cells['lon'][i]} »)"
+    if not readable.any():
+        return
+    index, lats, lons = np.asarray(rows)[readable], lats[readable], lons[readable]
+    found, swapped = locate.commune_at(lats, lons), locate.commune_at(lons, lats)
+    commune_codes = locate.communes()["code"].to_numpy()
+    for i, lat, lon, position, position_if_swapped in zip(index, lats, lons, found, swapped, strict=True):
+        if position >= 0:
+            outcomes[int(i)] = _Placed(str(commune_codes[position]), float(lat), float(lon), LOCATED_BY_COORDINATES)
+        elif position_if_swapped >= 0:
             outcomes[int(i)] = f"{REASON_OUTSIDE_COMMUNES} ({REASON_SWAPPED_HINT})"
         else:
             outcomes[int(i)] = REASON_OUTSIDE_COMMUNES
-
-
-def _containing_commune(communes: gpd.GeoDataFrame, lats: np.ndarray, lons: np.ndarray) -> list[str | None]:
-    """Code of the commune containing each point (the lowest code on a shared border), or ``None``."""
-    valid = (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
-    points = shapely.points(np.where(valid, lons, 0.0), np.where(valid, lats, 0.0))
-    points[~valid] = None
-    hits = communes.sindex.query(points, predicate="intersects")
-    codes_by_position = communes["code"].to_numpy()
-    found: list[str | None] = [None] * len(points)
-    for point, polygon in zip(hits[0], hits[1], strict=True):
-        code = str(codes_by_position[polygon])
-        current = found[point]
-        if current is None or code < current:
-            found[point] = code
-    return found
 
 
 _Points = Mapping[str, tuple[float, float, str]]  # commune code -> lat, lon, location method
@@ -551,7 +512,7 @@ def read_hubs_file(data: bytes, name: str) -> HubFile:
     if column is not None and not problems:
         lines = list(read.line_numbers) or list(range(2, len(read.frame) + 2))
         for site_id, cell, line in zip(imported.located["site_id"], read.frame[column], lines, strict=True):
-            text = _cell_text(cell)
+            text = locate.cell_text(cell)
             if not text:
                 continue
             if not text.isdigit():

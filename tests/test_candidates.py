@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regions import candidates, codes, geo, indicators, tabular
+from regions import candidates, codes, geo, indicators, locate, tabular
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "candidates"
 HEADERS = ["identifiant", "nom", "code INSEE", "code postal", "commune", "latitude", "longitude"]
@@ -428,7 +428,7 @@ def _reason(method: str, error: codes.CodeError) -> str:
     if method == "insee":
         if error.reason == "malformed":
             return "insee_malformed"
-        return "outside_france" if candidates._OUTSIDE_INSEE.match(str(error.value)) else "insee_unknown"
+        return "outside_france" if locate._OUTSIDE_INSEE.match(str(error.value)) else "insee_unknown"
     if error.reason == "town_not_in_postcode":
         return "town_not_in_postcode"
     return {"malformed": "postcode_malformed"}.get(error.reason, "postcode_unknown")
