@@ -12,7 +12,7 @@ case, hyphens, ``St``/``Ste``, old Corsica ``20xxx``, communes déléguées / ar
 decimal commas and ``°`` in coordinates. INSEE codes of overseas collectivities and foreign countries
 (``975``, ``977``, ``978``, ``98x``, ``99x``) are ``outside_france``, as are Monaco and collectivity postcodes.
 Every reason is a stable code of :data:`REASONS`, labelled in French (:data:`REASON_LABELS`) and English
-(:data:`REASON_LABELS_EN`).
+(:data:`REASON_LABELS_EN`): :func:`reason_label` gives it in the user's language.
 
 :func:`locate` is vectorised: every scalar function of ``regions.codes`` is called once per DISTINCT value
 (``pd.factorize``), or per distinct (postcode, town) pair, never per row; points are placed with one spatial
@@ -37,7 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from regions import codes, geo
+from regions import codes, errors, geo
 
 #: The fields a row can be located by (each the name of a column, or absent).
 LOCATION_FIELDS: Final[tuple[str, ...]] = ("insee", "postcode", "town", "lat", "lon")
@@ -89,6 +89,16 @@ REASON_LABELS_EN: Final[dict[str, str]] = {
     "coordinates_outside": "coordinates in no commune",
 }
 REASONS: Final[tuple[str, ...]] = tuple(REASON_LABELS)
+
+
+def reason_label(reason: str, language: str = "fr") -> str:
+    """The label of a reason code in ``language`` (``"fr"`` or ``"en"``; French otherwise)."""
+    return errors.pick({"fr": REASON_LABELS[reason], "en": REASON_LABELS_EN[reason]}, language)
+
+
+def method_label(method: str, language: str = "fr") -> str:
+    """The label of a method code in ``language`` (``"fr"`` or ``"en"``; French otherwise)."""
+    return errors.pick({"fr": METHOD_LABELS[method], "en": METHOD_LABELS_EN[method]}, language)
 
 #: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
 _OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")

@@ -43,6 +43,8 @@ from regions.official.base import IMPORT_COMMAND
 __all__ = ["OFFICIAL", "Change", "Download", "RefreshError", "RefreshReport", "refreshable_ids", "reset", "run"]
 
 _TOTAL: Final[int] = settings.N_DEPARTEMENTS
+#: A problem that cancels a run, in French and in English.
+_Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,6 @@ class RefreshReport:
         return pd.DataFrame(rows, columns=[*columns, "couverture avant → après", "statut"])
 
 
-# --- download -----------------------------------------------------------------------------------------------------
-
-
 # --- run ----------------------------------------------------------------------------------------------------------
 
 
@@ -129,7 +128,7 @@ def run(
     Downloads every file first (``fetch``, default :func:`download` with ``progress``), then parses and validates
     every file, and only when all succeeded writes them into the user's snapshot folder (unless ``dry_run``): all
     or nothing, so any failure leaves the current snapshot as it was. Raises ``ValueError`` for an unknown id and
-    :class:`RefreshError` (a French message listing every problem) otherwise.
+    :class:`RefreshError` (a message listing every problem, in French and English) otherwise.
     """
     ids = _select(only)
     getter = fetch if fetch is not None else functools.partial(download, progress=progress)
@@ -141,24 +140,25 @@ def run(
         try:
             result = OFFICIAL[dataset_id].parser(data, url=item.url)
         except RefreshError as error:
-            problems.append(f"{dataset_id} : {error}")
+            problems.append((f"{dataset_id} : {error}", f"{dataset_id}: {error.message('en')}"))
             continue
         except (ValueError, KeyError, IndexError, TypeError) as error:
-            problems.append(f"{dataset_id} : fichier illisible ({type(error).__name__} : {error})")
+            cause = f"{type(error).__name__} : {error}"
+            problems.append((f"{dataset_id} : fichier illisible ({cause})", f"{dataset_id}: unreadable file ({cause})"))
             continue
         issues = validate.validate(result)
-        problems += [f"{dataset_id} : {issue}" for issue in issues]
+        problems += [(f"{dataset_id} : {issue}", f"{dataset_id}: {issue}") for issue in issues]
         if not issues:
             parsed[dataset_id] = result
             progress(
                 f"[{dataset_id}] lu et vérifié : " + ", ".join(f"{c} {n}/{_TOTAL}" for c, n in coverage(result).items())
             )
     if problems:
-        raise RefreshError(_abort_message(problems))
+        raise _aborted(problems)
     prepared = [_prepare(parsed[i], fetched[i][0], today, dry_run) for i in ids]
     drops = [_coverage_drop(change) for item in prepared for change in item.changes if _is_drop(change)]
     if drops:
-        raise RefreshError(_abort_message(drops))
+        raise _aborted(drops)
     written: tuple[Path, ...] = () if dry_run else _write_all(prepared, progress)
     return RefreshReport(
         changes=tuple(change for p in prepared for change in p.changes),
@@ -189,11 +189,13 @@ def _is_drop(change: Change) -> bool:
     return change.new_coverage < change.old_coverage and not change.status.startswith("conservé")
 
 
-def _coverage_drop(change: Change) -> str:
+def _coverage_drop(change: Change) -> _Problem:
+    new, old = f"{change.new_coverage}/{change.total}", f"{change.old_coverage}/{change.total}"
     return (
-        f"{change.dataset_id} : {change.indicator} couvrirait {change.new_coverage}/{change.total} départements "
-        f"contre {change.old_coverage}/{change.total} aujourd'hui : fichier incomplet ou présentation changée ? "
-        "Les chiffres actuels, plus complets, restent en place"
+        f"{change.dataset_id} : {change.indicator} couvrirait {new} départements contre {old} aujourd'hui : fichier "
+        "incomplet ou présentation changée ? Les chiffres actuels, plus complets, restent en place",
+        f"{change.dataset_id}: {change.indicator} would cover {new} départements against {old} today: a truncated "
+        "file or a changed layout? The current, more complete figures stay in place",
     )
 
 
@@ -214,10 +216,10 @@ def _select(only: Sequence[str] | None) -> list[str]:
 
 def _fetch_all(
     ids: Sequence[str], getter: Callable[[str], bytes], progress: Callable[[str], None]
-) -> tuple[dict[str, tuple[Download, bytes]], list[str]]:
+) -> tuple[dict[str, tuple[Download, bytes]], list[_Problem]]:
     """Download every file; stop at the first one no server answered (offline), with the offline message."""
     fetched: dict[str, tuple[Download, bytes]] = {}
-    problems: list[str] = []
+    problems: list[_Problem] = []
     for dataset_id in ids:
         official = OFFICIAL[dataset_id]
         progress(f"[{dataset_id}] {official.title}")
@@ -225,33 +227,59 @@ def _fetch_all(
             data = getter(official.url)
         except RefreshError as error:
             if error.offline:
-                raise RefreshError(_offline_message(ids, error), url=error.url, offline=True) from error
-            problems.append(f"{dataset_id} : {error} (page du producteur : {official.page})")
+                raise _offline(ids, error) from error
+            problems.append(
+                (
+                    f"{dataset_id} : {error} (page du producteur : {official.page})",
+                    f"{dataset_id}: {error.message('en')} (producer's page: {official.page})",
+                )
+            )
             continue
         except (OSError, RuntimeError) as error:  # another fetcher than download()
-            offline = RefreshError(f"impossible de joindre {official.url} : {error}", url=official.url, offline=True)
-            raise RefreshError(_offline_message(ids, offline), url=official.url, offline=True) from error
+            offline = RefreshError(
+                f"impossible de joindre {official.url} : {error}",
+                en=f"cannot reach {official.url}: {error}",
+                url=official.url,
+                offline=True,
+            )
+            raise _offline(ids, offline) from error
         digest = hashlib.sha256(data).hexdigest()
         progress(f"  {megabytes(len(data))}, sha256 {digest}")
         fetched[dataset_id] = (Download(dataset_id, official.url, len(data), digest), data)
     return fetched, problems
 
 
-def _offline_message(ids: Sequence[str], error: RefreshError) -> str:
+def _offline(ids: Sequence[str], error: RefreshError) -> RefreshError:
+    """No server answered: nothing changed, and the two ways out (a machine with internet, an import)."""
     files = "\n".join(f"  - {i} : {OFFICIAL[i].url}" for i in ids)
-    return (
+    files_en = "\n".join(f"  - {i}: {OFFICIAL[i].url}" for i in ids)
+    return RefreshError(
         f"Actualisation impossible : {error}\n"
         "Rien n'a été modifié : les chiffres actuels (instantané fourni ou déjà actualisé) restent en place.\n"
         "Pour les actualiser, lancez `regions data refresh` sur une machine connectée à internet, ou téléchargez "
         f"les fichiers officiels ci-dessous et importez les chiffres avec `{IMPORT_COMMAND}` :\n{files}\n"
         "`regions data missing` liste chaque indicateur incomplet, les départements qui lui manquent et la commande "
-        "d'import qui le complète."
+        "d'import qui le complète.",
+        en=f"Refresh impossible: {error.message('en')}\n"
+        "Nothing was changed: the current figures (bundled snapshot or an earlier refresh) stay in place.\n"
+        "To refresh them, run `regions data refresh` on a machine connected to the internet, or download the "
+        f"official files below and import their figures with `{IMPORT_COMMAND}`:\n{files_en}\n"
+        "`regions data missing` lists each incomplete indicator, the départements it lacks and the import command "
+        "that completes it.",
+        url=error.url,
+        offline=True,
     )
 
 
-def _abort_message(problems: Sequence[str]) -> str:
-    listed = "\n".join(f"  - {problem}" for problem in problems)
-    return f"Actualisation annulée : rien n'a été écrit, les chiffres actuels restent en place.\n{listed}"
+def _aborted(problems: Sequence[_Problem]) -> RefreshError:
+    """Every problem of a run, listed: nothing was written."""
+    listed = "\n".join(f"  - {fr}" for fr, _ in problems)
+    listed_en = "\n".join(f"  - {en}" for _, en in problems)
+    return RefreshError(
+        f"Actualisation annulée : rien n'a été écrit, les chiffres actuels restent en place.\n{listed}",
+        en=f"Refresh cancelled: nothing was written, the current figures stay in place.\n{listed_en}",
+        reason="refresh_aborted",
+    )
 
 
 def _current_figures(source: sources.Source) -> pd.DataFrame:
@@ -377,6 +405,10 @@ def _write_all(prepared: Sequence[_Prepared], progress: Callable[[str], None]) -
             else:
                 path.write_bytes(content)
         sources.reload()
-        raise RefreshError(f"Écriture interrompue ({error}) ; l'instantané précédent a été rétabli.") from error
+        raise RefreshError(
+            f"Écriture interrompue ({error}) ; l'instantané précédent a été rétabli.",
+            en=f"Writing interrupted ({error}); the previous snapshot was put back.",
+            reason="write_failed",
+        ) from error
     indicators.reload()
     return tuple(written)

@@ -140,3 +140,11 @@ def test_applicants_travel_time_is_the_sites_access_time() -> None:
     expected = sites.site_access(origins, hubs)["nearest_site_travel_min"].to_numpy()
     assert np.allclose(shortlist[candidates.TRAVEL_COLUMN].to_numpy(dtype=float), expected, equal_nan=True)
     assert shortlist[candidates.TRAVEL_COLUMN].notna().any() and len(shortlist) == len(codes)
+
+
+def test_reason_and_method_labels_follow_the_language() -> None:
+    assert locate.reason_label("town_unknown", "en") == "unknown town (no commune of that name)"
+    assert locate.reason_label("town_unknown", "fr") == "commune inconnue (aucune commune de ce nom)"
+    assert locate.reason_label("town_unknown", "de") == locate.reason_label("town_unknown")  # French first
+    assert locate.method_label("postcode_town", "en") == "postcode + town"
+    assert locate.method_label("postcode_town") == "code postal + commune"

@@ -501,6 +501,10 @@ def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user
         assert "arcep_broadband : ftth_share_pct couvrirait 6/101 départements contre 101/101 aujourd'hui" in message
         assert "total_premises couvrirait 6/101" in message and "plus complets, restent en place" in message
         assert folder_state(user_folder) == {}
+        english = caught.value.message("en")
+        assert caught.value.reason == "refresh_aborted"
+        assert english.startswith("Refresh cancelled: nothing was written, the current figures stay in place.")
+        assert "arcep_broadband: ftth_share_pct would cover 6/101 départements against 101/101 today" in english
     with pytest.raises(RefreshError, match="ftth_share_pct couvrirait 6/101") as caught:  # all or nothing
         refresh.run(fetch=fixtures_fetch({arcep.ARCEP_URL: fixture("departement_techno.csv")}))
     assert "insee_unemployment" not in str(caught.value)  # the complete files are fine, and not written either
@@ -566,6 +570,11 @@ def test_offline_run_fails_clearly_and_leaves_the_snapshot_untouched(
     assert "`regions data missing` liste chaque indicateur incomplet" in message
     assert all(url in message for url in FILES)
     assert folder_state(user_folder) == before
+    english = caught.value.message("en")  # the same message for the app in English
+    assert caught.value.reason == "offline" and english.startswith("Refresh impossible: cannot reach ")
+    assert "(no internet access?)" in english and "Nothing was changed" in english
+    assert "machine connected to the internet" in english and all(url in english for url in FILES)
+    assert "impossible de joindre" not in english and "Rien n'a" not in english
 
 
 def test_a_refresh_keeps_a_users_completion_shown_and_its_removal_shows_the_refreshed_figures(

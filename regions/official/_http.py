@@ -54,7 +54,7 @@ def download(
         raise ValueError(f"`retries` was {retries} but is expected to be at least 1")
     pause = BACKOFF_SECONDS if backoff is None else backoff
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    cause, offline = "", True
+    cause, cause_en, offline = "", "", True
     for attempt in range(1, retries + 1):
         progress(f"Téléchargement de {url} (essai {attempt}/{retries})…")
         try:
@@ -65,12 +65,14 @@ def download(
         except urllib.error.HTTPError as error:
             offline = False
             cause = f"le serveur a répondu HTTP {error.code} {error.reason}"
+            cause_en = f"the server answered HTTP {error.code} {error.reason}"
             if error.code >= 500 and _is_insee(url):
                 cause += f" ({INSEE_REFUSES_ROBOTS.format(url=url, command=IMPORT_COMMAND)})"
+                cause_en += f" ({INSEE_REFUSES_ROBOTS_EN.format(url=url, command=IMPORT_COMMAND)})"
             if error.code < 500 and error.code not in (408, 429):
                 break
         except (OSError, http.client.HTTPException, RuntimeError) as error:  # RuntimeError: a blocked socket (tests)
-            cause = _describe(error, timeout)
+            cause, cause_en = _describe(error, timeout)
         else:
             progress(f"  reçu : {megabytes(len(data))}")
             return data
@@ -79,14 +81,29 @@ def download(
             progress(f"  échec ({cause}) ; nouvel essai dans {wait:g} s")
             time.sleep(wait)
     if offline:
-        raise DownloadError(f"impossible de joindre {url} (pas d'accès à internet ?) : {cause}", url=url, offline=True)
-    raise DownloadError(f"échec du téléchargement de {url} : {cause}", url=url)
+        raise DownloadError(
+            f"impossible de joindre {url} (pas d'accès à internet ?) : {cause}",
+            en=f"cannot reach {url} (no internet access?): {cause_en}",
+            url=url,
+            offline=True,
+        )
+    raise DownloadError(
+        f"échec du téléchargement de {url} : {cause}",
+        en=f"download of {url} failed: {cause_en}",
+        url=url,
+        reason="download_failed",
+    )
 
 
 #: What a refresh says when insee.fr answers a server error: it may refuse clients that are not browsers.
 INSEE_REFUSES_ROBOTS: Final[str] = (
     "insee.fr répond parfois ainsi aux clients qui ne sont pas des navigateurs : téléchargez {url} avec un "
     "navigateur et complétez les chiffres avec `{command}`"
+)
+#: The same, in English.
+INSEE_REFUSES_ROBOTS_EN: Final[str] = (
+    "insee.fr sometimes answers so to clients that are not browsers: download {url} with a browser and complete the "
+    "figures with `{command}`"
 )
 
 
@@ -106,7 +123,12 @@ def _read_body(response: Any, url: str, progress: Callable[[str], None]) -> byte
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_DOWNLOAD_BYTES:
-            raise DownloadError(f"{url} : fichier trop volumineux (plus de {megabytes(MAX_DOWNLOAD_BYTES)})", url=url)
+            raise DownloadError(
+                f"{url} : fichier trop volumineux (plus de {megabytes(MAX_DOWNLOAD_BYTES)})",
+                en=f"{url}: file too large (more than {megabytes(MAX_DOWNLOAD_BYTES, 'en')})",
+                url=url,
+                reason="too_large",
+            )
         step = min(10 * size // total, 10) if total else size // (10 * 1024 * 1024)
         if step > shown:
             shown = step
@@ -129,15 +151,19 @@ def progress_bar(received: int, total: int) -> str:
     return f"  [{'█' * tenths}{'░' * (10 - tenths)}] {percent:>3} % — {megabytes(received)} sur {megabytes(total)}"
 
 
-def _describe(error: BaseException, timeout: float) -> str:
+def _describe(error: BaseException, timeout: float) -> tuple[str, str]:
+    """The cause of a failed attempt, in French and in English."""
     reason: object = error.reason if isinstance(error, urllib.error.URLError) else error
     if isinstance(reason, TimeoutError):
-        return f"pas de réponse en {timeout:g} s"
-    return f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else str(reason)
+        return f"pas de réponse en {timeout:g} s", f"no answer in {timeout:g} s"
+    text = f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else str(reason)
+    return text, text
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
+def megabytes(size: int, language: str = "fr") -> str:
+    """A size in megabytes, one decimal: ``24,0 Mo`` (French) or ``24.0 MB``."""
+    amount = f"{size / 1024 / 1024:.1f}"
+    return f"{amount} MB" if language == "en" else f"{amount.replace('.', ',')} Mo"
 
 
 # --- reading helpers ----------------------------------------------------------------------------------------------

@@ -13,28 +13,25 @@ from typing import Final, Protocol
 
 import pandas as pd
 
+from regions.errors import HomeshoreError
+
 #: The command that adds figures from a file the user supplies.
 IMPORT_COMMAND: Final[str] = "regions data import"
 
 
-class RefreshError(RuntimeError):
-    """A refresh that cannot go on; ``str(error)`` is a French message meant to be shown as is.
+class RefreshError(HomeshoreError, RuntimeError):
+    """A refresh that cannot go on; ``str(error)`` is a French message meant to be shown as is, ``message("en")``
+    its English (the download and run messages are written in both languages; a parser's detail is French in both).
 
     ``url`` names the file concerned (empty when several are), ``offline`` is true when no server answered at all
-    (no network access, most likely) rather than answering with an error.
+    (no network access, most likely) rather than answering with an error. ``reason``: ``offline``,
+    ``download_failed``, ``too_large``, ``refresh_aborted``, ``write_failed``, else ``refresh_failed``.
     """
 
-    def __init__(self, message: str, *, url: str = "", offline: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, url: str = "", offline: bool = False, en: str = "", reason: str = "") -> None:
+        super().__init__(message, en=en, reason=reason or ("offline" if offline else "refresh_failed"))
         self.url = url
         self.offline = offline
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_error, (type(self), str(self), self.url, self.offline))
-
-
-def _rebuild_error(kind: type[RefreshError], message: str, url: str, offline: bool) -> RefreshError:
-    return kind(message, url=url, offline=offline)
 
 
 @dataclass(frozen=True, eq=False)
