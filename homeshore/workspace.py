@@ -25,6 +25,7 @@ from regions.workspace import WorkspaceError, capture, db, people, scenarios
 
 OPEN = "hs_scenario_open"  # (name, version) of the scenario the session works on
 FLASH = "hs_scenario_flash"  # a message for the Scénarios page after a rerun
+PRESET_BASE = "preset_base"  # in a scenario's constraints: the preset the app's list showed (see State)
 NOTICE = "hs_workspace_notice"  # a message for the page the user is on (a download that could not be recorded)
 
 
@@ -72,19 +73,22 @@ def current_state(note: str, statuses: Mapping[str, tuple[str, str]]) -> scenari
         sites_used["user_sites"] = json.loads(pd.DataFrame(added.drop(columns="geometry")).to_json(orient="records"))
     shortlist = [(code, *statuses.get(code, ("to_explore", ""))) for code in st.session_state[state.SHORTLIST]]
     raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
-    return capture.state(
+    saved = capture.state(
         state.table(), state.result(), preset=state.selection_name(), weights={c: w for c, w in raw.items() if w > 0},
         filters=state.filters(), shortlist=shortlist, sites=sites_used, note=note,
     )  # fmt: skip
+    saved.constraints[PRESET_BASE] = str(st.session_state.get(state.PRESET, scoring.DEFAULT_PRESET))
+    return saved
 
 
 def restore(saved: scenarios.Scenario) -> None:
     """Put a scenario back in the sidebar, the shortlist and your sites (call it before the widgets draw: from a
     callback, or before the sidebar of the next run)."""
     data = saved.state
-    if data.preset in scoring.PRESETS:
-        st.session_state[state.PRESET] = data.preset
-        st.session_state[state.LAST_PRESET] = data.preset
+    shown = data.preset if data.preset in scoring.PRESETS else data.constraints.get(PRESET_BASE)
+    if shown in scoring.PRESETS:  # a customised scenario: the preset its weights were moved from
+        st.session_state[state.PRESET] = shown
+        st.session_state[state.LAST_PRESET] = shown
     scale = 100.0 if max(data.weights.values(), default=0) <= 1 else 1.0  # the CLI saves weights summing to 1
     for component in scoring.components():
         st.session_state[state.weight_key(component)] = round(scale * data.weights.get(component, 0.0))

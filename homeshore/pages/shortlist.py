@@ -82,7 +82,8 @@ def _modified(weights_saved: Mapping[str, float], constraints_saved: Mapping[str
         return True
     now, saved = scoring.normalise_weights(state.weights()), scoring.normalise_weights(dict(weights_saved))
     same_weights = set(now) == set(saved) and all(abs(now[k] - saved[k]) < 1e-6 for k in now)
-    return not same_weights or scenarios.filters_to_dict(state.filters()) != dict(constraints_saved)
+    limits = scenarios.filters_to_dict(state.filters())
+    return not same_weights or limits != {key: constraints_saved.get(key) for key in limits}
 
 
 def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuses, list[str]] | None:

@@ -52,9 +52,10 @@ class Territory:
 @dataclass(frozen=True)
 class State:
     """What a scenario saves. ``constraints``: ``min_ftth_pct``, ``max_travel_min``, ``regions``,
-    ``max_hub_travel_min`` (0 = your sites, no time limit); ``sites``: ``hubs`` (bundled site ids) and
-    ``user_sites`` (records name/lat/lon… of the sites you added); ``vintages``: indicator id -> period and status;
-    ``ranks``: code -> rank at save time (``None``: excluded or ranked apart)."""
+    ``max_hub_travel_min`` (0 = your sites, no time limit), and from the app ``preset_base``: the preset the weights
+    were moved from when ``preset`` is *personnalisé* (what its preset list showed); ``sites``: ``hubs`` (bundled
+    site ids) and ``user_sites`` (records name/lat/lon… of the sites you added); ``vintages``: indicator id ->
+    period and status; ``ranks``: code -> rank at save time (``None``: excluded or ranked apart)."""
 
     preset: str
     weights: dict[str, float]

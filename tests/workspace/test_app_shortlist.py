@@ -88,7 +88,8 @@ def test_the_shortlist_page_sets_statuses_of_the_open_scenario_and_its_exports_c
     saved = scenarios.get(people.actor(), "Nord équipe")
     assert saved.version == 2  # both changes in one version
     assert [(x.code, x.status, x.note) for x in saved.state.territories] == [
-        ("59", "to_explore", ""), ("62", "selected", "bon vivier, agence Pôle emploi partenaire"), ("80", "dropped", ""),
+        ("59", "to_explore", ""), ("62", "selected", "bon vivier, agence Pôle emploi partenaire"),
+        ("80", "dropped", ""),
     ]  # fmt: skip
 
     name, csv = _download(at, media, "btn_download_csv")
