@@ -210,7 +210,7 @@ def with_decisions(frame: pd.DataFrame, decisions: Mapping[str, tuple[str, str]]
     """The shortlist table with a saved scenario's decision per territory (code -> status label, note) in two
     columns after ``Statut``; a territory the scenario does not hold has none."""
     out = frame.copy()
-    at = out.columns.get_loc(STATUS_COLUMN) + 1
+    at = list(out.columns).index(STATUS_COLUMN) + 1
     out.insert(at, DECISION_NOTE_COLUMN, [decisions.get(code, ("", ""))[1] for code in out["Code"]])
     out.insert(at, DECISION_COLUMN, [decisions.get(code, ("", ""))[0] for code in out["Code"]])
     return out
