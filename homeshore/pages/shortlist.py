@@ -34,7 +34,7 @@ def _status_label(status: str) -> str:
     return scenarios.STATUS_LABELS_FR[status] if lang == "fr" else t(f"sl_status_{status}")
 
 
-def _base(by: people.Actor, opened: tuple[str, int], current: scenarios.Scenario) -> tuple[Any, ...]:
+def _base(opened: tuple[str, int], current: scenarios.Scenario) -> tuple[Any, ...]:
     """The open scenario as this session read it; on a new version (opened, saved, reloaded) the status widgets
     take its values, but for the territories whose status or note the user changed and has not saved yet."""
     stored = st.session_state.get(BASE)
@@ -94,7 +94,7 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuse
     except WorkspaceError:
         st.session_state[workspace.OPEN] = None
         return None
-    base = _base(by, opened, current)
+    base = _base(opened, current)
     statuses: Statuses = base[1]
     name, version = opened
     st.header(t("sl_scenario_heading", name=md(name), version=version))
@@ -109,8 +109,9 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuse
         st.info(t("sc_locked", who=md(str(current.locked_by))))
     order = [*statuses, *(c for c in st.session_state[state.SHORTLIST] if c not in statuses)]
     for code in order:  # a territory added to the shortlist since: à explorer until saved
-        st.session_state.setdefault(status_key(code), "to_explore")
-        st.session_state.setdefault(note_key(code), "")
+        saved_status, saved_note = statuses.get(code, ("to_explore", ""))
+        st.session_state.setdefault(status_key(code), saved_status)
+        st.session_state.setdefault(note_key(code), saved_note)
     with st.form("hs_sl_form"):
         head = st.columns([3, 2, 4])
         for column, label in zip(head, (t("sc_col_name"), t("sc_col_status"), t("sc_col_note")), strict=True):
