@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import REPO, WAIT_MS, streamlit_server
-from test_a11y_browser import settle
+from test_a11y_browser import SERIOUS, audit, documented_rules, settle
 
 from regions import codes
 from regions.workspace import people, scenarios
@@ -132,6 +132,9 @@ def test_a_scenario_saved_in_the_browser_is_listed_by_the_cli_and_reopens_identi
         assert statuses[1] == (two, "écarté", "")
         assert {status for _, status, _ in statuses[2:]} == {"à explorer"}
         p.screenshot(path=str(artifacts / "workspace-shortlist.png"), full_page=True)
+        violations = audit(p)  # the status form as the accessibility audit sees it
+        assert [(v["id"], v["impact"]) for v in violations if v["impact"] in SERIOUS] == []
+        assert {v["id"] for v in violations} <= documented_rules()
         assert first.errors == []
 
         listed = _cli(env, "scenario", "list", "--format", "json")  # a new process
