@@ -236,3 +236,18 @@ def test_record_export_enforces_the_role_and_the_purpose_in_the_library(database
         people.record_export(manager, "export_applicants", {"sensitive_columns": True})
     people.record_export(manager, "export_applicants", {"sensitive_columns": True, "purpose": "entretiens"})
     assert [e["actor"] for e in people.audit_trail(manager)][:1] == ["man@exemple.fr"]
+
+
+def test_the_scenario_export_of_the_scenarios_page_is_audited_with_its_version(
+    database: str, media: list[MemoryMediaFileStorage]
+) -> None:
+    at = _saved_and_open("Export équipe", ["59", "62"])
+    _ok(at.switch_page(SCENARIOS_PAGE).run())
+    name, xlsx = _download(at, media, "btn_sc_export")
+    assert name.endswith("-v1.xlsx")
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True) for c in row]
+    assert "Scénario : Export équipe — version 1" in cells
+    _ok(at.download_button(key="btn_sc_export").click().run())
+    event = people.audit_trail(people.actor())[0]
+    assert (event["action"], event["scenario"], event["scenario_version"]) == ("export", "Export équipe", 1)
+    assert event["detail"] == {"format": "xlsx", "territories": 2}
