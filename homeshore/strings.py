@@ -218,6 +218,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "sc_compare_b": "Second scénario",
         "sc_audit_heading": "Journal d'audit",
         "sc_audit_none": "Aucun événement pour l'instant.",
+        "sl_scenario_heading": "Scénario ouvert : {name} (version {version})",
+        "sl_reload": "Recharger la dernière version (vos modifications non enregistrées sont gardées)",
+        "sl_not_saved_yet": "pas encore dans le scénario",
+        "sl_status_of": "Statut de {territory}",
+        "sl_note_of": "Note sur {territory}",
+        "sl_save": "Enregistrer les statuts et les notes",
+        "sl_nothing_to_save": "Aucun statut ni note modifié depuis la version ouverte.",
+        "sl_edits_kept": "Vos modifications restent affichées : rechargez la dernière version, elles seront gardées, "
+        "puis enregistrez à nouveau.",
+        "sl_no_scenario": "Aucun scénario ouvert : ouvrez-en un (ou enregistrez l'état actuel) sur la page Scénarios "
+        "pour suivre le statut de chaque département.",
+        "sl_table_heading": "Départements de la shortlist",
+        "sl_export_needs_workspace": "Les exports sont enregistrés dans le journal d'audit de l'équipe : ils "
+        "reviennent dès que l'espace de travail est accessible.",
+        "sl_export_scenario": "Les exports portent le nom et la version du scénario : {name}, version {version}.",
+        "sl_status_to_explore": "à explorer",
+        "sl_status_selected": "retenu",
+        "sl_status_opened": "ouvert",
+        "sl_status_dropped": "écarté",
+        "ws_not_recorded": "Téléchargement non inscrit au journal d'audit : {reason}",
         "plan_title": "Plan de recrutement",
         "plan_intro": "Combien d'embauches, en quelles équipes, rattachées à lequel de vos sites : le plan répartit "
         "les postes entre les départements retenus (plafond tiré de leur vivier), forme des équipes d'un manager "
@@ -633,6 +653,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "sc_compare_b": "Second scenario",
         "sc_audit_heading": "Audit trail",
         "sc_audit_none": "No event yet.",
+        "sl_scenario_heading": "Open scenario: {name} (version {version})",
+        "sl_reload": "Reload the latest version (your unsaved changes are kept)",
+        "sl_not_saved_yet": "not in the scenario yet",
+        "sl_status_of": "Status of {territory}",
+        "sl_note_of": "Note on {territory}",
+        "sl_save": "Save the statuses and notes",
+        "sl_nothing_to_save": "No status or note changed since the version opened.",
+        "sl_edits_kept": "Your changes stay on screen: reload the latest version, they will be kept, then save again.",
+        "sl_no_scenario": "No scenario open: open one (or save the current state) on the Scenarios page to track "
+        "each département's status.",
+        "sl_table_heading": "Départements in the shortlist",
+        "sl_export_needs_workspace": "Exports are recorded in the team's audit trail: they come back as soon as the "
+        "workspace can be reached.",
+        "sl_export_scenario": "The exports carry the scenario's name and version: {name}, version {version}.",
+        "sl_status_to_explore": "to explore",
+        "sl_status_selected": "selected",
+        "sl_status_opened": "opened",
+        "sl_status_dropped": "dropped",
+        "ws_not_recorded": "Download not recorded in the audit trail: {reason}",
         "plan_title": "Hiring plan",
         "plan_intro": "How many hires, in which teams, tied to which of your sites: the plan spreads the jobs over "
         "the chosen départements (a ceiling drawn from their pool), forms teams of one manager each and ties each to "

@@ -668,9 +668,13 @@ def _plan(args: argparse.Namespace) -> str:
     )  # fmt: skip
     solved = plan.make_plan(inputs, table, lang=args.lang)
     if target is not None:
+        by = people.actor()
+        by.require("export")
         context = report.PlanContext(table, hubs, selection.weights, selection.filters, selection.preset)
         writer = report.plan_pdf if target.suffix.lower() == ".pdf" else report.plan_workbook
         files.write_atomically(target, writer(solved, context, args.lang))
+        people.record_export(by, "export_plan", {"file": target.name, "hires": args.hires, "teams": len(solved.teams),
+                                                 "departements": sorted(solved.by_departement)})  # fmt: skip
         print(f"regions: wrote {target}", file=sys.stderr)
     if args.format == "json":
         return json.dumps(solved.to_dict(), ensure_ascii=False, indent=1) + "\n"
@@ -811,7 +815,12 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
         payload = candidates.applicants_csv(
             rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
         )
+        by = people.actor()
+        by.require("export")
         files.write_atomically(args.unmatched, payload)
+        detail = {"file": Path(args.unmatched).name, "rows": "non rattachées", "applicants": len(rows),
+                  "sensitive_columns": False}  # fmt: skip
+        people.record_export(by, "export_applicants", detail)
     lines = [f"data: {candidates.FICTIONAL_LABEL}"] if fictional else []
     lines += [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
     lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]

@@ -127,11 +127,12 @@ def shortlist_workbook(
     return to_xlsx_bytes(dict(zip(SHORTLIST_SHEETS, frames, strict=True)), notes={SHORTLIST_SHEETS[0]: about})
 
 
-def shortlist_csv(shortlist: pd.DataFrame, *, french_excel: bool = False) -> bytes:
-    """Return the shortlist as CSV: ``;`` and decimal comma for a French Excel, else ``,`` and decimal point."""
+def shortlist_csv(shortlist: pd.DataFrame, *, french_excel: bool = False, notes: Sequence[str] = ()) -> bytes:
+    """Return the shortlist as CSV: ``;`` and decimal comma for a French Excel, else ``,`` and decimal point;
+    ``notes`` above the header (a saved scenario's name and version)."""
     if french_excel:
-        return to_csv_bytes(shortlist, sep=";", decimal=",")
-    return to_csv_bytes(shortlist, sep=",", decimal=".")
+        return to_csv_bytes(shortlist, sep=";", decimal=",", notes=notes)
+    return to_csv_bytes(shortlist, sep=",", decimal=".", notes=notes)
 
 
 def _check_choice(argument: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -17,6 +17,8 @@ from regions import export, indicators, scoring, settings, sources
 
 #: The "Statut" column of a shortlist export: kept, or excluded by the current constraints (with the reason).
 STATUS_COLUMN = "Statut"
+DECISION_COLUMN = "Décision (scénario)"
+DECISION_NOTE_COLUMN = "Note (scénario)"
 KEPT = "retenu"
 EXCLUDED = "exclu par vos contraintes : "
 #: How a figure computed from the synthetic demo applicant file is labelled, in headers, notes and sheets.
@@ -165,12 +167,22 @@ def column_header(indicator_id: str, *, fictional_pool: bool = False) -> str:
     return f"{header} — {FICTIONAL}" if fictional_pool and indicator_id == indicators.APPLICANTS_COLUMN else header
 
 
-def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], selection: Selection) -> bytes:
+def workbook(
+    table: pd.DataFrame,
+    result: pd.DataFrame,
+    codes: Sequence[str],
+    selection: Selection,
+    *,
+    scenario_notes: Sequence[str] = (),
+    decisions: Mapping[str, tuple[str, str]] | None = None,
+) -> bytes:
     """The XLSX a manager downloads: sheets Shortlist, Indicateurs, Méthode et pondérations, Sources.
 
     The count in the first line is of the territories the constraints keep; the ones they exclude are listed in a
     note and marked in the ``Statut`` column. With ``selection.fictional_pool``, every sheet that holds a figure
-    from the demo applicant file says ``données fictives`` (a note, the headers, the weight, the source row)."""
+    from the demo applicant file says ``données fictives`` (a note, the headers, the weight, the source row).
+    From a saved scenario: ``scenario_notes`` (its name and version…) open the notes, and ``decisions`` (code ->
+    status label, note) fill the columns of :func:`with_decisions`."""
     n_ranked = int(result["rank"].notna().sum())
     kept, excluded = kept_codes(result, codes), excluded_codes(result, codes)
     about = [
@@ -183,13 +195,25 @@ def workbook(table: pd.DataFrame, result: pd.DataFrame, codes: Sequence[str], se
     fictional = selection.fictional_pool
     if fictional:
         about.append(FICTIONAL_NOTE)
+    about = [*scenario_notes, *about]
+    short = shortlist_table(table, result, codes, fictional_pool=fictional)
     sheets = (
-        shortlist_table(table, result, codes, fictional_pool=fictional),
+        short if decisions is None else with_decisions(short, decisions),
         indicators_table(table, codes, fictional_pool=fictional),
         method_table(selection, n_ranked, result.loc[result["partial"], "code"].tolist()),
         sources_table(table, fictional_pool=fictional),
     )
     return export.shortlist_workbook(*sheets, about=about)
+
+
+def with_decisions(frame: pd.DataFrame, decisions: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """The shortlist table with a saved scenario's decision per territory (code -> status label, note) in two
+    columns after ``Statut``; a territory the scenario does not hold has none."""
+    out = frame.copy()
+    at = list(out.columns).index(STATUS_COLUMN) + 1
+    out.insert(at, DECISION_NOTE_COLUMN, [decisions.get(code, ("", ""))[1] for code in out["Code"]])
+    out.insert(at, DECISION_COLUMN, [decisions.get(code, ("", ""))[0] for code in out["Code"]])
+    return out
 
 
 def _excluded_note(excluded: Sequence[str]) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state
+from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import geo, maps, plan, report, settings
@@ -34,6 +34,7 @@ for key, default in {
 
 st.title(t("plan_title"))
 st.markdown(t("plan_intro"))
+workspace.show_notice()
 hubs = state.hubs()
 if hubs is None:
     st.info(t("plan_no_hubs"))
@@ -178,11 +179,19 @@ if isinstance(main, plan.Plan):
         st.markdown(f"- {md(line)}")
     pdf, xlsx = documents(hires, main)
     stamp = f"{date.today():%Y-%m-%d}"
-    down_left, down_right = st.columns(2)
-    down_left.download_button(
-        t("plan_pdf"), data=pdf, file_name=f"homeshore-plan-{stamp}.pdf", mime="application/pdf", key="btn_plan_pdf"
-    )
-    down_right.download_button(
-        t("plan_xlsx"), data=xlsx, file_name=f"homeshore-plan-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="btn_plan_xlsx",
-    )  # fmt: skip
+    by = workspace.acting(stop=False)  # who downloads (audit trail); None: said, and no download offered
+    if by is not None:
+        about = {"hires": hires, "teams": len(main.teams), "departements": sorted(main.by_departement)}
+        pdf_name, xlsx_name = f"homeshore-plan-{stamp}.pdf", f"homeshore-plan-{stamp}.xlsx"
+        down_left, down_right = st.columns(2)
+        down_left.download_button(
+            t("plan_pdf"), data=pdf, file_name=pdf_name, mime="application/pdf", key="btn_plan_pdf",
+            **workspace.download_kwargs(by, "export_plan", {"format": "pdf", "file": pdf_name, **about},
+                                        scenario=workspace.opened()),
+        )  # fmt: skip
+        down_right.download_button(
+            t("plan_xlsx"), data=xlsx, file_name=xlsx_name,
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="btn_plan_xlsx",
+            **workspace.download_kwargs(by, "export_plan", {"format": "xlsx", "file": xlsx_name, **about},
+                                        scenario=workspace.opened()),
+        )  # fmt: skip

@@ -1,8 +1,8 @@
 """Scénarios: save the current state (sidebar, shortlist, your sites) under a name, reopen it, duplicate it, compare
 two side by side, set each territory's status, lock (managers), export, and read the audit trail.
 
-Who acts: the logged-in user when ``[auth]`` is configured in ``.streamlit/secrets.toml`` (``st.login``), else the
-local owner. Every write goes through :mod:`regions.workspace`, which checks the role and the version.
+Who acts and how the session's state is saved and restored: :mod:`homeshore.workspace`. Every write goes through
+:mod:`regions.workspace`, which checks the role and the version.
 """
 
 from __future__ import annotations
@@ -11,76 +11,17 @@ import json
 import math
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from homeshore import state
+from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import codes, export, scoring, settings
+from regions import codes, export
 from regions.workspace import WorkspaceError, capture, people, scenarios
 
-OPEN = "hs_scenario_open"  # (name, version) of the scenario the session works on
-FLASH = "hs_scenario_flash"
-
-
-def _auth_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets.toml at all: the local mode
-        return False
-
-
-def _acting() -> people.Actor:
-    """The logged-in user (``st.user``) when login is configured, else the local owner."""
-    if not _auth_configured():
-        return people.actor()
-    if not st.user.is_logged_in:
-        st.info(t("sc_login_needed"))
-        st.button(t("sc_login"), on_click=st.login, key="btn_sc_login")
-        st.stop()
-    return people.actor(str(st.user.email))
-
-
-def _current_state(note: str, statuses: dict[str, tuple[str, str]]) -> scenarios.State:
-    """The sidebar, the shortlist (statuses kept from the open scenario) and your sites, ready to save."""
-    added = state.user_sites()
-    sites_used: dict[str, Any] = {"hubs": list(state.hub_ids())}
-    if added is not None:
-        sites_used["user_sites"] = json.loads(pd.DataFrame(added.drop(columns="geometry")).to_json(orient="records"))
-    shortlist = [(code, *statuses.get(code, ("to_explore", ""))) for code in st.session_state[state.SHORTLIST]]
-    raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
-    return capture.state(
-        state.table(), state.result(), preset=state.selection_name(), weights={c: w for c, w in raw.items() if w > 0},
-        filters=state.filters(), shortlist=shortlist, sites=sites_used, note=note,
-    )  # fmt: skip
-
-
-def _restore(saved: scenarios.Scenario) -> None:
-    """Put a scenario back in the sidebar, the shortlist and your sites (a callback: before the widgets draw)."""
-    data = saved.state
-    if data.preset in scoring.PRESETS:
-        st.session_state[state.PRESET] = data.preset
-        st.session_state[state.LAST_PRESET] = data.preset
-    scale = 100.0 if max(data.weights.values(), default=0) <= 1 else 1.0  # the CLI saves weights summing to 1
-    for component in scoring.components():
-        st.session_state[state.weight_key(component)] = round(scale * data.weights.get(component, 0.0))
-    limits = data.constraints
-    st.session_state[state.MIN_FTTH] = int(limits.get("min_ftth_pct") or 0)
-    st.session_state[state.MAX_TRAVEL] = int(limits.get("max_travel_min") or state.NO_LIMIT)
-    st.session_state[state.REGIONS] = list(limits.get("regions") or [])
-    hub = limits.get("max_hub_travel_min")
-    st.session_state[state.HUB_MAX_TRAVEL] = int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN if hub is None else hub)
-    st.session_state[state.HUBS] = list(data.sites.get("hubs") or [])
-    records = data.sites.get("user_sites")
-    frame = pd.DataFrame(records) if records else None
-    st.session_state[state.USER_SITES] = (
-        None if frame is None
-        else gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.CRS_WGS84)
-    )  # fmt: skip
-    st.session_state[state.SHORTLIST] = [territory.code for territory in data.territories]
-    st.session_state[OPEN] = (saved.name, saved.version)
+OPEN, FLASH = workspace.OPEN, workspace.FLASH
+_current_state, _restore = workspace.current_state, workspace.restore
 
 
 def _open(by: people.Actor, name: str) -> None:
@@ -100,7 +41,9 @@ def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
         return None
 
 
-by = _acting()
+by = workspace.acting()
+assert by is not None  # acting() stops the page otherwise
+workspace.show_notice()
 st.title(t("page_scenarios"))
 st.caption(t("sc_who", email=md(by.email), role=people.ROLE_LABELS_FR[by.role]))
 flash = st.session_state.pop(FLASH, None)
@@ -162,8 +105,8 @@ if opened:
     right.download_button(
         t("sc_export"), data=payload, file_name=f"scenario-{codes.slug(current.name)}-v{current.version}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="btn_sc_export",
-        on_click=people.record, args=(by, "export", {"format": "xlsx", "territories": len(frame)}),
-        kwargs={"scenario": current.name, "version": current.version},
+        **workspace.download_kwargs(by, "export", {"format": "xlsx", "territories": len(frame)},
+                                    scenario=(current.name, current.version)),
     )  # fmt: skip
 
 # --- save the current state ------------------------------------------------------------------------------------

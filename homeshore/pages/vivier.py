@@ -8,15 +8,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state, strings
+from homeshore import state, strings, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import candidates, formatting, geo, maps, settings, tabular
+from regions.workspace import WorkspaceError, people
 
 lang = state.lang()
 K = settings.SUPPRESSION_THRESHOLD
 st.title(t("pool_title"))
 st.markdown(t("pool_intro"))
+workspace.show_notice()
+by = workspace.acting(stop=False)  # who downloads (audit trail); None: said above, and no download offered
+scenario_mark = workspace.opened()
 
 
 def _on_upload() -> None:
@@ -140,15 +144,23 @@ if len(result.unmatched):
         unmatched_rows = candidates.label_fictional(unmatched_rows)
     unmatched = candidates.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
-    st.download_button(
-        t("pool_download_unmatched"),
-        data=candidates.applicants_csv(
-            unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
-        ),
-        file_name="candidats-non-rattaches.csv",
-        mime="text/csv",
-        key="btn_pool_unmatched",
-    )
+    if by is not None:
+        st.download_button(
+            t("pool_download_unmatched"),
+            data=candidates.applicants_csv(
+                unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
+            ),
+            file_name="candidats-non-rattaches.csv",
+            mime="text/csv",
+            key="btn_pool_unmatched",
+            **workspace.download_kwargs(
+                by,
+                "export_applicants",
+                {"file": "candidats-non-rattaches.csv", "rows": "non rattachées", "applicants": len(unmatched_rows),
+                 "sensitive_columns": False},
+                scenario=scenario_mark,
+            ),
+        )  # fmt: skip
 
 # --- protected aggregates and maps --------------------------------------------------------------------------------
 st.header(t("pool_map_heading"))
@@ -299,9 +311,19 @@ if deps:
         if include:
             st.warning(t("pool_sensitive_warning"))
             purpose = st.text_input(t("pool_sensitive_purpose"), key="hs_pool_purpose").strip()
-        if include and not purpose:
+        allowed = by is not None
+        if by is None:
+            st.caption(t("sl_export_needs_workspace"))
+        elif include and not purpose:
             st.info(t("pool_sensitive_needs_purpose"))
-        else:
+            allowed = False
+        elif include:
+            try:  # managers only, with a stated purpose: enforced by the library, whatever the page shows
+                purpose = people.authorise_sensitive_export(by, purpose)
+            except WorkspaceError as error:
+                st.error(md(str(error)), icon=":material/block:")
+                allowed = False
+        if allowed and by is not None:
             about = [
                 f"Départements : {', '.join(deps)}",
                 f"Compétences : {', '.join(skills) or 'toutes'}",
@@ -309,6 +331,13 @@ if deps:
                 f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
                 f"Jeu de données : {candidates.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
             ]
+            if include:
+                about.append(f"Colonnes sensibles incluses par {by.email}")
+            if scenario_mark is not None:
+                about.append(f"Scénario : {scenario_mark[0]} — version {scenario_mark[1]}")
+            detail: dict[str, object] = {"applicants": len(picked), "departements": deps, "sensitive_columns": include}
+            if include:
+                detail["purpose"] = purpose
             csv_col, xlsx_col = st.columns(2)
             csv_col.download_button(
                 t("pool_download_csv"),
@@ -322,6 +351,9 @@ if deps:
                 file_name="homeshore-candidats.csv",
                 mime="text/csv",
                 key="btn_pool_csv",
+                **workspace.download_kwargs(
+                    by, "export_applicants", {"file": "homeshore-candidats.csv", **detail}, scenario=scenario_mark
+                ),
             )
             xlsx_col.download_button(
                 t("pool_download_xlsx"),
@@ -336,4 +368,7 @@ if deps:
                 file_name="homeshore-candidats.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 key="btn_pool_xlsx",
+                **workspace.download_kwargs(
+                    by, "export_applicants", {"file": "homeshore-candidats.xlsx", **detail}, scenario=scenario_mark
+                ),
             )

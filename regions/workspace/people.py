@@ -15,6 +15,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -190,6 +191,19 @@ def record(by: Actor, action: str, detail: dict[str, object], *, scenario: str |
     """Record an event that writes nothing else (an import, an applicant-shortlist export)."""
     with db.transaction(url) as connection:
         _record(connection, by, action, scenario, version, detail)
+
+
+def record_export(
+    by: Actor, action: str, detail: Mapping[str, object], *, scenario: str | None = None, version: int | None = None,
+    url: str | None = None,
+) -> None:  # fmt: skip
+    """Record an export ``by`` made (a download in the app): refused for a role that may not export; an export whose
+    ``detail`` says ``sensitive_columns`` needs the manager role and the stated ``purpose`` (as
+    :func:`authorise_sensitive_export`)."""
+    by.require("export")
+    if detail.get("sensitive_columns"):
+        authorise_sensitive_export(by, str(detail.get("purpose") or ""))
+    record(by, action, dict(detail), scenario=scenario, version=version, url=url)
 
 
 def audit_trail(by: Actor, *, url: str | None = None, limit: int = 1000) -> list[dict[str, object]]:

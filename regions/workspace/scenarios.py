@@ -52,9 +52,10 @@ class Territory:
 @dataclass(frozen=True)
 class State:
     """What a scenario saves. ``constraints``: ``min_ftth_pct``, ``max_travel_min``, ``regions``,
-    ``max_hub_travel_min`` (0 = your sites, no time limit); ``sites``: ``hubs`` (bundled site ids) and
-    ``user_sites`` (records name/lat/lon… of the sites you added); ``vintages``: indicator id -> period and status;
-    ``ranks``: code -> rank at save time (``None``: excluded or ranked apart)."""
+    ``max_hub_travel_min`` (0 = your sites, no time limit), and from the app ``preset_base``: the preset the weights
+    were moved from when ``preset`` is *personnalisé* (what its preset list showed); ``sites``: ``hubs`` (bundled
+    site ids) and ``user_sites`` (records name/lat/lon… of the sites you added); ``vintages``: indicator id ->
+    period and status; ``ranks``: code -> rank at save time (``None``: excluded or ranked apart)."""
 
     preset: str
     weights: dict[str, float]
@@ -309,29 +310,41 @@ def set_status(
     url: str | None = None,
 ) -> Scenario:  # fmt: skip
     """Set a territory's status (and note) in a scenario; a territory not yet in the shortlist is added to it."""
+    return set_statuses(by, name, {code: (status, note)}, expect_version=expect_version, url=url)
+
+
+def set_statuses(
+    by: Actor, name: str, changes: Mapping[str, tuple[str, str | None]], *, expect_version: int | None = None,
+    url: str | None = None,
+) -> Scenario:  # fmt: skip
+    """Set several territories' status and note (``code -> (status, note or None to keep it)``) in one transaction
+    and one new version; territories not yet in the shortlist are added at its end. One audit event per territory."""
     by.require("edit")
-    wanted, code = status_id(status), codes.normalise_departement(code)
+    wanted = {codes.normalise_departement(code): (status_id(status), note) for code, (status, note) in changes.items()}
+    if not wanted:
+        raise db.WorkspaceError(f"aucun statut à enregistrer dans le scénario « {name} »")
     terr = schema.scenario_territories
     with db.transaction(url) as connection:
         row = _row(connection, by, name, for_update=True)
         _writable(name, row, expect_version)
         version = _bump(connection, by, name, row)
-        where = (terr.c.scenario_id == row.id) & (terr.c.code == code)
-        before = connection.execute(sa.select(terr.c.status, terr.c.note).where(where)).first()
-        if before is None:
-            last = connection.execute(
-                sa.select(sa.func.max(terr.c.position)).where(terr.c.scenario_id == row.id)
-            ).scalar_one_or_none()
-            connection.execute(sa.insert(terr).values(
-                scenario_id=row.id, code=code, position=(last or 0) + 1, status=wanted, note=note or ""
-            ))  # fmt: skip
-        else:
-            changes = {"status": wanted} | ({"note": note} if note is not None else {})
-            connection.execute(sa.update(terr).where(where).values(**changes))
-        detail: dict[str, object] = {"code": code, "status": wanted, "before": before.status if before else None}
-        if note is not None:
-            detail["note"] = note
-        _record(connection, by, "status", name, version, detail)
+        for code, (status, note) in wanted.items():
+            where = (terr.c.scenario_id == row.id) & (terr.c.code == code)
+            before = connection.execute(sa.select(terr.c.status, terr.c.note).where(where)).first()
+            if before is None:
+                last = connection.execute(
+                    sa.select(sa.func.max(terr.c.position)).where(terr.c.scenario_id == row.id)
+                ).scalar_one_or_none()
+                connection.execute(sa.insert(terr).values(
+                    scenario_id=row.id, code=code, position=(last or 0) + 1, status=status, note=note or ""
+                ))  # fmt: skip
+            else:
+                values = {"status": status} | ({"note": note} if note is not None else {})
+                connection.execute(sa.update(terr).where(where).values(**values))
+            detail: dict[str, object] = {"code": code, "status": status, "before": before.status if before else None}
+            if note is not None:
+                detail["note"] = note
+            _record(connection, by, "status", name, version, detail)
         return _load(connection, _row(connection, by, name))
 
 

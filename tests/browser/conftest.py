@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +142,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: Path, log_path: Path) -> Iterator[str]:
-    """Run ``streamlit run script`` on a free loopback port until the block ends; yield its URL once healthy."""
+def streamlit_server(script: Path, log_path: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run script`` on a free loopback port until the block ends; yield its URL once healthy.
+    ``env``: variables added to the server's environment (e.g. its own workspace database)."""
     from regions import geo
 
     geo.departements()  # build the geometry cache here if it is cold, not in the server
@@ -155,7 +156,7 @@ def streamlit_server(script: Path, log_path: Path) -> Iterator[str]:
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

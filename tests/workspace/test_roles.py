@@ -121,3 +121,20 @@ def test_territory_exports_and_imports_are_in_the_audit_trail(database: str, tmp
     trail = json.loads(run("audit", "--format", "json").stdout)
     assert [e["action"] for e in trail] == ["import", "export"]
     assert trail[0]["detail"]["indicator"] == "taux_test" and trail[1]["detail"]["file"] == "top.csv"
+
+
+def test_plan_files_and_unmatched_applicant_rows_written_by_the_cli_are_in_the_audit_trail(
+    database: str, tmp_path: Path
+) -> None:
+    planned = run("plan", "--hires", "30", "--hubs", "S001", "--departements", "33,24,47", "--out",
+                  str(tmp_path / "plan.xlsx"))  # fmt: skip
+    assert planned.returncode == 0, planned.stderr
+    source = tmp_path / "candidats.csv"
+    source.write_text(APPLICANTS + "A3;98000;Monaco;vente;non\n", encoding="utf-8")
+    imported = run("candidates", "import", str(source), "--unmatched", str(tmp_path / "non-rattaches.csv"))
+    assert imported.returncode == 0, imported.stderr
+    trail = json.loads(run("audit", "--format", "json").stdout)
+    assert [(e["action"], e["detail"]["file"]) for e in trail] == [
+        ("export_applicants", "non-rattaches.csv"), ("export_plan", "plan.xlsx")
+    ]  # fmt: skip
+    assert trail[0]["detail"]["applicants"] == 1 and trail[1]["detail"]["hires"] == 30

@@ -238,3 +238,40 @@ def test_a_plan_takes_the_territories_of_a_scenario_but_those_dropped(database: 
     assert both.returncode == 1 and "s'excluent" in both.stderr
     unknown = run("plan", "--scenario", "Nulle part", "--hubs", "S001")
     assert unknown.returncode == 1 and "Nulle part" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+_KILLED_STATUSES = textwrap.dedent(
+    """
+    import time
+    from regions.workspace import people, scenarios
+    by = people.actor()
+    real, calls = scenarios._record, []
+
+    def stall(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:  # the version is bumped and the first territory written: die before the second's
+            print("inside", flush=True)
+            time.sleep(60)
+        real(*args, **kwargs)
+
+    scenarios._record = stall
+    scenarios.set_statuses(by, "Suivi", {"59": ("selected", "oui"), "62": ("dropped", None)}, expect_version=1)
+    """
+)
+
+
+def test_a_process_killed_while_setting_several_statuses_leaves_the_version_read(database: str) -> None:
+    owner = people.actor()
+    scenarios.save(owner, "Suivi", _state("59", "62"))
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_STATUSES], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "inside"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    kept = scenarios.get(owner, "Suivi")
+    assert kept.version == 1
+    assert [(t.code, t.status, t.note) for t in kept.state.territories] == [("59", "to_explore", ""),
+                                                                           ("62", "to_explore", "")]  # fmt: skip
+    assert [e["action"] for e in people.audit_trail(owner)] == ["save"]
+    done = scenarios.set_statuses(owner, "Suivi", {"59": ("retenu", "oui"), "62": ("écarté", None)}, expect_version=1)
+    assert done.version == 2 and [t.status for t in done.state.territories] == ["selected", "dropped"]
