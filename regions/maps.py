@@ -676,6 +676,11 @@ class _AccessibleNames(MacroElement):
             };
             container.setAttribute("role", "region");
             container.setAttribute("aria-label", text({{ this.title }}));
+            // Leaflet focuses the map on a mouse press: without preventScroll, a map partly off screen scrolls the
+            // page between the press and the release, which then land on different shapes, and the click is lost
+            container.focus = function (options) {
+                HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
+            };
             map.eachLayer(function (layer) {
                 var label = text(layer.feature && layer.feature.properties && layer.feature.properties.LABEL);
                 var shape = label && layer.getElement ? layer.getElement() : null;
@@ -737,6 +742,11 @@ _LIVE_SCRIPT = """
     };
     container.style.background = BACKGROUND;
     container.setAttribute("role", "region");
+    // Leaflet focuses the map on a mouse press: without preventScroll, a map partly off screen scrolls the page
+    // between the press and the release, which then land on different shapes, and the click is lost
+    container.focus = function (options) {
+        HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
+    };
     live.territories = L.geoJSON({{ this.geometry }}, {
         className: TERRITORY, style: function () { return MISSING; }
     }).addTo(map);
