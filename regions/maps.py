@@ -755,7 +755,8 @@ _LIVE_SCRIPT = """
     container.focus = function (options) {
         HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
     };
-    live.territories = L.geoJSON({{ this.geometry }}, {
+    var shapes = JSON.parse(document.getElementById({{ this.geometry_id }}).textContent);
+    live.territories = L.geoJSON(shapes, {
         className: TERRITORY, style: function () { return MISSING; }
     }).addTo(map);
     live.territories.eachLayer(function (shape) {
@@ -884,10 +885,15 @@ class _LiveTerritories(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LiveTerritories"
         self.geometry = geometry
+        self.geometry_id = json.dumps("hs-geometry")  # one live map per page (the same script on every run)
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """As ``MacroElement.render`` (script only), the script added without being compiled again."""
+        """The shapes go in the page's HTML as a JSON data block, the script (5 kB) in its scripts: ``st_folium``
+        then keys, rewrites and hashes a small script on every run instead of the 0.6 MB of shapes, and neither is
+        compiled as a Jinja template (as ``MacroElement.render`` would)."""
         figure = self.get_root()
+        data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
+        figure.html.add_child(_RawScript(data), name=self.get_name())  # type: ignore[attr-defined]
         script = self._template.module.script(self, kwargs)
         figure.script.add_child(_RawScript(script), name=self.get_name())  # type: ignore[attr-defined]
 
