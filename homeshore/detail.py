@@ -46,16 +46,21 @@ def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[s
 
 
 def _shortlist_button(column: object, code: str) -> None:
-    """Add or remove ``code``: one button under one key, so that it keeps the keyboard focus when its label flips."""
+    """Add or remove ``code``: one button under one key, so that it keeps the keyboard focus when its label flips.
+
+    The panel is drawn in the map's fragment, whose own reruns leave the rest of the page as it was: a click reruns
+    the whole page, so that the shortlist editor under the ranking shows the change too."""
     current = list(st.session_state[state.SHORTLIST])
     kept = code in current
-    column.button(  # type: ignore[attr-defined]
+    clicked = column.button(  # type: ignore[attr-defined]
         t("remove_from_shortlist") if kept else t("add_to_shortlist"),
         key="btn_detail_shortlist",
         on_click=lambda: st.session_state.update(
             {state.SHORTLIST: [c for c in current if c != code] if kept else [*current, code]}
         ),
     )
+    if clicked:
+        st.rerun()
 
 
 def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: formatting.Lang) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from homeshore import strings, views
-from regions import candidates, indicators, scoring, settings, sites, sources, tabular
+from regions import candidates, geo, indicators, maps, scoring, settings, sites, sources, tabular
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -187,35 +187,47 @@ def _catalogue() -> tuple[str, ...]:
     return tuple(indicators.indicator_ids())
 
 
-def departement_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> folium.Map:
-    """The département map for the current language, weights, filters and sites.
+def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> tuple[folium.Map, folium.FeatureGroup]:
+    """The département map as its two parts (see :func:`regions.maps.live_map`): the shapes, the same for every run
+    of the session (so that the browser keeps the map, its zoom and centre), and the update for the current
+    language, weights, filters, sites, colouring, zone and highlighted département.
 
-    Built anew on each run from cached inputs: ``st_folium`` changes the map it renders, and a map object rendered
-    twice no longer reports clicks, so the map itself must not be cached."""
+    Both are built anew on each run, from cached inputs: ``st_folium`` changes the map it renders, and a map object
+    rendered twice no longer reports clicks, so the folium objects themselves must not be cached."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), applicant_counts()
     contrast = bool(st.session_state.get(HIGH_CONTRAST))
-    return _map(
-        column,
-        lang(),
-        zone,
-        show_sites,
-        highlight,
-        weight_items,
-        filters(),
-        added,
-        counts,
-        hub_ids(),
-        _catalogue(),
-        contrast,
+    map_lang = lang()
+    payload = _live_payload(
+        column, map_lang, zone, highlight, weight_items, filters(), added, counts, hub_ids(), _catalogue(), contrast
     )
+    points = _map_sites(added) if show_sites else None
+    update = maps.live_update(
+        payload,
+        sites=points,
+        sites_label=strings.text("sites_label", map_lang),
+        sites_tooltip_field="t_site" if points is not None else None,
+    )
+    return maps.live_map(_live_geometry(), high_contrast=contrast), update
 
 
-def _map(
+@st.cache_resource(show_spinner=False)
+def _live_geometry() -> str:
+    """The départements' shapes as GeoJSON text: computed once per server (per geometry cache), shared by sessions."""
+    return maps.live_geometry(geo.departements())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    points = _all_sites(added)
+    return points.assign(t_site=points["operator"] + " — " + points["commune_name"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _live_payload(
     column: str,
     map_lang: Lang,
     zone: str,
-    show_sites: bool,
     highlight: str | None,
     weight_items: tuple[tuple[str, float], ...],
     active: scoring.Filters,
@@ -224,20 +236,11 @@ def _map(
     ids: tuple[str, ...] = (),
     catalogue: tuple[str, ...] = (),
     high_contrast: bool = False,
-) -> folium.Map:
-    points = _all_sites(added) if show_sites else None
+) -> dict[str, Any]:
+    """What the map shows for these choices (colours, tooltips, legend, outline, zone), as plain data."""
+    table = _table(added, counts, ids, catalogue)
     result = _result(weight_items, active, added, counts, map_lang, ids, catalogue)
-    return views.build_map(
-        _table(added, counts, ids, catalogue),
-        result,
-        dict(weight_items),
-        column,
-        map_lang,
-        zone,
-        points,
-        highlight,
-        high_contrast=high_contrast,
-    )
+    return views.live_payload(table, result, dict(weight_items), column, map_lang, zone, highlight, high_contrast)
 
 
 def _sites_frame(points: gpd.GeoDataFrame | None) -> pd.DataFrame | None:
@@ -310,13 +313,34 @@ def store_upload(name: str, data: bytes) -> None:
 
 def pool_table() -> tabular.ReadResult:
     """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
-    name, data, digest, _ = pool_source()
+    name, data, digest, demo = pool_source()
     sheet = st.session_state.get(POOL_SHEET)
-    return _memo(
-        ("read", digest, sheet),
-        lambda: tabular.read_table(
-            data, name, sheet=sheet, max_bytes=settings.CANDIDATES_MAX_BYTES, max_rows=settings.CANDIDATES_MAX_ROWS
-        ),
+    if demo:  # the bundled demo file: read once per server, shared by every session
+        return _memo(("read", digest, sheet), lambda: _demo_read(digest, sheet))
+    return _memo(("read", digest, sheet), lambda: _read(data, name, sheet))
+
+
+def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
+    return tabular.read_table(
+        data, name, sheet=sheet, max_bytes=settings.CANDIDATES_MAX_BYTES, max_rows=settings.CANDIDATES_MAX_ROWS
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _demo_read(digest: str, sheet: str | None) -> tabular.ReadResult:
+    """The demo file read (``digest`` keys the cache): never a user's file, which stays in its session only."""
+    return _read(_demo()[0], DEMO_POOL.name, sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_import(
+    digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...]
+) -> candidates.ImportResult:
+    """The demo file joined to communes with ``mapping``: once per server, shared by every session (a new
+    session's first page no longer reads and joins it again: about 1.4 s of its first run)."""
+    read = _demo_read(digest, sheet)
+    return candidates.import_frame(
+        read.frame, dict(mapping), line_numbers=read.line_numbers or None, detected=read.detected
     )
 
 
@@ -335,9 +359,13 @@ def pool() -> candidates.ImportResult | None:
     try:
         read = pool_table()
         mapping = pool_mapping(read)
-        key = ("import", pool_source()[2], st.session_state.get(POOL_SHEET), tuple(sorted(mapping.items(), key=str)))
+        _, _, digest, demo = pool_source()
+        sheet = st.session_state.get(POOL_SHEET)
+        items = tuple(sorted(mapping.items(), key=str))
+        if demo:
+            return _memo(("import", digest, sheet, items), lambda: _demo_import(digest, sheet, items))
         return _memo(
-            key,
+            ("import", digest, sheet, items),
             lambda: candidates.import_frame(
                 read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
             ),

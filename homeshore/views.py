@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -68,6 +69,35 @@ def map_frame(
         fields.append("t_excluded")
         aliases.append(strings.text("tooltip_excluded", lang))
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=shapes.crs), fields, aliases
+
+
+def live_payload(
+    table: pd.DataFrame,
+    result: pd.DataFrame,
+    weights: dict[str, float],
+    column: str,
+    lang: Lang,
+    zone: str,
+    highlight: str | None,
+    high_contrast: bool = False,
+) -> dict[str, Any]:
+    """What :func:`build_map` shows (colours, tooltips, legend, outline, zone) as an update of the live map."""
+    frame, fields, aliases = map_frame(table, result, column, lang)
+    return maps.live_payload(
+        pd.DataFrame(frame.drop(columns="geometry")),
+        "value",
+        legend_title=strings.text("legend_score_title", lang) if column == SCORE else sources.label(column, lang),
+        legend_source=legend_source(column, weights, lang),
+        tooltip_fields=fields,
+        tooltip_aliases=aliases,
+        excluded_column="excluded",
+        missing_label=strings.text("missing_label", lang),
+        excluded_label=strings.text("excluded_label", lang),
+        number_format=lambda v: formatting.number(v, 1, lang),
+        highlight_code=highlight,
+        bounds=maps.ZONES[zone],
+        high_contrast=high_contrast,
+    )
 
 
 def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:

@@ -4,6 +4,14 @@ Public entry points: :func:`choropleth` (départements, or any layer with a ``co
 :func:`communes_choropleth` (the communes of one département), :func:`quantile_bins`, :func:`map_html`, and
 :data:`ZONES` (the bounds of mainland France and of each overseas département, for a zone switch).
 
+**Live map** (the app's map page): :func:`live_map` holds what a browser receives once — Leaflet, the basemap and
+the shapes (:func:`live_geometry`, compact GeoJSON with ids only) — and :func:`live_update` (from the cacheable
+:func:`live_payload`) is a small feature group that recolours the shapes, sets their tooltips and accessible
+names, replaces the legend, outlines one shape, draws the sites and moves the view only when the zone changes.
+``st_folium`` keys its component on the map's script, which no update changes, so the browser keeps the same
+map, with the zoom and centre the user chose, and receives about 40 kB per update instead of a new 0.9 MB page
+(:func:`live_html` puts both in one standalone page, for checks).
+
 **Offline.** folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so on a closed network its maps are
 blank. Here every map carries Leaflet 1.9.4 (``leaflet.js`` and ``leaflet.css``, its two PNG images inlined in the
 CSS) as ``data:`` URIs read from the installed PyPI package ``django-js-lib-leaflet`` (Leaflet's own files, BSD-2;
@@ -59,10 +67,9 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-#: Embed GeoJSON without the space ``json.dumps`` writes after each separator (about a tenth of a map's payload).
-#: This sets the policy of folium's shared template environment, so every folium page rendered in the process
-#: is compact; the JSON itself is unchanged.
-folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+#: GeoJSON is embedded without the space ``json.dumps`` writes after each separator (about a tenth of a map's
+#: payload), by this module's own GeoJSON layers only: folium's shared template settings are left as they are.
+_COMPACT_JSON: dict[str, Any] = {"sort_keys": True, "separators": (",", ":")}
 
 NumberFormat = Callable[[float], str]
 Bounds = tuple[float, float, float, float]
@@ -107,6 +114,7 @@ _STYLE_EXCLUDED: dict[str, Any] = {"color": "#9e9e9e", "weight": 0.8, "fillColor
 _STYLE_HOVER: dict[str, Any] = {"color": "#000000", "weight": 2.5}
 #: High contrast: black borders, opaque fills, no basemap behind (the option a user with low vision can turn on).
 _STYLE_CONTRAST: dict[str, Any] = {"color": "#000000", "weight": 1.2, "opacity": 1.0, "fillOpacity": 1.0}
+_TOOLTIP_STYLE = "font-size: 13px; font-family: system-ui, sans-serif;"
 _TILES = "OpenStreetMap"  # CARTO basemaps now need an API key (xyzservices 2026)
 _TILES_OPACITY = 0.5
 
@@ -190,16 +198,7 @@ def choropleth(
     excluded = _excluded_mask(frame, excluded_column)
     classes = _classify(values, breaks)
 
-    styles: dict[str, dict[str, Any]] = {}
-    for code, value_class, is_excluded in zip(frame["code"].astype(str), classes, excluded, strict=True):
-        if is_excluded:
-            styles[code] = _STYLE_EXCLUDED
-        elif value_class < 0:
-            styles[code] = _STYLE_MISSING
-        else:
-            styles[code] = {**_STYLE_CLASS, "fillColor": colors[value_class]}
-        if high_contrast:
-            styles[code] = {**styles[code], **_STYLE_CONTRAST}
+    styles = _styles(frame["code"].astype(str), classes, excluded, colors, high_contrast)
 
     west, south, east, north = bounds
     m = folium.Map(
@@ -209,7 +208,7 @@ def choropleth(
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
 
     features = _feature_collection(frame, tooltip_fields, value_column, fmt, missing_label, tooltip_aliases)
-    folium.GeoJson(
+    _CompactGeoJson(
         features,
         name=legend_title,
         control=False,
@@ -219,7 +218,7 @@ def choropleth(
             fields=tooltip_fields,
             aliases=[html.escape(alias) for alias in tooltip_aliases],
             sticky=True,
-            style="font-size: 13px; font-family: system-ui, sans-serif;",
+            style=_TOOLTIP_STYLE,
         ),
         class_name=TERRITORY_CLASS,
     ).add_to(m)
@@ -227,7 +226,7 @@ def choropleth(
     if highlight_code is not None:
         chosen = frame[frame["code"].astype(str) == str(highlight_code)]
         if len(chosen) > 0:
-            folium.GeoJson(
+            _CompactGeoJson(
                 _feature_collection(chosen, [], value_column, fmt, missing_label),
                 control=False,
                 style_function=lambda _feature: {"color": HIGHLIGHT_COLOR, "weight": 4, "fill": False},
@@ -239,14 +238,7 @@ def choropleth(
         _sites_layer(sites, sites_label, sites_tooltip_field).add_to(m)
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
 
-    entries = [
-        (colors[i], f"{fmt(breaks[i])} – {fmt(breaks[i + 1])}" if len(breaks) > 1 else fmt(breaks[0]))
-        for i in range(len(breaks) - 1 if len(breaks) > 1 else len(breaks))
-    ]
-    if bool(((classes < 0) & ~excluded).any()):
-        entries.append((MISSING_COLOR, missing_label))
-    if bool(excluded.any()):
-        entries.append((EXCLUDED_COLOR, excluded_label))
+    entries = _legend_entries(breaks, colors, fmt, classes, excluded, missing_label, excluded_label)
     _Legend(_legend_html(legend_title, legend_source, entries)).add_to(m)
 
     m.fit_bounds([[south, west], [north, east]], padding_top_left=(8, 8), padding_bottom_right=_LEGEND_PADDING)
@@ -272,6 +264,120 @@ def map_html(m: folium.Map) -> str:
     return page
 
 
+# --- the live map: shapes sent once, colours and tooltips sent as a small update ---------------------------------
+
+
+def live_geometry(territories: gpd.GeoDataFrame) -> str:
+    """The shapes of ``territories`` as compact GeoJSON text (``id`` = code, the code as only property; coordinates
+    rounded as in :func:`choropleth`), safe inside a ``<script>``: the part of :func:`live_map` that never changes,
+    worth computing once."""
+    if "code" not in territories.columns:
+        raise ValueError("`territories` has no `code` column (the key of each feature)")
+    frame = territories[territories.geometry.notna() & ~territories.geometry.is_empty].to_crs(4326)
+    collection = _feature_collection(frame, [], "code", _plain_format, "")
+    return _script_json(collection)
+
+
+def live_map(geometry: str, *, tiles: bool = True, high_contrast: bool = False) -> folium.Map:
+    """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
+    and the shapes (``geometry``, from :func:`live_geometry`), drawn grey until an update from :func:`live_update`
+    colours them. Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
+    only the update changes; each update replaces the previous one in place."""
+    west, south, east, north = ZONES["metropole"]
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
+    )
+    if tiles and not high_contrast:
+        folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
+    _LiveTerritories(geometry).add_to(m)
+    _use_packaged_assets(m)
+    return m
+
+
+def live_payload(
+    territories: pd.DataFrame,
+    value_column: str,
+    *,
+    legend_title: str,
+    legend_source: str,
+    tooltip_fields: list[str],
+    tooltip_aliases: list[str],
+    excluded_column: str | None = None,
+    missing_label: str = "Donnée manquante",
+    excluded_label: str = "Exclu par les filtres",
+    number_format: NumberFormat | None = None,
+    highlight_code: str | None = None,
+    bounds: Bounds | None = None,
+    k: int = 5,
+    high_contrast: bool = False,
+) -> dict[str, Any]:
+    """What changes on a live map, as plain JSON-ready data (cacheable): each code's style and tooltip texts (one
+    per alias, HTML-escaped; the browser lays them out as the tooltip table and the shape's accessible name
+    ``alias: value; …``), the legend, the map's name, the outlined code and the view's ``bounds``.
+
+    Same classes, colours, greys, legend and texts as :func:`choropleth` with the same arguments; ``territories``
+    needs no geometry (a row per code)."""
+    frame = territories
+    _check_arguments(frame, value_column, tooltip_fields, tooltip_aliases, excluded_column, None, None)
+    values = pd.to_numeric(frame[value_column], errors="coerce").astype(float)
+    breaks = quantile_bins(values, k)
+    fmt = number_format if number_format is not None else _default_format(breaks)
+    colors = class_colors(max(len(breaks) - 1, 1))
+    excluded = _excluded_mask(frame, excluded_column)
+    classes = _classify(values, breaks)
+    codes = frame["code"].astype(str)
+    columns = {field: frame[field].tolist() for field in tooltip_fields}
+    texts = {
+        code: [
+            _property_text(
+                columns[field][i],
+                number_format=fmt if field == value_column else _plain_format,
+                missing_label=missing_label,
+            )
+            for field in tooltip_fields
+        ]
+        for i, code in enumerate(codes)
+    }
+    entries = _legend_entries(breaks, colors, fmt, classes, excluded, missing_label, excluded_label)
+    west, south, east, north = bounds if bounds is not None else ZONES["metropole"]
+    return {
+        "styles": _styles(codes, classes, excluded, colors, high_contrast),
+        "aliases": [html.escape(alias) for alias in tooltip_aliases],
+        "texts": texts,
+        "legend": _legend_html(legend_title, legend_source, entries),
+        "title": html.escape(legend_title),
+        "highlight": None if highlight_code is None else str(highlight_code),
+        "bounds": [[south, west], [north, east]],
+    }
+
+
+def live_update(
+    payload: dict[str, Any],
+    *,
+    sites: gpd.GeoDataFrame | None = None,
+    sites_label: str = "Sites de centres de contact",
+    sites_tooltip_field: str | None = None,
+) -> folium.FeatureGroup:
+    """The update of a :func:`live_map` (``payload`` from :func:`live_payload`), as the feature group ``st_folium``
+    adds with ``feature_group_to_add``: it recolours the shapes, sets their tooltips and names, replaces the legend,
+    outlines the highlighted code, draws ``sites`` (with a switch to hide them) and moves the view only when the
+    bounds changed — the zoom and centre the user chose are kept otherwise."""
+    group = folium.FeatureGroup(name="hs-update", control=False)
+    layer = None
+    if sites is not None:
+        layer = _sites_layer(sites, sites_label, sites_tooltip_field)
+        layer.add_to(group)
+    _LiveUpdate(payload, layer, html.escape(sites_label)).add_to(group)
+    _use_packaged_assets(group)
+    return group
+
+
+def live_html(m: folium.Map, update: folium.FeatureGroup) -> str:
+    """A live map with one update applied, as one standalone HTML page (for tests and checks outside Streamlit)."""
+    update.add_to(m)
+    return map_html(m)
+
+
 # --- building steps ----------------------------------------------------------------------------------------------
 
 
@@ -284,6 +390,48 @@ def class_colors(n: int) -> list[str]:
     samples = np.linspace(0.0, 1.0, n) if n > 1 else np.array([0.5])
     rgb = np.column_stack([np.interp(samples, positions, anchors[:, j]) for j in range(3)])
     return ["#{:02x}{:02x}{:02x}".format(*row) for row in np.rint(rgb).astype(int).tolist()]
+
+
+def _styles(
+    codes: pd.Series,
+    classes: np.ndarray[Any, np.dtype[np.int64]],
+    excluded: np.ndarray[Any, np.dtype[np.bool_]],
+    colors: list[str],
+    high_contrast: bool,
+) -> dict[str, dict[str, Any]]:
+    """The Leaflet path style of each code: its class colour, or the missing / excluded grey."""
+    styles: dict[str, dict[str, Any]] = {}
+    for code, value_class, is_excluded in zip(codes, classes, excluded, strict=True):
+        if is_excluded:
+            styles[code] = _STYLE_EXCLUDED
+        elif value_class < 0:
+            styles[code] = _STYLE_MISSING
+        else:
+            styles[code] = {**_STYLE_CLASS, "fillColor": colors[value_class]}
+        if high_contrast:
+            styles[code] = {**styles[code], **_STYLE_CONTRAST}
+    return styles
+
+
+def _legend_entries(
+    breaks: list[float],
+    colors: list[str],
+    fmt: NumberFormat,
+    classes: np.ndarray[Any, np.dtype[np.int64]],
+    excluded: np.ndarray[Any, np.dtype[np.bool_]],
+    missing_label: str,
+    excluded_label: str,
+) -> list[tuple[str, str]]:
+    """The legend's (colour, label) rows: each class's range, then the grey entries in use."""
+    entries = [
+        (colors[i], f"{fmt(breaks[i])} – {fmt(breaks[i + 1])}" if len(breaks) > 1 else fmt(breaks[0]))
+        for i in range(len(breaks) - 1 if len(breaks) > 1 else len(breaks))
+    ]
+    if bool(((classes < 0) & ~excluded).any()):
+        entries.append((MISSING_COLOR, missing_label))
+    if bool(excluded.any()):
+        entries.append((EXCLUDED_COLOR, excluded_label))
+    return entries
 
 
 def _check_arguments(
@@ -423,7 +571,7 @@ def _sites_layer(sites: gpd.GeoDataFrame, label: str, tooltip_field: str | None)
             strict=True,
         )
     ]
-    return folium.GeoJson(
+    return _CompactGeoJson(
         {"type": "FeatureCollection", "features": features},
         name=html.escape(label),
         marker=folium.CircleMarker(
@@ -431,6 +579,32 @@ def _sites_layer(sites: gpd.GeoDataFrame, label: str, tooltip_field: str | None)
         ),
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True),
     )
+
+
+def _compact_template(template: Template) -> Template:
+    """A copy of ``template`` that renders ``tojson`` without spaces, in an environment of its own (an overlay), so
+    that the settings shared by every folium template in the process are left unchanged."""
+    environment = template.environment.overlay()
+    environment.policies = {**template.environment.policies, "json.dumps_kwargs": _COMPACT_JSON}
+    copy = object.__new__(type(template))
+    copy.__dict__.update(template.__dict__)
+    copy.environment = environment
+    copy._module = None
+    return copy
+
+
+class _CompactGeoJson(folium.GeoJson):
+    """folium's GeoJSON layer, its data embedded as compact JSON (this module's maps only)."""
+
+    _template = _compact_template(folium.GeoJson._template)
+
+
+def _script_json(value: object) -> str:
+    """``value`` as compact JSON that is safe inside an HTML ``<script>``."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return text
 
 
 def _legend_html(title: str, source: str, entries: list[tuple[str, str]]) -> str:
@@ -510,6 +684,11 @@ class _AccessibleNames(MacroElement):
             };
             container.setAttribute("role", "region");
             container.setAttribute("aria-label", text({{ this.title }}));
+            // Leaflet focuses the map on a mouse press: without preventScroll, a map partly off screen scrolls the
+            // page between the press and the release, which then land on different shapes, and the click is lost
+            container.focus = function (options) {
+                HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
+            };
             map.eachLayer(function (layer) {
                 var label = text(layer.feature && layer.feature.properties && layer.feature.properties.LABEL);
                 var shape = label && layer.getElement ? layer.getElement() : null;
@@ -550,6 +729,195 @@ class _AccessibleNames(MacroElement):
         self.bounds = json.dumps([[south, west], [north, east]])
 
 
+_LIVE_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function() {
+    var map = {{ this._parent.get_name() }};
+    var container = map.getContainer();
+    var parser = new DOMParser();  // its documents run no script and load nothing: it only decodes "&lt;"
+    var live = window.hsLive = {map: map, styles: {}, bounds: null, legend: null, control: null};
+    live.text = function (escaped) {
+        return escaped ? parser.parseFromString(escaped, "text/html").documentElement.textContent : "";
+    };
+    // out of the Tab order (Leaflet makes each shape a tab stop: a hundred stops would bury the page); the keyboard
+    // way is the list under the map, and a screen reader still reads each shape's name
+    live.name = function (shape, label) {
+        var element = label && shape.getElement ? shape.getElement() : null;
+        if (!element) { return; }
+        element.setAttribute("role", "img");
+        element.setAttribute("aria-label", label);
+        element.setAttribute("tabindex", "-1");
+    };
+    container.style.background = BACKGROUND;
+    container.setAttribute("role", "region");
+    // Leaflet focuses the map on a mouse press: without preventScroll, a map partly off screen scrolls the page
+    // between the press and the release, which then land on different shapes, and the click is lost
+    container.focus = function (options) {
+        HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
+    };
+    var shapes = JSON.parse(document.getElementById({{ this.geometry_id }}).textContent);
+    live.territories = L.geoJSON(shapes, {
+        className: TERRITORY, style: function () { return MISSING; }
+    }).addTo(map);
+    live.territories.eachLayer(function (shape) {
+        shape.on("mouseover", function () { shape.setStyle(HOVER); });
+        shape.on("mouseout", function () { shape.setStyle(live.styles[shape.feature.id] || MISSING); });
+    });
+    live.apply = function (update, group, sites, sitesLabel) {
+        var narrow = container.clientWidth < NARROW;
+        live.styles = update.styles;
+        container.setAttribute("aria-label", live.text(update.title));
+        live.territories.eachLayer(function (shape) {
+            var id = shape.feature.id;
+            var texts = update.texts[id] || [];  // HTML-escaped in Python, as the aliases
+            var rows = texts.map(function (text, i) {
+                return "<tr><th>" + update.aliases[i] + "</th><td>" + text + "</td></tr>";
+            });
+            var tooltip = '<table style="TOOLTIP_STYLE">' + rows.join("") + "</table>";
+            shape.setStyle(update.styles[id] || MISSING);
+            if (shape.getTooltip()) {
+                shape.setTooltipContent(tooltip);
+            } else {
+                shape.bindTooltip(tooltip, {sticky: true});
+            }
+            live.name(shape, live.text(texts.map(function (text, i) {
+                return update.aliases[i] + ": " + text;
+            }).join("; ")));
+        });
+        if (update.highlight) {
+            live.territories.eachLayer(function (shape) {
+                if (shape.feature.id !== update.highlight) { return; }
+                L.geoJSON(shape.toGeoJSON(), {
+                    className: HIGHLIGHT_CLASS, interactive: false, style: function () { return HIGHLIGHT; }
+                }).addTo(group);
+            });
+        }
+        // the legend: replaced, folded or open as the user left it (folded at first on a narrow map)
+        var open = !narrow;
+        if (live.legend) {
+            var previous = live.legend.getContainer().querySelector("details.hs-legend");
+            if (previous) { open = previous.open; }
+            map.removeControl(live.legend);
+        }
+        live.legend = L.control({position: "bottomright"});
+        live.legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "hs-legend-control");
+            div.innerHTML = update.legend;
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        live.legend.addTo(map);
+        live.legend.getContainer().querySelectorAll("details.hs-legend").forEach(function (d) { d.open = open; });
+        if (live.control) { map.removeControl(live.control); live.control = null; }
+        if (sites) {
+            var overlays = {};
+            overlays[sitesLabel] = sites;
+            live.control = L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+        }
+        var nameSites = function () {
+            if (!sites) { return; }
+            sites.eachLayer(function (shape) {
+                var properties = (shape.feature && shape.feature.properties) || {};
+                live.name(shape, live.text(properties.LABEL));
+            });
+        };
+        if (map.hasLayer(group)) { nameSites(); } else { group.once("add", nameSites); }
+        // the view moves only when the zone changes: the zoom and centre the user chose are kept otherwise
+        var bounds = JSON.stringify(update.bounds);
+        if (bounds !== live.bounds) {
+            live.bounds = bounds;
+            if (narrow) {
+                map.fitBounds(update.bounds, {padding: [8, 8]});
+            } else {
+                map.fitBounds(update.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: PADDING});
+            }
+        }
+    };
+    var style = document.createElement("style");
+    style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
+        + ".leaflet-control a:focus-visible, .leaflet-control input:focus-visible "
+        + "{ outline: 3px solid #1c4fd6 !important; outline-offset: 1px; }"
+        + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }"
+        + " .leaflet-control-layers { max-width: calc(100% - 64px); }"
+        + " .leaflet-control-layers label span { white-space: normal; }";
+    document.head.appendChild(style);
+    document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
+        tag.setAttribute("content", "width=device-width, initial-scale=1");
+    });
+})();
+{% endmacro %}
+"""
+for _name, _value in {
+    "BACKGROUND": json.dumps(BACKGROUND_COLOR),
+    "TERRITORY": json.dumps(TERRITORY_CLASS),
+    "HIGHLIGHT_CLASS": json.dumps(HIGHLIGHT_CLASS),
+    "HIGHLIGHT": json.dumps({"color": HIGHLIGHT_COLOR, "weight": 4, "fill": False}),
+    "MISSING": json.dumps(_STYLE_MISSING),
+    "HOVER": json.dumps(_STYLE_HOVER),
+    "NARROW": str(NARROW_MAP_PX),
+    "PADDING": json.dumps(list(_LEGEND_PADDING)),
+    "LABEL": LABEL_PROPERTY,
+    "TOOLTIP_STYLE": _TOOLTIP_STYLE,
+}.items():
+    _LIVE_SCRIPT = _LIVE_SCRIPT.replace(_name, _value)
+
+
+class _RawScript(Element):
+    """A script added to a page as it is: branca's ``Element`` would compile it as a Jinja template first (a third
+    of a second for the shapes' GeoJSON, on every run)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _LiveTerritories(MacroElement):
+    """The shapes of a live map (grey), the accessibility set-up of :class:`_AccessibleNames`, and
+    ``window.hsLive.apply``, which a :class:`_LiveUpdate` calls to colour, name and outline them."""
+
+    _template = Template(_LIVE_SCRIPT)
+
+    def __init__(self, geometry: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LiveTerritories"
+        self.geometry = geometry
+        self.geometry_id = json.dumps("hs-geometry")  # one live map per page (the same script on every run)
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """The shapes go in the page's HTML as a JSON data block, the script (5 kB) in its scripts: ``st_folium``
+        then keys, rewrites and hashes a small script on every run instead of the 0.6 MB of shapes, and neither is
+        compiled as a Jinja template (as ``MacroElement.render`` would)."""
+        figure = self.get_root()
+        data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
+        figure.html.add_child(_RawScript(data), name=self.get_name())  # type: ignore[attr-defined]
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(_RawScript(script), name=self.get_name())  # type: ignore[attr-defined]
+
+
+class _LiveUpdate(MacroElement):
+    """One update of a live map: calls ``window.hsLive.apply`` with its payload, its group and its sites layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.hsLive.apply({{ this.payload }}, {{ this._parent.get_name() }},
+            {{ this.sites.get_name() if this.sites else "null" }}, {{ this.sites_label }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict[str, Any], sites: folium.GeoJson | None, sites_label: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LiveUpdate"
+        self.payload = _script_json(payload)
+        self.sites = sites
+        self.sites_label = _js_string(sites_label)
+
+
 # --- offline assets ------------------------------------------------------------------------------------------------
 
 
@@ -559,7 +927,7 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
-def _use_packaged_assets(m: folium.Map) -> None:
+def _use_packaged_assets(m: Element) -> None:
     """Point every element's JS/CSS at Leaflet shipped by an installed package, as ``data:`` URIs (no CDN)."""
     leaflet_js, leaflet_css = _leaflet_assets()
     packaged = {"leaflet": leaflet_js, "leaflet_css": leaflet_css}

@@ -362,3 +362,68 @@ def test_quantile_bins_properties(values: list[float], k: int) -> None:
     separable = bool(np.all(distinct[:-1] / 2 + distinct[1:] / 2 > distinct[:-1]))  # not adjacent floats
     if present.nunique() <= k and separable:
         assert len(set(ranked)) == present.nunique()  # few distinct values: one class each
+
+
+# --- the live map (the app's: shapes sent once, colours and tooltips as an update) ---------------------------------
+
+
+def test_importing_the_maps_module_leaves_folium_shared_template_settings_alone() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import folium; before = dict(folium.GeoJson._template.environment.policies['json.dumps_kwargs']);"
+        "import regions.maps;"
+        "print(before == folium.GeoJson._template.environment.policies['json.dumps_kwargs'])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
+    # the module's own maps stay compact all the same
+    page = maps.map_html(maps.choropleth(squares([1.0, 2.0, 3.0]), "value", **LEGEND, **TOOLTIP))
+    assert '"type":"FeatureCollection"' in page and '"type": "FeatureCollection"' not in page
+
+
+def test_the_live_map_page_script_does_not_change_with_the_update(departements: gpd.GeoDataFrame) -> None:
+    """What ``st_folium`` keys its component on (the map's script) is the same whatever the colours, legend,
+    outline or zone: the browser keeps the map, its zoom and centre; only the feature group changes."""
+    from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
+
+    geometry = maps.live_geometry(departements)
+    scripts, groups = set(), set()
+    for column, highlight, zone in (("value", None, "metropole"), ("value", "23", "metropole"), ("code", "75", "974")):
+        frame = departements.assign(code_value=departements["code"].map(lambda c: len(c)))
+        payload = maps.live_payload(
+            pd.DataFrame(frame.drop(columns="geometry")),
+            "value" if column == "value" else "code_value",
+            excluded_column="excluded",
+            highlight_code=highlight,
+            bounds=maps.ZONES[zone],
+            **LEGEND,
+            **TOOLTIP,
+        )
+        m = maps.live_map(geometry)
+        m.get_root().render()
+        scripts.add(generate_js_hash(_get_map_string(m), "map"))
+        groups.add(_get_feature_group_string(maps.live_update(payload), m))
+    assert len(scripts) == 1 and len(groups) == 3
+
+
+def test_the_live_update_colours_as_the_choropleth_and_escapes_every_text(departements: gpd.GeoDataFrame) -> None:
+    frame = departements.copy()
+    frame.loc[frame["code"] == "23", "name"] = XSS_NAMES[0]
+    payload = maps.live_payload(
+        pd.DataFrame(frame.drop(columns="geometry")),
+        "value",
+        excluded_column="excluded",
+        highlight_code="23",
+        legend_title=XSS_NAMES[1],
+        legend_source=XSS_NAMES[2],
+        **TOOLTIP,
+    )
+    expected = fill_colors(maps.choropleth(frame, "value", excluded_column="excluded", **LEGEND, **TOOLTIP))
+    assert {code: style["fillColor"] for code, style in payload["styles"].items()} == expected
+    assert payload["texts"]["23"][0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert payload["highlight"] == "23" and payload["aliases"] == ["Territoire", "Valeur"]
+    page = unescape_json(maps.live_html(maps.live_map(maps.live_geometry(frame)), maps.live_update(payload)))
+    for raw in XSS_NAMES[:3]:
+        assert raw not in page

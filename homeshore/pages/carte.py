@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -10,6 +11,10 @@ from homeshore.state import t
 from regions import maps, settings
 
 RANKING_ANCHOR = "classement"
+MAP_KEY = "map_departements"
+#: What the map sends back: the clicked shape (its id), and where it was clicked, so that clicking the same
+#: département again after picking another one in the list still counts as a new click.
+CLICK_OBJECTS = ["last_active_drawing", "last_object_clicked"]
 
 lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
@@ -40,31 +45,57 @@ st.header(t("map_heading"))
 st.caption(t("map_caption"))
 # the keyboard and screen-reader way past the map: to its text equivalent, the ranking table
 st.markdown(f'<a class="hs-skip-link" href="#{RANKING_ANCHOR}">{t("skip_map")}</a>', unsafe_allow_html=True)
-picked = st.session_state.get(state.PICK)
-figure = state.departement_map(
-    st.session_state[state.COLOUR_BY], st.session_state[state.ZONE], bool(st.session_state[state.SHOW_SITES]), picked
-)
-clicked = st_folium(
-    figure, key="map_departements", height=560, use_container_width=True, returned_objects=["last_active_drawing"]
-)
-feature = (clicked or {}).get("last_active_drawing") or {}
-clicked_code = feature.get("id")  # the feature id is the INSEE code (properties hold escaped display text)
-if clicked_code in names.index and clicked_code != st.session_state.get("hs_last_click"):
-    st.session_state["hs_last_click"] = clicked_code
-    st.session_state[state.PICK] = clicked_code
-    st.rerun()
 
-# --- the keyboard path and the detail panel -----------------------------------------------------------------------
-st.selectbox(
-    t("pick_departement"),
-    codes_ranked,
-    index=None,
-    placeholder=t("pick_placeholder"),
-    format_func=lambda c: f"{names[c]} ({c})",
-    key=state.PICK,
-)
-if st.session_state.get(state.PICK):
-    detail.render(st.session_state[state.PICK], table, result, weights)
+
+@st.fragment
+def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
+    """The map, the keyboard path to a département and its detail panel: a click on the map reruns only this part.
+
+    The map is one ``st_folium`` component whose page script (Leaflet, the shapes) is the same on every run, so the
+    browser keeps it, with the zoom and centre the user chose; each run sends only the update (colours, tooltips,
+    legend, outline) as its feature group. It reports clicks only (``returned_objects``): panning or zooming reruns
+    nothing. A click picks the département in ``on_change``, before the run, so the run draws its outline and detail.
+    """
+    codes_ranked = result["code"].tolist()
+    names = table.set_index("code")["name"]
+    base, update = state.live_map(
+        st.session_state[state.COLOUR_BY],
+        st.session_state[state.ZONE],
+        bool(st.session_state[state.SHOW_SITES]),
+        st.session_state.get(state.PICK),
+    )
+    st_folium(
+        base,
+        key=MAP_KEY,
+        height=560,
+        use_container_width=True,
+        feature_group_to_add=update,
+        returned_objects=CLICK_OBJECTS,
+        on_change=lambda: _pick_clicked(set(names.index)),
+    )
+
+    # --- the keyboard path and the detail panel -------------------------------------------------------------------
+    st.selectbox(
+        t("pick_departement"),
+        codes_ranked,
+        index=None,
+        placeholder=t("pick_placeholder"),
+        format_func=lambda c: f"{names[c]} ({c})",
+        key=state.PICK,
+    )
+    if st.session_state.get(state.PICK):
+        detail.render(st.session_state[state.PICK], table, result, weights)
+
+
+def _pick_clicked(codes: set[str]) -> None:
+    """Pick the département the user clicked on the map (its feature id is the INSEE code)."""
+    clicked = st.session_state.get(MAP_KEY) or {}
+    code = (clicked.get("last_active_drawing") or {}).get("id")
+    if code in codes:
+        st.session_state[state.PICK] = code
+
+
+_map_and_detail(table, result, weights)
 
 # --- top 5, ranking and shortlist ---------------------------------------------------------------------------------
 st.header(t("top_heading"))

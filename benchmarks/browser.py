@@ -1,0 +1,249 @@
+"""Browser benchmark: what a recruiter waits for on the map page, in a real headless Chromium.
+
+Starts ``streamlit run app.py`` itself (free loopback port, headless) and drives it with Playwright in Debian's
+Chromium (``/usr/bin/chromium``, never a downloaded browser), every request off this machine aborted. Each
+interaction is the median of 3, with its ratio to a minimal Streamlit page (a title and a slider, a script written
+to a temporary folder) measured in the same run:
+
+- first map drawn in a new session (page opened → 101 coloured départements) vs the minimal page shown;
+- weight slider one step → map recoloured, preset change → map recoloured, click on a département → its detail
+  heading, each vs one step of the minimal page's slider → its value shown;
+- zoom kept after a click (yes/no);
+- cold start: a fresh server with a fresh geometry cache (``HOMESHORE_CACHE_DIR`` in a temporary folder), from the
+  process start to the first map drawn.
+
+Run: ``python benchmarks/browser.py``. Targets (issue 12): first map ≤ 1.5 s and ≤ 2× the minimal page; slider and
+preset ≤ 0.5 s; click → detail ≤ 0.7 s; zoom kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+LOCAL = ("data:", "blob:", "about:", "http://127.0.0.1")
+TIMEOUT_MS = 180_000
+REPEAT = 3
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TERRITORIES = "path.leaflet-interactive.hs-territory"
+WEIGHT = "Taux de chômage localisé"
+PRESETS = ["Inclusion handicap", "Territoires peu desservis", "Connectivité d'abord", "Équilibré"]
+CLICKS = [("23", "Creuse"), ("87", "Haute-Vienne"), ("19", "Corrèze")]
+MINIMAL = """import streamlit as st
+
+st.title("Page minimale")
+value = st.slider("Valeur", 0, 100, 50)
+st.write(f"valeur = {value}")
+"""
+FILLS = f"() => Array.from(document.querySelectorAll({TERRITORIES!r})).map((p) => p.getAttribute('fill')).join()"
+COLOURED = f"() => document.querySelectorAll('{TERRITORIES}[fill=\"#bdbdbd\"]').length < 50"
+# the centre of a département in the map's container, through Leaflet itself
+CENTRE_OF = """(code) => {
+    let target = null;
+    window.hsLive.territories.eachLayer((layer) => { if (layer.feature.id === code) { target = layer; } });
+    const point = window.hsLive.map.latLngToContainerPoint(target.getCenter());
+    return {x: point.x, y: point.y};
+}"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def server(script: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
+    """``streamlit run script`` on a free port; yields its URL and the seconds it took to answer its health check."""
+    port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the server)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+            if process.poll() is not None or time.perf_counter() - start > TIMEOUT_MS / 1000:
+                log.seek(0)
+                raise RuntimeError(f"Streamlit did not start: {log.read().decode(errors='replace')}")
+            time.sleep(0.05)
+        yield url, time.perf_counter() - start
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def new_page(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort())
+    return page
+
+
+def settled(page: Any) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=TIMEOUT_MS,
+        polling=50,
+    )
+
+
+def map_frame(page: Any) -> Any:
+    """The map's frame once its départements are drawn and coloured."""
+    frame = page.locator(MAP_IFRAME).first.element_handle(timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_function(f"document.querySelectorAll({TERRITORIES!r}).length === 101", timeout=TIMEOUT_MS)
+    frame.wait_for_function(COLOURED, timeout=TIMEOUT_MS, polling=20)
+    return frame
+
+
+def clock(action: Callable[[], None], done: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    action()
+    done()
+    return time.perf_counter() - start
+
+
+def recoloured(frame: Any, before: str) -> Callable[[], None]:
+    return lambda: frame.wait_for_function(f"({FILLS})() !== {before!r}", timeout=TIMEOUT_MS, polling=20)
+
+
+def measure_minimal(browser: Any, url: str) -> tuple[list[float], list[float]]:
+    """The minimal page: shown in a new session, and one slider step → its value shown."""
+    shown, steps = [], []
+    for _ in range(REPEAT):
+        page = new_page(browser)
+        shown.append(
+            clock(lambda p=page: p.goto(url), lambda p=page: p.get_by_text("valeur = 50").wait_for(timeout=TIMEOUT_MS))
+        )
+        settled(page)
+        page.locator('input[aria-label="Valeur"]').first.focus()
+        steps.append(
+            clock(
+                lambda p=page: p.keyboard.press("ArrowRight"),
+                lambda p=page: p.get_by_text("valeur = 51").wait_for(timeout=TIMEOUT_MS),
+            )
+        )
+        page.context.close()
+    return shown, steps
+
+
+def measure_app(browser: Any, url: str) -> dict[str, Any]:
+    first, slider, preset, click, kept = [], [], [], [], []
+    for _ in range(REPEAT):
+        page = new_page(browser)
+        first.append(clock(lambda p=page: p.goto(url), lambda p=page: map_frame(p)))
+        settled(page)
+        page.context.close()
+    page = new_page(browser)
+    page.goto(url)
+    frame = map_frame(page)
+    settled(page)
+    for i in range(REPEAT):
+        before = frame.evaluate(FILLS)
+        page.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.focus()
+        slider.append(clock(lambda k=i: page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft"),
+                            recoloured(frame, before)))  # fmt: skip
+        settled(page)
+    for name in PRESETS[:REPEAT]:
+        before = frame.evaluate(FILLS)
+        page.locator('[data-testid="stSidebar"] input[aria-label="Préréglage"]').first.click()
+        page.keyboard.type(name)
+        slider_done = recoloured(frame, before)
+        preset.append(clock(lambda: page.keyboard.press("Enter"), slider_done))
+        settled(page)
+    for code, name in CLICKS[:REPEAT]:
+        zoom = frame.evaluate("window.hsLive.map.getZoom()")
+        centre = frame.evaluate(CENTRE_OF, code)
+        heading = page.get_by_role("heading", name=f"{name} ({code})").first
+        click.append(
+            clock(
+                lambda c=centre: frame.locator(".leaflet-container").click(position=c),
+                lambda h=heading: h.wait_for(state="visible", timeout=TIMEOUT_MS),
+            )
+        )
+        settled(page)
+        kept.append(frame.evaluate("window.hsLive.map.getZoom()") == zoom)
+    page.context.close()
+    return {"first": first, "slider": slider, "preset": preset, "click": click, "kept": all(kept)}
+
+
+def cold_start(browser: Any) -> tuple[float, float]:
+    """A fresh server with a fresh geometry cache: seconds to its health check and to the first map drawn."""
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        with server(REPO / "app.py", {"HOMESHORE_CACHE_DIR": cache}) as (url, healthy):
+            page = new_page(browser)
+            page.goto(url)
+            map_frame(page)
+            drawn = time.perf_counter() - start
+            page.context.close()
+    return healthy, drawn
+
+
+def main() -> None:
+    median = statistics.median
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "minimal.py"
+            script.write_text(MINIMAL, encoding="utf-8")
+            with server(script) as (url, _):
+                new_page(browser).goto(url)  # warm the server's first script run
+                shown, steps = measure_minimal(browser, url)
+        with server(REPO / "app.py") as (url, _):
+            warm = new_page(browser)
+            warm.goto(url)
+            map_frame(warm)  # the app already warm, as the issue measures it: caches filled by a first session
+            warm.context.close()
+            app = measure_app(browser, url)
+        healthy, drawn = cold_start(browser)
+        browser.close()
+
+    page, step = median(shown), median(steps)
+    print(f"minimal page shown (new session)          {page:6.2f} s")
+    print(f"minimal page, slider step → value shown   {step:6.2f} s")
+    print()
+    print("| interaction | median of 3 | ratio to the minimal page | target |")
+    print("|---|---|---|---|")
+    rows = [
+        ("first map drawn in a new session", app["first"], page, "≤ 1.5 s and ≤ 2× the minimal page shown"),
+        ("weight slider one step → map recoloured", app["slider"], step, "≤ 0.5 s"),
+        ("preset change → map recoloured", app["preset"], step, "≤ 0.5 s"),
+        ("click on a département → detail heading", app["click"], step, "≤ 0.7 s"),
+    ]
+    for label, runs, reference, target in rows:
+        print(f"| {label} | {median(runs):.2f} s | {median(runs) / reference:.1f}× | {target} |")
+    print(f"| zoom level after a click | {'kept' if app['kept'] else 'reset'} | | kept |")
+    print()
+    print(f"cold start (fresh server, fresh geometry cache): healthy in {healthy:.1f} s, first map in {drawn:.1f} s")
+    print("runs:", {key: [round(v, 2) for v in runs] for key, runs in app.items() if isinstance(runs, list)})
+
+
+if __name__ == "__main__":
+    main()

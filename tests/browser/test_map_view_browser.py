@@ -1,0 +1,131 @@
+"""The recruiter's map keeps its view (``streamlit run app.py`` in headless Chromium, offline).
+
+The map is one ``st_folium`` component that the browser keeps across runs: a click on a département opens its
+detail, and a weight slider recolours the map, without resetting the zoom and centre the user chose, nor drawing
+the map anew (its iframe and its Leaflet map stay the same objects). The window is lower than the page: the first
+click, before any other use of the map, must not be lost to a scroll (it was). Screenshot in
+``test-artifacts/map-view-kept.png``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, WAIT_MS, streamlit_server
+from playwright.sync_api import Error as PlaywrightError
+from test_map_browser import CENTRE_OF, TERRITORIES
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+WEIGHT = "Taux de chômage localisé"
+# The map's view as the user left it, and a mark set on its Leaflet map object (gone if the map is drawn anew).
+VIEW = """() => {
+    const map = window.hsLive.map;
+    const centre = map.getCenter();
+    return {zoom: map.getZoom(), lat: centre.lat, lng: centre.lng, same: map.hsMark === "kept"};
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(REPO / "app.py", tmp_path_factory.mktemp("view") / "server.log") as url:
+        yield url
+
+
+def settle(page: Any) -> None:
+    page.wait_for_function(
+        "() => document.querySelector('.stApp')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=WAIT_MS,
+        polling=200,
+    )
+    page.wait_for_timeout(300)
+
+
+def map_frame(page: Any) -> Any:
+    """The map's frame once drawn (asked again while waiting: a first run on a cold server may replace it)."""
+    drawn = f"document.querySelectorAll({TERRITORIES!r}).length === 101"
+    for _ in range(WAIT_MS // 5_000):
+        frame = page.locator(MAP_IFRAME).first.element_handle(timeout=WAIT_MS).content_frame()
+        assert frame is not None
+        with contextlib.suppress(PlaywrightError):
+            frame.wait_for_function(drawn, timeout=5_000)
+            return frame
+    raise AssertionError("the map was never drawn")
+
+
+def fills(frame: Any) -> list[str]:
+    colours: list[str] = frame.eval_on_selector_all(TERRITORIES, "ps => ps.map((p) => p.getAttribute('fill'))")
+    return colours
+
+
+def assert_same_view(frame: Any, before: dict[str, Any]) -> None:
+    after = frame.evaluate(VIEW)
+    assert after["same"], "the map was drawn anew"
+    assert after["zoom"] == before["zoom"]
+    assert abs(after["lat"] - before["lat"]) < 1e-6 and abs(after["lng"] - before["lng"]) < 1e-6
+
+
+def test_a_click_and_a_slider_keep_the_zoom_and_centre_and_the_click_opens_the_detail(
+    app_url: str, offline_page: Callable[..., Any], artifacts: Path
+) -> None:
+    page = offline_page(width=1400, height=800)  # lower than the page: the map is reached by scrolling
+    p = page.page
+    p.goto(app_url)
+    frame = map_frame(p)
+    settle(p)
+    box = p.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None and box["y"] + box["height"] > 800  # the map is partly below the window
+
+    # the first click on the map opens the detail (it used to focus the map, scroll the page, and be lost)
+    frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "87"))
+    p.get_by_role("heading", name="Haute-Vienne (87)").first.wait_for(state="visible", timeout=WAIT_MS)
+    settle(p)
+
+    # the user zooms in twice and drags the map a little, then scrolls the page down to the map
+    start = frame.evaluate("window.hsLive.map.getZoom()")
+    for step in (1, 2):  # one click at a time: Leaflet ignores a click while it animates the previous zoom
+        frame.locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function(f"window.hsLive.map.getZoom() >= {start} + {step} * 0.5", timeout=WAIT_MS)
+        p.wait_for_timeout(400)
+    box = p.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    p.mouse.move(box["x"] + 300, box["y"] + 200)
+    p.mouse.down()
+    p.mouse.move(box["x"] + 340, box["y"] + 230, steps=5)
+    p.mouse.up()
+    p.wait_for_timeout(600)  # past the component's debounce: a pan reruns nothing
+    assert p.evaluate("document.querySelector('.stApp').getAttribute('data-test-script-state')") == "notRunning"
+    p.mouse.move(box["x"] - 100 if box["x"] > 150 else 10, 300)
+    p.mouse.wheel(0, 300)
+    p.wait_for_timeout(300)
+    frame.evaluate("window.hsLive.map.hsMark = 'kept'")
+    before = frame.evaluate(VIEW)
+
+    # a click on Creuse opens its detail; the map keeps its view and outlines Creuse
+    centre = frame.evaluate(CENTRE_OF, "23")
+    frame.locator(".leaflet-container").click(position=centre)
+    p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
+    p.get_by_text("Ce qui fait le score").first.wait_for(state="visible", timeout=WAIT_MS)
+    settle(p)
+    frame.wait_for_function("document.querySelectorAll('path.hs-highlight').length === 1", timeout=WAIT_MS)
+    assert_same_view(frame, before)
+
+    # one step of a weight slider recolours the map, in the same view
+    colours = fills(frame)
+    p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.focus()
+    p.keyboard.press("ArrowRight")
+    settle(p)
+    frame.wait_for_function(
+        f"(before) => JSON.stringify(Array.from(document.querySelectorAll({TERRITORIES!r}))"
+        ".map((p) => p.getAttribute('fill'))) !== JSON.stringify(before)",
+        arg=colours,
+        timeout=WAIT_MS,
+    )
+    assert_same_view(frame, before)
+    p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
+    p.screenshot(path=str(artifacts / "map-view-kept.png"))
+    assert page.errors == []
+    assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
