@@ -100,6 +100,7 @@ def method_label(method: str, language: str = "fr") -> str:
     """The label of a method code in ``language`` (``"fr"`` or ``"en"``; French otherwise)."""
     return errors.pick({"fr": METHOD_LABELS[method], "en": METHOD_LABELS_EN[method]}, language)
 
+
 #: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
 _OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")
 _DEGREES: Final[re.Pattern[str]] = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")

@@ -227,6 +227,9 @@ def read_user_sites(
     Each row is located by the first of these it fills: coordinates (the commune containing the point);
     INSEE code; postcode, with the town if given; town, with the département if given. A located row keeps the
     given coordinates, or takes its commune's point (``geo.commune_points``). Anything else is rejected with why.
+    Cells, coordinates and the point-in-commune query are the commune locator's (``regions.locate``); the order
+    (coordinates first: a site stands where the user says), the town + département step and the messages naming
+    the value are the sites' own.
     """
     if mapping is None:
         mapping = tabular.match_columns([str(column) for column in frame.columns], SITE_FIELDS)
