@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import math
 import re
