@@ -296,15 +296,16 @@ def _insert_blank(*at: int) -> Callable[[list[str]], list[str]]:
 def reader_boundary() -> list[Hostile]:
     """Files a fast reader could misread: each must give what the record-by-record reader gives."""
     same = _replace(1, "", "")
+    csv_ = "candidats.csv"
     return [
-        Hostile("quote-all-fields", "candidats.csv", _raw_lines(same, quote_all=True), 24),
-        Hostile("stray-quote-mid-cell", "candidats.csv", _raw_lines(_replace(5, "fictive", 'fic"tive')), 24),
-        Hostile("quote-closed-mid-text", "candidats.csv", _raw_lines(_replace(7, "immédiate", '"immédiate" demain')), 24),
-        Hostile("lone-carriage-returns", "candidats.csv", _raw_lines(same, newline="\r"), 24),
-        Hostile("blank-lines-inside", "candidats.csv", _raw_lines(_insert_blank(4, 9)), 26),
-        Hostile("multiline-cell", "candidats.csv", _raw_lines(_replace(3, "immédiate", '"immédiate\r\nou presque"')), 24),
-        Hostile("padded-cells", "candidats.csv", _raw_lines(_replace(6, "immédiate", "\u00a0immédiate\u3000\x0b")), 24),
-        Hostile("field-beyond-csv-limit", "candidats.csv", _raw_lines(_replace(8, "immédiate", "x" * 200_000)), None,
+        Hostile("quote-all-fields", csv_, _raw_lines(same, quote_all=True), 24),
+        Hostile("stray-quote-mid-cell", csv_, _raw_lines(_replace(5, "fictive", 'fic"tive')), 24),
+        Hostile("quote-closed-mid-text", csv_, _raw_lines(_replace(7, "immédiate", '"immédiate" demain')), 24),
+        Hostile("lone-carriage-returns", csv_, _raw_lines(same, newline="\r"), 24),
+        Hostile("blank-lines-inside", csv_, _raw_lines(_insert_blank(4, 9)), 26),
+        Hostile("multiline-cell", csv_, _raw_lines(_replace(3, "immédiate", '"immédiate\r\nou presque"')), 24),
+        Hostile("padded-cells", csv_, _raw_lines(_replace(6, "immédiate", "\u00a0immédiate\u3000\x0b")), 24),
+        Hostile("field-beyond-csv-limit", csv_, _raw_lines(_replace(8, "immédiate", "x" * 200_000)), None,
                 refusal=_NAMES_LINE),
     ]  # fmt: skip
 
