@@ -86,9 +86,15 @@ class CodeError(ValueError):
 
 def slug(text: str) -> str:
     """Return the comparison key of a name: ASCII lower case words, ``st``/``ste`` read as saint/sainte."""
+    if text.isascii():  # nothing to decompose or drop, and casefold is lower: the same key, faster
+        return " ".join([_SAINTS.get(word, word) for word in _NON_ALNUM.split(text.lower()) if word])
+    return _slug_unicode(text)
+
+
+def _slug_unicode(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(_SAINTS.get(word, word) for word in _NON_ALNUM.split(bare) if word)
+    bare = "".join([ch for ch in decomposed if not unicodedata.combining(ch)]).casefold()
+    return " ".join([_SAINTS.get(word, word) for word in _NON_ALNUM.split(bare) if word])
 
 
 # --- départements ---------------------------------------------------------------------------------

@@ -96,6 +96,13 @@ def test_slug_ignores_case_and_accents(text: str) -> None:
     assert slug(text) == slug(text.upper())
 
 
+@PROPERTY
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_slug_of_ascii_text_is_the_unicode_rule(text: str) -> None:
+    """The ASCII shortcut gives the key the general rule (decompose, drop accents, casefold) gives."""
+    assert slug(text) == codes._slug_unicode(text)
+
+
 # --- départements ---------------------------------------------------------------------------------
 
 
