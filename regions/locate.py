@@ -215,9 +215,13 @@ class _Distinct:
 
 def _rekey(column: _Distinct, keys: Sequence[str]) -> _Distinct:
     """Replace the distinct values of ``column`` by ``keys`` (one per value): equal keys merge, empty ones -> -1."""
-    index: dict[str, int] = {"": -1}
-    remap = np.fromiter((index.setdefault(key, len(index) - 1) for key in keys), dtype=np.int64, count=len(keys))
-    return _Distinct(_take(remap, column.ids), list(index)[1:])
+    remap, distinct = pd.factorize(np.asarray(keys, dtype=object))  # in order of first appearance
+    texts = [str(key) for key in distinct]
+    if "" in texts:  # the empty key -> -1, the others shift down
+        empty = texts.index("")
+        remap = np.where(remap == empty, -1, remap - (remap > empty))
+        del texts[empty]
+    return _Distinct(_take(np.asarray(remap, dtype=np.int64), column.ids), texts)
 
 
 def _take(values: IntArray, ids: IntArray, missing: int = -1) -> IntArray:
@@ -306,6 +310,9 @@ def _position(code: str) -> int:
 
 
 def _insee_outcome(text: str) -> int:
+    position = _commune_positions().get(text)
+    if position is not None:  # a commune's own code: what normalising it gives
+        return position
     try:
         return _position(codes.normalise_commune(text))
     except codes.CodeError as error:
@@ -339,12 +346,22 @@ def _postcode_served(postcode: str) -> Found:
     """Positions of the communes a normalised postcode serves, or why it serves none."""
     if postcode.startswith(_MALFORMED_MARK):
         return _reason("postcode_malformed")
+    known = _postcode_positions().get(postcode)
+    if known:
+        return known
     try:
         found = codes.postcode_communes(postcode)
     except codes.CodeError as error:
         return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
     positions = tuple(position for code in found if (position := _position(code)) >= 0)
     return positions or _reason("postcode_unknown")
+
+
+@functools.cache
+def _postcode_positions() -> dict[str, tuple[int, ...]]:
+    """Every postcode of La Poste -> the positions of the communes it serves (``codes.postcode_communes``)."""
+    served = codes.postcode_table()
+    return {postcode: tuple(p for code in found if (p := _position(code)) >= 0) for postcode, found in served.items()}
 
 
 def _town_keys(town: _Distinct) -> _Distinct:
@@ -410,9 +427,9 @@ def _postcode_town_outcome(postcode: str, town: str) -> int:
 
 
 def _town_named(town: str) -> tuple[int, ...]:
-    """Positions of the communes of France with that name (``codes.find_communes_by_name``)."""
+    """Positions of the communes of France named by a town's key (``codes.find_communes_by_key``)."""
     try:
-        found = codes.find_communes_by_name(town)
+        found = codes.find_communes_by_key(town)
     except codes.CodeError:
         return ()
     return tuple(position for code in found if (position := _position(code)) >= 0)
