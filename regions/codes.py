@@ -234,10 +234,10 @@ def _commune_table() -> pd.DataFrame:
 def _communes() -> _CommuneIndex:
     table = _commune_table()
     rows = zip(
-        table["type"].astype(str),
-        table["code"].astype(str),
-        table["name"].astype(str),
-        table["dep_code"].astype(str),
+        table["type"].astype(str).tolist(),  # lists: iterating an Arrow-backed column is slow
+        table["code"].astype(str).tolist(),
+        table["name"].astype(str).tolist(),
+        table["dep_code"].astype(str).tolist(),
         table["parent_code"].tolist(),
         strict=True,
     )
@@ -276,7 +276,8 @@ def _name_keys(name: str) -> list[str]:
     """Slug of a name first, then its variants without leading article or parenthesised qualifier."""
     exact = slug(name)
     keys = [exact]
-    for base in (exact, slug(_PARENTHESIS.sub("", name))):
+    without_parenthesis = _PARENTHESIS.sub("", name)
+    for base in (exact, exact if without_parenthesis == name else slug(without_parenthesis)):
         for variant in (base, _ARTICLE.sub("", base)):
             if variant and variant not in keys:
                 keys.append(variant)
