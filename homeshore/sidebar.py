@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import state, strings
+from homeshore import pool, state, strings
 from homeshore.plain import md
 from homeshore.state import t
 from regions import _datafrance, indicators, scoring, settings, sites, sources
@@ -35,7 +35,9 @@ def _priorities() -> None:
         on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),
     )
     st.caption(t("weights_help"))
-    coverage = indicators.coverage(state.table())
+    # the pool depth's coverage once a page has read the applicant file; the sidebar never reads it itself
+    known = pool.peek() is not pool.NOT_READ
+    coverage = indicators.coverage(state.table() if known else state.table_without_pool())
     catalogue = sources.load_catalogue()
     share = 100 * coverage["filled"] / coverage["total"]  # the presets' rule: partial under 95 %
     partial = [c for c in scoring.components() if share[c] < settings.PRESET_MIN_COVERAGE_PCT]
@@ -55,7 +57,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
     total = coverage.at[component, "total"]  # type: ignore[attr-defined]
     direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
     label = md(state.label(component))  # a user's label: shown as typed in the slider's label and help
-    if component == indicators.APPLICANTS_COLUMN and state.pool_source()[3]:
+    if component == indicators.APPLICANTS_COLUMN and pool.is_demo():
         label += t("fictional_suffix")  # the demo pool is synthetic: say so wherever it shows
     st.slider(
         f"{label} ({filled}/{total})" if filled < total - 1 else label,
