@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regions import tabular
-from regions.tabular import ReadResult, TabularError, match_columns, read_table
+from regions.tabular import ReadResult, TabularError, csvfile, match_columns, read_table
 
 
 def _all_text(result: ReadResult) -> bool:
@@ -366,13 +366,13 @@ def test_fast_and_careful_csv_paths_agree(
         writer.writerow(row)
     text = buffer.getvalue()
     try:
-        careful = tabular._careful_csv(text, delimiter, 1000)
+        careful = csvfile._careful_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         careful_error: tabular.TabularError | None = error
     else:
         careful_error = None
     try:
-        fast = tabular._fast_csv(text, delimiter, 1000)
+        fast = csvfile._fast_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         assert careful_error is not None and error.reason == careful_error.reason
         return
@@ -389,7 +389,7 @@ _hostile_cell = st.text(alphabet=list('ab é0;,\t"= \r\n\x0b\x1c\xa0\u2028\u3000
 def _both_paths(text: str, delimiter: str) -> tuple[object, object]:
     """What the careful path gives (a result or an error), and what the fast path gives (None: declined)."""
     outcomes: list[object] = []
-    for path in (tabular._careful_csv, tabular._fast_csv):
+    for path in (csvfile._careful_csv, csvfile._fast_csv):
         try:
             outcomes.append(path(text, delimiter, 1000))
         except tabular.TabularError as error:

@@ -27,6 +27,7 @@ import pytest
 from hostile_corpus import SECRET, SENSITIVE_HEADER_PAIRS, Hostile, corpus, reader_boundary
 
 from regions import cli, geo, sites, tabular
+from regions.tabular import csvfile
 
 CASES = corpus()
 READABLE = [case for case in CASES if not case.bomb]
@@ -97,10 +98,10 @@ def test_fast_reader_takes_only_regular_files_and_reads_them_as_the_careful_one(
     text = case.data.decode("utf-8")
     careful: object
     try:
-        careful = tabular._careful_csv(text, ";", 1000)
+        careful = csvfile._careful_csv(text, ";", 1000)
     except tabular.TabularError as error:
         careful = str(error)
-    fast = tabular._fast_csv(text, ";", 1000)
+    fast = csvfile._fast_csv(text, ";", 1000)
     assert (fast is not None) == (case.name in FAST_READ)
     if fast is not None:
         assert isinstance(careful, tuple) and fast[0] == careful[0] and fast[2] == careful[2]

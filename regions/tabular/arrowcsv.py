@@ -1,7 +1,7 @@
 """The fast path of the CSV reader: a regular CSV text parsed by pyarrow's multi-threaded reader, every cell text.
 
 Taken only when the text is *regular*, that is when pyarrow cannot read it differently from the record-by-record
-reader of ``regions.tabular`` (the ``csv`` module): every physical line is one record (no line break inside
+reader of :mod:`regions.tabular.csvfile` (the ``csv`` module): every physical line is one record (no line break inside
 quotes), every quote belongs to a well-formed quoted field (opening at the start of a field, closing at its end,
 ``""`` inside), no lone carriage return, every line with the same number of fields, no field beyond the ``csv``
 module's size limit. These are checked on the bytes with numpy (quote parity before each line break), never line
