@@ -386,6 +386,14 @@ def test_fast_and_careful_csv_paths_agree(
 _hostile_cell = st.text(alphabet=list('ab é0;,\t"= \r\n\x0b\x1c\xa0\u2028\u3000'), max_size=6)
 
 
+def test_the_fast_reader_strips_what_str_strip_strips() -> None:
+    import sys
+
+    from regions.tabular import arrowcsv
+
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == arrowcsv.WHITESPACE
+
+
 def _both_paths(text: str, delimiter: str) -> tuple[object, object]:
     """What the careful path gives (a result or an error), and what the fast path gives (None: declined)."""
     outcomes: list[object] = []
