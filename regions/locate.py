@@ -104,6 +104,7 @@ def method_label(method: str, language: str = "fr") -> str:
 #: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
 _OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")
 _DEGREES: Final[re.Pattern[str]] = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
+_PLAIN_DEGREES: Final[str] = r"-?[0-9]{1,3}(?:[.,][0-9]{1,12})?"  # what :func:`degrees` reads as is, in Arrow
 _BLANKS: Final[re.Pattern[str]] = re.compile(r"[\s\u00a0\u202f]+")
 _CEDEX_ONLY: Final[re.Pattern[str]] = re.compile(r"^(?:cedex(?: \d{1,3})?)?$")
 _NO_INPUT: Final[int] = np.iinfo(np.int32).min  # outcome of a row a method cannot try
@@ -444,9 +445,12 @@ def degrees(texts: pd.Series) -> npt.NDArray[np.float64]:
 
 def _degrees_per_row(column: _Distinct, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     """Each row's coordinate in degrees, parsed once per distinct text in ``rows`` (NaN: empty or unreadable)."""
-    needed = _met(column, rows)
+    needed = np.asarray(_met(column, rows), dtype=np.int64)
     values = np.full(len(column.texts) + 1, np.nan)  # the trailing NaN is what id -1 (empty cell) reads
-    values[needed] = degrees(pd.Series([column.texts[i] for i in needed], dtype=object))
+    texts = pd.Series([column.texts[i] for i in needed], dtype="str")
+    plain = texts.str.fullmatch(_PLAIN_DEGREES).to_numpy(dtype=bool)  # "45.1", "-0,5": no blank, sign or degree
+    values[needed[plain]] = pd.to_numeric(texts[plain].str.replace(",", ".", regex=False)).to_numpy(dtype=float)
+    values[needed[~plain]] = degrees(texts[~plain].astype(object))
     return np.asarray(values[column.ids], dtype=np.float64)
 
 
