@@ -111,6 +111,31 @@ def filled_rows(table: pa.Table) -> np.ndarray:
     return filled
 
 
+def first_filled(table: pa.Table, start: int = 0) -> int | None:
+    """The first row from ``start`` holding a non-empty cell (None: none), looked for in growing slices: an
+    export's header is its first line, so that the whole table is seldom scanned."""
+    size = 16
+    while start < table.num_rows:
+        found = np.flatnonzero(filled_rows(table.slice(start, size)))
+        if len(found):
+            return start + int(found[0])
+        start, size = start + size, size * 4
+    return None
+
+
+def last_filled(table: pa.Table, stop: int) -> int | None:
+    """The last row before ``stop`` holding a non-empty cell (None: none), looked for backwards in growing slices
+    (trailing blank rows are few)."""
+    size = 16
+    while stop > 0:
+        begin = max(stop - size, 0)
+        found = np.flatnonzero(filled_rows(table.slice(begin, stop - begin)))
+        if len(found):
+            return begin + int(found[-1])
+        stop, size = begin, size * 4
+    return None
+
+
 def to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
     """The table as a pandas frame of text (pandas' ``str`` dtype, Arrow-backed: no Python string per cell)."""
     columns = {name: pd.Series(pd.array(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), copy=False)

@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
 from regions.tabular import arrowcsv
@@ -47,19 +46,18 @@ def _fast_csv(
     cells = arrowcsv.regular_cells(text, delimiter, raw)
     if cells is None:
         return None
-    filled = arrowcsv.filled_rows(cells)
-    if not filled.any():
+    first = arrowcsv.first_filled(cells)
+    if first is None:
         return None
-    first = int(np.argmax(filled))
     header = _header([str(value) for value in cells.slice(first, 1).to_pylist()[0].values()])
     width = len(header)
     if width > MAX_UPLOAD_COLUMNS:
         raise _too_many_columns(width, None)
-    body_filled = filled[first + 1 :]
     beyond = cells.slice(first + 1).select(list(range(width, cells.num_columns)))
     if beyond.num_columns and arrowcsv.filled_rows(beyond).any():
         return None  # cells beyond the header: ragged, the careful path words the error
-    last_filled = int(np.flatnonzero(body_filled)[-1]) + 1 if body_filled.any() else 0
+    last = arrowcsv.last_filled(cells, cells.num_rows)
+    last_filled = 0 if last is None or last <= first else last - first  # data rows up to the last filled one
     if last_filled > max_rows:
         raise TabularError("too_many_rows", f"Trop de lignes : plus de {_count(max_rows)} (maximum {_count(max_rows)})")
     if last_filled == 0:
