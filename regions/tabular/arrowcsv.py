@@ -137,7 +137,9 @@ def last_filled(table: pa.Table, stop: int) -> int | None:
 
 
 def to_frame(table: pa.Table, names: list[str]) -> pd.DataFrame:
-    """The table as a pandas frame of text (pandas' ``str`` dtype, Arrow-backed: no Python string per cell)."""
-    columns = {name: pd.Series(pd.array(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), copy=False)
+    """The table as a pandas frame of text: pandas' ``str`` dtype, as the careful reader gives (with pandas 3 the
+    Arrow arrays themselves, no Python string per cell)."""
+    arrow_text = pd.StringDtype("pyarrow", na_value=np.nan)
+    columns = {name: pd.Series(pd.array(column, dtype=arrow_text), copy=False).astype(str)
                for name, column in zip(names, table.columns, strict=True)}  # fmt: skip
     return pd.DataFrame(columns)
