@@ -1,5 +1,5 @@
-"""The CSV reader: the delimiter, a fast path with pandas, and a careful one that names the line of every problem
-(stray quotes, ragged rows), both giving the same table."""
+"""The CSV reader: the delimiter, a fast path with pyarrow (regular files), and a careful one that names the line of
+every problem (stray quotes, ragged rows), both giving the same table."""
 
 from __future__ import annotations
 
