@@ -145,9 +145,12 @@ def _peak_mb() -> float:
 
 
 def warm_up() -> None:
-    """Build every index once (codes, commune polygons, territory tables), as an app does on its first import."""
+    """Build every index once (codes, commune polygons, the territory tables of each level), as an app does on its
+    first import; nothing of the measured file."""
     warm = pd.DataFrame({"Code postal": ["01400"], "Ville": ["Ambérieu"], "Latitude": ["46"], "Longitude": ["5"]})
-    applicants.aggregate(applicants.import_frame(warm).matched)
+    matched = applicants.import_frame(warm).matched
+    for level in ("departement", "region", "commune"):
+        applicants.aggregate(matched, level)
 
 
 def phase_vectorised(path: str) -> dict[str, float]:
