@@ -392,22 +392,56 @@ def _by_postcode_and_town(
         return out
     width = len(town.texts)
     inverse, distinct = pd.factorize(postcode.ids[both] * width + town.ids[both])
-    solved = np.empty(len(distinct), dtype=np.int64)
-    for k, pair in enumerate(distinct.tolist()):
-        p, t = divmod(pair, width)
-        communes = served[p]
-        if isinstance(communes, int) or communes is None:  # the postcode's own failure
-            solved[k] = _reason("postcode_unknown") if communes is None else communes
-            continue
-        common = [position for position in _named(town, named, t) if position in communes]
-        if len(common) == 1:
-            solved[k] = common[0]
-        elif common:
-            solved[k] = _reason("town_ambiguous")
-        else:
-            solved[k] = _postcode_town_outcome(postcode.texts[p], town.texts[t])
+    pair_postcode, pair_town = np.divmod(np.asarray(distinct, dtype=np.int64), width)
+    solved = np.full(len(distinct), _NO_INPUT, dtype=np.int64)
+    own = np.array([_own_failure(served[p]) for p in pair_postcode.tolist()], dtype=np.int64)
+    failed = own != _NO_INPUT  # the postcode's own failure decides
+    solved[failed] = own[failed]
+    common, count = _common_communes(served, pair_postcode, pair_town, ~failed, town, named)
+    solved[~failed & (count == 1)] = common[~failed & (count == 1)]
+    solved[~failed & (count > 1)] = _reason("town_ambiguous")
+    for k in np.flatnonzero(~failed & (count == 0)).tolist():  # not named so in the postcode: the general rule
+        solved[k] = _postcode_town_outcome(postcode.texts[pair_postcode[k]], town.texts[pair_town[k]])
     out[both] = solved[inverse]
     return out
+
+
+def _positions(communes: Found | None) -> tuple[int, ...]:
+    return communes if isinstance(communes, tuple) else ()
+
+
+def _own_failure(communes: Found | None) -> int:
+    """The outcome of a pair whose postcode serves no commune (its reason), else ``_NO_INPUT``."""
+    if communes is None:
+        return _reason("postcode_unknown")
+    return communes if isinstance(communes, int) else _NO_INPUT
+
+
+def _common_communes(
+    served: Sequence[Found | None],
+    pair_postcode: IntArray,
+    pair_town: IntArray,
+    wanted: npt.NDArray[np.bool_],
+    town: _Distinct,
+    named: dict[int, tuple[int, ...]],
+) -> tuple[IntArray, IntArray]:
+    """Per (postcode, town) pair in ``wanted``: how many communes both serve the postcode and bear the town's name,
+    and one of them (the commune, when it is the only one). One join of the pairs' served and named communes,
+    not a loop over pairs."""
+    pairs = np.flatnonzero(wanted)
+    towns = np.unique(pair_town[pairs]).tolist()
+    named_rows = [(t, position) for t in towns for position in _named(town, named, t)]
+    postcodes = np.unique(pair_postcode[pairs]).tolist()
+    served_rows = [(p, position) for p in postcodes for position in _positions(served[p])]
+    candidates = pd.DataFrame({"pair": pairs, "p": pair_postcode[pairs], "t": pair_town[pairs]})
+    by_name = pd.DataFrame(named_rows, columns=["t", "commune"], dtype=np.int64)
+    by_postcode = pd.DataFrame(served_rows, columns=["p", "commune"], dtype=np.int64)
+    both = candidates.merge(by_name, on="t").merge(by_postcode, on=["p", "commune"])
+    first = both.drop_duplicates("pair")  # the commune when it is the only one (the count says)
+    count = np.bincount(both["pair"].to_numpy(dtype=np.int64), minlength=len(pair_postcode)).astype(np.int64)
+    common = np.full(len(pair_postcode), -1, dtype=np.int64)
+    common[first["pair"].to_numpy(dtype=np.int64)] = first["commune"].to_numpy(dtype=np.int64)
+    return common, count
 
 
 def _named(town: _Distinct, named: dict[int, tuple[int, ...]], town_id: int) -> tuple[int, ...]:
