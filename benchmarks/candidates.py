@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -405,6 +406,7 @@ def measure(path: str) -> dict[str, float]:
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or list(SIZES)
+    print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     measured: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for k, n_rows in enumerate(sizes):
@@ -417,6 +419,7 @@ def main() -> None:
                 report(n_rows, measured[n_rows], join_only, naive, coords)
             Path(path).unlink()
     summary(measured)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
 
 
 def report(n_rows: int, vector: dict, join_only: dict, naive: dict, coords: dict) -> None:  # type: ignore[type-arg]
