@@ -136,7 +136,7 @@ def _line_numbers(n_rows: int, line_numbers: Sequence[int] | None) -> IntArray:
     lines = np.asarray(line_numbers, dtype=np.int64)
     if len(lines) != n_rows:
         raise ValueError(f"`line_numbers` has {len(lines)} items but the table has {n_rows} rows")
-    if not pd.Index(lines).is_unique:
+    if not (np.diff(lines) > 0).all() and not pd.Index(lines).is_unique:  # increasing (a file's order): unique
         raise ValueError("`line_numbers` repeats a line; each row must have its own")
     return lines
 
