@@ -376,7 +376,7 @@ def _postcodes() -> Mapping[str, tuple[str, ...]]:
     table = _postcode_table()
     index = _communes()
     served: defaultdict[str, set[str]] = defaultdict(set)
-    columns = (table[column].astype(str) for column in ("postcode", "code", "type"))
+    columns = (table[column].astype(str).tolist() for column in ("postcode", "code", "type"))  # lists: fast
     for postcode, code, kind in zip(*columns, strict=True):
         commune = code if kind == "COM" else index.parent.get(code)
         if commune is not None:

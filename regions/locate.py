@@ -303,7 +303,7 @@ def communes() -> pd.DataFrame:
 
 @functools.cache
 def _commune_positions() -> dict[str, int]:
-    return {code: position for position, code in enumerate(communes()["code"])}
+    return {code: position for position, code in enumerate(communes()["code"].tolist())}
 
 
 def _position(code: str) -> int:

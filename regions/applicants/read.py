@@ -188,4 +188,4 @@ def _commune_columns() -> dict[str, pd.api.extensions.ExtensionArray]:
     """Added matched columns, per commune position."""
     table = locate.communes()
     sources = {"commune_code": "code", "commune_name": "name", "dep_code": "dep_code", "reg_code": "reg_code"}
-    return {column: _text_array(tuple(table[source].astype(str))) for column, source in sources.items()}
+    return {column: _text_array(tuple(table[source].astype(str).tolist())) for column, source in sources.items()}
