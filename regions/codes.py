@@ -243,7 +243,7 @@ def _communes() -> _CommuneIndex:
         table["parent_code"].tolist(),
         strict=True,
     )
-    com_codes = frozenset(table.loc[table["type"] == "COM", "code"].astype(str))
+    com_codes = frozenset(table.loc[table["type"] == "COM", "code"].astype(str).tolist())
     names: dict[str, str] = {}
     parent: dict[str, str] = {}
     by_dep: defaultdict[str, set[str]] = defaultdict(set)
