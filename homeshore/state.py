@@ -7,7 +7,8 @@ else. Heavy work is cached: the territory table per set of added sites, the scor
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import folium
 import geopandas as gpd
@@ -17,6 +18,8 @@ import streamlit as st
 from homeshore import strings, views
 from regions import applicants, geo, indicators, maps, scoring, settings, sites, sources, tabular
 from regions.formatting import Lang
+
+_T = TypeVar("_T")
 
 LANG = "hs_lang"
 PRESET = "hs_preset"
@@ -385,13 +388,13 @@ def applicant_counts() -> pd.Series | None:
     return None if current is None else applicants.applicant_counts(current.matched, "departement")
 
 
-def _memo(key: tuple[object, ...], build: Any) -> Any:
+def _memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
     memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_POOL_MEMO, {})
     if key not in memo:
         if len(memo) >= 4:  # keep this session's memory small: the last few files and mappings
             memo.pop(next(iter(memo)))
         memo[key] = build()
-    return memo[key]
+    return cast(_T, memo[key])
 
 
 @st.cache_data(show_spinner=False)

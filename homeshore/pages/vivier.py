@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -181,7 +182,7 @@ def _aggregate_map(frame: pd.DataFrame, shapes: pd.DataFrame, communes: bool) ->
     layer["t_name"] = layer["name"] + " (" + layer["code"] + ")"
     layer["t_count"] = layer["applicants_display"].where(~layer["suppressed"], t("pool_secret", n=K))
     layer["t_rate"] = layer["per_10000"].map(lambda v: formatting.number(v, 1, lang))
-    options = {
+    options: dict[str, Any] = {
         "legend_title": t("pool_measure_count") if measure == "applicants" else t("pool_measure_rate"),
         "legend_source": t("pool_demo", n=demo_rows) if is_demo else t("pool_title"),
         "tooltip_fields": ["t_name", "t_count", "t_rate"],
@@ -267,6 +268,7 @@ deps = st.multiselect(
 
 
 def _values(field_name: str, split: bool) -> list[str]:
+    assert result is not None  # the page stopped above when there is no file
     column = result.mapping.get(field_name)
     if not column:
         return []
