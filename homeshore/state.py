@@ -38,8 +38,8 @@ LAST_PRESET = "hs_last_preset"
 HIGH_CONTRAST = "hs_high_contrast"
 
 NO_LIMIT = 0
-TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
-HUB_TRAVEL_CHOICES = (45, 60, 90, 120, 180, NO_LIMIT)
+TRAVEL_CHOICES = settings.TRAVEL_LIMIT_CHOICES_MIN
+HUB_TRAVEL_CHOICES = settings.HUB_TRAVEL_LIMIT_CHOICES_MIN
 PRESET_NAMES_EN = {
     "Équilibré": "Balanced",
     "Inclusion handicap": "Disability inclusion",
@@ -391,7 +391,9 @@ def applicant_counts() -> pd.Series | None:
 def _memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
     memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_POOL_MEMO, {})
     if key not in memo:
-        if len(memo) >= 4:  # keep this session's memory small: the last few files and mappings
+        if (
+            len(memo) >= settings.SESSION_POOL_MEMO_ENTRIES
+        ):  # keep this session's memory small: the last few files and mappings
             memo.pop(next(iter(memo)))
         memo[key] = build()
     return cast(_T, memo[key])

@@ -48,7 +48,7 @@ _MEMO = "hs_plan_memo"  # this session's plans and documents, by request: a few 
 def memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
     store: dict[tuple[object, ...], object] = st.session_state.setdefault(_MEMO, {})
     if key not in store:
-        if len(store) >= 8:
+        if len(store) >= settings.SESSION_PLAN_MEMO_ENTRIES:
             store.pop(next(iter(store)))
         store[key] = build()
     return cast(_T, store[key])
