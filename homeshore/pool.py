@@ -1,162 +1,162 @@
-"""The applicant pool of a session: the bundled demo file, or the file the user uploaded on the *Vivier* page.
+"""The applicant file of this session (the *vivier*): the user's upload, or the bundled demo file.
 
-The demo file is read and joined to communes once per server and shared by sessions (``st.cache_data``); a user's
-file stays in its session's memory only (never on disk, never shared), read and joined once per file, sheet and
-column mapping (the last few kept). Nothing here runs until a page asks for the pool: the sidebar only *peeks*
-(:func:`peek`), so that a page without pool-depth figures never reads an applicant file.
-
-Errors: a file that cannot be read (``tabular.TabularError``) or mapped (``applicants.check_mapping``) is the
-user's problem: :func:`pool` gives ``None`` and :func:`problem` the message to show. Anything else is a bug and
-propagates.
+The upload stays in this session's memory (never on disk, never shared); the demo file is read and joined once per
+server. Each read and join is kept in a small per-session memo (``settings.SESSION_POOL_MEMO_ENTRIES`` entries) keyed
+by the file's digest, its sheet and the column mapping, so a page never reads or joins the same file twice.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
 
 from regions import applicants, settings, tabular
 
-POOL_UPLOAD: Final[str] = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
-POOL_SHEET: Final[str] = "hs_pool_sheet"
-_POOL_MEMO: Final[str] = "hs_pool_memo"  # this session's reads and joins, by key: never shared with other sessions
-_MEMO_SIZE: Final[int] = 4  # keep a session's memory small: the last few files and mappings
-DEMO_POOL: Final = applicants.DEMO_FILE
+_T = TypeVar("_T")
+
+UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
+SHEET = "hs_pool_sheet"
+_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
+DEMO_FILE = applicants.DEMO_FILE
 
 
-class NotRead:
-    """What :func:`peek` gives when the current file has not been read and joined in this session yet."""
-
-
-NOT_READ: Final[NotRead] = NotRead()
-#: A user's problem with the file, kept in the memo as its exception (its message is shown as is).
-Problem = tabular.TabularError | ValueError
-
-
-def is_demo() -> bool:
-    """Is the current applicant file the bundled demo file? (Nothing is read to say so.)"""
-    return not st.session_state.get(POOL_UPLOAD)
-
-
-def pool_source() -> tuple[str, bytes, str, bool]:
+def source() -> tuple[str, bytes, str, bool]:
     """``(file name, bytes, digest, is_demo)`` of the current applicant file."""
-    upload = st.session_state.get(POOL_UPLOAD)
+    upload = st.session_state.get(UPLOAD)
     if upload:
         name, data, digest = upload
         return name, data, digest, False
     data, digest = _demo()
-    return DEMO_POOL.name, data, digest, True
+    return DEMO_FILE.name, data, digest, True
 
 
 def store_upload(name: str, data: bytes) -> None:
     """Keep an uploaded file in this session's memory (never on disk)."""
-    st.session_state[POOL_UPLOAD] = (name, data, hashlib.sha256(data).hexdigest())
-    st.session_state[POOL_SHEET] = None
+    st.session_state[UPLOAD] = (name, data, hashlib.sha256(data).hexdigest())
+    st.session_state[SHEET] = None
 
 
-def pool_table() -> tabular.ReadResult:
-    """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
-    read = _read_outcome(compute=True)
-    if isinstance(read, tabular.TabularError):
-        raise read
-    assert isinstance(read, tabular.ReadResult)
-    return read
+def table() -> tabular.ReadResult:
+    """The current file read as text (raises ``tabular.TabularError`` with a user message, kept like a result: a
+    file that cannot be read is not read again on every run)."""
+    name, data, digest, demo = source()
+    sheet = st.session_state.get(SHEET)
+    if demo:  # the bundled demo file: read once per server, shared by every session
+        outcome = _memo(("read", digest, sheet), lambda: _refused(lambda: _demo_read(digest, sheet)))
+    else:
+        outcome = _memo(("read", digest, sheet), lambda: _refused(lambda: _read(data, name, sheet)))
+    if isinstance(outcome, tabular.TabularError):
+        raise outcome
+    return outcome
 
 
-def mapping_key(field_name: str) -> str:
-    return f"hs_map_{_digest()[:12]}_{field_name}"
+def is_demo() -> bool:
+    """Is the current applicant file the bundled demo file? (Nothing is read to say so.)"""
+    return not st.session_state.get(UPLOAD)
 
 
-def pool_mapping(read: tabular.ReadResult) -> dict[str, str | None]:
-    """The mapping chosen in the editor, else the one detected from the headers."""
-    detected = applicants.detect_mapping(list(read.frame.columns))
-    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in applicants.FIELDS}
+class NotRead:
+    """What :func:`peek` gives when this session has not read and joined the current file yet."""
 
 
-def pool() -> applicants.ImportResult | None:
-    """The current file joined to communes (read and joined at most once), or None when the user's file cannot be
-    read or mapped (:func:`problem` says why)."""
-    outcome = _outcome(compute=True)
-    return outcome if isinstance(outcome, applicants.ImportResult) else None
+NOT_READ = NotRead()
 
 
-def peek() -> applicants.ImportResult | Problem | NotRead:
-    """What :func:`pool` would give, if this session has computed it already (else :data:`NOT_READ`); never reads."""
-    return _outcome(compute=False)
+def peek() -> applicants.ImportResult | tabular.TabularError | ValueError | NotRead:
+    """What :func:`current` gives, or the user's problem that made it ``None``, if this session has computed it
+    already; else :data:`NOT_READ`. Never reads nor joins: for the sidebar, drawn on every page."""
+    upload = st.session_state.get(UPLOAD)
+    if not upload and _MEMO not in st.session_state:
+        return NOT_READ  # a new session on the demo file: do not even hash it
+    digest = upload[2] if upload else _demo()[1]
+    sheet = st.session_state.get(SHEET)
+    memo: dict[tuple[object, ...], Any] = st.session_state.get(_MEMO, {})
+    read = memo.get(("read", digest, sheet), NOT_READ)
+    if not isinstance(read, tabular.ReadResult):
+        return cast(tabular.TabularError | NotRead, read)
+    items = tuple(sorted(mapping(read).items(), key=str))
+    return cast(applicants.ImportResult | ValueError | NotRead, memo.get(("import", digest, sheet, items), NOT_READ))
 
 
 def problem() -> tuple[str, str] | None:
-    """Why the current file gives no pool, if it was read and failed: the UI string that words it
-    (``pool_read_error`` or ``pool_mapping_error``) and the message; never reads."""
+    """Why the current file gives no pool depth, once a page has tried it: the UI string that words it
+    (``pool_read_error`` or ``pool_mapping_error``) and the message. Never reads."""
     outcome = peek()
     if isinstance(outcome, tabular.TabularError):
         return "pool_read_error", str(outcome)
     return ("pool_mapping_error", str(outcome)) if isinstance(outcome, ValueError) else None
 
 
-def fictional_pool() -> bool:
+def mapping_key(field_name: str) -> str:
+    """The session key of the mapping editor's choice for ``field_name`` (per file)."""
+    return f"hs_map_{source()[2][:12]}_{field_name}"
+
+
+def mapping(read: tabular.ReadResult) -> dict[str, str | None]:
+    """The mapping chosen in the editor, else the one detected from the headers."""
+    detected = applicants.detect_mapping(list(read.frame.columns))
+    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in applicants.FIELDS}
+
+
+def current() -> applicants.ImportResult | None:
+    """The current file joined to communes; ``None`` when it cannot be read or its mapping is not usable (the vivier
+    page says why, the map page too: :func:`problem`). Any other error is a bug and surfaces."""
+    try:
+        read = table()
+    except tabular.TabularError:
+        return None
+    chosen = mapping(read)
+    _, _, digest, demo = source()
+    sheet = st.session_state.get(SHEET)
+    items = tuple(sorted(chosen.items(), key=str))
+    if demo:
+        joined = _memo(
+            ("import", digest, sheet, items),
+            lambda: _unusable(chosen, read, lambda: _demo_import(digest, sheet, items)),
+        )
+    else:
+        joined = _memo(
+            ("import", digest, sheet, items),
+            lambda: _unusable(chosen, read, lambda: applicants.import_frame(
+                read.frame, chosen, line_numbers=read.line_numbers or None, detected=read.detected
+            )),
+        )  # fmt: skip
+    return joined if isinstance(joined, applicants.ImportResult) else None
+
+
+def _refused(read: Callable[[], tabular.ReadResult]) -> tabular.ReadResult | tabular.TabularError:
+    """The file read, or the user's reason it cannot be (kept in the memo like a result)."""
+    try:
+        return read()
+    except tabular.TabularError as error:
+        return error
+
+
+def _unusable(
+    chosen: dict[str, str | None], read: tabular.ReadResult, join: Callable[[], applicants.ImportResult]
+) -> applicants.ImportResult | ValueError:
+    """The file joined, or why its mapping cannot be used (the user's to fix); an error of the join itself is a bug
+    and propagates."""
+    try:
+        applicants.check_mapping(chosen, list(read.frame.columns))
+    except ValueError as error:
+        return error
+    return join()
+
+
+def is_fictional() -> bool:
     """True when the pool behind the pool-depth figures is the synthetic demo file (label them *données fictives*)."""
-    return is_demo() and pool() is not None
+    return source()[3] and current() is not None
 
 
 def applicant_counts() -> pd.Series | None:
     """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
-    current = pool()
-    return None if current is None else applicants.applicant_counts(current.matched, "departement")
-
-
-# --- reading and joining, once --------------------------------------------------------------------------------------
-
-
-def _digest() -> str:
-    upload = st.session_state.get(POOL_UPLOAD)
-    return str(upload[2]) if upload else _demo()[1]
-
-
-def _read_outcome(compute: bool) -> tabular.ReadResult | tabular.TabularError | NotRead:
-    name, data, digest, demo = pool_source()
-    sheet = st.session_state.get(POOL_SHEET)
-    key = ("read", digest, sheet)
-    memo = _memo()
-    if key not in memo:
-        if not compute:
-            return NOT_READ
-        try:  # the bundled demo file: read once per server, shared by every session
-            _remember(key, _demo_read(digest, sheet) if demo else _read(data, name, sheet))
-        except tabular.TabularError as error:
-            _remember(key, error)
-    outcome: tabular.ReadResult | tabular.TabularError = memo[key]
-    return outcome
-
-
-def _outcome(compute: bool) -> applicants.ImportResult | Problem | NotRead:
-    read = _read_outcome(compute)
-    if not isinstance(read, tabular.ReadResult):
-        return read
-    mapping = pool_mapping(read)
-    _, _, digest, demo = pool_source()
-    sheet = st.session_state.get(POOL_SHEET)
-    items = tuple(sorted(mapping.items(), key=str))
-    key = ("import", digest, sheet, items)
-    memo = _memo()
-    if key not in memo:
-        if not compute:
-            return NOT_READ
-        try:
-            applicants.check_mapping(mapping, list(read.frame.columns))
-        except ValueError as error:  # the user's mapping: a message; errors of the join itself are bugs
-            _remember(key, error)
-        else:
-            _remember(key, _demo_import(digest, sheet, items) if demo else _import(read, mapping))
-    outcome: applicants.ImportResult | Problem = memo[key]
-    return outcome
-
-
-def _import(read: tabular.ReadResult, mapping: applicants.ColumnMapping) -> applicants.ImportResult:
-    return applicants.import_frame(read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected)
+    joined = current()
+    return None if joined is None else applicants.applicant_counts(joined.matched, "departement")
 
 
 def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
@@ -168,7 +168,7 @@ def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _demo_read(digest: str, sheet: str | None) -> tabular.ReadResult:
     """The demo file read (``digest`` keys the cache): never a user's file, which stays in its session only."""
-    return _read(_demo()[0], DEMO_POOL.name, sheet)
+    return _read(_demo()[0], DEMO_FILE.name, sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -177,23 +177,24 @@ def _demo_import(
 ) -> applicants.ImportResult:
     """The demo file joined to communes with ``mapping``: once per server, shared by every session (a new
     session's first page no longer reads and joins it again: about 1.4 s of its first run)."""
-    return _import(_demo_read(digest, sheet), dict(mapping))
+    read = _demo_read(digest, sheet)
+    return applicants.import_frame(
+        read.frame, dict(mapping), line_numbers=read.line_numbers or None, detected=read.detected
+    )
 
 
-def _memo() -> dict[tuple[object, ...], Any]:
-    memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_POOL_MEMO, {})
-    return memo
-
-
-def _remember(key: tuple[object, ...], value: object) -> None:
-    memo = _memo()
-    if len(memo) >= _MEMO_SIZE:
-        memo.pop(next(iter(memo)))
-    memo[key] = value
+def _memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    """This session's memo: the last few files and mappings, so that its memory stays small."""
+    memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_MEMO, {})
+    if key not in memo:
+        if len(memo) >= settings.SESSION_POOL_MEMO_ENTRIES:
+            memo.pop(next(iter(memo)))
+        memo[key] = build()
+    return cast(_T, memo[key])
 
 
 @st.cache_data(show_spinner=False)
 def _demo() -> tuple[bytes, str]:
     """The demo file and its digest, read and hashed once (the digest keys this session's memo)."""
-    data = DEMO_POOL.read_bytes()
+    data = DEMO_FILE.read_bytes()
     return data, hashlib.sha256(data).hexdigest()

@@ -112,7 +112,13 @@ def _hubs() -> None:
         row.site_id: f"{row.site_id} · {row.operator.split(' (')[0]} · {row.commune_name}"
         for row in bundled.itertuples()
     }
-    st.multiselect(t("hubs_pick"), list(names), format_func=names.get, key=state.HUBS, help=t("hubs_pick_help"))
+    st.multiselect(
+        t("hubs_pick"),
+        list(names),
+        format_func=lambda site_id: names.get(site_id, str(site_id)),
+        key=state.HUBS,
+        help=t("hubs_pick_help"),
+    )
     added = state.user_sites()
     if added is not None:
         st.caption(t("hubs_added", n=len(added)))

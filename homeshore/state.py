@@ -13,8 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from homeshore import strings, views
-from homeshore.pool import applicant_counts
+from homeshore import pool, strings, views
 from regions import geo, indicators, maps, scoring, settings, sites, sources
 from regions.formatting import Lang
 
@@ -35,8 +34,8 @@ LAST_PRESET = "hs_last_preset"
 HIGH_CONTRAST = "hs_high_contrast"
 
 NO_LIMIT = 0
-TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
-HUB_TRAVEL_CHOICES = (45, 60, 90, 120, 180, NO_LIMIT)
+TRAVEL_CHOICES = settings.TRAVEL_LIMIT_CHOICES_MIN
+HUB_TRAVEL_CHOICES = settings.HUB_TRAVEL_LIMIT_CHOICES_MIN
 PRESET_NAMES_EN = {
     "Équilibré": "Balanced",
     "Inclusion handicap": "Disability inclusion",
@@ -169,8 +168,8 @@ def all_sites() -> gpd.GeoDataFrame:
 
 def table() -> pd.DataFrame:
     """The département table, its access columns computed with the current sites, and the pool depth from the
-    current applicant file (read and joined when first needed: :mod:`homeshore.pool`)."""
-    return _table(_sites_frame(user_sites()), applicant_counts(), hub_ids(), _catalogue())
+    current applicant file."""
+    return _table(_sites_frame(user_sites()), pool.applicant_counts(), hub_ids(), _catalogue())
 
 
 def table_without_pool() -> pd.DataFrame:
@@ -182,7 +181,7 @@ def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
     weight_items = tuple(sorted(weights().items()))
     return _result(
-        weight_items, filters(), _sites_frame(user_sites()), applicant_counts(), lang(), hub_ids(), _catalogue()
+        weight_items, filters(), _sites_frame(user_sites()), pool.applicant_counts(), lang(), hub_ids(), _catalogue()
     )
 
 
@@ -200,7 +199,7 @@ def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) ->
     Both are built anew on each run, from cached inputs: ``st_folium`` changes the map it renders, and a map object
     rendered twice no longer reports clicks, so the folium objects themselves must not be cached."""
     weight_items = tuple(sorted(weights().items()))
-    added, counts = _sites_frame(user_sites()), applicant_counts()
+    added, counts = _sites_frame(user_sites()), pool.applicant_counts()
     contrast = bool(st.session_state.get(HIGH_CONTRAST))
     map_lang = lang()
     payload = _live_payload(

@@ -153,7 +153,7 @@ lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
 codes = [c for c in result["code"] if c in set(st.session_state[state.SHORTLIST])]
 
-fictional = pool.fictional_pool()
+fictional = pool.is_fictional()
 
 st.title(t("shortlist_title"))
 workspace.show_notice()
