@@ -4,9 +4,10 @@ Taken only when the text is *regular*, that is when pyarrow cannot read it diffe
 reader of :mod:`regions.tabular.csvfile` (the ``csv`` module): every physical line is one record (no line break inside
 quotes), every quote belongs to a well-formed quoted field (opening at the start of a field, closing at its end,
 ``""`` inside), no lone carriage return, every line with the same number of fields, no field beyond the ``csv``
-module's size limit. These are checked on the bytes with numpy (quote parity before each line break), never line
-by line in Python. Anything else gives ``None``: the careful reader then reads the file, or explains what is wrong
-(naming the line), so that both give the same table or the same message.
+module's size limit. The quotes and carriage returns are checked on the bytes with numpy, never line by line in
+Python; a line break inside quotes shows as fewer records than lines, a line with another number of fields as
+pyarrow's own refusal. Anything else gives ``None``: the careful reader then reads the file, or explains what is
+wrong (naming the line), so that both give the same table or the same message.
 
 Cells are stripped of the characters ``str.strip`` strips (Unicode whitespace), in Arrow.
 """
