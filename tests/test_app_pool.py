@@ -42,6 +42,11 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+def _in_partial_components(at: AppTest, key: str) -> bool:
+    """Is the slider ``key`` inside the sidebar's expander of partly covered components?"""
+    return any(key in [slider.key for slider in expander.slider] for expander in at.sidebar.expander)
+
+
 def test_the_sidebar_on_a_page_without_pool_depth_does_not_read_the_applicant_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -51,9 +56,12 @@ def test_the_sidebar_on_a_page_without_pool_depth_does_not_read_the_applicant_fi
     assert not at.exception, at.exception
     assert at.slider(key="hs_w_applicants_per_10k") is not None  # the sidebar is drawn, pool-depth slider included
     assert calls == []
+    assert not _in_partial_components(at, "hs_w_applicants_per_10k")
     at.switch_page("homeshore/pages/carte.py").run()  # the map ranks with the pool depth: read and joined, once
     assert not at.exception, at.exception
     assert calls == ["read", "import"]
+    at.run()  # the sidebar now knows the pool's coverage: the slider has not moved
+    assert not _in_partial_components(at, "hs_w_applicants_per_10k")
     at.switch_page(SITES_PAGE).run()
     at.switch_page("homeshore/pages/carte.py").run()
     assert calls == ["read", "import"]
