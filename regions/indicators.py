@@ -105,8 +105,22 @@ def populations(level: TerritoryLevel = "departement") -> pd.Series:
     """INSEE's population at 1 January 2023 by territory code (départements; régions: their sum): the one
     denominator of per-inhabitant rates above the commune level."""
     _check_level(level)
-    table = _territory_table(level)
-    return pd.Series(table["population"].to_numpy(), index=table["code"].to_numpy(), name="population")
+    deps = geo.departements()[["code", "reg_code"]].reset_index(drop=True)
+    deps["population"] = _population_column().to_numpy()  # the one column of the territory table it needs
+    if level == "departement":
+        return pd.Series(deps["population"].to_numpy(), index=deps["code"].to_numpy(), name="population")
+    regions = geo.regions()["code"]
+    values = regions.map(_aggregate(deps, "population", sources.load_catalogue()["population"].region_rule))
+    return pd.Series(values.to_numpy(dtype=float), index=regions.to_numpy(), name="population")
+
+
+def _population_column() -> pd.Series:
+    """The territory table's ``population`` per département code, read from its dataset alone (and from the
+    official one it completes, if any), without building the table: what a command that only needs the
+    denominators (``regions candidates aggregate``) waits for."""
+    indicator = sources.load_catalogue()["population"]
+    column = dataset_column(indicator.dataset, "population")
+    return column.combine_first(dataset_column(indicator.replaces, "population")) if indicator.replaces else column
 
 
 def population_gap() -> pd.DataFrame:

@@ -195,3 +195,11 @@ def test_the_table_is_a_copy(deps: pd.DataFrame) -> None:
     first = indicators.territory_table()
     first.loc[0, "unemployment_rate_pct"] = -1
     assert indicators.territory_table().loc[0, "unemployment_rate_pct"] == 5.7
+
+
+@pytest.mark.parametrize("level", ["departement", "region"])
+def test_populations_read_alone_equal_the_territory_tables_column(level: indicators.TerritoryLevel) -> None:
+    """``populations`` reads its one dataset instead of building the territory table: the same figures."""
+    table = indicators.territory_table(level)
+    expected = pd.Series(table["population"].to_numpy(), index=table["code"].to_numpy(), name="population")
+    pd.testing.assert_series_equal(indicators.populations(level), expected)
