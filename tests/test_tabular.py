@@ -641,3 +641,77 @@ def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
             with pytest.raises(TabularError) as error:
                 reader()
             assert error.value.reason == reason, reader.__name__
+
+
+# --- a cp1252 file read without decoding it all gives what decoding it gives ------------------------------------------
+
+_cp1252_bytes = st.binary(max_size=40).map(lambda raw: raw.replace(b"\x00", b""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_cp1252_bytes)
+def test_cp1252_transcoding_equals_decoding_then_encoding(data: bytes) -> None:
+    """Latin-1 then the 0x80–0x9F characters replaced: cp1252's UTF-8, or None where cp1252 refuses a byte."""
+    from regions.tabular import detect
+
+    try:
+        expected: bytes | None = data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        expected = None
+    assert detect._cp1252_to_utf8(data) == expected
+    if detect._is_cp1252(data):  # told on a few bytes: decoding everything says cp1252 too (or refuses the file)
+        try:
+            assert detect._decode(data)[1] == "cp1252"
+        except tabular.TabularError as error:
+            assert error.reason == "not_text"
+
+
+_cp1252_cell = st.text(alphabet=list('ab é€œŒ’…Ÿ0;,\t"= \xa0'), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.lists(_cp1252_cell, max_size=4), min_size=1, max_size=8),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    extra=st.sampled_from([b"", b"\x81", b"\x00", b"\x9d"]),
+)
+def test_a_cp1252_file_reads_as_when_decoded_whole(
+    lines: list[list[str]], delimiter: str, newline: str, extra: bytes
+) -> None:
+    """``read_table`` of a cp1252 file (fast: only its head decoded) gives the table, the detection or the message
+    that decoding it whole gives (the general path), undefined and NUL bytes included."""
+    import contextlib
+    from unittest import mock
+
+    data = (newline.join(delimiter.join(cells) for cells in lines) + newline).encode("cp1252") + extra
+    outcomes: list[object] = []
+    for fast in (True, False):
+        general = mock.patch.object(csvfile, "_is_cp1252", return_value=False)
+        with contextlib.nullcontext() if fast else general:
+            try:
+                read = tabular.read_table(data, "candidats.csv")
+            except tabular.TabularError as error:
+                outcomes.append((error.reason, str(error)))
+            else:
+                outcomes.append((read.frame, read.detected, read.line_numbers))
+    fast_outcome, general = outcomes
+    if isinstance(general, tuple) and isinstance(general[0], pd.DataFrame):
+        assert isinstance(fast_outcome, tuple) and isinstance(fast_outcome[0], pd.DataFrame), fast_outcome
+        pd.testing.assert_frame_equal(fast_outcome[0], general[0])
+        assert fast_outcome[1:] == general[1:]
+    else:
+        assert fast_outcome == general
+
+
+def test_a_regular_cp1252_file_is_read_without_decoding_it_whole() -> None:
+    """The fast cp1252 path is taken (and gives the decoded table) for a regular export with € and œ."""
+    data = "Nom;Ville;Prime\nCandidat 1;Vœuil-et-Giget;100 €\nCandidat 2;Évry;’\n".encode("cp1252")
+    assert csvfile._is_cp1252(data)
+    fast = csvfile._read_cp1252(data, 1000)
+    assert fast is not None
+    frame, lines, detected = fast
+    assert frame.to_dict("list") == {
+        "Nom": ["Candidat 1", "Candidat 2"], "Ville": ["Vœuil-et-Giget", "Évry"], "Prime": ["100 €", "’"]
+    }  # fmt: skip
+    assert lines == [2, 3] and detected == {"format": "csv", "encoding": "cp1252", "delimiter": ";", "header_line": "1"}

@@ -12,7 +12,7 @@ from typing import Final
 import pandas as pd
 
 from regions.tabular import arrowcsv
-from regions.tabular.detect import _check_is_text, _decode
+from regions.tabular.detect import _check_is_text, _cp1252_to_utf8, _decode, _is_cp1252
 from regions.tabular.errors import TabularError, _count, _too_many_columns
 from regions.tabular.frame import _frame, _header
 from regions.tabular.limits import _MAX_LISTED_LINES, _SNIFF_CHARS, _SNIFF_RECORDS, DELIMITERS, MAX_UPLOAD_COLUMNS
@@ -24,6 +24,9 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[pd.DataFrame, list[int], dict
     """Decode, detect the delimiter, then parse: pyarrow's reader when every record is one line and the table is
     regular (the common case, fast on large files), else record by record (line numbers across quoted line
     breaks, and the exact message for ragged rows). Both give the same table."""
+    fast_cp1252 = _read_cp1252(data, max_rows) if _is_cp1252(data) else None
+    if fast_cp1252 is not None:
+        return fast_cp1252
     text, encoding = _decode(data)
     _check_is_text(text)
     if _BLANK_TEXT.fullmatch(text):  # nothing but blanks and delimiters
@@ -34,6 +37,30 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[pd.DataFrame, list[int], dict
     header_line, frame, lines = fast if fast is not None else _careful_csv(text, delimiter, max_rows)
     detected = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "header_line": str(header_line)}
     return frame, lines, detected
+
+
+def _read_cp1252(data: bytes, max_rows: int) -> tuple[pd.DataFrame, list[int], dict[str, str]] | None:
+    """A cp1252 file through the fast path without decoding it all: the checks and the delimiter detection read
+    only its first characters (all they ever read; one byte is one character), pyarrow its UTF-8 transcoding.
+    None when the careful path must decide (or the general one explain): a NUL byte, an undefined byte, blanks
+    only at the start, a first line beyond the sample, an irregular text."""
+    utf8 = None if b"\x00" in data else _cp1252_to_utf8(data)
+    if utf8 is None:
+        return None
+    head = data[: _SNIFF_CHARS * 4 + 1].decode("cp1252")
+    _check_is_text(head)  # the same sample as for the whole text
+    if _BLANK_TEXT.fullmatch(head) or "\n" not in head:
+        return None
+    delimiter = _detect_delimiter(head)  # reads the first 256 Ko, and whether there is more
+    fast = _fast_csv(head, delimiter, max_rows, utf8)
+    if fast is None:
+        return None
+    header_line, frame, lines = fast
+    return (
+        frame,
+        lines,
+        {"format": "csv", "encoding": "cp1252", "delimiter": delimiter, "header_line": str(header_line)},
+    )
 
 
 def _fast_csv(
