@@ -15,6 +15,7 @@ the command that repairs it (``regions data remove --id …`` or ``regions data 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import tomllib
@@ -303,20 +304,48 @@ def bundled_catalogue() -> dict[str, Indicator]:
 
 
 @dataclass(frozen=True)
+class RawOverlay:
+    """The user's data as stored, before checking: the entries of ``sources.toml`` and ``catalogue.toml`` by key, the
+    figures' text by file name (``None``: read each file from ``folder``), the damage found reading them (a file that
+    does not parse), and ``folder``: where they live (a folder, or the label of the workspace database)."""
+
+    folder: Path
+    sources: dict[str, Any]
+    catalogue: dict[str, Any]
+    figures: dict[str, str] | None = None
+    damage: tuple[Damage, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Overlay:
     sources: dict[str, Source]
     indicators: dict[str, Indicator]
     damage: tuple[Damage, ...]
+    figures: dict[str, str] | None = None
 
 
 @cache
 def _overlay() -> _Overlay:
-    """Read the user's folder entry by entry, leaving out (and naming) every damaged part."""
-    folder = overlay_dir()
+    """The user's data of the workspace (:mod:`regions.workspace.userdata`), checked entry by entry."""
+    from regions.workspace import userdata  # the database layer imports this module
+
+    return check_overlay(userdata.raw_overlay())
+
+
+def read_folder(folder: Path) -> RawOverlay:
+    """The user's data of an old-layout folder (``sources.toml``, ``catalogue.toml``, ``indicators/*.csv``)."""
     damage: list[Damage] = []
     raw_sources = _read_overlay_toml(folder / SOURCES_FILE, damage)
-    unreadable = bool(damage)
     raw_catalogue = _read_overlay_toml(folder / CATALOGUE_FILE, damage)
+    return RawOverlay(folder, raw_sources, raw_catalogue, None, tuple(damage))
+
+
+def check_overlay(raw: RawOverlay) -> _Overlay:
+    """Check the user's data entry by entry, leaving out (and naming) every damaged part."""
+    folder = raw.folder
+    damage = list(raw.damage)
+    raw_sources, raw_catalogue = raw.sources, raw.catalogue
+    unreadable = any(item.path == folder / SOURCES_FILE and not item.entry for item in damage)
     bundled = bundled_catalogue()
     columns: dict[str, list[str]] = {}  # dataset -> the indicator columns its file must hold
     for ind in bundled.values():
@@ -334,10 +363,11 @@ def _overlay() -> _Overlay:
                 raise ValueError(f"{folder / SOURCES_FILE} [{key}]: not a table")
             source = _parse_source(key, entry, folder)
             if source.file:
-                _read_figures(folder / source.file, columns.get(key, []))
+                text = None if raw.figures is None else raw.figures.get(source.file, "")
+                _read_figures(folder / source.file, columns.get(key, []), text)
         except (ValueError, OSError) as error:
             path = folder / (str(entry.get("file", "")) or SOURCES_FILE) if isinstance(entry, dict) else folder
-            path = path if path.is_file() else folder / SOURCES_FILE
+            path = path if raw.figures is not None or path.is_file() else folder / SOURCES_FILE
             reason = _reason(error, f"{folder / SOURCES_FILE} [{key}]").removeprefix(f"{path}: ")
             damage.append(Damage(path, key, reason, fix))
             continue
@@ -354,7 +384,7 @@ def _overlay() -> _Overlay:
         except ValueError as error:
             fix = ind_id if USER_ID_PATTERN.fullmatch(ind_id) else ""
             damage.append(Damage(folder / CATALOGUE_FILE, ind_id, _reason(error, where), fix))
-    return _Overlay(found, indicators, tuple(damage))
+    return _Overlay(found, indicators, tuple(damage), raw.figures)
 
 
 def _overlay_indicator(
@@ -364,7 +394,7 @@ def _overlay_indicator(
     if not isinstance(entry, dict):
         raise ValueError(f"{where}: not a table")
     if ind_id in bundled:
-        indicator = _completion(bundled[ind_id], entry)
+        indicator = _completion(bundled[ind_id], entry, where)
     else:
         problem = user_id_problem(ind_id)
         if problem:
@@ -397,11 +427,10 @@ def _reason(error: Exception, where: str = "") -> str:
     return text.removeprefix(f"{where}: ") if where else text
 
 
-def _completion(bundled: Indicator, entry: dict[str, Any]) -> Indicator:
+def _completion(bundled: Indicator, entry: dict[str, Any], where: str) -> Indicator:
     """A bundled indicator whose figures now come from the user's file: same definition (labels, unit,
     orientation, kind, région rule), the user's ``dataset`` and ``period``. The entry names the bundled dataset it
     replaces (``completes``), so an entry left over from another version of the catalogue is refused."""
-    where = f"{overlay_dir() / CATALOGUE_FILE} [{bundled.id}]"
     completes = _text(entry, "completes", where, required=False)
     if completes != bundled.dataset:
         raise ValueError(
@@ -443,16 +472,20 @@ def read_indicator_file(source: Source) -> pd.DataFrame:
     if not source.file:
         raise ValueError(f"{SOURCES_FILE} [{source.id}]: the dataset has no file under {settings.DATA_DIR}")
     numeric = [ind.id for ind in load_catalogue().values() if source.id in (ind.dataset, ind.replaces)]
-    return _read_figures(Path(source.base or settings.DATA_DIR) / source.file, numeric)
+    stored = _overlay().figures if source.base else None  # the user's figures, when held by the database
+    text = None if stored is None else stored.get(source.file, "")
+    return _read_figures(Path(source.base or settings.DATA_DIR) / source.file, numeric, text)
 
 
-def _read_figures(path: Path, numeric: list[str]) -> pd.DataFrame:
-    """Read a figures file: ``code`` as text, the ``numeric`` columns as finite floats (empty -> NaN).
+def _read_figures(path: Path, numeric: list[str], text: str | None = None) -> pd.DataFrame:
+    """Read a figures file (``text``: its content, held by the database; else read from ``path``): ``code`` as text,
+    the ``numeric`` columns as finite floats (empty -> NaN).
 
     Raises ``ValueError`` naming the file when it is not UTF-8 CSV, a column is absent, a code is repeated or a
     cell holds a non-number or an infinite number."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        content = path if text is None else io.StringIO(text)
+        frame = pd.read_csv(content, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     missing = [col for col in dict.fromkeys([CODE_COLUMN, *numeric]) if col not in frame.columns]
