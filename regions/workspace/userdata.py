@@ -193,7 +193,14 @@ def write(
 
 
 def _check(datasets: Sequence[Dataset]) -> None:
-    """Refuse (``ValueError`` naming the entry) a dataset that would be read back as damaged."""
+    """Refuse (``ValueError`` naming the entry) a dataset that would be read back as damaged, or text that is not
+    Unicode (a lone surrogate: undecodable bytes of a command line)."""
+    for item in datasets:
+        for text in _texts([item.record, item.indicators, item.figures]):
+            if any("\ud800" <= char <= "\udfff" for char in text):
+                raise ValueError(
+                    f"texte {text[:80]!r} : caractère non Unicode (octets mal encodés ?) : rien n'a été écrit"
+                )
     raw = sources.RawOverlay(
         label(),
         {item.dataset_id: {**item.record, "file": figures_file(item.dataset_id)} for item in datasets},
@@ -203,6 +210,17 @@ def _check(datasets: Sequence[Dataset]) -> None:
     damage = sources.check_overlay(raw).damage
     if damage:
         raise ValueError(f"rien n'a été écrit : {damage[0].path} [{damage[0].entry}] : {damage[0].reason}")
+
+
+def _texts(value: object) -> list[str]:
+    """Every string in nested mappings and lists (keys too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [text for key, item in value.items() for text in [*_texts(key), *_texts(item)]]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _texts(item)]
+    return []
 
 
 def _write_one(connection: sa.Connection, by: Actor, item: Dataset, expected: int | None) -> int:
