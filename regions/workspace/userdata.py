@@ -142,16 +142,18 @@ def stored_ids(*, url: str | None = None) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
-def _stale(what: str, row: Any | None) -> StaleDataError:
+def _stale(what: str, row: Any | None, *, feminine: bool = False) -> StaleDataError:
+    """The refusal of a stale write: who changed ``what`` and when (``row``), or that it was removed."""
+    ending = "e" if feminine else ""
     if row is None:
         return StaleDataError(
-            f"{what} a été supprimé par quelqu'un d'autre depuis votre lecture — rechargez, puis refaites votre "
-            "modification",
+            f"{what} a été supprimé{ending} par quelqu'un d'autre depuis votre lecture — rechargez, puis refaites "
+            "votre modification",
             en=f"{what} was removed by someone else since you read it — reload, then redo your change",
         )
     return StaleDataError(
-        f"{what} a été modifié par {row.updated_by} à {clock(row.updated_at)} (version {row.version}) — rechargez, "
-        "puis refaites votre modification",
+        f"{what} a été modifié{ending} par {row.updated_by} à {clock(row.updated_at)} (version {row.version}) — "
+        "rechargez, puis refaites votre modification",
         en=f"{what} was changed by {row.updated_by} at {clock(row.updated_at)} (version {row.version}) — reload, "
         "then redo your change",
     )
@@ -354,7 +356,7 @@ def save_sites(
             ).first()
             current = 0 if row is None else int(row.version)
             if current != expect_version:
-                raise _stale("la liste de vos sites", row)
+                raise _stale("la liste de vos sites", row, feminine=True)
             values = {"sites": saved, "version": current + 1, "updated_at": stamp, "updated_by": by.email}
             if row is None:
                 connection.execute(sa.insert(table).values(workspace_id=by.workspace_id, **values))
@@ -362,7 +364,7 @@ def save_sites(
                 connection.execute(sa.update(table).where(table.c.workspace_id == by.workspace_id).values(**values))
             people._record(connection, by, "sites", None, None, {"sites": len(saved), "version": current + 1})
     except sa.exc.IntegrityError:
-        raise _stale("la liste de vos sites", None) from None
+        raise _stale("la liste de vos sites", None, feminine=True) from None
     return Sites(saved, current + 1, by.email, stamp)
 
 
