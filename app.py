@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import a11y, sidebar, state
+from homeshore import a11y, sidebar, state, workspace
 
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
 state.init()
+workspace.load_sites()
 state.keep_widget_state()
 sidebar.render()
 a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))

@@ -291,6 +291,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_rejected": "{n} lignes non localisées :",
         "sites_clear": "Retirer les sites ajoutés",
         "sites_read_error": "Fichier illisible : {reason}",
+        "sites_saved": "Vos sites sont enregistrés dans l'espace de travail : ils sont là à votre prochaine visite.",
+        "sites_reload": "Recharger les sites enregistrés",
         "data_title": "Données et méthode",
         "data_intro": "Chaque indicateur, sa source, sa période, sa couverture et sa licence.",
         "data_coverage_note": "Couverture partielle = départements sans chiffre dans l'instantané livré ; ils ne "
@@ -352,11 +354,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_replaced": "Indicateur « {id} » remplacé par ce fichier : il apparaît dans la carte, le classement, le "
         "score et les exports.",
         "add_will_replace": "Vous avez déjà importé « {id} » : enregistrer remplace vos chiffres précédents.",
-        "damaged_folder": "Vos données importées sont en partie endommagées ; Homeshore utilise les chiffres livrés "
+        "damaged_folder": "Vos données enregistrées sont en partie endommagées ; Homeshore utilise les chiffres livrés "
         "à la place. {message}",
-        "damaged_repair_button": "Réparer : mettre de côté les fichiers endommagés",
+        "damaged_repair_button": "Réparer : retirer les parties endommagées (gardées dans le journal d'audit)",
         "damaged_entry": "endommagé, laissé de côté : vous pouvez le retirer puis le réimporter",
-        "damaged_repaired": "Fichiers endommagés mis de côté (rien n'est effacé) : {files}",
+        "damaged_repaired": "Parties endommagées retirées (gardées dans le journal d'audit, rien n'est effacé) : "
+        "{files}",
+        "data_migrated": "Vos anciens fichiers de données ({datasets} jeux) ont été migrés dans l'espace de travail ; "
+        "l'ancien dossier est gardé tel quel : {backup}",
+        "data_migration_left": "Non importé, gardé dans la sauvegarde : {item}",
         "add_url": "Lien vers la source (facultatif)",
         "missing_heading": "Ce qui manque, et comment le compléter",
         "missing_help": "Indicateurs officiels auxquels il manque des départements. Avec internet : « Actualiser » "
@@ -723,6 +729,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sites_rejected": "{n} rows not located:",
         "sites_clear": "Remove the added sites",
         "sites_read_error": "Unreadable file: {reason}",
+        "sites_saved": "Your sites are saved in the workspace: they are there on your next visit.",
+        "sites_reload": "Reload the saved sites",
         "data_title": "Data and method",
         "data_intro": "Every indicator, its source, period, coverage and licence.",
         "data_coverage_note": "Partial coverage = départements without a figure in the bundled snapshot; they are "
@@ -784,9 +792,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "add_will_replace": "You already imported “{id}”: saving replaces your previous figures.",
         "damaged_folder": "Your imported data are partly damaged; Homeshore uses the bundled figures instead. "
         "{message}",
-        "damaged_repair_button": "Repair: set the damaged files aside",
+        "damaged_repair_button": "Repair: remove the damaged parts (kept in the audit trail)",
         "damaged_entry": "damaged, left out: you can remove it and import it again",
-        "damaged_repaired": "Damaged files set aside (nothing deleted): {files}",
+        "damaged_repaired": "Damaged parts removed (kept in the audit trail, nothing deleted): {files}",
+        "data_migrated": "Your old data files ({datasets} datasets) were migrated into the workspace; the old folder "
+        "is kept as it was: {backup}",
+        "data_migration_left": "Not imported, kept in the backup: {item}",
         "add_url": "Link to the source (optional)",
         "missing_heading": "What is missing, and how to fill it",
         "missing_help": "Official indicators with départements missing. With internet: “Refresh” below. Without: "

@@ -21,7 +21,8 @@ from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
 from regions import scoring, settings
-from regions.workspace import WorkspaceError, capture, db, people, scenarios
+from regions.errors import HomeshoreError
+from regions.workspace import WorkspaceError, capture, db, people, scenarios, userdata
 
 OPEN = "hs_scenario_open"  # (name, version) of the scenario the session works on
 FLASH = "hs_scenario_flash"  # a message for the Scénarios page after a rerun
@@ -70,7 +71,7 @@ def current_state(note: str, statuses: Mapping[str, tuple[str, str]]) -> scenari
     added = state.user_sites()
     sites_used: dict[str, Any] = {"hubs": list(state.hub_ids())}
     if added is not None:
-        sites_used["user_sites"] = json.loads(pd.DataFrame(added.drop(columns="geometry")).to_json(orient="records"))
+        sites_used["user_sites"] = sites_records(added)
     shortlist = [(code, *statuses.get(code, ("to_explore", ""))) for code in st.session_state[state.SHORTLIST]]
     raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
     saved = capture.state(
@@ -99,12 +100,7 @@ def restore(saved: scenarios.Scenario) -> None:
     hub = limits.get("max_hub_travel_min")
     st.session_state[state.HUB_MAX_TRAVEL] = int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN if hub is None else hub)
     st.session_state[state.HUBS] = list(data.sites.get("hubs") or [])
-    records = data.sites.get("user_sites")
-    frame = pd.DataFrame(records) if records else None
-    st.session_state[state.USER_SITES] = (
-        None if frame is None
-        else gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.CRS_WGS84)
-    )  # fmt: skip
+    st.session_state[state.USER_SITES] = sites_frame(data.sites.get("user_sites") or [])
     st.session_state[state.SHORTLIST] = [territory.code for territory in data.territories]
     st.session_state[OPEN] = (saved.name, saved.version)
 
@@ -135,3 +131,58 @@ def show_notice() -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.error(md(t("ws_not_recorded", reason=notice)), icon=":material/block:")
+
+
+# --- your sites, saved in the workspace -------------------------------------------------------------------------
+
+SITES_VERSION = "hs_sites_version"  # the version of the workspace's sites this session read (None: not read)
+
+
+def sites_records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Located sites as JSON records (the geometry is rebuilt from ``lat``/``lon``)."""
+    records: list[dict[str, Any]] = json.loads(pd.DataFrame(frame.drop(columns="geometry")).to_json(orient="records"))
+    return records
+
+
+def sites_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame | None:
+    """The inverse of :func:`sites_records` (``None`` for no site)."""
+    if not records:
+        return None
+    frame = pd.DataFrame(records)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.CRS_WGS84)
+
+
+def load_sites(*, force: bool = False) -> None:
+    """Put the workspace's saved sites in the session, once per session (``force``: again, after a refusal)."""
+    if not force and SITES_VERSION in st.session_state:
+        return
+    try:
+        saved = userdata.load_sites()
+    except (WorkspaceError, sa.exc.SQLAlchemyError):  # the database cannot be read: the session works without
+        st.session_state[SITES_VERSION] = None
+        return
+    st.session_state[SITES_VERSION] = saved.version
+    st.session_state[state.USER_SITES] = sites_frame(saved.records)
+
+
+def save_sites(by: people.Actor, frame: gpd.GeoDataFrame | None) -> str | None:
+    """Save the session's sites in the workspace with the version read; the refusal to show (``None``: saved)."""
+    version = st.session_state.get(SITES_VERSION)
+    try:
+        if version is None:
+            version = userdata.load_sites().version
+        saved = userdata.save_sites(by, [] if frame is None else sites_records(frame), expect_version=int(version))
+    except userdata.StaleDataError as error:
+        return error.message(state.lang())
+    except WorkspaceError as error:
+        return str(error)
+    except sa.exc.SQLAlchemyError as error:
+        return db.describe_error(error)
+    st.session_state[SITES_VERSION] = saved.version
+    st.session_state[state.USER_SITES] = frame
+    return None
+
+
+def error_text(error: Exception) -> str:
+    """A user error in the session's language (French and English for :class:`regions.errors.HomeshoreError`)."""
+    return error.message(state.lang()) if isinstance(error, HomeshoreError) else str(error)

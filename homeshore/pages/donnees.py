@@ -8,20 +8,28 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from homeshore import state
+from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import completeness, indicators, refresh, snapshot, sources
+from regions.workspace import userdata
 
+by = workspace.acting()  # a repair, a refresh or a reset writes in the workspace, as this user
+assert by is not None  # acting() stops the page otherwise
 st.title(t("data_title"))
 st.markdown(t("data_intro"))
+for migration in userdata.migrations()[:1]:  # the old folder moved into the database: where it is kept, what was left
+    st.info(t("data_migrated", backup=md(migration.backup), datasets=len(migration.datasets)),
+            icon=":material/drive_file_move:")  # fmt: skip
+    for item in migration.left:
+        st.warning(t("data_migration_left", item=md(item)), icon=":material/warning:")
 if repaired := st.session_state.pop("hs_repaired", None):
     st.success(t("damaged_repaired", files=md(repaired)))
 if damaged := sources.overlay_damage():
     for damage in damaged:
         st.warning(t("damaged_folder", message=md(damage.message())), icon=":material/warning:")
     if st.button(t("damaged_repair_button"), key="btn_repair"):
-        st.session_state["hs_repaired"] = ", ".join(path.name for path in snapshot.repair())
+        st.session_state["hs_repaired"] = ", ".join(snapshot.repair(by))
         indicators.reload()
         st.cache_data.clear()
         st.rerun()
@@ -82,10 +90,10 @@ dry_run = st.checkbox(t("refresh_dry_run"), key="hs_refresh_dry_run")
 if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
     with st.status(t("refresh_heading")) as status:
         try:
-            report = refresh.run(chosen, dry_run=dry_run, progress=status.write)
-        except (refresh.RefreshError, ValueError) as error:
+            report = refresh.run(chosen, dry_run=dry_run, progress=status.write, by=by)
+        except (refresh.RefreshError, ValueError) as error:  # a stale or refused write too: said, nothing lost
             status.update(state="error")
-            st.error(t("refresh_failed", reason=md(error)))
+            st.error(t("refresh_failed", reason=md(workspace.error_text(error))))
         else:
             indicators.reload()
             st.cache_data.clear()
@@ -96,7 +104,7 @@ refreshed = [key for key, source in sources.load_sources().items() if source.sta
 if refreshed:
     st.caption(t("reset_help", datasets=", ".join(refreshed)))
     if st.button(t("reset_button"), key="btn_reset"):
-        refresh.reset()
+        refresh.reset(by=by)
         st.cache_data.clear()
         st.rerun()
 

@@ -1,15 +1,19 @@
-"""Sites: the bundled contact-centre sites, and the user's own (uploaded or typed), each located or rejected."""
+"""Sites: the bundled contact-centre sites, and the user's own (uploaded or typed), each located or rejected, saved
+in the workspace (with the version read: a stale save is refused and said, never lost)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from homeshore import state
+from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import export, sites, tabular
 
+by = workspace.acting()  # your sites are saved in the workspace, as this user
+assert by is not None  # acting() stops the page otherwise
+workspace.load_sites()
 st.title(t("sites_title"))
 st.markdown(t("sites_intro"))
 bundled = sites.load_sites(include_unmatched=True)
@@ -29,8 +33,9 @@ typed = st.data_editor(template, num_rows="dynamic", width="stretch", key="edito
 
 def _use(frame: pd.DataFrame) -> None:
     imported = sites.read_user_sites(frame)
-    st.session_state[state.USER_SITES] = imported.located if len(imported.located) else None
-    st.session_state["hs_sites_report"] = (len(imported.located), imported.rejected)
+    refused = workspace.save_sites(by, imported.located if len(imported.located) else None)
+    st.session_state["hs_sites_refused"] = refused
+    st.session_state["hs_sites_report"] = None if refused else (len(imported.located), imported.rejected)
 
 
 if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
@@ -47,6 +52,12 @@ if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
     if frames:
         _use(pd.concat(frames, ignore_index=True))
 
+if refused := st.session_state.get("hs_sites_refused"):
+    st.error(md(refused), icon=":material/block:")
+    if st.button(t("sites_reload"), key="btn_sites_reload"):
+        workspace.load_sites(force=True)
+        st.session_state["hs_sites_refused"] = None
+        st.rerun()
 report = st.session_state.get("hs_sites_report")
 if report:
     located, rejected = report
@@ -56,7 +67,8 @@ if report:
         st.dataframe(rejected, hide_index=True, width="stretch")
 if state.user_sites() is not None:
     st.dataframe(state.user_sites().drop(columns="geometry"), hide_index=True, width="stretch")
+    st.caption(t("sites_saved"))
     if st.button(t("sites_clear"), key="btn_sites_clear"):
-        st.session_state[state.USER_SITES] = None
+        st.session_state["hs_sites_refused"] = workspace.save_sites(by, None)
         st.session_state["hs_sites_report"] = None
         st.rerun()

@@ -420,6 +420,22 @@ def _migrate(claim: Path, url: str | None) -> Migration | None:
     return done
 
 
+def migrations(*, url: str | None = None) -> list[Migration]:
+    """The migrations of old folders into this workspace, newest first (from the audit trail)."""
+    audit = schema.audit
+    with db.engine(url).connect() as connection:
+        workspace = people.find_workspace(connection)
+        details = connection.execute(
+            sa.select(audit.c.detail)
+            .where((audit.c.workspace_id == workspace) & (audit.c.action == "migration"))
+            .order_by(audit.c.id.desc())
+        ).scalars()
+        return [
+            Migration(Path(d["backup"]), tuple(d["datasets"]), tuple(d["indicators"]), tuple(d["left"]))
+            for d in details
+        ]
+
+
 def _migrated(connection: sa.Connection, workspace: int, claim: str) -> bool:
     """Whether the claim ``claim`` was already imported (its ``migration`` event committed)."""
     audit = schema.audit
