@@ -152,7 +152,7 @@ class Damage:
     @property
     def repair(self) -> str:
         """The commands that repair it, in French."""
-        reset = "`regions data reset` (met la partie endommagée de côté, rien n'est effacé)"
+        reset = "`regions data reset` (retire la partie endommagée en la gardant au journal d'audit, rien n'est effacé)"
         if self.indicator_id:
             return f"`regions data remove --id {self.indicator_id}` (puis réimportez votre fichier) ou {reset}"
         return reset
@@ -161,7 +161,7 @@ class Damage:
         """One French line: the file, the entry, the reason, what is used instead and the repair."""
         where = f"{self.path}" + (f" [{self.entry}]" if self.entry else "")
         return (
-            f"dossier utilisateur endommagé : {where} : {self.reason}. Cette partie est ignorée, les chiffres livrés "
+            f"données utilisateur endommagées : {where} : {self.reason}. Cette partie est ignorée, les chiffres livrés "
             f"sont utilisés à la place. Pour réparer : {self.repair}"
         )
 

@@ -499,24 +499,57 @@ def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_s
     assert "Zorgane-NA5" in csv_text and "Oui-HA3" not in csv_text
 
 
-def test_a_damaged_user_folder_is_named_on_the_pages_and_repaired_from_the_app(app: AppTest, user_folder: Path) -> None:
+def test_a_damaged_old_folder_is_migrated_and_the_data_page_says_what_was_kept_aside(
+    app: AppTest, user_folder: Path
+) -> None:
     folder = user_folder / "snapshot"
     folder.mkdir()
-    (folder / "sources.toml").write_bytes(b'["user_x"]\n"producer" = "CAF\x7f"\n')
+    damaged = b'["user_x"]\n"producer" = "CAF\x7f"\n'
+    (folder / "sources.toml").write_bytes(damaged)
     indicators.reload()
     app.switch_page(DATA_PAGE).run()
     assert not app.exception
+    (backup,) = user_folder.glob("snapshot.sauvegarde-*")
+    assert (backup / "sources.toml").read_bytes() == damaged and not folder.exists()  # kept as it was
+    assert any(backup.name in i.value for i in app.info)
     warning = next(w.value for w in app.warning if "sources.toml" in w.value)
-    assert "Illegal character" in warning and "regions data reset" in warning and "chiffres livrés" in warning
+    assert "Illegal character" in warning and "gardé dans la sauvegarde" in warning
     fibre = "Locaux éligibles à la fibre (FttH)"
     assert app.dataframe[0].value.set_index("Indicateur").loc[fibre, "Statut"] == "livré"  # the page still works
+
+
+def test_a_damaged_entry_of_the_database_is_named_on_the_pages_and_repaired_from_the_app(
+    app: AppTest, user_folder: Path
+) -> None:
+    from regions.workspace import db, people, schema
+
+    owner = people.actor()
+    entry = {"label_fr": "x", "label_en": "x", "unit": "x", "period": "x", "dataset": "user_mon_taux",
+             "orientation": "higher", "kind": "ratio", "region_rule": "population_weighted_mean",
+             "description_fr": "x"}  # fmt: skip
+    record = {"producer": "p", "dataset": "d", "period": "2025", "url": "u", "licence": "l", "retrieved_via": "r",
+              "coverage_note": "c", "status": "user"}  # fmt: skip
+    with db.transaction() as connection:  # as another version of Homeshore might have written it
+        row = connection.execute(schema.user_datasets.insert().values(
+            workspace_id=owner.workspace_id, dataset_id="user_mon_taux", record=record,
+            figures="code,mon_taux\n23,beaucoup\n", version=1, updated_at=db.now(), updated_by=owner.email,
+        )).inserted_primary_key  # fmt: skip
+        assert row is not None
+        connection.execute(schema.user_catalogue.insert().values(
+            workspace_id=owner.workspace_id, indicator_id="mon_taux", dataset_row=row[0], entry=entry))  # fmt: skip
+    indicators.reload()
+    app.switch_page(DATA_PAGE).run()
+    assert not app.exception
+    warning = next(w.value for w in app.warning if "user_mon_taux" in w.value.replace("\\", "")).replace("\\", "")
+    assert "non-numbers" in warning and "regions data remove --id mon_taux" in warning and "chiffres livrés" in warning
     app.switch_page("homeshore/pages/indicateur.py").run()
-    assert not app.exception and any("sources.toml" in w.value for w in app.warning)
+    assert not app.exception and any("user_mon_taux" in w.value.replace("\\", "") for w in app.warning)
     app.switch_page(DATA_PAGE).run()
     app.button(key="btn_repair").click().run()
-    assert not app.exception and not [w for w in app.warning if "sources.toml" in w.value]
-    assert any("sources.toml.damaged-" in s.value for s in app.success)
-    assert len(list(folder.glob("sources.toml.damaged-*"))) == 1  # set aside, not deleted
+    assert not app.exception and not [w for w in app.warning if "user_mon_taux" in w.value.replace("\\", "")]
+    assert any("user_mon_taux" in s.value.replace("\\", "") for s in app.success)
+    (repair,) = [e for e in people.audit_trail(owner) if e["action"] == "repair" and "figures" in e["detail"]]
+    assert repair["detail"]["figures"] == {"user_mon_taux": "code,mon_taux\n23,beaucoup\n"}  # kept, not deleted
 
 
 def test_completing_an_official_indicator_previews_the_merge_and_a_reimport_says_replaced(

@@ -27,7 +27,14 @@ st.download_button(
     mime="text/csv",
     key="btn_sites_template",
 )
-upload = st.file_uploader(t("sites_upload"), type=["csv", "txt", "xlsx"], key="upload_sites")
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("upload_sites")
+    st.session_state["hs_sites_file"] = None if upload is None else (upload.name, upload.getvalue())
+
+
+st.file_uploader(t("sites_upload"), type=["csv", "txt", "xlsx"], key="upload_sites", on_change=_on_upload)
 typed = st.data_editor(template, num_rows="dynamic", width="stretch", key="editor_sites")
 
 
@@ -40,9 +47,9 @@ def _use(frame: pd.DataFrame) -> None:
 
 if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
     frames = []
-    if upload is not None:
+    if uploaded := st.session_state.get("hs_sites_file"):
         try:
-            frames.append(tabular.read_table(upload.getvalue(), upload.name).frame)
+            frames.append(tabular.read_table(uploaded[1], uploaded[0]).frame)
         except tabular.TabularError as error:
             st.error(t("sites_read_error", reason=md(error)))
     filled = typed.dropna(how="all")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from regions import indicators, sources, user_indicators
 from regions.workspace import people, userdata
@@ -235,10 +236,49 @@ def test_another_workspace_does_not_see_nor_remove_the_first_ones_indicator(
 
 def test_the_sites_are_saved_with_a_version_and_a_stale_save_is_refused(user_dir: Path) -> None:
     owner = people.actor()
-    site = {"name": "Agence de Guéret", "lat": 46.17, "lon": 1.87, "commune_code": "23096"}
+    site = {"site_name": "Agence de Guéret", "lat": 46.17, "lon": 1.87, "commune_code": "23096"}
     saved = userdata.save_sites(owner, [site], expect_version=0)
     assert saved.version == 1 and userdata.load_sites().records == [site]
     with pytest.raises(userdata.StaleDataError, match=r"la liste de vos sites a été modifiée par .* — rechargez"):
         userdata.save_sites(owner, [], expect_version=0)
     assert userdata.load_sites().records == [site]
     assert userdata.save_sites(owner, [], expect_version=1).version == 2 and userdata.load_sites().records == []
+
+
+SITES_PAGE = "homeshore/pages/sites.py"
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _sites_app(file: tuple[str, bytes] | None = None) -> AppTest:
+    """A new session of the app on the Sites page (``file``: a sites file as if uploaded, then applied)."""
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page(SITES_PAGE).run()
+    assert not at.exception, at.exception
+    if file is not None:
+        at.session_state["hs_sites_file"] = file
+        at.button(key="btn_sites_apply").click().run()
+        assert not at.exception, at.exception
+    return at
+
+
+def test_the_sites_page_saves_your_sites_and_refuses_a_stale_change(user_dir: Path) -> None:
+    first = _sites_app(("sites.csv", "nom;commune;code postal\nAgence de Guéret;Guéret;23000\n".encode()))
+    assert any("1 sites ajoutés" in s.value for s in first.success)
+    assert [r["site_name"] for r in userdata.load_sites().records] == ["Agence de Guéret"]
+    second = _sites_app()  # a new session (another tab, another day) finds them
+    assert "Agence de Guéret" in second.dataframe[-1].value.to_string()
+    second.session_state["hs_sites_file"] = (
+        "autres.csv",
+        b"nom;commune;code postal\nAgence de Tulle;Tulle;19000\n",
+    )
+    second.button(key="btn_sites_apply").click().run()
+    assert userdata.load_sites().version == 2
+    first.button(key="btn_sites_clear").click().run()  # read version 1: refused, not lost
+    assert not first.exception
+    refusal = " ".join(e.value for e in first.error).replace("\\", "")
+    assert "la liste de vos sites a été modifiée par" in refusal and "rechargez" in refusal
+    assert [r["site_name"] for r in userdata.load_sites().records] == ["Agence de Tulle"]
+    first.button(key="btn_sites_reload").click().run()
+    assert "Agence de Tulle" in first.dataframe[-1].value.to_string()
+    sites_events = [e for e in people.audit_trail(people.actor()) if e["action"] == "sites"]
+    assert len(sites_events) == 2
