@@ -119,9 +119,17 @@ def _workspace_id(connection: sa.Connection) -> int:
 def actor(email: str | None = None, *, url: str | None = None) -> Actor:
     """The acting user (default :func:`local_owner`) as a member of the workspace; the first user ever becomes admin.
 
-    Someone who is not a member is refused with the command an admin runs to add them.
+    Someone who is not a member is refused with the command an admin runs to add them. Two processes creating the
+    workspace at once: the second one reads what the first created.
     """
     email = (email or local_owner()).strip().lower()
+    try:
+        return _actor(email, url)
+    except sa.exc.IntegrityError:  # created by another process in the meantime
+        return _actor(email, url)
+
+
+def _actor(email: str, url: str | None) -> Actor:
     with db.transaction(url) as connection:
         workspace = _workspace_id(connection)
         rows = connection.execute(
