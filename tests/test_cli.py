@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -692,28 +693,41 @@ def test_data_import_refuses_what_would_poison_the_folder(
     assert run("data", "remove", "--id", "taux_rsa").returncode == 0
 
 
-def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
-    user_folder: Path, tmp_path: Path
-) -> None:
-    added = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
-    assert added.returncode == 0, added.stderr
+OLD_FOLDER = Path(__file__).resolve().parent / "fixtures" / "userdata_v1" / "snapshot"
+
+
+def test_a_hand_damaged_old_folder_is_migrated_its_damage_kept_in_the_backup_and_said_once(user_folder: Path) -> None:
+    shutil.copytree(OLD_FOLDER, user_folder / "snapshot")
     record = user_folder / "snapshot" / "sources.toml"
-    record.write_bytes(record.read_bytes().replace(b'"CAF"', b'"CAF\x7f"'))  # what older versions wrote
-    for command in (["sources", "--format", "csv"], ["score", "--format", "csv"], ["indicators"], ["info"]):
+    record.write_bytes(record.read_bytes().replace(b'"Observatoire local"', b'"Observatoire local\x7f"'))
+    damaged = record.read_bytes()  # what older versions could write: the whole file no longer parses
+    first = run("sources", "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    (backup,) = user_folder.glob("snapshot.sauvegarde-*")
+    assert "regions: dossier migré dans la base : 0 jeu(x) de données, 0 indicateur(s)" in first.stderr
+    assert f"l'ancien dossier est gardé tel quel : {backup}" in first.stderr
+    assert "regions: non importé (gardé dans la sauvegarde) : sources.toml : fichier illisible (Illegal character" in (
+        first.stderr
+    )
+    assert "Traceback" not in first.stderr and (backup / "sources.toml").read_bytes() == damaged  # nothing deleted
+    listed = pd.read_csv(io.StringIO(first.stdout), dtype=str).set_index("id")
+    assert "taux_test" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
+    for command in (["score", "--format", "csv"], ["indicators"], ["info"]):  # said once; kept in the audit trail
         result = run(*command)
-        assert result.returncode == 0, result.stderr
-        assert f"regions: attention : dossier utilisateur endommagé : {record}" in result.stderr
-        assert "Illegal character" in result.stderr and "`regions data reset`" in result.stderr
-        assert "Traceback" not in result.stderr
-    listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv").stdout), dtype=str).set_index("id")
-    assert "taux_rsa" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
-    reset = run("data", "reset")
-    assert reset.returncode == 0, reset.stderr
-    assert f"regions: damaged file set aside as {record}.damaged-" in reset.stdout
-    (kept,) = user_folder.glob("snapshot/sources.toml.damaged-*")
-    assert kept.read_bytes().count(b"\x7f") == 1  # set aside, nothing deleted
-    clean = run("sources")
-    assert clean.returncode == 0 and clean.stderr == ""
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+    audit = json.loads(run("audit", "--format", "json").stdout)
+    (migration,) = [event for event in audit if event["action"] == "migration"]
+    assert "Illegal character" in migration["detail"]["left"][0]
+
+
+def _tamper(dataset_id: str, **values: object) -> None:
+    """Change a stored dataset's row as another version of Homeshore might have written it."""
+    from regions.workspace import db, schema
+
+    with db.transaction() as connection:
+        table = schema.user_datasets
+        connection.execute(table.update().where(table.c.dataset_id == dataset_id).values(**values))
+    db._engine.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -723,30 +737,49 @@ def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
         ("code,autre\n23,1\n", "column(s) ['taux_rsa'] absent"),
         ("code,taux_rsa\n23,inf\n", "holds infinite numbers"),
         ('code,taux_rsa\n23,"1\n', "user_taux_rsa.csv"),
-        ("\udcff", "not UTF-8"),
     ],
 )
-def test_a_damaged_figures_file_is_named_and_remove_repairs_it(
+def test_a_damaged_stored_figures_text_is_named_and_remove_repairs_it(
     user_folder: Path, tmp_path: Path, damage: str, named: str
 ) -> None:
     assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
-    figures = user_folder / "snapshot" / "indicators" / "user_taux_rsa.csv"
-    figures.write_bytes(damage.encode("utf-8", errors="surrogateescape"))
+    _tamper("user_taux_rsa", figures=damage)
     scored = run("score", "--format", "csv")
-    assert scored.returncode == 0 and named in scored.stderr and str(figures) in scored.stderr
+    assert scored.returncode == 0 and named in scored.stderr
+    assert "espace de travail « local »/indicators/user_taux_rsa.csv" in scored.stderr
     assert "regions data remove --id taux_rsa" in scored.stderr
     removed = run("data", "remove", "--id", "taux_rsa")
     assert removed.returncode == 0 and removed.stdout == "regions: removed taux_rsa\n"
     assert run("sources").stderr == ""
 
 
+def test_a_damaged_stored_entry_is_set_aside_by_data_reset_and_kept_in_the_audit_trail(
+    user_folder: Path, tmp_path: Path
+) -> None:
+    assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
+    _tamper("user_taux_rsa", figures="code,taux_rsa\n23,trente\n")
+    reset = run("data", "reset")
+    assert reset.returncode == 0, reset.stderr
+    assert "regions: damaged entry removed (kept in the audit trail): user_taux_rsa" in reset.stdout
+    audit = json.loads(run("audit", "--format", "json").stdout)
+    repair = next(event for event in audit if event["action"] == "repair" and "figures" in event["detail"])
+    assert repair["detail"]["figures"] == {"user_taux_rsa": "code,taux_rsa\n23,trente\n"}  # nothing lost
+    assert run("sources").stderr == ""
+
+
 def test_an_entry_an_older_version_let_in_can_be_removed(user_folder: Path, tmp_path: Path) -> None:
     assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
-    folder = user_folder / "snapshot"
-    for name in ("sources.toml", "catalogue.toml"):
-        path = folder / name
-        path.write_text(path.read_text(encoding="utf-8").replace("taux_rsa", "code"), encoding="utf-8")
-    (folder / "indicators" / "user_taux_rsa.csv").rename(folder / "indicators" / "user_code.csv")
+    from regions.workspace import db, schema
+
+    with db.transaction() as connection:  # the indicator renamed "code", as an older version let in
+        entries = schema.user_catalogue
+        (entry,) = connection.execute(entries.select()).all()
+        connection.execute(entries.delete())
+        connection.execute(entries.insert().values(
+            workspace_id=entry.workspace_id, indicator_id="code", dataset_row=entry.dataset_row,
+            entry={**entry.entry, "dataset": "user_code"},
+        ))  # fmt: skip
+    _tamper("user_taux_rsa", dataset_id="user_code", figures="code\n23\n")
     shown = run("indicators", "--format", "csv")
     assert shown.returncode == 0 and shown.stdout.startswith("code,name,reg_code,")
     assert "[code] : identifiant 'code' réservé" in shown.stderr and "regions data remove --id code" in shown.stderr

@@ -37,6 +37,7 @@ FOLDER: Final[str] = "snapshot"
 CLAIM_PREFIX: Final[str] = "snapshot.migration-"
 BACKUP_PREFIX: Final[str] = "snapshot.sauvegarde-"
 _PG_MIGRATION_LOCK: Final[int] = 0x55736572  # "User": taken while a folder is migrated
+_DONE: list[Migration] = []  # the migrations this process did, not yet reported (:func:`take_migrations`)
 
 
 class StaleDataError(StaleWriteError, HomeshoreError):
@@ -379,7 +380,16 @@ def migrate_folder(*, url: str | None = None) -> list[Migration]:
     if folder.is_dir():
         with contextlib.suppress(OSError):  # another process claimed it first
             folder.rename(root / f"{CLAIM_PREFIX}{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}")
-    return [done for claim in sorted(root.glob(f"{CLAIM_PREFIX}*")) if (done := _migrate(claim, url)) is not None]
+    done = [item for claim in sorted(root.glob(f"{CLAIM_PREFIX}*")) if (item := _migrate(claim, url)) is not None]
+    _DONE.extend(done)
+    return done
+
+
+def take_migrations() -> list[Migration]:
+    """The migrations this process did since the last call (to report them once, e.g. on the command line)."""
+    done = list(_DONE)
+    _DONE.clear()
+    return done
 
 
 def _migrate(claim: Path, url: str | None) -> Migration | None:
