@@ -6,10 +6,11 @@ orientation, kind, how a région value is obtained). Both are validated when fir
 an unknown dataset raises a ``ValueError`` naming the file, the entry and the field. ``read_indicator_file``
 reads a dataset's figures with codes as text and missing values as NaN (never 0).
 
-The user's snapshot folder (:func:`overlay_dir`: refreshed and imported datasets) is read the same way, but a
-damaged part of it — a TOML file that does not parse, an entry with a missing or mistyped field, a reserved or
-malformed indicator id, a figures file that is unreadable, lacks a column or holds a non-number — never stops the
-product: that part is left out (the bundled figures show instead) and :func:`overlay_damage` names the file and
+The user's datasets (refreshed and imported, held by the workspace database: :mod:`regions.workspace.userdata`;
+an old-layout folder :func:`overlay_dir` is migrated there once, see :func:`read_folder`) are read the same way
+(:func:`check_overlay`), but a damaged part — a TOML file that does not parse, an entry with a missing or mistyped
+field, a reserved or malformed indicator id, figures that are unreadable, lack a column or hold a non-number — never
+stops the product: that part is left out (the bundled figures show instead) and :func:`overlay_damage` names it and
 the command that repairs it (``regions data remove --id …`` or ``regions data reset``).
 """
 
@@ -130,7 +131,8 @@ STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
 
 
 def overlay_dir() -> Path:
-    """The user's snapshot folder: refreshed and user-supplied datasets that overlay the bundled ones."""
+    """The user's snapshot folder of earlier versions (refreshed and user-supplied datasets), migrated into the
+    workspace database on first read (:func:`regions.workspace.userdata.migrate_folder`)."""
     return settings.user_data_root() / "snapshot"
 
 
