@@ -8,6 +8,7 @@ from homeshore import a11y, sidebar, state, workspace
 
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
 state.init()
+workspace.follow_user_data()
 workspace.load_sites()
 state.keep_widget_state()
 sidebar.render()

@@ -20,7 +20,7 @@ import streamlit as st
 from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
-from regions import scoring, settings
+from regions import indicators, scoring, settings
 from regions.errors import HomeshoreError
 from regions.workspace import WorkspaceError, capture, db, people, scenarios, userdata
 
@@ -186,3 +186,19 @@ def save_sites(by: people.Actor, frame: gpd.GeoDataFrame | None) -> str | None:
 def error_text(error: Exception) -> str:
     """A user error in the session's language (French and English for :class:`regions.errors.HomeshoreError`)."""
     return error.message(state.lang()) if isinstance(error, HomeshoreError) else str(error)
+
+
+_SEEN: dict[str, tuple[int, ...]] = {}  # per database: the user data's stamp this server last read
+
+
+def follow_user_data() -> None:
+    """Read the user's figures again when another process (a command, another app replica) changed them: one cheap
+    query per run; the caches are cleared only on a change."""
+    try:
+        url, now = db.database_url(), userdata.stamp()
+    except (WorkspaceError, sa.exc.SQLAlchemyError):  # no database: the figures read last stay
+        return
+    if _SEEN.get(url) not in (None, now):
+        indicators.reload()
+        st.cache_data.clear()
+    _SEEN[url] = now

@@ -115,6 +115,22 @@ def raw_overlay(*, url: str | None = None) -> sources.RawOverlay:
     return sources.RawOverlay(label(), found, catalogue, figures)
 
 
+def stamp(*, url: str | None = None) -> tuple[int, ...]:
+    """A cheap fingerprint of the workspace's datasets and entries: it changes with every write, remove or import
+    (another process's too), so that a long-running process knows when to read them again."""
+    table, entries = schema.user_datasets, schema.user_catalogue
+    with db.engine(url).connect() as connection:
+        workspace = people.find_workspace(connection)
+        row = connection.execute(
+            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(table.c.version), 0),
+                      sa.func.coalesce(sa.func.max(table.c.id), 0)).where(table.c.workspace_id == workspace)
+        ).one()  # fmt: skip
+        count = connection.execute(
+            sa.select(sa.func.count()).select_from(entries).where(entries.c.workspace_id == workspace)
+        ).scalar_one()
+    return (int(row[0]), int(row[1]), int(row[2]), int(count))
+
+
 def version(dataset_id: str, *, url: str | None = None) -> int:
     """The version of a dataset of the workspace (0: not stored): what a later write expects."""
     table = schema.user_datasets

@@ -282,3 +282,18 @@ def test_the_sites_page_saves_your_sites_and_refuses_a_stale_change(user_dir: Pa
     assert "Agence de Tulle" in first.dataframe[-1].value.to_string()
     sites_events = [e for e in people.audit_trail(people.actor()) if e["action"] == "sites"]
     assert len(sites_events) == 2
+
+
+def test_the_app_sees_an_indicator_another_process_imported(user_dir: Path, tmp_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page("homeshore/pages/donnees.py").run()
+    assert not at.exception, at.exception
+    assert "Taux test" not in at.dataframe[0].value.to_string()
+    rates = tmp_path / "taux.csv"
+    rates.write_text("Département;Taux\n23;30\n87;10\n", encoding="utf-8")
+    args = ["--label", "Taux test", "--unit", "%", "--orientation", "higher", "--period", "2025", "--source", "CAF"]
+    added = run("data", "import", str(rates), "--id", "taux_test", *args)  # another process, e.g. a command
+    assert added.returncode == 0, added.stderr
+    at.run()
+    assert not at.exception, at.exception
+    assert "Taux test" in at.dataframe[0].value.to_string()
