@@ -159,27 +159,34 @@ def stored_ids(*, url: str | None = None) -> list[str]:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
-def _stale(what: str, row: Any | None, *, feminine: bool = False) -> StaleDataError:
-    """The refusal of a stale write: who changed ``what`` and when (``row``), or that it was removed."""
+def _stale(what: tuple[str, str], row: Any | None, *, feminine: bool = False) -> StaleDataError:
+    """The refusal of a stale write: who changed ``what`` (French, English) and when (``row``), or that it was
+    removed."""
+    fr, en = what
     ending = "e" if feminine else ""
     if row is None:
         return StaleDataError(
-            f"{what} a été supprimé{ending} par quelqu'un d'autre depuis votre lecture — rechargez, puis refaites "
+            f"{fr} a été supprimé{ending} par quelqu'un d'autre depuis votre lecture — rechargez, puis refaites "
             "votre modification",
-            en=f"{what} was removed by someone else since you read it — reload, then redo your change",
+            en=f"{en} was removed by someone else since you read it — reload, then redo your change",
         )
     return StaleDataError(
-        f"{what} a été modifié{ending} par {row.updated_by} à {clock(row.updated_at)} (version {row.version}) — "
+        f"{fr} a été modifié{ending} par {row.updated_by} à {clock(row.updated_at)} (version {row.version}) — "
         "rechargez, puis refaites votre modification",
-        en=f"{what} was changed by {row.updated_by} at {clock(row.updated_at)} (version {row.version}) — reload, "
+        en=f"{en} was changed by {row.updated_by} at {clock(row.updated_at)} (version {row.version}) — reload, "
         "then redo your change",
     )
 
 
-def _what(dataset_id: str) -> str:
+def _what(dataset_id: str) -> tuple[str, str]:
+    """How a dataset is named in a refusal, in French and English."""
     if dataset_id.startswith(sources.USER_PREFIX):
-        return f"l'indicateur « {dataset_id.removeprefix(sources.USER_PREFIX)} »"
-    return f"le jeu de données « {dataset_id} »"
+        name = dataset_id.removeprefix(sources.USER_PREFIX)
+        return f"l'indicateur « {name} »", f"indicator “{name}”"
+    return f"le jeu de données « {dataset_id} »", f"dataset “{dataset_id}”"
+
+
+_SITES: Final[tuple[str, str]] = ("la liste de vos sites", "the list of your sites")
 
 
 def write(
@@ -202,13 +209,25 @@ def write(
                         for item in datasets}  # fmt: skip
             people._record(connection, by, action, None, None, {**(detail or {}), "datasets": versions})
     except sa.exc.IntegrityError:  # created at the same time by someone else: refused, not merged
-        names = ", ".join(_what(item.dataset_id) for item in datasets)
-        raise StaleDataError(
-            f"{names} vient d'être enregistré par quelqu'un d'autre — rechargez, puis refaites votre modification",
-            en=f"{names} was just saved by someone else — reload, then redo your change",
-        ) from None
+        raise _created_meanwhile(by, datasets, url) from None
     sources.reload()
     return versions
+
+
+def _created_meanwhile(by: Actor, datasets: Sequence[Dataset], url: str | None) -> StaleDataError:
+    """The refusal of a dataset another process created at the same time, naming who and when."""
+    table = schema.user_datasets
+    ids = [item.dataset_id for item in datasets]
+    with db.engine(url).connect() as connection:
+        row = connection.execute(
+            sa.select(table).where((table.c.workspace_id == by.workspace_id) & table.c.dataset_id.in_(ids))
+        ).first()
+    if row is not None:
+        return _stale(_what(row.dataset_id), row)
+    return StaleDataError(
+        "ces données viennent d'être enregistrées par quelqu'un d'autre — rechargez, puis refaites votre modification",
+        en="these data were just saved by someone else — reload, then redo your change",
+    )
 
 
 def _check(datasets: Sequence[Dataset]) -> None:
@@ -373,7 +392,7 @@ def save_sites(
             ).first()
             current = 0 if row is None else int(row.version)
             if current != expect_version:
-                raise _stale("la liste de vos sites", row, feminine=True)
+                raise _stale(_SITES, row, feminine=True)
             values = {"sites": saved, "version": current + 1, "updated_at": stamp, "updated_by": by.email}
             if row is None:
                 connection.execute(sa.insert(table).values(workspace_id=by.workspace_id, **values))
@@ -381,7 +400,7 @@ def save_sites(
                 connection.execute(sa.update(table).where(table.c.workspace_id == by.workspace_id).values(**values))
             people._record(connection, by, "sites", None, None, {"sites": len(saved), "version": current + 1})
     except sa.exc.IntegrityError:
-        raise _stale("la liste de vos sites", None, feminine=True) from None
+        raise _stale(_SITES, None, feminine=True) from None
     return Sites(saved, current + 1, by.email, stamp)
 
 

@@ -163,7 +163,7 @@ def test_two_processes_saving_the_same_indicator_one_wins_the_other_is_refused(u
     assert sorted(line.split()[0] for line in outputs) == ["ok", "stale"]
     refused = next(line for line in outputs if line.startswith("stale"))
     assert "l'indicateur « taux_test » a été modifié par" in refused and "— rechargez" in refused
-    assert "was changed by" in refused and "— reload" in refused
+    assert "indicator “taux_test” was changed by" in refused and "— reload" in refused
     winner = "11" if outputs[0] == "ok" else "22"
     indicators.reload()
     assert indicators.territory_table().set_index("code").loc["23", "taux_test"] == float(winner)
