@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -329,9 +330,25 @@ class _Overlay:
 @cache
 def _overlay() -> _Overlay:
     """The user's data of the workspace (:mod:`regions.workspace.userdata`), checked entry by entry."""
+    if _nothing_stored():
+        return _Overlay({}, {}, ())
     from regions.workspace import userdata  # the database layer imports this module
 
     return check_overlay(userdata.raw_overlay())
+
+
+#: :data:`regions.workspace.db.DATABASE_URL_ENV` and :data:`~regions.workspace.db.SQLITE_FILE`, named here so that
+#: reading the figures on a machine where nothing was ever stored does not load the database layer.
+_DATABASE_URL_ENV: Final[str] = "HOMESHORE_DATABASE_URL"
+_SQLITE_FILE: Final[str] = "workspace.sqlite3"
+
+
+def _nothing_stored() -> bool:
+    """No database named, no embedded database file and no old folder to migrate: no user data anywhere."""
+    if os.environ.get(_DATABASE_URL_ENV, "").strip():
+        return False
+    root = settings.user_data_root()
+    return not (root / _SQLITE_FILE).exists() and not any(root.glob(f"{overlay_dir().name}*"))
 
 
 def read_folder(folder: Path) -> RawOverlay:

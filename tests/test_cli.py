@@ -820,16 +820,19 @@ def test_completing_an_official_indicator_merges_and_reimporting_says_replaced(
     assert again.returncode == 0 and again.stdout.startswith("regions: replaced taux_rsa")
 
 
-def test_a_command_imports_only_what_it_needs() -> None:
+def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     """``regions candidates aggregate`` (and ``info``) never load the workspace, its database drivers, the plan or
-    the maps: each command imports its heavy dependencies when it runs."""
+    the maps: each command imports its heavy dependencies when it runs. (``info`` reads the user's figures: where a
+    workspace database exists, it loads it; on a machine where nothing was ever stored, it does not.)"""
     heavy = ("regions.workspace", "sqlalchemy", "alembic", "regions.plan", "regions.report", "folium", "matplotlib")
     for command in (["candidates", "aggregate", str(DEMO)], ["info"]):
         code = (
             "import sys; from regions.cli import main; status = main(sys.argv[1:]); "
             f"print(status, [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
         )
-        done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300)
+        env = {**os.environ, "HOMESHORE_USER_DATA_DIR": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300,
+                              env=env)  # fmt: skip
         assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
 
 

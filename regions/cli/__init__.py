@@ -130,8 +130,14 @@ def _database_error(error: Exception) -> str | None:
 
 
 def _warn_damage(command: str) -> None:
-    """Name on stderr every damaged part of the user's folder the command left out, and how to repair it."""
-    if command in ("cache", "candidates", "db", "workspace", "audit"):  # they do not read the user's folder
+    """Name on stderr, once, an old folder the command migrated into the database (where it is kept, what was left
+    in it), and every damaged part of the user's data the command left out, with how to repair it."""
+    if "regions.workspace.userdata" in sys.modules:
+        from regions.workspace import userdata
+
+        for migration in userdata.take_migrations():
+            print("\n".join(f"regions: {line}" for line in migration.lines()), file=sys.stderr)
+    if command in ("cache", "candidates", "db", "workspace", "audit"):  # they do not read the user's data
         return
     from regions import sources
 

@@ -87,24 +87,27 @@ def cmd_data(args: argparse.Namespace) -> str:
         if args.format == "table":
             return completeness.describe(found)
         return render(completeness.gaps_table(found), args.format)
+    from regions import refresh  # only these commands need it
+    from regions.workspace import people
+
     if args.action == "remove":
         stored = user_indicators.stored_ids()
         if args.indicator_id not in stored:
             raise ValueError(f"{args.indicator_id!r} is not one of your indicators: {stored}")
-        user_indicators.remove(args.indicator_id)
+        user_indicators.remove(args.indicator_id, by=people.actor())
         return f"regions: removed {args.indicator_id}\n"
-    from regions import refresh  # only these commands need it
-
     if args.action == "reset":
-        kept = snapshot.repair()
-        lines = [f"regions: damaged file set aside as {path} (nothing deleted)" for path in kept]
-        reset = refresh.reset(args.only)
+        by = people.actor()
+        kept = snapshot.repair(by)
+        lines = [f"regions: damaged entry removed (kept in the audit trail): {key}" for key in kept]
+        reset = refresh.reset(args.only, by=by)
         if reset:
             lines.append(f"regions: back to the bundled figures for {', '.join(reset)}")
         elif not kept:
             lines.append("regions: no refreshed figures to forget; the bundled snapshot is in use")
         return "\n".join(lines) + "\n"
-    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr))
+    by = None if args.dry_run else people.actor()  # a dry run writes nothing: no member needed
+    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr), by=by)
     return render(report.table(), "table")
 
 
@@ -121,10 +124,7 @@ def _data_import(args: argparse.Namespace) -> str:
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
     )  # fmt: skip
     by = people.actor()
-    by.require("import")
-    user_indicators.save(prepared)
-    people.record(by, "import", {"indicator": args.indicator_id, "file": path.name, "rows": prepared.kept_rows,
-                                 "coverage": prepared.coverage})  # fmt: skip
+    user_indicators.save(prepared, by=by, file=path.name)  # one transaction with its audit event
     total = settings.N_DEPARTEMENTS
     verb = "completed" if completing else "replaced" if replacing else "added"
     lines = [

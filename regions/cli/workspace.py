@@ -89,7 +89,10 @@ def cmd_db(args: argparse.Namespace) -> str:
     from regions.workspace import db
 
     if args.action == "upgrade":
+        from regions.workspace import userdata
+
         revision = db.upgrade()
+        userdata.migrate_folder()  # an old folder too, once (said on stderr)
         return f"regions: schéma à jour (révision {revision}) : {db.info().url}\n"
     found = db.info()
     if args.format == "json":

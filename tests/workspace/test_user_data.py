@@ -297,3 +297,9 @@ def test_the_app_sees_an_indicator_another_process_imported(user_dir: Path, tmp_
     at.run()
     assert not at.exception, at.exception
     assert "Taux test" in at.dataframe[0].value.to_string()
+
+
+def test_reading_the_figures_knows_where_the_database_is_without_loading_it() -> None:
+    from regions.workspace import db
+
+    assert (sources._DATABASE_URL_ENV, sources._SQLITE_FILE) == (db.DATABASE_URL_ENV, db.SQLITE_FILE)
