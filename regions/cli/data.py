@@ -106,8 +106,8 @@ def cmd_data(args: argparse.Namespace) -> str:
         elif not kept:
             lines.append("regions: no refreshed figures to forget; the bundled snapshot is in use")
         return "\n".join(lines) + "\n"
-    by = None if args.dry_run else people.actor()  # a dry run writes nothing: no member needed
-    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr), by=by)
+    acting = None if args.dry_run else people.actor()  # a dry run writes nothing: no member needed
+    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr), by=acting)
     return render(report.table(), "table")
 
 
