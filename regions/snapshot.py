@@ -15,11 +15,14 @@ overlay_damage`); :func:`repair` removes it, keeping its content in the audit tr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from regions import export
-from regions.workspace import people, userdata
+
+if TYPE_CHECKING:  # the database layer is loaded by the functions that write (reading the figures may not need it)
+    from regions.workspace import people, userdata
 
 TomlValue = str | float | int | Sequence[str] | Mapping[str, float]
 
@@ -35,6 +38,8 @@ def dataset(
     retrieved_via, coverage_note, caveats, status, updated). ``indicators``: catalogue entries (a user's indicator)."""
     if "code" not in figures.columns:
         raise ValueError(f"dataset {dataset_id!r}: the figures need a 'code' column")
+    from regions.workspace import userdata
+
     text = export.to_csv_text(figures, lineterminator="\n")
     return userdata.Dataset(dataset_id, text, dict(record), dict(indicators or {}))
 
@@ -52,6 +57,8 @@ def write_dataset(
     """Write one dataset (see :func:`dataset`) for ``by`` (default the local owner) in one transaction and return
     where it is (``<workspace>/indicators/<id>.csv``). ``expect_version``: the version read (0: none), refused when
     someone saved since. Caches are cleared, so the next read sees the new dataset."""
+    from regions.workspace import people, userdata
+
     item = dataset(dataset_id, figures, record, indicators)
     expect = None if expect_version is None else {dataset_id: expect_version}
     userdata.write(by or people.actor(), [item], expect=expect, detail=detail)
@@ -60,10 +67,14 @@ def write_dataset(
 
 def remove_dataset(dataset_id: str, indicator_ids: Sequence[str] = (), *, by: people.Actor | None = None) -> None:
     """Remove a dataset (and the catalogue entries of the user's indicators it held), even a damaged one."""
+    from regions.workspace import people, userdata
+
     userdata.remove(by or people.actor(), [dataset_id], indicator_ids)
 
 
 def repair(by: people.Actor | None = None) -> list[str]:
     """Remove every damaged entry (kept whole in the audit trail) so that the bundled figures show again; return
     the entries removed."""
+    from regions.workspace import people, userdata
+
     return userdata.repair(by or people.actor())

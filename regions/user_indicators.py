@@ -25,14 +25,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from regions import codes, formatting, geo, indicators, snapshot, sources, tabular
-from regions.workspace import userdata
-from regions.workspace.people import Actor
+
+if TYPE_CHECKING:  # the database layer is loaded when a file is checked or saved
+    from regions.workspace.people import Actor
 
 Level = Literal["departement", "commune"]
 Aggregation = Literal["sum", "mean", "population_weighted_mean"]
@@ -255,6 +256,8 @@ def prepare(
     before, origin = None, None
     if is_completion(declaration):
         figures, before, origin = _merge(figures, declaration.indicator_id)
+    from regions.workspace import userdata
+
     stored = userdata.version(DATASET_PREFIX + declaration.indicator_id)
     return UserImport(
         declaration=declaration,
@@ -361,6 +364,8 @@ def user_indicator_ids() -> list[str]:
 def stored_ids() -> list[str]:
     """Ids of the user's indicators stored in the workspace, also those of a damaged entry (what :func:`remove` can
     remove)."""
+    from regions.workspace import userdata
+
     found = [key.removeprefix(DATASET_PREFIX) for key in userdata.stored_ids()]
     return list(dict.fromkeys(i for i in [*user_indicator_ids(), *found] if ID_PATTERN.fullmatch(i)))
 
