@@ -714,19 +714,19 @@ def test_a_hand_damaged_old_folder_is_migrated_its_damage_kept_in_the_backup_and
     assert "taux_test" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
     for command in (["score", "--format", "csv"], ["indicators"], ["info"]):  # said once; kept in the audit trail
         result = run(*command)
-        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert result.returncode == 0 and "sauvegarde" not in result.stderr and "endommag" not in result.stderr
     audit = json.loads(run("audit", "--format", "json").stdout)
     (migration,) = [event for event in audit if event["action"] == "migration"]
     assert "Illegal character" in migration["detail"]["left"][0]
 
 
-def _tamper(dataset_id: str, **values: object) -> None:
+def _tamper(stored_id: str, **values: object) -> None:
     """Change a stored dataset's row as another version of Homeshore might have written it."""
     from regions.workspace import db, schema
 
     with db.transaction() as connection:
         table = schema.user_datasets
-        connection.execute(table.update().where(table.c.dataset_id == dataset_id).values(**values))
+        connection.execute(table.update().where(table.c.dataset_id == stored_id).values(**values))
     db._engine.cache_clear()
 
 
