@@ -303,3 +303,21 @@ def test_reading_the_figures_knows_where_the_database_is_without_loading_it() ->
     from regions.workspace import db
 
     assert (sources._DATABASE_URL_ENV, sources._SQLITE_FILE) == (db.DATABASE_URL_ENV, db.SQLITE_FILE)
+
+
+def test_db_upgrade_migrates_an_old_folder_and_says_where_it_is_kept(user_dir: Path) -> None:
+    shutil.copytree(OLD, user_dir / "snapshot")
+    upgraded = run("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    (backup,) = user_dir.glob("snapshot.sauvegarde-*")
+    assert "regions: dossier migré dans la base : 3 jeu(x) de données, 2 indicateur(s)" in upgraded.stderr
+    assert f"l'ancien dossier est gardé tel quel : {backup}" in upgraded.stderr
+    again = run("db", "upgrade")
+    assert again.returncode == 0 and "migré" not in again.stderr
+    assert sorted(userdata.stored_ids()) == [
+        "aah_home",
+        "arcep_broadband",
+        "taux_test",
+        "user_aah_home",
+        "user_taux_test",
+    ]
