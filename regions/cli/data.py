@@ -21,7 +21,9 @@ def add_data(commands: argparse._SubParsersAction[Parser]) -> None:
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
     reset_cmd = actions.add_parser(
-        "reset", help="forget refreshed figures and set aside any damaged file: the bundled snapshot shows again"
+        "reset",
+        help="forget refreshed figures and remove any damaged entry (kept in the audit trail): the bundled "
+        "snapshot shows again",
     )
     reset_cmd.add_argument(
         "--only", type=_dataset_ids, metavar="ID,...", help="dataset ids to reset (default: every refreshed one)"
@@ -59,7 +61,7 @@ def add_data(commands: argparse._SubParsersAction[Parser]) -> None:
     adding.add_argument("--licence", default="non précisée par l'utilisateur")
 
     removing = actions.add_parser(
-        "remove", help="remove your own indicator, or undo a completion (works on a damaged folder too)"
+        "remove", help="remove your own indicator, or undo a completion (works on a damaged entry too)"
     )
     removing.add_argument("--id", required=True, dest="indicator_id")
 

@@ -321,3 +321,22 @@ def test_db_upgrade_migrates_an_old_folder_and_says_where_it_is_kept(user_dir: P
         "user_aah_home",
         "user_taux_test",
     ]
+
+
+def test_someone_who_is_not_a_member_cannot_import_nor_remove(user_dir: Path, tmp_path: Path) -> None:
+    user_indicators.save(user_indicators.prepare(pd.DataFrame({"code": ["23"], "valeur": ["7"]}), RATE))  # the owner
+    rates = tmp_path / "taux.csv"
+    rates.write_text("Département;Taux\n23;30\n", encoding="utf-8")
+    args = ["--label", "Autre", "--unit", "%", "--orientation", "higher", "--period", "2025", "--source", "CAF"]
+    stranger = {people.USER_ENV: "inconnu@exemple.fr"}
+    refused = run("data", "import", str(rates), "--id", "autre_taux", *args, env=stranger)
+    assert refused.returncode == 1 and "inconnu@exemple.fr n'est pas membre" in refused.stderr
+    removed = run("data", "remove", "--id", "taux_test", env=stranger)
+    assert removed.returncode == 1 and "n'est pas membre" in removed.stderr
+    assert sorted(userdata.stored_ids()) == ["taux_test", "user_taux_test"]  # nothing written, nothing removed
+    member = people.actor()
+    people.add_member(member, "rec@exemple.fr", "recruiter")
+    added = run("data", "import", str(rates), "--id", "autre_taux", *args, env={people.USER_ENV: "rec@exemple.fr"})
+    assert added.returncode == 0, added.stderr  # a recruiter imports
+    (event,) = [e for e in people.audit_trail(member) if e["action"] == "import" and e["actor"] == "rec@exemple.fr"]
+    assert isinstance(event["detail"], dict) and event["detail"]["file"] == "taux.csv"
