@@ -195,6 +195,7 @@ def follow_user_data() -> None:
     """Read the user's figures again when another process (a command, another app replica) changed them: one cheap
     query per run; the caches are cleared only on a change."""
     try:
+        userdata.migrate_folder()  # an old folder that appeared (or was left half-way) first: a stat when there is none
         url, now = db.database_url(), userdata.stamp()
     except (WorkspaceError, sa.exc.SQLAlchemyError):  # no database: the figures read last stay
         return

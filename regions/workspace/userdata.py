@@ -466,7 +466,9 @@ def _migrate(claim: Path, url: str | None) -> Migration | None:
 
 
 def migrations(*, url: str | None = None) -> list[Migration]:
-    """The migrations of old folders into this workspace, newest first (from the audit trail)."""
+    """The migrations of old folders into this workspace, newest first (from the audit trail; an old folder still
+    there is migrated first)."""
+    migrate_folder(url=url)
     audit = schema.audit
     with db.engine(url).connect() as connection:
         workspace = people.find_workspace(connection)
