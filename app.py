@@ -11,6 +11,7 @@ state.init()
 workspace.follow_user_data()
 workspace.load_sites()
 state.keep_widget_state()
+sidebar.render()
 a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
 
 pages = [
@@ -35,8 +36,4 @@ pages = [
     ),
     st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
-try:
-    st.navigation(pages).run()
-finally:
-    # drawn after the page, also when the page stops early: its sixteen sliders no longer hold back the map
-    sidebar.render()
+st.navigation(pages).run()
