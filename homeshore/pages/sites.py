@@ -11,8 +11,9 @@ from homeshore.plain import md
 from homeshore.state import t
 from regions import export, sites, tabular
 
-by = workspace.acting()  # your sites are saved in the workspace, as this user
-assert by is not None  # acting() stops the page otherwise
+acting = workspace.acting()  # your sites are saved in the workspace, as this user
+assert acting is not None  # acting() stops the page otherwise
+by = acting
 workspace.load_sites()
 st.title(t("sites_title"))
 st.markdown(t("sites_intro"))
