@@ -31,12 +31,12 @@ FICTIONAL_NOTE = (
 
 @dataclass(frozen=True)
 class Selection:
-    """What produced a ranking: the preset (or "personnalisé"), weights, filters, and whether the applicant pool
+    """What produced a ranking: the preset id (or ``custom``), weights, filters, and whether the applicant pool
     behind the pool-depth figures is the synthetic demo file (``fictional_pool``)."""
 
     weights: Mapping[str, float]
     filters: scoring.Filters
-    preset: str = "personnalisé"
+    preset: str = scoring.CUSTOM
     fictional_pool: bool = False
 
 
