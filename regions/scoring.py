@@ -35,6 +35,7 @@ import pandas as pd
 from regions import formatting, settings, sources
 from regions.formatting import Lang
 
+
 @dataclass(frozen=True)
 class Preset:
     """A named set of weights: a stable ``id`` (CLI, saved scenarios), labels in French and English."""

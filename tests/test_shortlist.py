@@ -36,7 +36,7 @@ def test_a_shortlisted_departement_the_constraints_exclude_is_flagged_and_not_co
     assert short.loc[low, "Statut"].startswith("exclu par vos contraintes : fibre ")
     assert short.loc[low, "Statut"].endswith(" < 60,0 %")
     assert pd.isna(short.loc[low, "Rang"])
-    assert "exclu par vos contraintes : fibre" in export.shortlist_csv(short.reset_index()).decode("utf-8-sig")
+    assert "exclu par vos contraintes : fibre" in export.csv_file(short.reset_index()).decode("utf-8-sig")
 
     sheets = _cells(shortlist.workbook(table, result, codes, shortlist.Selection(weights, filters)))
     first = str(sheets["Shortlist"][0][0])
@@ -66,7 +66,7 @@ def test_figures_from_the_demo_pool_say_fictional_in_every_sheet_and_the_csv() -
     assert any(c.startswith("Score") for c in fictional) and any(
         c.startswith("Profondeur du vivier") for c in fictional
     )
-    csv_header = export.shortlist_csv(short).decode("utf-8-sig").splitlines()[0]
+    csv_header = export.csv_file(short).decode("utf-8-sig").splitlines()[0]
     assert csv_header.count("données fictives") == 2
 
     sheets = _cells(shortlist.workbook(table, result, codes, selection))
