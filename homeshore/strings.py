@@ -881,7 +881,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-#: Applicant-file fields (see ``regions.candidates.FIELDS``), as the mapping editor names them.
+#: Applicant-file fields (see ``regions.applicants.FIELDS``), as the mapping editor names them.
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "id": "Identifiant",

@@ -28,8 +28,8 @@ import sqlalchemy
 
 from regions import (
     _datafrance,
+    applicants,
     cache,
-    candidates,
     codes,
     export,
     files,
@@ -386,7 +386,7 @@ def _dataset_ids(text: str) -> list[str]:
 def _add_file_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("file", help="CSV (any encoding Excel gives, ; , or tab) or XLSX")
     command.add_argument("--sheet", help="XLSX sheet (default: the first)")
-    fields = ", ".join(candidates.FIELDS)
+    fields = ", ".join(applicants.FIELDS)
     command.add_argument(
         "--map", nargs="*", default=[], type=_map_pair, metavar="COLUMN=FIELD", help=f"e.g. CP=postcode; {fields}"
     )
@@ -394,8 +394,8 @@ def _add_file_options(command: argparse.ArgumentParser) -> None:
 
 def _map_pair(text: str) -> tuple[str, str]:
     column, sep, field_name = text.rpartition("=")
-    if not sep or not column or field_name not in candidates.FIELDS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=FIELD with FIELD among {list(candidates.FIELDS)}")
+    if not sep or not column or field_name not in applicants.FIELDS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=FIELD with FIELD among {list(applicants.FIELDS)}")
     return column, field_name
 
 
@@ -714,36 +714,36 @@ def _plan_text(solved: plan.Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _import_applicants(args: argparse.Namespace) -> tuple[candidates.ImportResult, bool]:
+def _import_applicants(args: argparse.Namespace) -> tuple[applicants.ImportResult, bool]:
     """Read the file once, apply ``--map`` corrections to the detected mapping, and join it; say whether it is the
     synthetic demo file (whose outputs are labelled *données fictives*)."""
     path = Path(args.file)
     limits = {"max_bytes": settings.CANDIDATES_MAX_BYTES, "max_rows": settings.CANDIDATES_MAX_ROWS}
     data = files.read_input(path)
     read = tabular.read_table(data, path.name, sheet=args.sheet, **limits)
-    mapping = candidates.detect_mapping(list(read.frame.columns))
+    mapping = applicants.detect_mapping(list(read.frame.columns))
     for column, field_name in args.map:
         mapping = {f: (None if c == column else c) for f, c in mapping.items()}
         mapping[field_name] = column
-    result = candidates.import_frame(
+    result = applicants.import_frame(
         read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
     )
-    return result, candidates.is_demo(data)
+    return result, applicants.is_demo(data)
 
 
 def _candidates(args: argparse.Namespace) -> str:
     result, fictional = _import_applicants(args)
-    label = candidates.label_fictional if fictional else (lambda frame: frame)
+    label = applicants.label_fictional if fictional else (lambda frame: frame)
     if args.action == "import":
         return _candidates_import(args, result, fictional)
     if args.action == "aggregate":
-        totals = candidates.aggregate(result.matched, args.level, mapping=result.mapping)
+        totals = applicants.aggregate(result.matched, args.level, mapping=result.mapping)
         return render(label(totals.drop(columns=["applicants", "suppressed"])), args.format)
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
     picked = label(
-        candidates.shortlist_applicants(
+        applicants.shortlist_applicants(
             result.matched,
             result.mapping,
             departements=args.departements,
@@ -755,7 +755,7 @@ def _candidates(args: argparse.Namespace) -> str:
     )
     about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
     if fictional:
-        about.append(f"Jeu de données : {candidates.FICTIONAL_LABEL}")
+        about.append(f"Jeu de données : {applicants.FICTIONAL_LABEL}")
     by = people.actor()
     by.require("export")
     sensitive = args.include_sensitive
@@ -764,11 +764,11 @@ def _candidates(args: argparse.Namespace) -> str:
         about.append(f"Colonnes sensibles incluses par {by.email}")
     kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
-        payload = candidates.applicants_workbook(
+        payload = applicants.applicants_workbook(
             picked, result.mapping, include_sensitive=sensitive, about=about, purpose=purpose, not_sensitive=kept
         )
     else:
-        payload = candidates.applicants_csv(
+        payload = applicants.applicants_csv(
             picked, result.mapping, include_sensitive=sensitive, french_excel=True, not_sensitive=kept
         )
     files.write_atomically(target, payload)
@@ -782,11 +782,11 @@ def _candidates(args: argparse.Namespace) -> str:
     return f"regions: wrote {target} ({len(picked)} applicants)\n" + _sensitive_lines(picked, result.mapping, kept)
 
 
-def _sensitive_lines(frame: pd.DataFrame, mapping: candidates.Mapping, not_sensitive: list[str]) -> str:
+def _sensitive_lines(frame: pd.DataFrame, mapping: applicants.ColumnMapping, not_sensitive: list[str]) -> str:
     """What was left out as sensitive and why, and what the user declared non-sensitive (one line each)."""
-    declared = candidates.declared_not_sensitive(frame, mapping, not_sensitive)
+    declared = applicants.declared_not_sensitive(frame, mapping, not_sensitive)
     kept = {found.column for found in declared}
-    left_out = [found for found in candidates.sensitive_detections(frame, mapping) if found.column not in kept]
+    left_out = [found for found in applicants.sensitive_detections(frame, mapping) if found.column not in kept]
     lines = [f"sensitive columns left out: {len(left_out)}"]
     lines += [f"  {found.column}: {found.reason('en')}" for found in left_out]
     lines += [
@@ -795,15 +795,15 @@ def _sensitive_lines(frame: pd.DataFrame, mapping: candidates.Mapping, not_sensi
     return "\n".join(lines) + "\n"
 
 
-def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult, fictional: bool) -> str:
+def _candidates_import(args: argparse.Namespace, result: applicants.ImportResult, fictional: bool) -> str:
     report = result.report()
     if fictional:
-        report = {"data": candidates.FICTIONAL_LABEL, **report}
-    declared = candidates.declared_not_sensitive(result.unmatched, result.mapping, args.not_sensitive)
+        report = {"data": applicants.FICTIONAL_LABEL, **report}
+    declared = applicants.declared_not_sensitive(result.unmatched, result.mapping, args.not_sensitive)
     kept = {found.column for found in declared}
     report["sensitive_columns"] = {
         found.column: found.reason()
-        for found in candidates.sensitive_detections(result.unmatched, result.mapping)
+        for found in applicants.sensitive_detections(result.unmatched, result.mapping)
         if found.column not in kept
     }
     report["declared_not_sensitive"] = {found.column: found.reason() for found in declared}
@@ -811,8 +811,8 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
         files.write_atomically(args.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.unmatched:
         rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out
-        rows = candidates.label_fictional(rows) if fictional else rows
-        payload = candidates.applicants_csv(
+        rows = applicants.label_fictional(rows) if fictional else rows
+        payload = applicants.applicants_csv(
             rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
         )
         by = people.actor()
@@ -821,11 +821,11 @@ def _candidates_import(args: argparse.Namespace, result: candidates.ImportResult
         detail = {"file": Path(args.unmatched).name, "rows": "non rattachées", "applicants": len(rows),
                   "sensitive_columns": False}  # fmt: skip
         people.record_export(by, "export_applicants", detail)
-    lines = [f"data: {candidates.FICTIONAL_LABEL}"] if fictional else []
+    lines = [f"data: {applicants.FICTIONAL_LABEL}"] if fictional else []
     lines += [f"rows read: {result.rows_read}", f"matched: {len(result.matched)}"]
-    lines += [f"  {candidates.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
+    lines += [f"  {applicants.METHOD_LABELS_EN[m]}: {n}" for m, n in report["matched"].items()]  # type: ignore[attr-defined]
     lines += [f"unmatched: {len(result.unmatched)}"]
-    lines += [f"  {candidates.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
+    lines += [f"  {applicants.REASON_LABELS_EN[r]}: {n}" for r, n in report["unmatched"].items()]  # type: ignore[attr-defined]
     return "\n".join(lines) + "\n" + _sensitive_lines(result.unmatched, result.mapping, args.not_sensitive)
 
 

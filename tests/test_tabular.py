@@ -537,7 +537,7 @@ def test_too_many_columns_in_a_csv() -> None:
 @pytest.mark.parametrize("name", list(spreadsheet_bombs.bombs()))
 def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
     """Applicants, sites and user indicators, read as the app and the CLI read them: refused, or two rows."""
-    from regions import candidates, sites, user_indicators
+    from regions import applicants, sites, user_indicators
 
     data, reason = spreadsheet_bombs.bombs()[name]
     declaration = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Moi")
@@ -554,7 +554,7 @@ def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
         return prepared.kept_rows
 
     def read_applicants() -> int:
-        result = candidates.import_file(data, "candidats.xlsx")
+        result = applicants.import_file(data, "candidats.xlsx")
         if name == "value in A1048576":  # a whole Excel sheet is within an applicant file's limits: every row kept
             assert result.rows_read == 1_048_575 and len(result.unmatched) == 1_048_573
         return len(result.matched)
