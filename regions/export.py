@@ -103,7 +103,7 @@ def csv_file(
     frame: pd.DataFrame,
     *,
     lang: Lang = "fr",
-    about: Sequence[tuple[str, str]] = (),
+    about: Sequence[tuple[str, object]] = (),
     french_excel: bool | None = None,
 ) -> bytes:
     """The product's one CSV file writer, for Excel: UTF-8 with BOM, CRLF, formula-safe (see :func:`to_csv_text`).
@@ -130,16 +130,20 @@ def comment_line(label: str, value: object, lang: Lang = "fr") -> str:
     return f"{COMMENT} {label} : {text}" if lang == "fr" else f"{COMMENT} {label}: {text}"
 
 
-def about_frame(about: Sequence[tuple[str, str]], lang: Lang = "fr") -> pd.DataFrame:
+def about_frame(about: Sequence[tuple[str, object]], lang: Lang = "fr") -> pd.DataFrame:
     """The companion sheet of an XLSX: one (label, value) row per line of ``about``."""
-    return pd.DataFrame([(label, str(value)) for label, value in about], columns=list(ABOUT_COLUMNS[lang]))
+    values = [value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+              for _, value in about]  # fmt: skip
+    frame = pd.DataFrame({ABOUT_COLUMNS[lang][0]: [str(label) for label, _ in about]})
+    frame[ABOUT_COLUMNS[lang][1]] = pd.Series(values, dtype=object)  # a count stays a number, the rest text
+    return frame
 
 
 def to_xlsx_bytes(
     sheets: Mapping[str, pd.DataFrame],
     *,
     notes: Mapping[str, Sequence[str]] | None = None,
-    about: Sequence[tuple[str, str]] = (),
+    about: Sequence[tuple[str, object]] = (),
     lang: Lang = "fr",
 ) -> bytes:
     """Write one worksheet per frame, in order, with ``notes[sheet]`` lines above its table; return the XLSX.
@@ -166,7 +170,7 @@ def shortlist_workbook(
     sources: pd.DataFrame,
     *,
     notes: Sequence[str] = (),
-    about: Sequence[tuple[str, str]] = (),
+    about: Sequence[tuple[str, object]] = (),
     lang: Lang = "fr",
 ) -> bytes:
     """Return the shortlist XLSX: the ``SHORTLIST_SHEETS[lang]`` in order, ``notes`` lines above the shortlist,

@@ -700,20 +700,23 @@ def test_a_column_declared_not_sensitive_is_kept_and_the_export_says_so() -> Non
     kept = ["Langue maternelle"]
     exported = applicants.export_columns(result.matched, result.mapping, not_sensitive=kept)
     assert "Langue maternelle" in exported.columns and {"RQTH", "Enfants"}.isdisjoint(exported.columns)
-    table = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+    lines = csv_lines(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
                                                 french_excel=False, not_sensitive=kept), ",")  # fmt: skip
-    assert table[0] == [
-        "Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
+    assert [
+        "# Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
         "lieu de naissance — « langue maternelle »)"
-    ]
-    assert "Langue maternelle" in table[1] and "créole" in table[2] and "RQTH" not in table[1]
+    ] in lines  # the CSV's commented block says it, as the XLSX's "À propos" sheet does
+    table = [row for row in lines if not row[0].startswith("#")]
+    assert "Langue maternelle" in table[0] and "créole" in table[1] and "RQTH" not in table[0]
     book = openpyxl.load_workbook(io.BytesIO(applicants.applicants_workbook(
         result.matched, result.mapping, include_sensitive=False, about=[], not_sensitive=kept)))  # fmt: skip
     notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
     assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Langue maternelle (détectée : ")
     assert notes["Colonnes sensibles retirées"] == "RQTH, Enfants"
     plain = applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=False)
-    assert csv_table(plain, ",")[0][0] == "nom"  # no note line without a declaration
+    plain_lines = csv_lines(plain, ",")
+    assert ["# Colonnes déclarées non sensibles par l'utilisateur : aucune"] in plain_lines
+    assert [row for row in plain_lines if not row[0].startswith("#")][0][0] == "nom"
 
 
 def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> None:
@@ -729,8 +732,17 @@ def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> N
         applicants.export_columns(result.matched, result.mapping, not_sensitive="Âge")
 
 
-def csv_table(data: bytes, sep: str) -> list[list[str]]:
+def csv_lines(data: bytes, sep: str) -> list[list[str]]:
+    """Every row of an exported CSV, its ``#`` metadata block included."""
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=sep))
+
+
+def csv_table(data: bytes, sep: str) -> list[list[str]]:
+    """The table of an exported CSV: its header and rows, without the ``#`` metadata block above them."""
+    rows = csv_lines(data, sep)
+    block = [row for row in rows if row and row[0].startswith("#")]
+    assert rows[: len(block)] == block  # the block is above the header, never among the rows
+    return rows[len(block) :]
 
 
 def test_applicant_csv_keeps_sensitive_columns_out_by_default() -> None:
