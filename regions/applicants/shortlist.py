@@ -13,6 +13,7 @@ import pandas as pd
 from regions import codes, formatting, locate, sites
 from regions.applicants.aggregate import _category_key
 from regions.applicants.fields import SKILL_SEPARATORS, TRUTHY, ColumnMapping, sensitive_columns
+from regions.formatting import Lang
 
 TRAVEL_COLUMN: Final[str] = "nearest_site_travel_min"
 
@@ -71,8 +72,18 @@ def shortlist_about(
     availability: Sequence[str] = (),
     fibre_only: bool = False,
     max_travel_min: float | None = None,
+    lang: Lang = "fr",
 ) -> list[str]:
-    """The filters of :func:`shortlist_applicants`, in French, one line each (for the "À propos" sheet)."""
+    """The filters of :func:`shortlist_applicants`, in ``lang``, one line each (for the "À propos" sheet)."""
+    if lang == "en":
+        travel = "no limit" if max_travel_min is None else f"at most {formatting.number(max_travel_min, lang=lang)} min"
+        return [
+            f"Départements: {', '.join(departements) or 'none'}",
+            f"Skills (at least one): {', '.join(skills)}" if skills else "Skills: all",
+            f"Availability: {', '.join(availability)}" if availability else "Availability: all",
+            f"Fibre connection required: {'yes' if fibre_only else 'no'}",
+            f"Travel to the nearest site: {travel}" + ("" if max_travel_min is None else " (estimate)"),
+        ]
     travel = (
         "sans limite" if max_travel_min is None else f"au plus {formatting.number(max_travel_min)} min (estimation)"
     )
