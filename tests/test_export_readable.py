@@ -154,7 +154,8 @@ def test_unmatched_rows_say_their_line_and_reason_in_the_language(tmp_path: Path
     header, rows = table[0], table[1:]
     assert INTERNAL.isdisjoint(header) and "rqth" not in header  # sensitive: left out
     labels = locate.REASON_LABELS if lang == "fr" else locate.REASON_LABELS_EN
-    line, reason = ("Ligne du fichier", "Motif du non-rattachement") if lang == "fr" else ("File line", "Why not matched")
+    french = lang == "fr"
+    line, reason = ("Ligne du fichier", "Motif du non-rattachement") if french else ("File line", "Why not matched")
     assert [(row[header.index("id")], row[header.index(line)]) for row in rows] == [("A2", "3"), ("A3", "4")]
     assert [row[header.index(reason)] for row in rows] == [labels["postcode_ambiguous"], labels["outside_france"]]
     about = metadata(block)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regions import tabular
-from regions.tabular import ReadResult, TabularError, match_columns, read_table
+from regions.tabular import ReadResult, TabularError, csvfile, match_columns, read_table
 
 
 def _all_text(result: ReadResult) -> bool:
@@ -366,13 +366,13 @@ def test_fast_and_careful_csv_paths_agree(
         writer.writerow(row)
     text = buffer.getvalue()
     try:
-        careful = tabular._careful_csv(text, delimiter, 1000)
+        careful = csvfile._careful_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         careful_error: tabular.TabularError | None = error
     else:
         careful_error = None
     try:
-        fast = tabular._fast_csv(text, delimiter, 1000)
+        fast = csvfile._fast_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         assert careful_error is not None and error.reason == careful_error.reason
         return
