@@ -96,7 +96,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "about_date": "Date",
         "about_lang": "Langue",
         "about_weights": "Pondérations",
-        "about_source": "Source : {label}",
+        "about_source": "Source ({label})",
         "none": "aucune",
     },
     "en": {
@@ -157,7 +157,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "about_date": "Date",
         "about_lang": "Language",
         "about_weights": "Weights",
-        "about_source": "Source: {label}",
+        "about_source": "Source ({label})",
         "none": "none",
     },
 }

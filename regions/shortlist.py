@@ -301,7 +301,7 @@ _ABOUT: dict[Lang, dict[str, str]] = {
         "scores": "Scores",
         "scores_text": "relatifs : rang parmi les {n} territoires retenus",
         "data": "Données",
-        "source": "Source : {label}",
+        "source": "Source ({label})",
     },
     "en": {
         "export": "Export",
@@ -323,7 +323,7 @@ _ABOUT: dict[Lang, dict[str, str]] = {
         "scores": "Scores",
         "scores_text": "relative: rank among the {n} kept territories",
         "data": "Data",
-        "source": "Source: {label}",
+        "source": "Source ({label})",
     },
 }
 

@@ -95,14 +95,14 @@ def test_the_territory_shortlist_csv_is_readable(tmp_path: Path, lang: str) -> N
         assert about["Préréglage"] == "Équilibré" and about["Langue"] == "français"
         assert about["Pondérations"].startswith("Taux de chômage localisé 25 %")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", about["Date"])
-        assert about["Source : Taux de chômage localisé"].startswith("INSEE — ")
+        assert about["Source (Taux de chômage localisé)"].startswith("INSEE — ")
         travel = header.index("Temps de trajet estimé jusqu'au site le plus proche (min, sites cités 2000–2025)")
     else:
         assert header[:6] == ["Rank", "Rank (5–95% interval)", "Code", "Département", "Status", "Score (0–100)"]
         assert {row[4] for row in rows} == {"kept"}
         assert about["Preset"] == "Balanced" and about["Language"] == "English"
         assert about["Weights"].startswith("Localised unemployment rate 25%")
-        assert about["Source: Localised unemployment rate"].startswith("INSEE — ")
+        assert about["Source (Localised unemployment rate)"].startswith("INSEE — ")
         travel = header.index("Estimated travel time to the nearest site (min, sites cited 2000–2025)")
         no_french([*header, *[row[4] for row in rows], *about])  # headers, statuses, metadata labels
         no_french([value.split(" — ")[0] for value in about.values()])  # values; dataset titles are the producers'

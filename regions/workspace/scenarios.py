@@ -385,13 +385,13 @@ _EXPORT_WORDS: Final[dict[Lang, dict[str, str]]] = {
         "scenario": "Scénario", "scenario_text": "{name} — version {version}", "saved": "Enregistré",
         "saved_text": "par {who} le {at}", "approved": "Approuvé par", "note": "Note du scénario",
         "preset": "Préréglage", "weights": "Pondérations", "filters": "Contraintes", "date": "Date de l'export",
-        "lang": "Langue", "source": "Source : {label}",
+        "lang": "Langue", "source": "Source ({label})",
     },
     "en": {
         "scenario": "Scenario", "scenario_text": "{name} — version {version}", "saved": "Saved",
         "saved_text": "by {who} on {at}", "approved": "Approved by", "note": "Scenario note",
         "preset": "Preset", "weights": "Weights", "filters": "Constraints", "date": "Export date",
-        "lang": "Language", "source": "Source: {label}",
+        "lang": "Language", "source": "Source ({label})",
     },
 }  # fmt: skip
 
