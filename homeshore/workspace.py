@@ -75,7 +75,7 @@ def current_state(note: str, statuses: Mapping[str, tuple[str, str]]) -> scenari
     raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
     saved = capture.state(
         state.table(), state.result(), preset=state.selection_name(), weights={c: w for c, w in raw.items() if w > 0},
-        filters=state.filters(), shortlist=shortlist, sites=sites_used, note=note,
+        filters=state.filters(), territories=shortlist, sites=sites_used, note=note,
     )  # fmt: skip
     saved.constraints[PRESET_BASE] = state.base_preset()
     return saved

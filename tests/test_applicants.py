@@ -578,7 +578,7 @@ def test_shortlist_by_departement_skills_availability_fibre(
     pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame
 ) -> None:
     def rows(**filters: Any) -> list[int]:
-        chosen = applicants.shortlist_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
+        chosen = applicants.select_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
         return shortlist_rows(chosen)
 
     assert rows(departements=["01", "69"]) == list(range(2, 12))
@@ -591,28 +591,28 @@ def test_shortlist_by_departement_skills_availability_fibre(
 
 
 def test_shortlist_travel_to_the_nearest_site(pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame) -> None:
-    chosen = applicants.shortlist_applicants(
+    chosen = applicants.select_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site
     )
     minutes = chosen.set_index("row")[applicants.TRAVEL_COLUMN]
     assert minutes.loc[9] == pytest.approx(0.0, abs=5)  # Lyon
     assert 30 < minutes.loc[6] < 90  # Bourg-en-Bresse
     assert minutes.loc[12] > 300  # Paris
-    near = applicants.shortlist_applicants(
+    near = applicants.select_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site, max_travel_min=90
     )
     assert shortlist_rows(near) == list(range(2, 12))
-    default_sites = applicants.shortlist_applicants(pool.matched, pool.mapping, departements=["75"])
+    default_sites = applicants.select_applicants(pool.matched, pool.mapping, departements=["75"])
     assert default_sites[applicants.TRAVEL_COLUMN].notna().all()
 
 
 def test_an_island_reaches_only_its_own_sites(lyon_site: gpd.GeoDataFrame) -> None:
     result = applicants.import_frame(pd.DataFrame({"insee": ["2A004", "15031"]}))
-    chosen = applicants.shortlist_applicants(
+    chosen = applicants.select_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site
     )
     assert chosen[applicants.TRAVEL_COLUMN].isna().all()  # Corsica: no site on its network; 15031: no polygon
-    assert applicants.shortlist_applicants(
+    assert applicants.select_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site, max_travel_min=10_000
     ).empty
 
@@ -620,7 +620,7 @@ def test_an_island_reaches_only_its_own_sites(lyon_site: gpd.GeoDataFrame) -> No
 def test_a_filter_on_a_field_without_column_is_refused(lyon_site: gpd.GeoDataFrame) -> None:
     result = applicants.import_frame(pd.DataFrame({"insee": ["01001"]}))
     with pytest.raises(ValueError, match="skills"):
-        applicants.shortlist_applicants(
+        applicants.select_applicants(
             result.matched, result.mapping, departements=["01"], skills=["Vente"], site_points=lyon_site
         )
 
@@ -643,8 +643,8 @@ def test_the_shortlist_never_uses_sensitive_columns(
     filters: dict[str, Any] = {"departements": ["01", "69", "75"], "skills": ["Vente", "Anglais"],
                                "availability": ["Immédiate", "Sous 1 mois"], "fibre_only": True,
                                "max_travel_min": 120, "site_points": lyon_site}  # fmt: skip
-    original = applicants.shortlist_applicants(pool.matched, pool.mapping, **filters)
-    again = applicants.shortlist_applicants(altered, mapping, **filters)
+    original = applicants.select_applicants(pool.matched, pool.mapping, **filters)
+    again = applicants.select_applicants(altered, mapping, **filters)
     assert shortlist_rows(again) == shortlist_rows(original)
 
 
@@ -804,13 +804,13 @@ def test_a_job_filter_mapped_onto_a_sensitive_column_is_refused(lyon_site: gpd.G
     frame = pd.DataFrame({"insee": ["01001"], "Statut handicap": ["oui"]})
     result = applicants.import_frame(frame, {"insee": "insee", "availability": "Statut handicap"})
     with pytest.raises(ValueError, match="sensibles"):
-        applicants.shortlist_applicants(
+        applicants.select_applicants(
             result.matched, result.mapping, departements=["01"], availability=["oui"], site_points=lyon_site
         )
 
 
-def test_shortlist_about_describes_the_filters() -> None:
-    lines = applicants.shortlist_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
+def test_selection_about_describes_the_filters() -> None:
+    lines = applicants.selection_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
     assert lines == [
         "Départements : 01, 69",
         "Compétences (au moins une) : Vente",

@@ -289,7 +289,7 @@ travel = st.selectbox(
     key="hs_pool_travel",
 )
 if deps:
-    picked = applicants.shortlist_applicants(
+    picked = applicants.select_applicants(
         result.matched,
         result.mapping,
         departements=deps,
@@ -328,7 +328,7 @@ if deps:
                 allowed = False
         if allowed and by is not None:
             about: list[str | tuple[str, str]] = [
-                *applicants.shortlist_about(
+                *applicants.selection_about(
                     departements=deps, skills=skills, availability=availability, fibre_only=fibre_only,
                     max_travel_min=None if travel == state.NO_LIMIT else float(travel), lang=lang,
                 ),

@@ -1,10 +1,12 @@
 """Applicant files (the *vivier* in the French UI): read, map columns, join each row to a commune, aggregate with
-confidentiality, shortlist, export.
+confidentiality, select applicants, export. Three lists are kept apart by their names: the applicant *selection*
+(here), the territory *shortlist* (``regions.shortlist``) and a scenario's *territories* with their statuses
+(``regions.workspace.scenarios``).
 
 - :mod:`regions.applicants.fields`: fields, the column mapping, sensitive columns;
 - :mod:`regions.applicants.read`: reading and the commune join (:func:`import_file`, :func:`import_frame`);
 - :mod:`regions.applicants.aggregate`: suppressed counts per territory;
-- :mod:`regions.applicants.shortlist`: the applicant shortlist;
+- :mod:`regions.applicants.selection`: the applicant selection (by département and job fields);
 - :mod:`regions.applicants.demo`: the fictional demo file;
 - :mod:`regions.applicants.export`: applicant-level XLSX/CSV exports.
 """
@@ -56,10 +58,10 @@ from regions.applicants.read import (
     import_file,
     import_frame,
 )
-from regions.applicants.shortlist import (
+from regions.applicants.selection import (
     TRAVEL_COLUMN,
-    shortlist_about,
-    shortlist_applicants,
+    select_applicants,
+    selection_about,
 )
 from regions.locate import (
     LOCATION_FIELDS,
@@ -112,9 +114,9 @@ __all__ = [
     "import_frame",
     "is_demo",
     "label_fictional",
+    "select_applicants",
+    "selection_about",
     "sensitive_columns",
     "sensitive_detections",
     "sensitive_sentence",
-    "shortlist_about",
-    "shortlist_applicants",
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from regions import export, locate, sensitive, wording
 from regions.applicants.fields import ColumnMapping, declared_not_sensitive, export_columns, sensitive_detections
-from regions.applicants.shortlist import TRAVEL_COLUMN
+from regions.applicants.selection import TRAVEL_COLUMN
 from regions.formatting import Lang
 
 SHEET_APPLICANTS: Final[str] = "Candidats"
@@ -89,7 +89,7 @@ def readable(frame: pd.DataFrame, lang: Lang = "fr") -> pd.DataFrame:
 
 
 def about_rows(
-    shortlist: pd.DataFrame,
+    applicant_rows: pd.DataFrame,
     mapping: ColumnMapping,
     *,
     include_sensitive: bool,
@@ -109,9 +109,9 @@ def about_rows(
     if isinstance(about, str):
         raise ValueError("`about` is one string; give a sequence of lines")
     words = _WORDS[lang]
-    declared = declared_not_sensitive(shortlist, mapping, not_sensitive)
-    kept = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
-    dropped = [found for found in sensitive_detections(shortlist, mapping) if found.column not in kept.columns]
+    declared = declared_not_sensitive(applicant_rows, mapping, not_sensitive)
+    kept = export_columns(applicant_rows, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
+    dropped = [found for found in sensitive_detections(applicant_rows, mapping) if found.column not in kept.columns]
     rows: list[tuple[str, object]] = [
         (words["date"], (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")),
         (words["lang"], wording.LANGUAGE_NAMES[lang]),
@@ -139,7 +139,7 @@ def about_rows(
 
 
 def applicants_workbook(
-    shortlist: pd.DataFrame,
+    applicant_rows: pd.DataFrame,
     mapping: ColumnMapping,
     *,
     include_sensitive: bool,
@@ -151,14 +151,14 @@ def applicants_workbook(
 ) -> bytes:
     """XLSX with the sheets "Candidats" (formula-safe, :func:`readable`) and "À propos" (:func:`about_rows`), named
     in ``lang``; with ``include_sensitive`` and no accepted sentence, ``ValueError``."""
-    rows = about_rows(shortlist, mapping, include_sensitive=include_sensitive, about=about, purpose=purpose, now=now,
-                      not_sensitive=not_sensitive, lang=lang)  # fmt: skip
-    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
+    rows = about_rows(applicant_rows, mapping, include_sensitive=include_sensitive, about=about, purpose=purpose,
+                      now=now, not_sensitive=not_sensitive, lang=lang)  # fmt: skip
+    frame = export_columns(applicant_rows, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
     return export.to_xlsx_bytes({SHEETS_APPLICANTS[lang]: readable(frame, lang)}, about=rows, lang=lang)
 
 
 def applicants_csv(
-    shortlist: pd.DataFrame,
+    applicant_rows: pd.DataFrame,
     mapping: ColumnMapping,
     *,
     include_sensitive: bool,
@@ -169,7 +169,7 @@ def applicants_csv(
 ) -> bytes:
     """Formula-safe CSV for Excel (:func:`regions.export.csv_file`) of applicant rows (:func:`readable`), its
     :func:`about_rows` as the ``#`` block above the header (what the XLSX says in its "À propos" sheet)."""
-    rows = about_rows(shortlist, mapping, include_sensitive=include_sensitive, about=about, lang=lang,
+    rows = about_rows(applicant_rows, mapping, include_sensitive=include_sensitive, about=about, lang=lang,
                       not_sensitive=not_sensitive, require_sentence=False)  # fmt: skip
-    frame = export_columns(shortlist, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
+    frame = export_columns(applicant_rows, mapping, include_sensitive=include_sensitive, not_sensitive=not_sensitive)
     return export.csv_file(readable(frame, lang), lang=lang, about=rows, french_excel=french_excel)

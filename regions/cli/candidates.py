@@ -98,7 +98,7 @@ def _candidates_shortlist(args: argparse.Namespace, result: applicants.ImportRes
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
     picked = label(
-        applicants.shortlist_applicants(
+        applicants.select_applicants(
             result.matched,
             result.mapping,
             departements=args.departements,

@@ -147,7 +147,7 @@ def _scenario_save(args: argparse.Namespace, by: people.Actor) -> str:
     if args.hubs_file:
         sites_used["hubs_file"] = Path(args.hubs_file).name
     state = capture.state(table, result, preset=selection.preset, weights=selection.weights,
-                          filters=selection.filters, shortlist=chosen, sites=sites_used, note=args.note)  # fmt: skip
+                          filters=selection.filters, territories=chosen, sites=sites_used, note=args.note)  # fmt: skip
     saved = scenarios.save(by, args.name, state, expect_version=args.expect_version)
     return f"regions: scénario « {saved.name} » enregistré, version {saved.version} ({len(chosen)} départements)\n"
 

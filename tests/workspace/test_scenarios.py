@@ -254,7 +254,7 @@ def test_reopening_after_the_figures_changed_says_which_and_old_to_new_rank(data
     table = indicators.territory_table()
     result = scoring.score(table, WEIGHTS, scoring.Filters(), draws=10)
     state = capture.state(table, result, preset="personnalisé", weights=WEIGHTS, filters=scoring.Filters(),
-                          shortlist=["59", ("62", "selected", "")])  # fmt: skip
+                          territories=["59", ("62", "selected", "")])  # fmt: skip
     today = state.vintages["ftth_share_pct"]
     vintages = {**state.vintages, "ftth_share_pct": {**today, "period": "2019-12-31"}}
     old = dataclasses.replace(state, vintages=vintages, ranks={**state.ranks, "59": 1, "62": 2})

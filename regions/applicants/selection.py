@@ -1,4 +1,4 @@
-"""Shortlist applicants by département and job fields (never by a sensitive field), with travel time to a site."""
+"""Select applicants by département and job fields (never by a sensitive field), with travel time to a site."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from regions.formatting import Lang
 TRAVEL_COLUMN: Final[str] = "nearest_site_travel_min"
 
 
-def shortlist_applicants(
+def select_applicants(
     matched: pd.DataFrame,
     mapping: ColumnMapping,
     *,
@@ -65,7 +65,7 @@ def _job_column(matched: pd.DataFrame, mapping: ColumnMapping, name: str) -> str
     return column
 
 
-def shortlist_about(
+def selection_about(
     *,
     departements: Sequence[str],
     skills: Sequence[str] = (),
@@ -74,7 +74,7 @@ def shortlist_about(
     max_travel_min: float | None = None,
     lang: Lang = "fr",
 ) -> list[str]:
-    """The filters of :func:`shortlist_applicants`, in ``lang``, one line each (for the "À propos" sheet)."""
+    """The filters of :func:`select_applicants`, in ``lang``, one line each (for the "À propos" sheet)."""
     if lang == "en":
         travel = "no limit" if max_travel_min is None else f"at most {formatting.number(max_travel_min, lang=lang)} min"
         return [
