@@ -20,7 +20,9 @@ from regions.applicants.aggregate import (
 from regions.applicants.demo import (
     DEMO_FILE,
     FICTIONAL_COLUMN,
+    FICTIONAL_COLUMN_EN,
     FICTIONAL_LABEL,
+    FICTIONAL_LABEL_EN,
     is_demo,
     label_fictional,
 )
@@ -33,6 +35,7 @@ from regions.applicants.export import (
     applicants_workbook,
     declared_note,
     sensitive_sentence,
+    source_about,
 )
 from regions.applicants.fields import (
     FIELDS,
@@ -77,7 +80,9 @@ __all__ = [
     "DECLARED_LABEL",
     "DEMO_FILE",
     "FICTIONAL_COLUMN",
+    "FICTIONAL_COLUMN_EN",
     "FICTIONAL_LABEL",
+    "FICTIONAL_LABEL_EN",
     "FIELDS",
     "JOB_FIELDS",
     "LOCATION_FIELDS",
@@ -119,4 +124,5 @@ __all__ = [
     "sensitive_columns",
     "sensitive_detections",
     "sensitive_sentence",
+    "source_about",
 ]

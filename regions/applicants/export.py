@@ -9,6 +9,7 @@ from typing import Final
 import pandas as pd
 
 from regions import export, locate, sensitive, wording
+from regions.applicants.demo import FICTIONAL_LABEL, FICTIONAL_LABEL_EN
 from regions.applicants.fields import ColumnMapping, declared_not_sensitive, export_columns, sensitive_detections
 from regions.applicants.selection import TRAVEL_COLUMN
 from regions.formatting import Lang
@@ -52,6 +53,37 @@ _WORDS: Final[dict[Lang, dict[str, str]]] = {
         "notes": "Filters and notes",
     },
 }  # fmt: skip
+
+
+_SOURCE_WORDS: Final[dict[Lang, dict[str, str]]] = {
+    "fr": {
+        "file": "Fichier",
+        "data": "Jeu de données",
+        "by": "Colonnes sensibles incluses par",
+        "scenario": "Scénario",
+    },
+    "en": {"file": "File", "data": "Dataset", "by": "Sensitive columns included by", "scenario": "Scenario"},
+}
+
+
+def source_about(
+    file_name: str,
+    *,
+    fictional: bool,
+    lang: Lang = "fr",
+    sensitive_by: str | None = None,
+    scenario: tuple[str, int] | None = None,
+) -> list[tuple[str, str]]:
+    """Where an applicant export comes from, as (label, value) in ``lang``: the file (or the fictional demo data),
+    who included the sensitive columns, the scenario open (name and version)."""
+    words = _SOURCE_WORDS[lang]
+    label = FICTIONAL_LABEL if lang == "fr" else FICTIONAL_LABEL_EN
+    rows = [(words["data"], label) if fictional else (words["file"], file_name)]
+    if sensitive_by:
+        rows.append((words["by"], sensitive_by))
+    if scenario is not None:
+        rows.append((words["scenario"], f"{scenario[0]} — version {scenario[1]}"))
+    return rows
 
 
 def declared_note(declared: Sequence[sensitive.Detection], lang: Lang = "fr") -> str:
