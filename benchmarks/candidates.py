@@ -178,7 +178,7 @@ def phase_join_only(path: str) -> dict[str, float]:
     then ``import_frame``'s memory over the frame (to separate it from the CSV reader's)."""
     warm_up()
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
-    mapping = applicants._full_mapping(applicants.detect_mapping(list(frame.columns)))
+    mapping = applicants.fields._full_mapping(applicants.detect_mapping(list(frame.columns)))
     start = time.perf_counter()
     locate.locate(frame, {name: mapping[name] for name in locate.LOCATION_FIELDS})
     logic = time.perf_counter() - start
