@@ -18,7 +18,6 @@ from regions.applicants.fields import (
     SENSITIVE_FIELDS,
     SKILL_SEPARATORS,
     ColumnMapping,
-    Level,
     detect_mapping,
 )
 from regions.locate import IntArray
@@ -26,7 +25,7 @@ from regions.locate import IntArray
 _LEVEL_KEYS: Final[dict[str, str]] = {"commune": "commune_code", "departement": "dep_code", "region": "reg_code"}
 
 
-def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.Series:
+def applicant_counts(matched: pd.DataFrame, level: geo.Level = "departement") -> pd.Series:
     """True (unsuppressed) applicant counts per territory code — for scores only, never to show or export.
 
     Every département or région is listed (zeros included); communes only where there are applicants.
@@ -42,7 +41,7 @@ def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.
 
 def aggregate(
     matched: pd.DataFrame,
-    level: Level = "departement",
+    level: geo.Level = "departement",
     *,
     by: str | None = None,
     threshold: int = settings.SUPPRESSION_THRESHOLD,
