@@ -314,6 +314,12 @@ def plan_workbook(result: plan.Plan, context: PlanContext, lang: Lang = "fr") ->
     return export.to_xlsx_bytes(sheets, notes=notes, about=about_rows(context, lang), lang=lang)
 
 
+def plan_csv(result: plan.Plan, context: PlanContext, lang: Lang = "fr") -> bytes:
+    """The plan's teams as CSV for Excel, in ``lang``: the summary and :func:`about_rows` as the ``#`` block."""
+    summary = [("", line) for line in _summary(result, lang)]
+    return export.csv_file(teams_table(result, lang), lang=lang, about=[*summary, *about_rows(context, lang)])
+
+
 def about_rows(context: PlanContext, lang: Lang = "fr") -> list[tuple[str, str]]:
     """What the plan's XLSX says about itself in its companion sheet: date, language, preset, weights, filters,
     and the source of each indicator it uses (producer, dataset, period, licence)."""
@@ -327,10 +333,11 @@ def about_rows(context: PlanContext, lang: Lang = "fr") -> list[tuple[str, str]]
     if context.weights:
         rows.append((_t(lang, "about_weights"), shortlist.describe_weights(context.weights, lang)))
     rows.append((_t(lang, "filters"), _describe_filters(context.filters, lang)))
-    for row in sources_table(context, lang).itertuples(index=False):
-        label, period, _, producer, dataset, licence, _ = (str(cell) for cell in row)
-        parts = [part for part in (producer, dataset, period, licence) if part and part not in ("nan", "None")]
-        rows.append((_t(lang, "about_source", label=label), " — ".join(parts)))
+    provenance = indicators.provenance_table(context.table)
+    used = [*context.weights, *PLAN_INDICATORS]
+    for _, record in provenance[provenance["id"].isin(used)].iterrows():
+        label = _t(lang, "about_source", label=sources.label(str(record["id"]), lang))
+        rows.append((label, shortlist.source_line(record, lang)))
     return rows
 
 

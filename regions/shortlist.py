@@ -380,20 +380,30 @@ def _source_rows(
     (the pool depth from the demo file says it is fictional)."""
     shown = [c.removeprefix("contrib_") for c in result.columns if c.startswith("contrib_")]
     shown += [c for c in ("nearest_site_travel_min",) if c in table.columns and c not in shown]
-    provenance = indicators.provenance_table(table[["code", *shown]]).set_index("id")
+    provenance = {str(row["id"]): row for _, row in indicators.provenance_table(table[["code", *shown]]).iterrows()}
     rows = []
     for identifier in shown:
-        if identifier not in provenance.index:
+        if identifier not in provenance:
             continue
-        row = provenance.loc[identifier]
-        parts = [wording.catalogue_text(str(row["producer"]), lang), str(row["dataset"]),
-                 wording.catalogue_text(str(row["period"]), lang), str(row["licence"])]  # fmt: skip
+        text = source_line(provenance[identifier], lang)
         if fictional_pool and identifier == indicators.APPLICANTS_COLUMN:
             demo = "fichier de démonstration" if lang == "fr" else "demo file"
-            parts = [f"{demo} ({FICTIONAL_WORDS[lang]})"]
-        label = _ABOUT[lang]["source"].format(label=sources.label(identifier, lang))
-        rows.append((label, " — ".join(part for part in parts if part and part != "nan")))
+            text = f"{demo} ({FICTIONAL_WORDS[lang]})"
+        rows.append((_ABOUT[lang]["source"].format(label=sources.label(identifier, lang)), text))
     return rows
+
+
+def source_line(provenance: pd.Series, lang: Lang = "fr") -> str:
+    """``producer — dataset — period — licence`` of one row of ``indicators.provenance_table``, in ``lang``. The
+    dataset is named as its producer titles it; a figure Homeshore computes has its method instead, which the
+    catalogue writes in French: an English line points to docs/method.md."""
+    text = {key: str(provenance.get(key) or "") for key in ("producer", "dataset", "period", "licence")}
+    if lang == "en" and text["producer"] == indicators.COMPUTED_PRODUCER:
+        text["dataset"] = "method in docs/method.md"
+    text["producer"] = wording.catalogue_text(text["producer"], lang)
+    text["period"] = wording.catalogue_text(text["period"], lang)
+    parts = (text["producer"], text["dataset"], text["period"], text["licence"])
+    return " — ".join(part for part in parts if part and part not in ("nan", "None"))
 
 
 def workbook(

@@ -208,3 +208,23 @@ def test_the_plan_xlsx_in_english_has_english_sheets_and_provenance(tmp_path: Pa
     about = dict(row[:2] for row in sheet_rows(book, "About")[1:])
     assert about["Preset"] == "Balanced" and about["Language"] == "English"
     no_french([str(key) for key in about])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_plan_csv_has_its_teams_and_metadata_in_the_language(tmp_path: Path, lang: str) -> None:
+    target = tmp_path / "plan.csv"
+    run("plan", "--hubs", HUBS, "--out", str(target), "--lang", lang, "--format", "json")
+    block, table = read_csv(target, lang)
+    header, rows = table[0], table[1:]
+    travel, hires = ("Trajet (min)", "Embauches") if lang == "fr" else ("Travel (min)", "Hires")
+    assert INTERNAL.isdisjoint(header) and {travel, hires} <= set(header)
+    assert sum(int(row[header.index(hires)]) for row in rows) == 120
+    assert all(re.fullmatch(r"\d+", row[header.index(travel)]) for row in rows)  # whole minutes
+    about = metadata(block)
+    if lang == "fr":
+        assert about["Préréglage"] == "Équilibré" and about["Langue"] == "français"
+    else:
+        assert about["Preset"] == "Balanced" and about["Language"] == "English"
+        no_french([*header, *about])
+        computed = [value for label, value in about.items() if "Homeshore calculation" in value]
+        assert computed and all("method in docs/method.md" in value for value in computed)  # no French method
