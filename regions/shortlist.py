@@ -185,7 +185,7 @@ def method_table(selection: Selection, n_ranked: int, apart: Sequence[str] = (),
     """The weights, normalisation, filters and robustness settings behind the ranking, in plain words of ``lang``;
     ``apart``: the territories ranked apart (scored on less than ``MIN_RANKED_WEIGHT_PCT`` % of the weights)."""
     words = _METHOD[lang]
-    rows = [
+    rows: list[tuple[str, object]] = [
         (words["preset"], scoring.preset_label(selection.preset, lang)),
         (words["normalisation"], words["normalisation_text"]),
         (words["aggregation"], words["aggregation_text"]),
@@ -210,10 +210,12 @@ def method_table(selection: Selection, n_ranked: int, apart: Sequence[str] = (),
             words["travel"],
             words["travel_text"].format(factor=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
         ),
-        (words["ranked"], str(n_ranked)),
+        (words["ranked"], n_ranked),
         (words["doc"], words["doc_text"]),
     ]
-    return pd.DataFrame(rows, columns=[wording.header("item", lang), wording.header("value", lang)])
+    frame = pd.DataFrame({wording.header("item", lang): [label for label, _ in rows]})
+    frame[wording.header("value", lang)] = pd.Series([value for _, value in rows], dtype=object)  # a count a number
+    return frame
 
 
 def _weight_rows(selection: Selection, lang: Lang) -> list[tuple[str, str]]:
@@ -246,6 +248,11 @@ def sources_table(
     table = indicators.territory_table() if table is None else table
     provenance = indicators.provenance_table(table)
     provenance["label"] = [sources.label(identifier, lang) for identifier in provenance["id"]]
+    if lang == "en":  # the catalogue writes Homeshore's methods in French: point to the method document instead
+        computed = provenance["producer"] == indicators.COMPUTED_PRODUCER
+        provenance.loc[computed, "dataset"] = "method in docs/method.md"
+        written = provenance["method"].fillna("").astype(str).str.strip() != ""
+        provenance.loc[written, "method"] = "docs/method.md"
     for column in _TRANSLATED:
         provenance[column] = provenance[column].map(lambda text: wording.catalogue_text(str(text), lang))
     if fictional_pool:

@@ -42,7 +42,7 @@ HEADERS: Final[dict[str, tuple[str, str]]] = {
     "producer": ("Producteur", "Producer"),
     "dataset": ("Jeu de données", "Dataset (as titled by its producer)"),
     "obtained": ("Obtention", "How obtained"),
-    "method": ("Méthode", "Method (in French)"),
+    "method": ("Méthode", "Method"),
     "copy_read": ("Copie lue", "Copy read"),
     "licence": ("Licence", "Licence"),
     "url": ("Adresse", "URL"),

@@ -138,7 +138,10 @@ def test_the_territory_shortlist_xlsx_has_its_sheets_and_companion_in_the_langua
         no_french([str(cell) for cell in sources[0]])
         status = sources[0].index("Status of the figures")
         assert {row[status] for row in sources[1:]} <= {"as delivered", "computed"}
-        no_french([str(cell) for row in sheet_rows(book, "Method and weights") for cell in row[:1]])
+        method = sources[0].index("Method")  # the catalogue's methods are French: the English file points to the doc
+        assert {row[method] for row in sources[1:]} == {None, "docs/method.md"}
+        no_french([str(cell) for row in sources[1:] for cell in (row[sources[0].index("Period")], row[status])])
+        no_french([str(cell) for row in sheet_rows(book, "Method and weights") for cell in row])
         no_french([str(cell) for cell in about])
 
 
@@ -228,3 +231,13 @@ def test_the_plan_csv_has_its_teams_and_metadata_in_the_language(tmp_path: Path,
         no_french([*header, *about])
         computed = [value for label, value in about.items() if "Homeshore calculation" in value]
         assert computed and all("method in docs/method.md" in value for value in computed)  # no French method
+
+
+def test_presets_are_given_by_id_and_a_former_name_is_noted(tmp_path: Path) -> None:
+    target = tmp_path / "shortlist.csv"
+    by_id = run("export", "--top", "2", "--preset", "disability-inclusion", "--out", str(target))
+    assert "now called" not in by_id.stderr
+    assert metadata(read_csv(target, "fr")[0])["Préréglage"] == "Inclusion handicap"
+    by_name = run("export", "--top", "2", "--preset", "Inclusion handicap", "--out", str(target), "--lang", "en")
+    assert "regions: note: preset 'Inclusion handicap' is now called 'disability-inclusion'" in by_name.stderr
+    assert metadata(read_csv(target, "en")[0])["Preset"] == "Disability inclusion"
