@@ -30,7 +30,7 @@ import pandas as pd
 
 from regions import codes, formatting, geo, indicators, snapshot, sources, tabular
 
-#: The level of a user's indicator file (its rows are départements or communes; see ``geo.Level`` for the map's).
+#: The level of the codes in a user's file (its values are aggregated to départements).
 FileLevel = Literal["departement", "commune"]
 Aggregation = Literal["sum", "mean", "population_weighted_mean"]
 

@@ -54,8 +54,9 @@ if report:
     if len(rejected):
         st.warning(t("sites_rejected", n=len(rejected)))
         st.dataframe(rejected, hide_index=True, width="stretch")
-if state.user_sites() is not None:
-    st.dataframe(state.user_sites().drop(columns="geometry"), hide_index=True, width="stretch")
+added = state.user_sites()
+if added is not None:
+    st.dataframe(added.drop(columns="geometry"), hide_index=True, width="stretch")
     if st.button(t("sites_clear"), key="btn_sites_clear"):
         st.session_state[state.USER_SITES] = None
         st.session_state["hs_sites_report"] = None
