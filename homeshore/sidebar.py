@@ -28,9 +28,11 @@ def render() -> None:
 
 def _priorities() -> None:
     st.header(t("sidebar_priorities"))
+    state.sync_preset()
+    custom = [scoring.CUSTOM] if st.session_state.get(state.PRESET) == scoring.CUSTOM else []
     st.selectbox(
         t("preset"),
-        list(scoring.PRESETS),
+        [*scoring.PRESETS, *custom],
         format_func=state.preset_label,
         key=state.PRESET,
         on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),

@@ -76,18 +76,27 @@ def current_state(note: str, statuses: Mapping[str, tuple[str, str]]) -> scenari
     raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
     saved = capture.state(
         state.table(), state.result(), preset=state.selection_name(), weights={c: w for c, w in raw.items() if w > 0},
-        filters=state.filters(), shortlist=shortlist, sites=sites_used, note=note,
+        filters=state.filters(), territories=shortlist, sites=sites_used, note=note,
     )  # fmt: skip
-    saved.constraints[PRESET_BASE] = str(st.session_state.get(state.PRESET, scoring.DEFAULT_PRESET))
+    saved.constraints[PRESET_BASE] = state.base_preset()
     return saved
+
+
+def _known_preset(name: object) -> str | None:
+    """The id of a preset saved by id or by its former French name; None for ``custom`` or an unknown name."""
+    try:
+        identifier = scoring.preset_id(str(name))
+    except ValueError:
+        return None
+    return None if identifier == scoring.CUSTOM else identifier
 
 
 def restore(saved: scenarios.Scenario) -> None:
     """Put a scenario back in the sidebar, the shortlist and your sites (call it before the widgets draw: from a
     callback, or before the sidebar of the next run)."""
     data = saved.state
-    shown = data.preset if data.preset in scoring.PRESETS else data.constraints.get(PRESET_BASE)
-    if shown in scoring.PRESETS:  # a customised scenario: the preset its weights were moved from
+    shown = _known_preset(data.preset) or _known_preset(data.constraints.get(PRESET_BASE))
+    if shown is not None:  # a customised scenario: the preset its weights were moved from
         st.session_state[state.PRESET] = shown
         st.session_state[state.LAST_PRESET] = shown
     scale = 100.0 if max(data.weights.values(), default=0) <= 1 else 1.0  # the CLI saves weights summing to 1

@@ -142,6 +142,10 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The producer a figure Homeshore computes (no dataset of its own) is attributed to in the sources table.
+COMPUTED_PRODUCER = "calcul Homeshore"
+
+
 def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator of ``table``: id, label, unit, period, status (bundled, refreshed or user-supplied),
     producer, dataset (or method), how the figures were obtained (copied, summed, reconstructed, computed) and
@@ -162,7 +166,7 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
                 "unit": indicator.unit,
                 "period": period_of(indicator.id),
                 "status": (status_of(origin) if origin else "calculé") + _completion_note(indicator),
-                "producer": origin.producer if origin else "calcul Homeshore",
+                "producer": origin.producer if origin else COMPUTED_PRODUCER,
                 "dataset": origin.dataset if origin else indicator.method_fr,
                 "obtained": OBTAINED_FR[indicator.obtained],
                 "method": indicator.method_fr,

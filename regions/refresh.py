@@ -34,8 +34,8 @@ from regions.official import (
     OfficialSource,
     ParsedDataset,
     RefreshError,
-    coverage,
     download,
+    filled_counts,
     official_codes,
     validate,
 )
@@ -159,7 +159,8 @@ def run(
         if not issues:
             parsed[dataset_id] = result
             progress(
-                f"[{dataset_id}] lu et vérifié : " + ", ".join(f"{c} {n}/{_TOTAL}" for c, n in coverage(result).items())
+                f"[{dataset_id}] lu et vérifié : "
+                + ", ".join(f"{c} {n}/{_TOTAL}" for c, n in filled_counts(result).items())
             )
     if problems:
         raise _aborted(problems)

@@ -151,7 +151,7 @@ def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media
     name = button.proto.url.rsplit("/", 1)[-1]
     content = next(bytes(s.get_file(name).content) for s in media if _has(s, name))
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources", "À propos"]
     rows = list(book["Shortlist"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "Rang")
     assert [row[2] for row in rows[header + 1 :]] == chosen  # the ten départements, in rank order
@@ -456,7 +456,8 @@ def test_the_demo_applicant_exports_say_fictional(app: AppTest, media: list[Memo
     app.multiselect(key="hs_pool_deps").set_value(["23"]).run()
     assert not app.exception
     csv = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
-    assert csv.splitlines()[1].startswith("données fictives (fichier de démonstration)")
+    table = [line for line in csv.splitlines() if not line.startswith(("#", '"#'))]
+    assert table[1].startswith("données fictives (fichier de démonstration)")  # the first applicant's row
     unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
     assert "données fictives" in unmatched
     book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
@@ -474,7 +475,9 @@ def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_s
     assert not app.exception
     unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
     assert "Monaco" in unmatched
-    assert all(h not in unmatched for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    table = "\n".join(line for line in unmatched.splitlines() if not line.startswith(("#", '"#')))
+    assert all(h not in table for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    assert "# Colonnes sensibles retirées : " in unmatched  # named in the metadata block, as in an XLSX's À propos
     chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
     assert chooser.value == PROTECTED_HEADERS  # every detected column ticked: left out
     assert any("Nationalité — origine, nationalité" in option for option in chooser.options)
@@ -494,8 +497,9 @@ def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_s
     notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
     assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Nationalité (détectée : origine")
     csv_text = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
-    first_line = csv_text.splitlines()[0].strip('"')
-    assert first_line.startswith("Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+    block = [line.strip('"') for line in csv_text.splitlines() if line.startswith(("#", '"#'))]
+    assert any(line.startswith("# Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+               for line in block)  # fmt: skip
     assert "Zorgane-NA5" in csv_text and "Oui-HA3" not in csv_text
 
 

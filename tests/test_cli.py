@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from regions import locate
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -232,6 +234,18 @@ def test_score_bad_options_exit_2(args: list[str], reason: str) -> None:
     assert result.returncode == 2 and reason in result.stderr
 
 
+def metadata_block(path: Path) -> list[str]:
+    """The ``#`` lines above an exported CSV's table (quotes of a quoted line removed)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip('"') for line in lines if line.startswith(("#", '"#'))]
+
+
+def read_table(path: Path, sep: str) -> pd.DataFrame:
+    """An exported CSV's table, below its ``#`` metadata block, every cell as text."""
+    skip = len(metadata_block(path))
+    return pd.read_csv(path, sep=sep, skiprows=skip, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+
 def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> None:
     import openpyxl
 
@@ -239,7 +253,7 @@ def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> No
     result = run("export", "--top", "5", "--min-ftth", "90", "--out", str(target))
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources", "À propos"]
     rows = list(book["Shortlist"].iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row[0] == "Rang")
     assert len(rows) - header_at - 1 == 5
@@ -258,9 +272,10 @@ def test_export_csv_for_french_excel(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Rang;") and len(lines) == 4
+    lines = [line for line in raw.decode("utf-8-sig").splitlines() if not line.startswith(("#", '"#'))]
+    assert lines[0].startswith("Rang;") and len(lines) == 4  # below the metadata block: header and 3 rows
     assert re.search(r";\d+,\d;", lines[1])  # decimal comma, e.g. a score of 74,1
+    assert "# Préréglage : Équilibré" in metadata_block(target)
 
 
 def test_export_refuses_unknown_extension(tmp_path: Path) -> None:
@@ -283,8 +298,10 @@ def test_candidates_import_reports_every_row(tmp_path: Path) -> None:
     assert data["matched"] == {"postcode_town": 1}
     assert data["unmatched"] == {"postcode_ambiguous": 1, "outside_france": 1}
     assert data["detected"]["encoding"] == "cp1252" and data["detected"]["delimiter"] == ";"
-    rows = pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")
-    assert rows["id"].tolist() == ["A2", "A3"] and rows["reason"].tolist() == ["postcode_ambiguous", "outside_france"]
+    rows = read_table(unmatched, ";")
+    reasons = [locate.REASON_LABELS[code] for code in ("postcode_ambiguous", "outside_france")]
+    assert rows["id"].tolist() == ["A2", "A3"] and rows["Motif du non-rattachement"].tolist() == reasons
+    assert rows["Ligne du fichier"].tolist() == ["3", "4"]
     assert rows["CP"].tolist() == ["1590", "98000"]  # repeated as read…
     assert "rqth" not in rows.columns  # …but a sensitive column never leaves by default
 
@@ -349,9 +366,17 @@ def test_protected_columns_leave_in_no_applicant_output(tmp_path: Path) -> None:
     imported = run("candidates", "import", str(source), "--unmatched", str(unmatched), "--report", str(report))
     assert all(result.returncode == 0 for result in (*shortlisted, imported)), imported.stderr
     book = openpyxl.load_workbook(out_xlsx)
+
+    def table_text(path: Path) -> str:  # the rows; the metadata block above names the columns left out, and why
+        block = metadata_block(path)
+        assert any(line.startswith("# Colonnes sensibles retirées : ") for line in block)
+        return "\n".join(path.read_text(encoding="utf-8-sig").splitlines()[len(block) :])
+
+    for path in (out_csv, unmatched):  # no value of a left-out column anywhere in the file, block included
+        assert not any(value in path.read_text(encoding="utf-8-sig") for value in PROTECTED_COLUMNS.values())
     written = {
-        "shortlist CSV": out_csv.read_text(encoding="utf-8-sig"),
-        "unmatched CSV": unmatched.read_text(encoding="utf-8-sig"),
+        "shortlist CSV": table_text(out_csv),
+        "unmatched CSV": table_text(unmatched),
         "shortlist XLSX": " ".join(str(c.value) for row in book["Candidats"].iter_rows() for c in row),
     }
     assert "Limoges" in written["shortlist CSV"] and "Monaco" in written["unmatched CSV"]
@@ -377,9 +402,9 @@ def test_a_column_declared_not_sensitive_is_kept_and_recorded(tmp_path: Path) ->
         assert result.returncode == 0, result.stderr
         assert "sensitive columns left out: 4" in result.stdout
         assert "kept, declared non-sensitive by you: Nationalité (detected: origin" in result.stdout
-    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("\"Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : ")
-    table = pd.read_csv(out_csv, sep=";", skiprows=1, dtype=str, encoding="utf-8-sig")
+    declared = "# Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : "
+    assert any(line.startswith(declared) for line in metadata_block(out_csv))
+    table = read_table(out_csv, ";")
     assert table["Nationalité"].tolist() == ["Zorgane-NA5"] and "Handicapé" not in table.columns
     notes = dict(openpyxl.load_workbook(out_xlsx)["À propos"].iter_rows(min_row=2, values_only=True))
     assert "Nationalité (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
@@ -637,16 +662,12 @@ def test_outputs_of_the_demo_file_say_fictional(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "données fictives" in imported.stdout
     assert json.loads(report.read_text(encoding="utf-8"))["data"].startswith("données fictives")
-    assert (
-        pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")["Jeu de données"]
-        .str.startswith("données fictives")
-        .all()
-    )
+    assert read_table(unmatched, ";")["Jeu de données"].str.startswith("données fictives").all()
 
     out = tmp_path / "candidats.csv"
     picked = run("candidates", "shortlist", str(DEMO), "--departements", "23", "--out", str(out))
     assert picked.returncode == 0, picked.stderr
-    rows = pd.read_csv(out, dtype=str, sep=";", encoding="utf-8-sig")
+    rows = read_table(out, ";")
     assert len(rows) > 0 and rows["Jeu de données"].str.startswith("données fictives").all()
 
 

@@ -12,8 +12,8 @@ from regions import applicants
 ROOT = Path(__file__).resolve().parent.parent
 #: Keys the app builds from a prefix (``t(f"orientation_{o}")``, ``t("plan_scope_" + scope)``).
 BUILT_PREFIXES = ("orientation_", "add_mode_", "sl_status_", "plan_scope_")
-#: Unused today, kept for the preset box (presets are being reworked elsewhere).
-KEPT_UNUSED = {"preset_custom"}
+#: Keys kept although unused (none: the preset box now says "preset_custom_from").
+KEPT_UNUSED: set[str] = set()
 
 
 def _fields(text: str) -> set[str]:

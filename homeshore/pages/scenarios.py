@@ -17,7 +17,7 @@ import streamlit as st
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import codes, export
+from regions import codes
 from regions.workspace import WorkspaceError, capture, people, scenarios
 
 OPEN, FLASH = workspace.OPEN, workspace.FLASH
@@ -99,9 +99,7 @@ if opened:
             st.rerun()
     if current.locked:
         st.info(t("sc_locked", who=md(str(current.locked_by))))
-    payload = export.to_xlsx_bytes(
-        {"Scénario": scenarios.export_table(current)}, notes={"Scénario": scenarios.export_notes(current)}
-    )
+    payload = scenarios.export_file(current, "xlsx", state.lang())
     right.download_button(
         t("sc_export"), data=payload, file_name=f"scenario-{codes.slug(current.name)}-v{current.version}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="btn_sc_export",

@@ -23,7 +23,7 @@ st.caption(t("sites_bundled", n=int(bundled["matched"].sum()), unmatched=int((~b
 template = sites.sites_template()
 st.download_button(
     t("sites_template"),
-    data=export.to_csv_bytes(template, sep=";"),
+    data=export.csv_file(template),  # an empty template: its French headers are the columns the reader knows
     file_name="homeshore-sites-modele.csv",
     mime="text/csv",
     key="btn_sites_template",

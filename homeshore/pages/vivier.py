@@ -142,14 +142,17 @@ if declarable:  # a new file or a new set of columns starts with every detected 
 if len(result.unmatched):
     unmatched_rows = result.unmatched.drop(columns="reason")
     if is_demo:  # invented applicants: the file says so on every row
-        unmatched_rows = applicants.label_fictional(unmatched_rows)
+        unmatched_rows = applicants.label_fictional(unmatched_rows, lang)
     unmatched = applicants.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
+    exported_unmatched = result.unmatched.drop(columns="reason_label")  # the reason in words of the language
+    if is_demo:
+        exported_unmatched = applicants.label_fictional(exported_unmatched, lang)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     if by is not None:
         st.download_button(
             t("pool_download_unmatched"),
             data=applicants.applicants_csv(
-                unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
+                exported_unmatched, result.mapping, include_sensitive=False, not_sensitive=not_sensitive, lang=lang
             ),
             file_name="candidats-non-rattaches.csv",
             mime="text/csv",
@@ -288,7 +291,7 @@ travel = st.selectbox(
     key="hs_pool_travel",
 )
 if deps:
-    picked = applicants.shortlist_applicants(
+    picked = applicants.select_applicants(
         result.matched,
         result.mapping,
         departements=deps,
@@ -299,7 +302,7 @@ if deps:
         site_points=state.all_sites(),
     )
     if is_demo:
-        picked = applicants.label_fictional(picked)
+        picked = applicants.label_fictional(picked, lang)
     st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
     if picked.empty:
         st.info(t("pool_none"))
@@ -326,17 +329,18 @@ if deps:
                 st.error(md(str(error)), icon=":material/block:")
                 allowed = False
         if allowed and by is not None:
-            about = [
-                f"Départements : {', '.join(deps)}",
-                f"Compétences : {', '.join(skills) or 'toutes'}",
-                f"Disponibilité : {', '.join(availability) or 'toutes'}",
-                f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
-                f"Jeu de données : {applicants.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
-            ]
+            about: list[str | tuple[str, str]] = [
+                *applicants.selection_about(
+                    departements=deps, skills=skills, availability=availability, fibre_only=fibre_only,
+                    max_travel_min=None if travel == state.NO_LIMIT else float(travel), lang=lang,
+                ),
+                (t("pool_about_data"), applicants.FICTIONAL_LABEL if lang == "fr" else applicants.FICTIONAL_LABEL_EN)
+                if is_demo else (t("pool_about_file"), name),
+            ]  # fmt: skip
             if include:
-                about.append(f"Colonnes sensibles incluses par {by.email}")
+                about.append((t("pool_about_sensitive_by"), by.email))
             if scenario_mark is not None:
-                about.append(f"Scénario : {scenario_mark[0]} — version {scenario_mark[1]}")
+                about.append((t("pool_about_scenario"), f"{scenario_mark[0]} — version {scenario_mark[1]}"))
             detail: dict[str, object] = {"applicants": len(picked), "departements": deps, "sensitive_columns": include}
             if include:
                 detail["purpose"] = purpose
@@ -347,8 +351,9 @@ if deps:
                     picked,
                     result.mapping,
                     include_sensitive=include,
-                    french_excel=lang == "fr",
                     not_sensitive=not_sensitive,
+                    about=about,
+                    lang=lang,
                 ),
                 file_name="homeshore-candidats.csv",
                 mime="text/csv",
@@ -366,6 +371,7 @@ if deps:
                     about=about,
                     purpose=purpose or None,
                     not_sensitive=not_sensitive,
+                    lang=lang,
                 ),
                 file_name="homeshore-candidats.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from regions import files
 from regions.cli import candidates, data, info, plan, score, workspace
 from regions.cli.common import FORMATS, NOTICES, Parser, add_output, count_arg
-from regions.cli.options import add_score_options
+from regions.cli.options import add_lang_option, add_score_options
 
 #: Command -> its handler (each imports its heavy dependencies when it runs).
 HANDLERS: dict[str, Callable[[argparse.Namespace], str]] = {
@@ -71,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--top", type=count_arg, default=10, metavar="N", help="number of best-ranked départements (default 10)"
     )
     export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
-    export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
+    export_cmd.add_argument(
+        "--french-excel", action="store_true", help="CSV with ';' and decimal commas (the default in French)"
+    )
+    add_lang_option(export_cmd)
     candidates.add_candidates(commands)
     data.add_data(commands)
     plan.add_plan(commands)
