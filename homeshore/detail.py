@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state, views
+from homeshore import charts, state, views
 from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, geo, indicators, maps, settings, sites, sources
@@ -66,8 +66,8 @@ def _shortlist_button(column: object, code: str) -> None:
 def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: formatting.Lang) -> None:
     st.markdown(f"**{t('detail_breakdown')}**")
     details = views.breakdown(table, weights, code, lang)
-    points = details.set_index(t("col_indicator"))[[t("col_points")]]
-    st.bar_chart(points, horizontal=True, height=40 + 36 * len(points))
+    description = t("detail_breakdown")
+    st.altair_chart(charts.bars(details, t("col_indicator"), t("col_points"), lang, description), width="stretch")
     st.caption(t("detail_breakdown_caption"))
     st.dataframe(details, hide_index=True, width="stretch")
 
@@ -104,7 +104,8 @@ def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> No
     st.markdown(f"**{t('detail_unemployment_series', first=series.index.min(), last=series.index.max())}**")
     frame = pd.DataFrame({t("col_year"): series.index.astype(str), t("col_rate"): series.to_numpy()})
     chart, figures = st.columns([3, 2])
-    chart.line_chart(frame.set_index(t("col_year")), height=220)
+    heading = t("detail_unemployment_series", first=series.index.min(), last=series.index.max())
+    chart.altair_chart(charts.line(frame, t("col_year"), t("col_rate"), lang, heading), width="stretch")
     figures.dataframe(
         frame.assign(**{t("col_rate"): frame[t("col_rate")].map(lambda v: formatting.number(v, 1, lang))}),
         hide_index=True,

@@ -17,9 +17,10 @@ from regions.formatting import Lang
 SCORE = "score"
 
 
-def colour_options() -> list[str]:
-    """What can colour the map: the score, then every catalogued indicator."""
-    return [SCORE, *sources.load_catalogue()]
+def colour_options(table: pd.DataFrame) -> list[str]:
+    """What can colour the map: the score, then every catalogued indicator with at least one figure in ``table``
+    (an indicator no territory has, such as a travel time before any site is declared, would colour nothing)."""
+    return [SCORE, *(c for c in sources.load_catalogue() if c in table.columns and table[c].notna().any())]
 
 
 def legend_source(column: str, weights: dict[str, float], lang: Lang) -> str:

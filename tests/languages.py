@@ -48,6 +48,10 @@ BILINGUAL = (
     "France métropolitaine",
     "France hors Mayotte",
     "Homeshore",
+    "Handbook on Constructing Composite Indicators: Methodology and User Guide",
+    "Other/Proprietary License",
+    "GNU General Public License v3 or later",
+    "BSD License",
 )
 
 _WORD = re.compile(r"[\w'’\-]+", re.UNICODE)

@@ -28,7 +28,7 @@ st.markdown(t("tagline"))
 left, middle, right = st.columns([2, 2, 1])
 left.selectbox(
     t("colour_by"),
-    views.colour_options(),
+    views.colour_options(table),
     format_func=lambda c: t("colour_score") if c == views.SCORE else state.label(c),
     key=state.COLOUR_BY,
 )

@@ -13,6 +13,7 @@ from homeshore.plain import md
 from homeshore.state import t
 from regions import completeness, indicators, refresh, snapshot, sources
 
+lang = state.lang()
 st.title(t("data_title"))
 st.markdown(t("data_intro"))
 if repaired := st.session_state.pop("hs_repaired", None):
@@ -101,14 +102,18 @@ if refreshed:
         st.rerun()
 
 st.header(t("caveats_heading"))
-for source in sources.load_sources().values():
-    with st.expander(f"{md(source.producer)} — {md(source.period)}"):  # user text: shown as typed, never Markdown
-        st.markdown(f"**{md(source.dataset)}**  \n{md(source.licence)}  \n{md(source.url)}")
-        for caveat in source.caveats:
+for source in sources.load_sources().values():  # user text: shown as typed, never Markdown
+
+    def said(field: str, source: sources.Source = source) -> str:
+        return md(sources.text(source, field, lang))
+
+    with st.expander(f"{said('producer')} — {said('period')}"):
+        st.markdown(f"**{said('dataset')}**  \n{said('licence')}  \n{md(source.url)}")
+        for caveat in sources.text(source, "caveats", lang):
             st.markdown(f"- {md(caveat)}")
 
 st.header(t("method_heading"))
-method = Path(__file__).resolve().parents[2] / "docs" / "method.md"
+method = Path(__file__).resolve().parents[2] / "docs" / ("method.en.md" if lang == "en" else "method.md")
 if method.exists():
     st.markdown(method.read_text(encoding="utf-8"))
 
