@@ -13,20 +13,21 @@ import re
 from functools import cache
 
 #: Words that only an English sentence writes (none is a French word), Streamlit's own words included.
-ENGLISH = frozenset(
+_ENGLISH_WORDS = (
     "the and of with for is are was were be been this that these those which from your each not only into "
     "than then there their they it its by to should would could will can cannot when where what who how "
-    "choose select results browse drag drop upload uploading limit none no yes rank ranked ranking score "
-    "between without within under over about after before because also any every other such per file files".split()
-    # "score" is French too, and "no" an abbreviation: both are removed below
-) - {"score", "no"}
+    "choose select results browse drag drop upload uploading limit none yes rank ranked ranking between "
+    "without within under over about after before because also any every other such per file files"
+)  # not "score" (French too) nor "no" (an abbreviation)
+ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
 #: Words that only a French sentence writes (none is an English word).
-FRENCH = frozenset(
-    "le la les des du une et est avec pour dans sur pas qui aux vos votre chaque sans ou où sont être cette ces "
-    "leur leurs par mais aucun aucune ni tous toutes selon entre sous après avant depuis lignes ligne fichier "
-    "données rang choisir ajouter ajouté ajoutés supprimer enregistrer oui non lu lus".split()
+_FRENCH_WORDS = (
+    "le la les des du une et est avec pour dans sur pas qui aux vos votre chaque sans ou où sont être "
+    "cette ces leur leurs par mais aucun aucune ni tous toutes selon entre sous après avant depuis lignes "
+    "ligne fichier données rang choisir ajouter ajouté ajoutés supprimer enregistrer oui non lu lus"
 )
+FRENCH = frozenset(_FRENCH_WORDS.split())
 
 #: Proper nouns written in French in both languages (names of places, bodies, datasets, licences) and the
 #: app's own names for its pages' URLs: taken out before looking for foreign words.

@@ -15,7 +15,7 @@ from homeshore import chrome, views
 from regions import sources
 
 sys.path.insert(0, str(Path(__file__).parent))
-from languages import foreign_words, missing_markers  # noqa: E402
+from languages import foreign_words, missing_markers
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

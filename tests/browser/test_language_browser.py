@@ -23,9 +23,9 @@ from conftest import REPO, WAIT_MS, streamlit_server
 from test_a11y_browser import PAGES, open_page, settle
 
 sys.path.insert(0, str(REPO / "tests"))
-from languages import foreign_words, missing_markers  # noqa: E402
+from languages import foreign_words, missing_markers
 
-from homeshore import strings  # noqa: E402
+from homeshore import strings
 
 WIDTH = 1400
 
@@ -63,7 +63,8 @@ READ_TEXT = """() => {
 TRUNCATED = """() => {
     const cut = [];
     for (const el of document.querySelectorAll('[data-testid="stSidebar"] *, [data-testid="stMain"] *')) {
-        const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+        const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3);
+        const text = own.map((n) => n.textContent).join('').trim();
         if (!text || el.getClientRects().length === 0) { continue; }
         const style = getComputedStyle(el);
         const hides = style.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(style.overflowX);
@@ -73,8 +74,9 @@ TRUNCATED = """() => {
 }"""
 
 #: Streamlit's drawn charts (Vega) write a cut label with an ellipsis in their SVG.
-CHART_LABELS = """() => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text, .vega-embed svg text'))
-    .map((t) => t.textContent)"""
+CHART_LABELS = """() => Array.from(
+    document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text, .vega-embed svg text')
+).map((t) => t.textContent)"""
 
 
 @pytest.fixture(scope="module")
