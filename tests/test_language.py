@@ -107,3 +107,10 @@ def test_an_indicator_with_no_figure_is_not_offered_as_a_map_colour() -> None:
     options = views.colour_options(table)
     assert options[0] == views.SCORE and "ftth_share_pct" in options
     assert "nearest_hub_travel_min" not in options
+
+
+def test_every_official_file_has_an_english_title() -> None:
+    from regions import refresh
+
+    for entry in refresh.OFFICIAL.values():
+        assert entry.title_en and foreign_words(entry.title_en, "en") == [], entry.dataset_id

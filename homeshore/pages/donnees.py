@@ -77,7 +77,7 @@ st.header(t("refresh_heading"))
 st.caption(t("refresh_help"))
 chosen = st.multiselect(
     t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
-    format_func=lambda dataset_id: refresh.OFFICIAL[dataset_id].title,
+    format_func=lambda dataset_id: refresh.OFFICIAL[dataset_id].title_en if lang == "en" else refresh.OFFICIAL[dataset_id].title,
 )  # fmt: skip
 dry_run = st.checkbox(t("refresh_dry_run"), key="hs_refresh_dry_run")
 if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
@@ -122,6 +122,10 @@ st.caption(t("a11y_link"))
 statement = Path(__file__).resolve().parents[2] / "docs" / "accessibility.md"
 if statement.exists():
     with st.expander(t("a11y_open")):
-        # its title is the heading above; its sections sit one level under it
-        body = statement.read_text(encoding="utf-8").split("\n", 1)[1]
-        st.markdown(re.sub(r"^(#+) ", r"#\1 ", body, flags=re.MULTILINE))
+        # the statement is French (RGAA); its last part is its English summary: each reader gets their language
+        french, _, english = statement.read_text(encoding="utf-8").partition("\n## English summary\n")
+        if lang == "en":
+            st.markdown(english.strip())
+        else:  # its title is the heading above; its sections sit one level under it
+            body = french.split("\n", 1)[1].replace("*(English summary at the end.)*", "").rstrip().rstrip("-")
+            st.markdown(re.sub(r"^(#+) ", r"#\1 ", body, flags=re.MULTILINE))

@@ -79,6 +79,11 @@ CHART_LABELS = """() => Array.from(
 ).map((t) => t.textContent)"""
 
 
+#: The height of the page's content, wherever Streamlit scrolls it.
+TALLEST = """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]', 'body']
+    .map((s) => document.querySelector(s)).filter(Boolean).map((el) => el.scrollHeight))"""
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with streamlit_server(REPO / "app.py", tmp_path_factory.mktemp("language") / "server.log") as url:
@@ -110,6 +115,9 @@ def test_every_page_speaks_one_language_without_none_or_cut_label(
     open_everything(page.page, path, lang)
     folder = artifacts / "language"
     folder.mkdir(exist_ok=True)
+    tall = page.page.evaluate(TALLEST)  # Streamlit scrolls inside its main block: grow the window to see it all
+    page.page.set_viewport_size({"width": WIDTH, "height": min(max(tall, 1000), 12_000)})
+    page.page.wait_for_timeout(500)
     page.page.screenshot(path=str(folder / f"{path or 'carte'}-{lang}.png"), full_page=True)
 
     text = page.page.evaluate(READ_TEXT)
