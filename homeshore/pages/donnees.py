@@ -77,7 +77,7 @@ st.header(t("refresh_heading"))
 st.caption(t("refresh_help"))
 chosen = st.multiselect(
     t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
-    format_func=lambda dataset_id: refresh.OFFICIAL[dataset_id].title_en if lang == "en" else refresh.OFFICIAL[dataset_id].title,
+    format_func=lambda key: refresh.OFFICIAL[key].title_en if lang == "en" else refresh.OFFICIAL[key].title,
 )  # fmt: skip
 dry_run = st.checkbox(t("refresh_dry_run"), key="hs_refresh_dry_run")
 if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
