@@ -83,9 +83,9 @@ def _trend(row: pd.Series, lang: formatting.Lang) -> None:
         t(
             key,
             prev=shown(row[prev], digits, lang),
-            prev_period=md(indicators.period_of(prev)),
+            prev_period=md(indicators.period_of(prev, lang)),
             now=shown(row[now], digits, lang),
-            now_period=md(indicators.period_of(now)),
+            now_period=md(indicators.period_of(now, lang)),
         )
         for key, now, prev, digits, shown in series
         if not formatting.is_missing(row[now])
@@ -183,7 +183,9 @@ def _nearest_sites(code: str) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption(t("detail_sites_caption", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH))
+    detour = formatting.number(settings.ROAD_DETOUR_FACTOR, 1, state.lang())
+    speed = formatting.number(settings.AVERAGE_ROAD_SPEED_KMH, 0, state.lang())
+    st.caption(t("detail_sites_caption", detour=detour, speed=speed))
 
 
 def _communes(code: str, lang: formatting.Lang) -> None:

@@ -30,10 +30,12 @@ def legend_source(column: str, weights: dict[str, float], lang: Lang) -> str:
         return strings.text("legend_source_score", lang, components=names)
     indicator = sources.load_catalogue()[column]
     origin = sources.load_sources().get(indicator.dataset)
-    producer = origin.producer if origin else "Homeshore (" + ", ".join(indicator.derived_from) + ")"
+    producer = (
+        sources.text(origin, "producer", lang) if origin else "Homeshore (" + ", ".join(indicator.derived_from) + ")"
+    )
     if origin is not None and origin.status != "bundled":
-        producer += f" — {indicators.status_of(origin)}"
-    return strings.text("legend_source_indicator", lang, producer=producer, period=indicators.period_of(column))
+        producer += f" — {indicators.status_of(origin, lang)}"
+    return strings.text("legend_source_indicator", lang, producer=producer, period=indicators.period_of(column, lang))
 
 
 def map_frame(
@@ -159,7 +161,11 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
 
     def source_of(component: str) -> str:
         origin = all_sources.get(catalogue[component].dataset)
-        return f"{origin.producer} ({indicators.status_of(origin)})" if origin else "Homeshore"
+        return (
+            f"{sources.text(origin, 'producer', lang)} ({indicators.status_of(origin, lang)})"
+            if origin
+            else "Homeshore"
+        )
 
     return pd.DataFrame(
         {
@@ -177,7 +183,7 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
                 lambda v: formatting.percent(100 * v, 0, lang)
             ),
             strings.text("col_points", lang): explained["contribution"].round(1),
-            strings.text("col_period", lang): [indicators.period_of(c) for c in explained["component"]],
+            strings.text("col_period", lang): [indicators.period_of(c, lang) for c in explained["component"]],
             strings.text("col_source", lang): [source_of(c) for c in explained["component"]],
         }
     )

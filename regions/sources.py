@@ -127,6 +127,9 @@ class Indicator:
     obtained: str = "copied"
     #: For a bundled indicator the user completed from a file: the bundled dataset its figures replace.
     replaces: str = ""
+    #: ``method_fr`` and ``period`` in English (empty: the same in both languages, or not written yet).
+    method_en: str = ""
+    period_en: str = ""
 
 
 STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
@@ -242,6 +245,8 @@ def _parse_indicator(indicator_id: str, entry: dict[str, Any], where: str = "") 
         **text,
         derived_from=_texts(entry, "derived_from", where),
         method_fr=_text(entry, "method_fr", where, required=False),
+        method_en=_text(entry, "method_en", where, required=False),
+        period_en=_text(entry, "period_en", where, required=False),
         obtained=obtained,
     )
     if indicator.dataset == DERIVED and not (indicator.derived_from and indicator.method_fr.strip()):

@@ -26,7 +26,7 @@ if damaged := sources.overlay_damage():
         indicators.reload()
         st.cache_data.clear()
         st.rerun()
-provenance = indicators.provenance_table(state.table())
+provenance = indicators.provenance_table(state.table(), lang)
 provenance["label"] = provenance["id"].map(state.label)
 # a link only for a web address: a user-declared "javascript:…" or free text is not a link (it shows in the notes)
 provenance["url"] = provenance["url"].where(provenance["url"].str.match(r"https?://[^\s]+$"), None)
@@ -53,7 +53,7 @@ st.caption(t("data_coverage_note"))
 
 st.header(t("missing_heading"))
 st.caption(t("missing_help"))
-found = completeness.gaps(state.table())
+found = completeness.gaps(state.table(), lang)
 if not found:
     st.caption(t("missing_none"))
 else:
