@@ -2,8 +2,8 @@
 
 Measured on this machine, each in a fresh interpreter (so that peak memory is the phase's own):
 
-- vectorised: ``tabular.read_table`` of the CSV (cp1252, ``;``), then ``candidates.import_frame`` (the join),
-  then ``candidates.aggregate`` (départements, régions, communes, skills by département); wall time and the peak
+- vectorised: ``tabular.read_table`` of the CSV (cp1252, ``;``), then ``applicants.import_frame`` (the join),
+  then ``applicants.aggregate`` (départements, régions, communes, skills by département); wall time and the peak
   resident memory of the process (``ru_maxrss``, the whole process: Python, indexes, commune polygons, the file);
 - naive: the same rules row by row in Python (the scalar functions of ``regions.codes`` called for every row, one
   spatial-index probe per point) on a 20,000-row sample, EXTRAPOLATED linearly to 1 M rows (said so in the table);
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regions import _datafrance, candidates, codes, geo, locate, tabular
+from regions import _datafrance, applicants, codes, geo, locate, tabular
 
 N_ROWS = 1_000_000
 NAIVE_SAMPLE = 20_000
@@ -136,7 +136,7 @@ def _peak_mb() -> float:
 def warm_up() -> None:
     """Build every index once (codes, commune polygons, territory tables), as an app does on its first import."""
     warm = pd.DataFrame({"Code postal": ["01400"], "Ville": ["Ambérieu"], "Latitude": ["46"], "Longitude": ["5"]})
-    candidates.aggregate(candidates.import_frame(warm).matched)
+    applicants.aggregate(applicants.import_frame(warm).matched)
 
 
 def phase_vectorised(path: str) -> dict[str, float]:
@@ -151,13 +151,13 @@ def phase_vectorised(path: str) -> dict[str, float]:
     read = time.perf_counter() - start
     del data
     start = time.perf_counter()
-    result = candidates.import_frame(table.frame, line_numbers=table.line_numbers, detected=table.detected)
+    result = applicants.import_frame(table.frame, line_numbers=table.line_numbers, detected=table.detected)
     join = time.perf_counter() - start
     del table
     start = time.perf_counter()
     for level in ("departement", "region", "commune"):
-        candidates.aggregate(result.matched, level)
-    candidates.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
+        applicants.aggregate(result.matched, level)
+    applicants.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
     aggregate = time.perf_counter() - start
     report = result.report()
     return {
@@ -178,19 +178,19 @@ def phase_join_only(path: str) -> dict[str, float]:
     then ``import_frame``'s memory over the frame (to separate it from the CSV reader's)."""
     warm_up()
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
-    mapping = candidates._full_mapping(candidates.detect_mapping(list(frame.columns)))
+    mapping = applicants.fields._full_mapping(applicants.detect_mapping(list(frame.columns)))
     start = time.perf_counter()
     locate.locate(frame, {name: mapping[name] for name in locate.LOCATION_FIELDS})
     logic = time.perf_counter() - start
     base = _peak_mb()
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     return {"logic_s": logic, "base_mb": base, "peak_mb": _peak_mb(), "rows": float(result.rows_read)}
 
 
 def phase_naive(path: str) -> dict[str, float]:
     """The per-row baseline on the first ``NAIVE_SAMPLE`` rows, and its agreement with the vectorised join."""
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252", nrows=NAIVE_SAMPLE)
-    vectorised = candidates.import_frame(frame)  # also warms the indexes
+    vectorised = applicants.import_frame(frame)  # also warms the indexes
     tree, positions = locate._commune_tree()
     location = ["Code INSEE", "Code postal", "Ville", "Latitude", "Longitude"]
     start = time.perf_counter()
@@ -303,7 +303,7 @@ def phase_coordinates(path: str) -> dict[str, float]:
     warm_up()
     communes.sindex  # noqa: B018 - build geopandas' index outside the timing too
     start = time.perf_counter()
-    ours = candidates.import_frame(frame, {"lat": "Latitude", "lon": "Longitude"})
+    ours = applicants.import_frame(frame, {"lat": "Latitude", "lon": "Longitude"})
     ours_s = time.perf_counter() - start
     start = time.perf_counter()
     lat = pd.to_numeric(frame["Latitude"].str.replace(",", "."), errors="coerce")

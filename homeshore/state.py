@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from homeshore import strings, views
-from regions import candidates, geo, indicators, maps, scoring, settings, sites, sources, tabular
+from regions import applicants, geo, indicators, maps, scoring, settings, sites, sources, tabular
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -292,7 +292,7 @@ def keep_widget_state() -> None:
 POOL_UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
 POOL_SHEET = "hs_pool_sheet"
 _POOL_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
-DEMO_POOL = candidates.DEMO_FILE
+DEMO_POOL = applicants.DEMO_FILE
 
 
 def pool_source() -> tuple[str, bytes, str, bool]:
@@ -335,11 +335,11 @@ def _demo_read(digest: str, sheet: str | None) -> tabular.ReadResult:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _demo_import(
     digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...]
-) -> candidates.ImportResult:
+) -> applicants.ImportResult:
     """The demo file joined to communes with ``mapping``: once per server, shared by every session (a new
     session's first page no longer reads and joins it again: about 1.4 s of its first run)."""
     read = _demo_read(digest, sheet)
-    return candidates.import_frame(
+    return applicants.import_frame(
         read.frame, dict(mapping), line_numbers=read.line_numbers or None, detected=read.detected
     )
 
@@ -350,11 +350,11 @@ def mapping_key(field_name: str) -> str:
 
 def pool_mapping(read: tabular.ReadResult) -> dict[str, str | None]:
     """The mapping chosen in the editor, else the one detected from the headers."""
-    detected = candidates.detect_mapping(list(read.frame.columns))
-    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in candidates.FIELDS}
+    detected = applicants.detect_mapping(list(read.frame.columns))
+    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in applicants.FIELDS}
 
 
-def pool() -> candidates.ImportResult | None:
+def pool() -> applicants.ImportResult | None:
     """The current file joined to communes, or None when it cannot be read or mapped."""
     try:
         read = pool_table()
@@ -366,7 +366,7 @@ def pool() -> candidates.ImportResult | None:
             return _memo(("import", digest, sheet, items), lambda: _demo_import(digest, sheet, items))
         return _memo(
             ("import", digest, sheet, items),
-            lambda: candidates.import_frame(
+            lambda: applicants.import_frame(
                 read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
             ),
         )
@@ -382,7 +382,7 @@ def fictional_pool() -> bool:
 def applicant_counts() -> pd.Series | None:
     """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
     current = pool()
-    return None if current is None else candidates.applicant_counts(current.matched, "departement")
+    return None if current is None else applicants.applicant_counts(current.matched, "departement")
 
 
 def _memo(key: tuple[object, ...], build: Any) -> Any:

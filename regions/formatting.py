@@ -1,4 +1,5 @@
-"""Numbers as French (or English) readers expect them: ``12,5 %``, ``26 470``, ``rang 3 (2–6)``.
+"""Numbers as French (or English) readers expect them: ``12,5 %``, ``26 470``, ``rang 3 (2–6)``; and the one reader
+of numbers typed the French or English way (:func:`parse_number`).
 
 French uses a decimal comma, a narrow no-break space between thousands and before ``%``; English a decimal point,
 a comma between thousands and no space before ``%``. A missing value is an em dash, never ``0`` or ``nan``.
@@ -7,6 +8,7 @@ a comma between thousands and no space before ``%``. A missing value is an em da
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
 from regions import sources
@@ -25,6 +27,15 @@ def is_missing(value: object) -> bool:
         return math.isnan(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value) in {"<NA>", "NaT"}
+
+
+def parse_number(text: str) -> float:
+    """``12,5``, ``12.5``, ``1 234,5`` (spaces, no-break spaces) or ``12,5 %`` as a float (``nan`` and ``inf`` too).
+
+    Raise ``ValueError`` for an empty cell or a word.
+    """
+    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text).replace(",", ".")
+    return float(cleaned)
 
 
 def number(value: object, decimals: int = 0, lang: Lang = "fr") -> str:

@@ -18,7 +18,7 @@ Every reason is a stable code of :data:`REASONS`, labelled in French (:data:`REA
 (``pd.factorize``), or per distinct (postcode, town) pair, never per row; points are placed with one spatial
 index query (:func:`commune_at`). Cell values are never logged.
 
-Used by the applicant files (``regions.candidates``). The user's sites (``regions.sites``) share the cell reader
+Used by the applicant files (``regions.applicants``). The user's sites (``regions.sites``) share the cell reader
 (:func:`cell_text`), the coordinate reader (:func:`degrees`) and the point-in-commune query (:func:`commune_at`);
 they keep their own order (coordinates first: a site is placed where the user says) and messages naming the value.
 """

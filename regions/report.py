@@ -21,7 +21,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
-from regions import export, geo, indicators, plan, scoring, settings, sources
+from regions import export, formatting, geo, indicators, plan, scoring, settings, sources
 from regions.formatting import Lang
 
 A4: Final[tuple[float, float]] = (8.27, 11.69)
@@ -170,8 +170,7 @@ def _t(lang: Lang, key: str, **values: object) -> str:
 
 
 def _number(value: float, lang: Lang, digits: int = 1) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+    return formatting.number(value, digits, lang)
 
 
 # --- tables ---------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ Matching
     but not ``origine de la candidature``). A term written ``=né`` must be the whole header. When several terms
     match, the longest wins (``nom de naissance`` is family, not date of birth).
 
-This module is pure: no I/O, no pandas. ``regions.candidates`` applies it to the tables it exports.
+This module is pure: no I/O, no pandas. ``regions.applicants`` applies it to the tables it exports.
 """
 
 from __future__ import annotations

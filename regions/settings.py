@@ -115,7 +115,7 @@ def cache_root() -> Path:
     return Path(override) if override else Path(user_cache_dir("homeshore", appauthor=False))
 
 
-#: Applicant files (``regions.candidates``): largest upload accepted (bytes) and largest number of data rows.
+#: Applicant files (``regions.applicants``): largest upload accepted (bytes) and largest number of data rows.
 #: Far above ``tabular.MAX_UPLOAD_*`` (sites): an applicant-tracking export may hold a million applicants; the join is
 #: vectorised (about 1 M rows in a few seconds), and the file is only ever held in memory.
 CANDIDATES_MAX_BYTES: Final[int] = 200 * 1024 * 1024

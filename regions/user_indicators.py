@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from regions import codes, geo, indicators, snapshot, sources, tabular
+from regions import codes, formatting, geo, indicators, snapshot, sources, tabular
 
 Level = Literal["departement", "commune"]
 Aggregation = Literal["sum", "mean", "population_weighted_mean"]
@@ -388,9 +388,9 @@ def _territory(text: str, level: Level) -> str:
 
 
 def _number(text: str) -> float:
-    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text).replace(",", ".")
+    """The cell's number (:func:`regions.formatting.parse_number`), ``nan`` if it is empty or not a number."""
     try:
-        return float(cleaned) if cleaned else float("nan")
+        return formatting.parse_number(text)
     except ValueError:
         return float("nan")
 

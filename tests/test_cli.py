@@ -785,3 +785,22 @@ def test_completing_an_official_indicator_merges_and_reimporting_says_replaced(
     assert again.stdout.startswith("regions: added taux_rsa")
     again = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
     assert again.returncode == 0 and again.stdout.startswith("regions: replaced taux_rsa")
+
+
+def test_a_command_imports_only_what_it_needs() -> None:
+    """``regions candidates aggregate`` (and ``info``) never load the workspace, its database drivers, the plan or
+    the maps: each command imports its heavy dependencies when it runs."""
+    heavy = ("regions.workspace", "sqlalchemy", "alembic", "regions.plan", "regions.report", "folium", "matplotlib")
+    for command in (["candidates", "aggregate", str(DEMO)], ["info"]):
+        code = (
+            "import sys; from regions.cli import main; status = main(sys.argv[1:]); "
+            f"print(status, [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
+        )
+        done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300)
+        assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_workspace_member_role_is_checked_when_parsed() -> None:
+    refused = run("workspace", "members", "add", "a@example.org", "boss")
+    assert refused.returncode == 2
+    assert "invalid choice: 'boss' (choose from recruiter, manager, admin)" in refused.stderr

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from regions import candidates, geo, locate, sites
+from regions import applicants, geo, locate, sites
 
 COLUMNS = {"insee": "insee", "postcode": "cp", "town": "ville", "lat": "lat", "lon": "lon"}
 
@@ -121,7 +121,7 @@ def test_applicants_and_user_sites_place_a_border_point_in_the_same_commune() ->
     paris = geo.communes().set_index("code").geometry["75056"]
     lon, lat = shapely.get_coordinates(paris.boundary)[0]
     frame = pd.DataFrame({"latitude": [str(lat)], "longitude": [str(lon)]})
-    applicant = candidates.import_frame(frame)
+    applicant = applicants.import_frame(frame)
     site = sites.read_user_sites(frame.assign(nom=["Site"]))
     expected = locate.communes()["code"].iloc[locate.commune_at([lat], [lon])[0]]
     assert applicant.matched["commune_code"].tolist() == [expected]
@@ -131,15 +131,15 @@ def test_applicants_and_user_sites_place_a_border_point_in_the_same_commune() ->
 def test_applicants_travel_time_is_the_sites_access_time() -> None:
     """One travel estimate: the shortlist's minutes are ``sites.site_access``'s for the applicant's commune."""
     codes = ["01001", "2A004", "97411", "75056", "01001"]
-    result = candidates.import_frame(pd.DataFrame({"code INSEE": codes}))
+    result = applicants.import_frame(pd.DataFrame({"code INSEE": codes}))
     hubs = sites.load_sites()
-    shortlist = candidates.shortlist_applicants(
+    shortlist = applicants.shortlist_applicants(
         result.matched, result.mapping, departements=["01", "2A", "974", "75"], site_points=hubs
     )
     origins = locate.communes().set_index("code").loc[codes, ["dep_code", "lat", "lon"]].reset_index()
     expected = sites.site_access(origins, hubs)["nearest_site_travel_min"].to_numpy()
-    assert np.allclose(shortlist[candidates.TRAVEL_COLUMN].to_numpy(dtype=float), expected, equal_nan=True)
-    assert shortlist[candidates.TRAVEL_COLUMN].notna().any() and len(shortlist) == len(codes)
+    assert np.allclose(shortlist[applicants.TRAVEL_COLUMN].to_numpy(dtype=float), expected, equal_nan=True)
+    assert shortlist[applicants.TRAVEL_COLUMN].notna().any() and len(shortlist) == len(codes)
 
 
 def test_reason_and_method_labels_follow_the_language() -> None:

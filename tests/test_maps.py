@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from regions import geo, maps
+from regions.maps import classes as map_classes
 
 LEGEND = {"legend_title": "Taux de chômage (%)", "legend_source": "Source : INSEE, T3 2025"}
 TOOLTIP = {"tooltip_fields": ["name", "value"], "tooltip_aliases": ["Territoire", "Valeur"]}
@@ -353,7 +354,7 @@ def test_quantile_bins_properties(values: list[float], k: int) -> None:
     assert 1 <= len(breaks) <= k + 1
     assert breaks[0] == present.min() and breaks[-1] == present.max()
     # every present value falls in a class, and classes are numbered in the order of the values
-    classes = maps._classify(series, breaks)
+    classes = map_classes._classify(series, breaks)
     assert all(0 <= c < max(len(breaks) - 1, 1) for c, v in zip(classes, values, strict=True) if not math.isnan(v))
     order = np.argsort(series.to_numpy(), kind="stable")
     ranked = [classes[i] for i in order if not math.isnan(values[i])]

@@ -96,7 +96,7 @@ def test_random_plans_are_exact_and_never_worse_than_greedy(request: plan.PlanIn
     if result.greedy_objective is not None:
         assert result.objective >= result.greedy_objective
         # the MILP's own plan, before any fallback, is within its proven gap of the optimum, hence of greedy (with
-        # specialities, up to the tie-break on the number of managers: see plan._solve_staged)
+        # specialities, up to the tie-break on the number of managers: see regions.plan.solve._solve_staged)
         slack = plan.MIP_REL_GAP * abs(result.greedy_objective) + plan.MANAGER_TIE_BREAK * len(result.teams)
         assert result.solver_objective >= result.greedy_objective - slack
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from regions import candidates, sensitive
+from regions import applicants, sensitive
 
 #: Headers a real applicant file may carry, with the category they must fall in.
 SENSITIVE_HEADERS: dict[str, sensitive.Category] = {
@@ -156,17 +156,17 @@ def test_the_reason_names_the_category_and_the_term_in_french_and_english() -> N
 
 
 def test_every_field_synonym_is_classified_as_its_field_says() -> None:
-    for name, synonyms in candidates.FIELDS.items():
+    for name, synonyms in applicants.FIELDS.items():
         for synonym in synonyms:
             found = sensitive.classify(synonym)
-            if name in candidates.SENSITIVE_FIELDS:
+            if name in applicants.SENSITIVE_FIELDS:
                 assert found is not None, synonym
             else:
                 assert found is None, (name, synonym, found)
 
 
 def test_the_columns_the_product_adds_are_not_sensitive() -> None:
-    added = [*candidates.MATCHED_COLUMNS, *candidates.UNMATCHED_COLUMNS, candidates.TRAVEL_COLUMN]
+    added = [*applicants.MATCHED_COLUMNS, *applicants.UNMATCHED_COLUMNS, applicants.TRAVEL_COLUMN]
     assert sensitive.detect(added) == []
 
 

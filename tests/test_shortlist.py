@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from regions import candidates, export, indicators, scoring, shortlist
+from regions import applicants, export, indicators, scoring, shortlist
 
 MIN_FTTH = 60.0
 
@@ -50,8 +50,8 @@ def test_a_shortlisted_departement_the_constraints_exclude_is_flagged_and_not_co
 
 
 def _demo_counts() -> pd.Series:
-    result = candidates.import_file(candidates.DEMO_FILE.read_bytes(), candidates.DEMO_FILE.name)
-    return candidates.applicant_counts(result.matched, "departement")
+    result = applicants.import_file(applicants.DEMO_FILE.read_bytes(), applicants.DEMO_FILE.name)
+    return applicants.applicant_counts(result.matched, "departement")
 
 
 def test_figures_from_the_demo_pool_say_fictional_in_every_sheet_and_the_csv() -> None:
@@ -86,8 +86,8 @@ def test_a_real_pool_is_not_called_fictional() -> None:
 
 
 def test_the_demo_file_is_recognised_by_its_bytes_only() -> None:
-    data = candidates.DEMO_FILE.read_bytes()
-    assert candidates.is_demo(data)
-    assert not candidates.is_demo(data.replace(b"Limoges", b"Limoge"))
-    labelled = candidates.label_fictional(pd.DataFrame({"id": ["A1"]}))
-    assert labelled.columns[0] == candidates.FICTIONAL_COLUMN and labelled.iloc[0, 0].startswith("données fictives")
+    data = applicants.DEMO_FILE.read_bytes()
+    assert applicants.is_demo(data)
+    assert not applicants.is_demo(data.replace(b"Limoges", b"Limoge"))
+    labelled = applicants.label_fictional(pd.DataFrame({"id": ["A1"]}))
+    assert labelled.columns[0] == applicants.FICTIONAL_COLUMN and labelled.iloc[0, 0].startswith("données fictives")

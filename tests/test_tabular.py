@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regions import tabular
-from regions.tabular import ReadResult, TabularError, match_columns, read_table
+from regions.tabular import ReadResult, TabularError, csvfile, match_columns, read_table
 
 
 def _all_text(result: ReadResult) -> bool:
@@ -366,13 +366,13 @@ def test_fast_and_careful_csv_paths_agree(
         writer.writerow(row)
     text = buffer.getvalue()
     try:
-        careful = tabular._careful_csv(text, delimiter, 1000)
+        careful = csvfile._careful_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         careful_error: tabular.TabularError | None = error
     else:
         careful_error = None
     try:
-        fast = tabular._fast_csv(text, delimiter, 1000)
+        fast = csvfile._fast_csv(text, delimiter, 1000)
     except tabular.TabularError as error:
         assert careful_error is not None and error.reason == careful_error.reason
         return
@@ -537,7 +537,7 @@ def test_too_many_columns_in_a_csv() -> None:
 @pytest.mark.parametrize("name", list(spreadsheet_bombs.bombs()))
 def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
     """Applicants, sites and user indicators, read as the app and the CLI read them: refused, or two rows."""
-    from regions import candidates, sites, user_indicators
+    from regions import applicants, sites, user_indicators
 
     data, reason = spreadsheet_bombs.bombs()[name]
     declaration = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Moi")
@@ -554,7 +554,7 @@ def test_every_reader_of_user_spreadsheets_is_bounded(name: str) -> None:
         return prepared.kept_rows
 
     def read_applicants() -> int:
-        result = candidates.import_file(data, "candidats.xlsx")
+        result = applicants.import_file(data, "candidats.xlsx")
         if name == "value in A1048576":  # a whole Excel sheet is within an applicant file's limits: every row kept
             assert result.rows_read == 1_048_575 and len(result.unmatched) == 1_048_573
         return len(result.matched)

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from homeshore import state, strings, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import candidates, formatting, geo, maps, settings, tabular
+from regions import applicants, formatting, geo, maps, settings, tabular
 from regions.workspace import WorkspaceError, people
 
 lang = state.lang()
@@ -61,12 +61,12 @@ st.caption(
 headers = list(read.frame.columns)
 mapping = state.pool_mapping(read)
 labels = strings.FIELD_LABELS[lang]
-with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in candidates.LOCATION_FIELDS)):
+with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in applicants.LOCATION_FIELDS)):
     st.caption(t("pool_mapping_help"))
     columns = st.columns(3)
-    for i, field_name in enumerate(candidates.FIELDS):
+    for i, field_name in enumerate(applicants.FIELDS):
         label = labels[field_name]
-        if field_name in candidates.SENSITIVE_FIELDS:
+        if field_name in applicants.SENSITIVE_FIELDS:
             label = t("pool_field_sensitive", label=label)
         options = [None, *headers]
         key = state.mapping_key(field_name)
@@ -80,7 +80,7 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in can
         )
 mapping = state.pool_mapping(read)
 try:
-    candidates.check_mapping(mapping, headers)
+    applicants.check_mapping(mapping, headers)
 except ValueError as error:
     st.error(t("pool_mapping_error", reason=md(error)))
     st.stop()
@@ -106,14 +106,14 @@ def _counts(counts: object, labels: dict[str, str], heading: str) -> pd.DataFram
 english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
-methods = candidates.METHOD_LABELS_EN if english else candidates.METHOD_LABELS
+methods = applicants.METHOD_LABELS_EN if english else applicants.METHOD_LABELS
 left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
-reasons = candidates.REASON_LABELS_EN if english else candidates.REASON_LABELS
+reasons = applicants.REASON_LABELS_EN if english else applicants.REASON_LABELS
 right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 
 # --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
-detections = candidates.sensitive_detections(result.matched, result.mapping)
+detections = applicants.sensitive_detections(result.matched, result.mapping)
 reasons_of = {found.column: found.reason(lang) for found in detections}
 mapped_sensitive = [found.column for found in detections if found.field is not None]
 declarable = [found.column for found in detections if found.field is None]
@@ -141,13 +141,13 @@ if declarable:  # a new file or a new set of columns starts with every detected 
 if len(result.unmatched):
     unmatched_rows = result.unmatched.drop(columns="reason")
     if is_demo:  # invented applicants: the file says so on every row
-        unmatched_rows = candidates.label_fictional(unmatched_rows)
-    unmatched = candidates.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
+        unmatched_rows = applicants.label_fictional(unmatched_rows)
+    unmatched = applicants.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
     st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
     if by is not None:
         st.download_button(
             t("pool_download_unmatched"),
-            data=candidates.applicants_csv(
+            data=applicants.applicants_csv(
                 unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
             ),
             file_name="candidats-non-rattaches.csv",
@@ -172,7 +172,7 @@ measure = st.radio(
     horizontal=True,
     key="hs_pool_measure",
 )
-per_dep = candidates.aggregate(result.matched, "departement", mapping=result.mapping)
+per_dep = applicants.aggregate(result.matched, "departement", mapping=result.mapping)
 
 
 def _aggregate_map(frame: pd.DataFrame, shapes: pd.DataFrame, communes: bool) -> object:
@@ -226,7 +226,7 @@ chosen = st.selectbox(
     key="hs_pool_dep",
 )
 if chosen:
-    per_commune = candidates.aggregate(result.matched, "commune", mapping=result.mapping)
+    per_commune = applicants.aggregate(result.matched, "commune", mapping=result.mapping)
     communes = geo.communes()
     shapes = communes[(communes["dep_code"] == chosen) & communes.geometry.notna()][["code", "geometry"]]
     in_dep = per_commune[per_commune["code"].isin(shapes["code"])]
@@ -240,7 +240,7 @@ if chosen:
         )
     if mapping.get("skills"):
         st.markdown(f"**{t('pool_skills_heading')}**")
-        by_skill = candidates.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
+        by_skill = applicants.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
         part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]]
         st.dataframe(
             part.rename(
@@ -272,7 +272,7 @@ def _values(field_name: str, split: bool) -> list[str]:
         return []
     cells = result.matched[column].astype(str).str.strip()
     if split:
-        cells = cells.str.split(candidates.SKILL_SEPARATORS).explode().str.strip()
+        cells = cells.str.split(applicants.SKILL_SEPARATORS).explode().str.strip()
     return sorted(v for v in cells.unique() if v)
 
 
@@ -286,7 +286,7 @@ travel = st.selectbox(
     key="hs_pool_travel",
 )
 if deps:
-    picked = candidates.shortlist_applicants(
+    picked = applicants.shortlist_applicants(
         result.matched,
         result.mapping,
         departements=deps,
@@ -297,12 +297,12 @@ if deps:
         site_points=state.all_sites(),
     )
     if is_demo:
-        picked = candidates.label_fictional(picked)
+        picked = applicants.label_fictional(picked)
     st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
     if picked.empty:
         st.info(t("pool_none"))
     else:
-        visible = candidates.export_columns(
+        visible = applicants.export_columns(
             picked, result.mapping, include_sensitive=False, not_sensitive=not_sensitive
         )
         st.dataframe(visible, hide_index=True, width="stretch", height=300)
@@ -329,7 +329,7 @@ if deps:
                 f"Compétences : {', '.join(skills) or 'toutes'}",
                 f"Disponibilité : {', '.join(availability) or 'toutes'}",
                 f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
-                f"Jeu de données : {candidates.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
+                f"Jeu de données : {applicants.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
             ]
             if include:
                 about.append(f"Colonnes sensibles incluses par {by.email}")
@@ -341,7 +341,7 @@ if deps:
             csv_col, xlsx_col = st.columns(2)
             csv_col.download_button(
                 t("pool_download_csv"),
-                data=candidates.applicants_csv(
+                data=applicants.applicants_csv(
                     picked,
                     result.mapping,
                     include_sensitive=include,
@@ -357,7 +357,7 @@ if deps:
             )
             xlsx_col.download_button(
                 t("pool_download_xlsx"),
-                data=candidates.applicants_workbook(
+                data=applicants.applicants_workbook(
                     picked,
                     result.mapping,
                     include_sensitive=include,

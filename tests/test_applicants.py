@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from regions import candidates, codes, geo, indicators, locate, tabular
+from regions import applicants, codes, geo, indicators, locate, tabular
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "candidates"
 HEADERS = ["identifiant", "nom", "code INSEE", "code postal", "commune", "latitude", "longitude"]
@@ -35,7 +35,7 @@ def csv_bytes(rows: list[dict[str, str]], *, sep: str = ";", headers: list[str] 
     return buffer.getvalue().encode("utf-8")
 
 
-def outcome(result: candidates.ImportResult, line: int) -> tuple[str, str]:
+def outcome(result: applicants.ImportResult, line: int) -> tuple[str, str]:
     """(commune code, method) of a matched line, or ("", reason) of an unmatched one."""
     matched = result.matched[result.matched["row"] == line]
     if len(matched):
@@ -45,7 +45,7 @@ def outcome(result: candidates.ImportResult, line: int) -> tuple[str, str]:
     return "", str(unmatched["reason"].iloc[0])
 
 
-def assert_accounted(result: candidates.ImportResult, rows: int) -> None:
+def assert_accounted(result: applicants.ImportResult, rows: int) -> None:
     assert result.rows_read == rows
     assert len(result.matched) + len(result.unmatched) == rows
     report = result.report()
@@ -107,7 +107,7 @@ CASES: list[tuple[str, dict[str, str], tuple[str, str]]] = [
 
 @pytest.mark.parametrize(("label", "row", "expected"), CASES, ids=[case[0] for case in CASES])
 def test_each_class_of_input(label: str, row: dict[str, str], expected: tuple[str, str]) -> None:
-    result = candidates.import_file(csv_bytes([GOOD_ROW, row, GOOD_ROW]), "candidats.csv")
+    result = applicants.import_file(csv_bytes([GOOD_ROW, row, GOOD_ROW]), "candidats.csv")
     assert outcome(result, 3) == expected
     assert outcome(result, 2) == outcome(result, 4) == ("36044", "postcode_town")
     assert_accounted(result, 3)
@@ -115,21 +115,21 @@ def test_each_class_of_input(label: str, row: dict[str, str], expected: tuple[st
 
 def test_a_known_postcode_keeps_the_town_alone_from_guessing() -> None:
     """01590 is known but does not serve Lyon: the row is not matched to Lyon by its name alone."""
-    result = candidates.import_frame(pd.DataFrame({"cp": ["01590"], "ville": ["Lyon"]}))
+    result = applicants.import_frame(pd.DataFrame({"cp": ["01590"], "ville": ["Lyon"]}))
     assert result.unmatched["reason"].tolist() == ["town_not_in_postcode"]
 
 
 def test_unmatched_rows_carry_french_labels_and_the_cells_as_read() -> None:
-    result = candidates.import_file(csv_bytes([{"nom": "Zoé", "code postal": "01590"}]), "c.csv")
+    result = applicants.import_file(csv_bytes([{"nom": "Zoé", "code postal": "01590"}]), "c.csv")
     row = result.unmatched.iloc[0]
     assert row["nom"] == "Zoé" and row["code postal"] == "01590"
-    assert row["reason_label"] == candidates.REASON_LABELS["postcode_ambiguous"]
-    assert set(candidates.REASON_LABELS) == set(candidates.REASON_LABELS_EN) == set(candidates.REASONS)
-    assert set(candidates.METHOD_LABELS) == set(candidates.METHOD_LABELS_EN) == set(candidates.METHODS)
+    assert row["reason_label"] == applicants.REASON_LABELS["postcode_ambiguous"]
+    assert set(applicants.REASON_LABELS) == set(applicants.REASON_LABELS_EN) == set(applicants.REASONS)
+    assert set(applicants.METHOD_LABELS) == set(applicants.METHOD_LABELS_EN) == set(applicants.METHODS)
 
 
 def test_matched_rows_name_their_commune_departement_and_region() -> None:
-    result = candidates.import_frame(pd.DataFrame({"code INSEE": ["69123", "2A004"]}))
+    result = applicants.import_frame(pd.DataFrame({"code INSEE": ["69123", "2A004"]}))
     table = result.matched[["row", "commune_code", "commune_name", "dep_code", "reg_code", "match_method"]]
     assert table.values.tolist() == [
         [2, "69123", "Lyon", "69", "84", "insee"],
@@ -139,7 +139,7 @@ def test_matched_rows_name_their_commune_departement_and_region() -> None:
 
 def test_input_columns_named_like_added_ones_are_kept_under_another_name() -> None:
     frame = pd.DataFrame({"row": ["a", "b"], "reason": ["x", "y"], "cp": ["36000", "ABC"]})
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     assert result.matched[["row (fichier)", "row"]].values.tolist() == [["a", 2]]
     assert result.unmatched[["reason (fichier)", "reason"]].values.tolist() == [["y", "postcode_malformed"]]
 
@@ -147,34 +147,34 @@ def test_input_columns_named_like_added_ones_are_kept_under_another_name() -> No
 def test_numbers_given_as_numbers_are_repaired() -> None:
     frame = pd.DataFrame({"insee": [1001.0, np.nan, None], "cp": [np.nan, 6000, np.nan], "lat": [None, None, 48.8566],
                           "lon": [None, None, 2.3522]})  # fmt: skip
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     assert result.matched["commune_code"].tolist() == ["01001", "06088", "75056"]
     assert result.matched["match_method"].tolist() == ["insee", "postcode", "coordinates"]
 
 
 def test_line_numbers_given_are_used_and_checked() -> None:
     frame = pd.DataFrame({"cp": ["36000", ""]})
-    result = candidates.import_frame(frame, line_numbers=[5, 9])
+    result = applicants.import_frame(frame, line_numbers=[5, 9])
     assert result.matched["row"].tolist() == [5] and result.unmatched["row"].tolist() == [9]
     with pytest.raises(ValueError, match="line_numbers"):
-        candidates.import_frame(frame, line_numbers=[5])
+        applicants.import_frame(frame, line_numbers=[5])
     with pytest.raises(ValueError, match="repeats"):
-        candidates.import_frame(frame, line_numbers=[5, 5])
+        applicants.import_frame(frame, line_numbers=[5, 5])
 
 
 def test_an_empty_table_gives_an_empty_result() -> None:
-    result = candidates.import_frame(pd.DataFrame({"cp": pd.Series([], dtype=str)}))
+    result = applicants.import_frame(pd.DataFrame({"cp": pd.Series([], dtype=str)}))
     assert result.rows_read == 0 and result.matched.empty and result.unmatched.empty
     assert result.report() == {"rows_read": 0, "matched": {}, "unmatched": {}, "detected": {}}
 
 
 def test_import_result_refuses_rows_lost_or_counted_twice() -> None:
-    result = candidates.import_frame(pd.DataFrame({"cp": ["36000", "ABC"]}))
+    result = applicants.import_frame(pd.DataFrame({"cp": ["36000", "ABC"]}))
     with pytest.raises(ValueError, match="rows read"):
-        candidates.ImportResult(result.matched, result.unmatched, 3, result.mapping)
+        applicants.ImportResult(result.matched, result.unmatched, 3, result.mapping)
     twice = result.unmatched.assign(row=result.matched["row"].iloc[0])
     with pytest.raises(ValueError, match="twice"):
-        candidates.ImportResult(result.matched, twice, 2, result.mapping)
+        applicants.ImportResult(result.matched, twice, 2, result.mapping)
 
 
 # --- mapping --------------------------------------------------------------------------------------------------
@@ -186,13 +186,13 @@ def test_detect_mapping_reads_french_and_english_headers() -> None:
     english = ["Candidate ID", "Full name", "ZIP", "City", "COG", "lat", "lng", "Skills", "Availability", "FTTH",
                "Remote", "Disability", "Family situation"]  # fmt: skip
     for headers in (french, english):
-        mapping = candidates.detect_mapping(headers)
-        assert list(mapping) == list(candidates.FIELDS)
+        mapping = applicants.detect_mapping(headers)
+        assert list(mapping) == list(applicants.FIELDS)
         assert list(mapping.values()) == headers
 
 
 def test_detect_mapping_leaves_a_lone_coordinate_unmapped() -> None:
-    mapping = candidates.detect_mapping(["cp", "latitude"])
+    mapping = applicants.detect_mapping(["cp", "latitude"])
     assert mapping["postcode"] == "cp" and mapping["lat"] is None and mapping["lon"] is None
 
 
@@ -207,20 +207,20 @@ def test_detect_mapping_leaves_a_lone_coordinate_unmapped() -> None:
         ({"lat": "lat"}, "aucune colonne de localisation"),
     ],
 )
-def test_check_mapping_says_what_is_wrong_in_french(mapping: candidates.Mapping, message: str) -> None:
+def test_check_mapping_says_what_is_wrong_in_french(mapping: applicants.ColumnMapping, message: str) -> None:
     with pytest.raises(ValueError, match="Correspondance des colonnes invalide") as error:
-        candidates.check_mapping(mapping, ["nom", "cp", "lat", "lon"])
+        applicants.check_mapping(mapping, ["nom", "cp", "lat", "lon"])
     assert message in str(error.value)
 
 
 def test_a_mapping_chosen_by_the_user_is_followed() -> None:
     frame = pd.DataFrame({"Lieu": ["Châteauroux"], "Adresse postale": ["36000"]})
-    assert candidates.detect_mapping(list(frame.columns))["postcode"] is None
-    result = candidates.import_frame(frame, {"postcode": "Adresse postale", "town": "Lieu"})
+    assert applicants.detect_mapping(list(frame.columns))["postcode"] is None
+    result = applicants.import_frame(frame, {"postcode": "Adresse postale", "town": "Lieu"})
     assert result.matched["match_method"].tolist() == ["postcode_town"]
     assert result.mapping["postcode"] == "Adresse postale" and result.mapping["name"] is None
     with pytest.raises(ValueError, match="aucune colonne de localisation"):
-        candidates.import_frame(frame)
+        applicants.import_frame(frame)
 
 
 # --- files -----------------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_a_mapping_chosen_by_the_user_is_followed() -> None:
     ],
 )
 def test_fixture_files_in_every_encoding_and_delimiter(name: str, encoding: str, delimiter: str) -> None:
-    result = candidates.import_file((FIXTURES / name).read_bytes(), name)
+    result = applicants.import_file((FIXTURES / name).read_bytes(), name)
     assert result.detected["encoding"] == encoding and result.detected["delimiter"] == delimiter
     assert result.matched[["row", "commune_code", "match_method"]].values.tolist() == [
         [2, "36044", "postcode_town"],
@@ -271,7 +271,7 @@ def test_xlsx_with_numbers_stored_as_floats() -> None:
             ["D", None, 1590.0, None, None],
         ]
     )
-    result = candidates.import_file(data, "export.xlsx")
+    result = applicants.import_file(data, "export.xlsx")
     assert result.detected == {"format": "xlsx", "sheet": "Candidats"}
     assert outcome(result, 2) == ("01001", "insee")
     assert outcome(result, 3) == ("06088", "postcode")
@@ -293,7 +293,7 @@ def test_xlsx_with_numbers_stored_as_floats() -> None:
 )
 def test_malformed_files_raise_a_readable_tabular_error(data: bytes, name: str, reason: str) -> None:
     with pytest.raises(tabular.TabularError) as error:
-        candidates.import_file(data, name)
+        applicants.import_file(data, name)
     assert error.value.reason == reason
     message = str(error.value)
     assert message and message[0].isupper() and "Traceback" not in message
@@ -302,16 +302,16 @@ def test_malformed_files_raise_a_readable_tabular_error(data: bytes, name: str, 
 def test_file_limits_are_those_of_the_settings_and_can_be_lowered() -> None:
     data = csv_bytes([GOOD_ROW] * 3)
     with pytest.raises(tabular.TabularError) as error:
-        candidates.import_file(data, "c.csv", max_rows=2)
+        applicants.import_file(data, "c.csv", max_rows=2)
     assert error.value.reason == "too_many_rows"
     with pytest.raises(tabular.TabularError, match="volumineux"):
-        candidates.import_file(data, "c.csv", max_bytes=10)
+        applicants.import_file(data, "c.csv", max_bytes=10)
 
 
 def test_cell_values_are_never_logged_and_nothing_is_written(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    candidates.import_frame(pd.DataFrame({"cp": ["36000"]}))  # warm every cache first
+    applicants.import_frame(pd.DataFrame({"cp": ["36000"]}))  # warm every cache first
     real_open = builtins.open
 
     def read_only_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
@@ -322,7 +322,7 @@ def test_cell_values_are_never_logged_and_nothing_is_written(
     monkeypatch.setattr(builtins, "open", read_only_open)
     secret = [{"nom": "SECRET-NAME-4242", "code postal": "SECRET-99", "commune": "SECRET-TOWN"}, GOOD_ROW]
     with caplog.at_level(logging.DEBUG):
-        result = candidates.import_file(csv_bytes(secret), "c.csv")
+        result = applicants.import_file(csv_bytes(secret), "c.csv")
     assert len(result.unmatched) == 1
     assert "SECRET" not in caplog.text
     assert "2 rows read" in caplog.text
@@ -372,12 +372,12 @@ def expected_lines(rows: list[dict[str, str]]) -> list[int]:
 @given(drawn=rows_strategy, sep=st.sampled_from([";", ",", "\t"]))
 def test_generated_files_never_lose_or_duplicate_a_row(drawn: list[dict[str, Any]], sep: str) -> None:
     rows = as_rows(drawn)
-    result = candidates.import_file(csv_bytes(rows, sep=sep), "candidats.csv")
+    result = applicants.import_file(csv_bytes(rows, sep=sep), "candidats.csv")
     assert_accounted(result, len(rows))
     lines = sorted([*result.matched["row"].tolist(), *result.unmatched["row"].tolist()])
     assert lines == expected_lines(rows)
-    assert set(result.matched["match_method"]) <= set(candidates.METHODS)
-    assert set(result.unmatched["reason"]) <= set(candidates.REASONS)
+    assert set(result.matched["match_method"]) <= set(applicants.METHODS)
+    assert set(result.unmatched["reason"]) <= set(applicants.REASONS)
     assert result.matched["identifiant"].tolist() == sorted(result.matched["identifiant"].tolist(), key=int)
 
 
@@ -453,7 +453,7 @@ def _point(lat: str, lon: str) -> str:
 @given(drawn=rows_strategy)
 def test_the_vectorised_join_equals_the_rules_applied_row_by_row(drawn: list[dict[str, Any]]) -> None:
     rows = as_rows(drawn)
-    result = candidates.import_frame(pd.DataFrame(rows, columns=HEADERS[1:]))
+    result = applicants.import_frame(pd.DataFrame(rows, columns=HEADERS[1:]))
     got = [outcome(result, line) for line in range(2, len(rows) + 2)]
     assert got == [reference(row) for row in rows]
 
@@ -462,7 +462,7 @@ def test_the_vectorised_join_equals_the_rules_applied_row_by_row(drawn: list[dic
 
 
 @pytest.fixture(scope="module")
-def pool() -> candidates.ImportResult:
+def pool() -> applicants.ImportResult:
     """7 applicants in Ain (01), 3 in Rhône (69), 3 in Paris (75), 1 unmatched; skills, RQTH, family."""
     rows = (
         [("01001", "Vente; Anglais", "Immédiate", "oui", "oui", "")] * 4
@@ -474,11 +474,11 @@ def pool() -> candidates.ImportResult:
     frame = pd.DataFrame(rows, columns=["code INSEE", "Compétences", "Disponibilité", "Fibre", "RQTH",
                                         "Situation familiale"])  # fmt: skip
     frame.insert(0, "Nom", [f"Candidat {i}" for i in range(len(frame))])
-    return candidates.import_frame(frame)
+    return applicants.import_frame(frame)
 
 
-def test_departements_are_all_listed_with_suppression(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched)
+def test_departements_are_all_listed_with_suppression(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched)
     assert list(table.columns) == ["code", "name", "applicants", "applicants_display", "per_10000", "suppressed"]
     assert len(table) == 101 and table["code"].is_unique
     by_code = table.set_index("code")
@@ -496,63 +496,63 @@ def test_departements_are_all_listed_with_suppression(pool: candidates.ImportRes
     assert str(table["applicants"].dtype) == "Int64"
 
 
-def test_regions_sum_their_departements_before_suppression(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched, "region").set_index("code")
+def test_regions_sum_their_departements_before_suppression(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched, "region").set_index("code")
     assert len(table) == 18
     assert table.loc["84", "applicants"] == 10  # Ain 7 + Rhône 3 (3 alone would be suppressed)
     assert table.loc["11", "applicants_display"] == "< 5"
-    assert candidates.applicant_counts(pool.matched, "region").loc[["84", "11", "24"]].tolist() == [10, 3, 0]
+    assert applicants.applicant_counts(pool.matched, "region").loc[["84", "11", "24"]].tolist() == [10, 3, 0]
 
 
-def test_communes_only_where_there_are_applicants(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched, "commune")
+def test_communes_only_where_there_are_applicants(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched, "commune")
     assert table["code"].tolist() == ["01001", "01053", "69123", "75056"]
     assert table["applicants_display"].tolist() == ["< 5", "< 5", "< 5", "< 5"]
-    assert candidates.applicant_counts(pool.matched, "commune").to_dict() == {
+    assert applicants.applicant_counts(pool.matched, "commune").to_dict() == {
         "01001": 4, "01053": 3, "69123": 3, "75056": 3
     }  # fmt: skip
 
 
 def test_threshold_is_a_parameter() -> None:
-    matched = candidates.import_frame(pd.DataFrame({"insee": ["01001", "01001"]})).matched
-    assert candidates.aggregate(matched, threshold=1).set_index("code").loc["01", "applicants"] == 2
-    assert candidates.aggregate(matched, threshold=3).set_index("code").loc["01", "suppressed"]
+    matched = applicants.import_frame(pd.DataFrame({"insee": ["01001", "01001"]})).matched
+    assert applicants.aggregate(matched, threshold=1).set_index("code").loc["01", "applicants"] == 2
+    assert applicants.aggregate(matched, threshold=3).set_index("code").loc["01", "suppressed"]
     with pytest.raises(ValueError, match="threshold"):
-        candidates.aggregate(matched, threshold=0)
+        applicants.aggregate(matched, threshold=0)
     with pytest.raises(ValueError, match="level"):
-        candidates.aggregate(matched, "canton")  # type: ignore[arg-type]
+        applicants.aggregate(matched, "canton")  # type: ignore[arg-type]
 
 
-def test_skills_are_split_and_grouped_case_insensitively(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched, by="skills", mapping=pool.mapping, threshold=3)
+def test_skills_are_split_and_grouped_case_insensitively(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched, by="skills", mapping=pool.mapping, threshold=3)
     assert list(table.columns) == ["code", "name", "category", "applicants", "applicants_display", "per_10000",
                                    "suppressed"]  # fmt: skip
     assert len(table) == 101 * 4  # Anglais, Relation client, Vente, (non renseigné) for every département
     ain = table[table["code"] == "01"].set_index("category")["applicants"].to_dict()
-    assert ain == {"Anglais": 4, "Relation client": 3, "Vente": 7, candidates.NOT_GIVEN: 0}
+    assert ain == {"Anglais": 4, "Relation client": 3, "Vente": 7, applicants.NOT_GIVEN: 0}
     paris = table[table["code"] == "75"].set_index("category")["applicants"].to_dict()
-    assert paris[candidates.NOT_GIVEN] == 3
-    assert table["category"].tolist()[:4] == ["Anglais", "Relation client", "Vente", candidates.NOT_GIVEN]
+    assert paris[applicants.NOT_GIVEN] == 3
+    assert table["category"].tolist()[:4] == ["Anglais", "Relation client", "Vente", applicants.NOT_GIVEN]
 
 
-def test_sensitive_breakdowns_are_suppressed_the_same_way(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched, by="disability", mapping=pool.mapping)
+def test_sensitive_breakdowns_are_suppressed_the_same_way(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched, by="disability", mapping=pool.mapping)
     ain = table[table["code"] == "01"].set_index("category")
     assert ain.loc["oui", "applicants_display"] == "< 5" and ain.loc["oui", "applicants"] is pd.NA
-    assert ain.loc[candidates.NOT_GIVEN, "applicants_display"] == "< 5"
-    family = candidates.aggregate(pool.matched, "region", by="family", mapping=pool.mapping).set_index(
+    assert ain.loc[applicants.NOT_GIVEN, "applicants_display"] == "< 5"
+    family = applicants.aggregate(pool.matched, "region", by="family", mapping=pool.mapping).set_index(
         ["code", "category"]
     )
     assert family.loc[("84", "parent isolé"), "suppressed"]
-    assert family.loc[("84", candidates.NOT_GIVEN), "applicants"] == 7
+    assert family.loc[("84", applicants.NOT_GIVEN), "applicants"] == 7
     with pytest.raises(ValueError, match="by"):
-        candidates.aggregate(pool.matched, by="name", mapping=pool.mapping)
+        applicants.aggregate(pool.matched, by="name", mapping=pool.mapping)
     with pytest.raises(ValueError, match="telework"):
-        candidates.aggregate(pool.matched, by="telework", mapping=pool.mapping)
+        applicants.aggregate(pool.matched, by="telework", mapping=pool.mapping)
 
 
-def test_commune_breakdown_lists_only_cells_with_applicants(pool: candidates.ImportResult) -> None:
-    table = candidates.aggregate(pool.matched, "commune", by="availability", mapping=pool.mapping, threshold=1)
+def test_commune_breakdown_lists_only_cells_with_applicants(pool: applicants.ImportResult) -> None:
+    table = applicants.aggregate(pool.matched, "commune", by="availability", mapping=pool.mapping, threshold=1)
     assert table[["code", "category", "applicants"]].values.tolist() == [
         ["01001", "Immédiate", 4],
         ["01053", "Sous 1 mois", 3],
@@ -575,10 +575,10 @@ def shortlist_rows(frame: pd.DataFrame) -> list[int]:
 
 
 def test_shortlist_by_departement_skills_availability_fibre(
-    pool: candidates.ImportResult, lyon_site: gpd.GeoDataFrame
+    pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame
 ) -> None:
     def rows(**filters: Any) -> list[int]:
-        chosen = candidates.shortlist_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
+        chosen = applicants.shortlist_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
         return shortlist_rows(chosen)
 
     assert rows(departements=["01", "69"]) == list(range(2, 12))
@@ -590,37 +590,37 @@ def test_shortlist_by_departement_skills_availability_fibre(
     assert rows(departements=["01", "69", "75"], fibre_only=True) == [2, 3, 4, 5, 9, 10, 11, 12, 13, 14]
 
 
-def test_shortlist_travel_to_the_nearest_site(pool: candidates.ImportResult, lyon_site: gpd.GeoDataFrame) -> None:
-    chosen = candidates.shortlist_applicants(
+def test_shortlist_travel_to_the_nearest_site(pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame) -> None:
+    chosen = applicants.shortlist_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site
     )
-    minutes = chosen.set_index("row")[candidates.TRAVEL_COLUMN]
+    minutes = chosen.set_index("row")[applicants.TRAVEL_COLUMN]
     assert minutes.loc[9] == pytest.approx(0.0, abs=5)  # Lyon
     assert 30 < minutes.loc[6] < 90  # Bourg-en-Bresse
     assert minutes.loc[12] > 300  # Paris
-    near = candidates.shortlist_applicants(
+    near = applicants.shortlist_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site, max_travel_min=90
     )
     assert shortlist_rows(near) == list(range(2, 12))
-    default_sites = candidates.shortlist_applicants(pool.matched, pool.mapping, departements=["75"])
-    assert default_sites[candidates.TRAVEL_COLUMN].notna().all()
+    default_sites = applicants.shortlist_applicants(pool.matched, pool.mapping, departements=["75"])
+    assert default_sites[applicants.TRAVEL_COLUMN].notna().all()
 
 
 def test_an_island_reaches_only_its_own_sites(lyon_site: gpd.GeoDataFrame) -> None:
-    result = candidates.import_frame(pd.DataFrame({"insee": ["2A004", "15031"]}))
-    chosen = candidates.shortlist_applicants(
+    result = applicants.import_frame(pd.DataFrame({"insee": ["2A004", "15031"]}))
+    chosen = applicants.shortlist_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site
     )
-    assert chosen[candidates.TRAVEL_COLUMN].isna().all()  # Corsica: no site on its network; 15031: no polygon
-    assert candidates.shortlist_applicants(
+    assert chosen[applicants.TRAVEL_COLUMN].isna().all()  # Corsica: no site on its network; 15031: no polygon
+    assert applicants.shortlist_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site, max_travel_min=10_000
     ).empty
 
 
 def test_a_filter_on_a_field_without_column_is_refused(lyon_site: gpd.GeoDataFrame) -> None:
-    result = candidates.import_frame(pd.DataFrame({"insee": ["01001"]}))
+    result = applicants.import_frame(pd.DataFrame({"insee": ["01001"]}))
     with pytest.raises(ValueError, match="skills"):
-        candidates.shortlist_applicants(
+        applicants.shortlist_applicants(
             result.matched, result.mapping, departements=["01"], skills=["Vente"], site_points=lyon_site
         )
 
@@ -628,7 +628,7 @@ def test_a_filter_on_a_field_without_column_is_refused(lyon_site: gpd.GeoDataFra
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), drop=st.booleans())
 def test_the_shortlist_never_uses_sensitive_columns(
-    pool: candidates.ImportResult, lyon_site: gpd.GeoDataFrame, seed: int, drop: bool
+    pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame, seed: int, drop: bool
 ) -> None:
     rng = np.random.default_rng(seed)
     altered = pool.matched.copy()
@@ -643,17 +643,17 @@ def test_the_shortlist_never_uses_sensitive_columns(
     filters: dict[str, Any] = {"departements": ["01", "69", "75"], "skills": ["Vente", "Anglais"],
                                "availability": ["Immédiate", "Sous 1 mois"], "fibre_only": True,
                                "max_travel_min": 120, "site_points": lyon_site}  # fmt: skip
-    original = candidates.shortlist_applicants(pool.matched, pool.mapping, **filters)
-    again = candidates.shortlist_applicants(altered, mapping, **filters)
+    original = applicants.shortlist_applicants(pool.matched, pool.mapping, **filters)
+    again = applicants.shortlist_applicants(altered, mapping, **filters)
     assert shortlist_rows(again) == shortlist_rows(original)
 
 
-def test_sensitive_columns_are_dropped_unless_asked(pool: candidates.ImportResult) -> None:
+def test_sensitive_columns_are_dropped_unless_asked(pool: applicants.ImportResult) -> None:
     frame = pool.matched.assign(**{"Statut RQTH": "oui", "Handicap (O/N)": "", "Handicapé": "x"})
-    dropped = candidates.export_columns(frame, pool.mapping)
+    dropped = applicants.export_columns(frame, pool.mapping)
     assert {"RQTH", "Situation familiale", "Statut RQTH", "Handicap (O/N)", "Handicapé"}.isdisjoint(dropped.columns)
     assert "Nom" in dropped.columns and "Compétences" in dropped.columns
-    kept = candidates.export_columns(frame, pool.mapping, include_sensitive=True)
+    kept = applicants.export_columns(frame, pool.mapping, include_sensitive=True)
     assert list(kept.columns) == list(frame.columns)
 
 
@@ -669,17 +669,17 @@ JOB = {"nom": "Zoé", "cp": "36000", "Compétences": "Vente", "Disponibilité": 
 
 def test_sensitive_columns_are_recognised_by_meaning_in_every_export() -> None:
     frame = pd.DataFrame({name: [value] for name, value in {**JOB, **PROTECTED}.items()})
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     assert result.mapping["disability"] is None and result.mapping["family"] is None  # none of them is mapped
-    found = candidates.sensitive_detections(result.matched, result.mapping)
+    found = applicants.sensitive_detections(result.matched, result.mapping)
     assert [d.column for d in found] == list(PROTECTED)
-    assert candidates.sensitive_columns(result.matched, result.mapping) == list(PROTECTED)
-    exported = candidates.export_columns(result.matched, result.mapping)
+    assert applicants.sensitive_columns(result.matched, result.mapping) == list(PROTECTED)
+    exported = applicants.export_columns(result.matched, result.mapping)
     assert set(PROTECTED).isdisjoint(exported.columns) and set(JOB) <= set(exported.columns)
-    table = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+    table = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
                                                 french_excel=True), ";")  # fmt: skip
     assert set(PROTECTED).isdisjoint(table[0]) and "pacsée" not in table[1] and "française" not in table[1]
-    book = openpyxl.load_workbook(io.BytesIO(candidates.applicants_workbook(
+    book = openpyxl.load_workbook(io.BytesIO(applicants.applicants_workbook(
         result.matched, result.mapping, include_sensitive=False, about=[])))  # fmt: skip
     header = [cell.value for cell in next(book["Candidats"].iter_rows(max_row=1))]
     assert set(PROTECTED).isdisjoint(header) and "Langues" in header
@@ -696,37 +696,37 @@ def test_sensitive_columns_are_recognised_by_meaning_in_every_export() -> None:
 def test_a_column_declared_not_sensitive_is_kept_and_the_export_says_so() -> None:
     frame = pd.DataFrame({"nom": ["Zoé"], "cp": ["36000"], "Langue maternelle": ["créole"], "RQTH": ["oui"],
                           "Enfants": ["2"]})  # fmt: skip
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     kept = ["Langue maternelle"]
-    exported = candidates.export_columns(result.matched, result.mapping, not_sensitive=kept)
+    exported = applicants.export_columns(result.matched, result.mapping, not_sensitive=kept)
     assert "Langue maternelle" in exported.columns and {"RQTH", "Enfants"}.isdisjoint(exported.columns)
-    table = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+    table = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
                                                 french_excel=False, not_sensitive=kept), ",")  # fmt: skip
     assert table[0] == [
         "Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
         "lieu de naissance — « langue maternelle »)"
     ]
     assert "Langue maternelle" in table[1] and "créole" in table[2] and "RQTH" not in table[1]
-    book = openpyxl.load_workbook(io.BytesIO(candidates.applicants_workbook(
+    book = openpyxl.load_workbook(io.BytesIO(applicants.applicants_workbook(
         result.matched, result.mapping, include_sensitive=False, about=[], not_sensitive=kept)))  # fmt: skip
     notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
     assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Langue maternelle (détectée : ")
     assert notes["Colonnes sensibles retirées"] == "RQTH, Enfants"
-    plain = candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=False)
+    plain = applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=False)
     assert csv_table(plain, ",")[0][0] == "nom"  # no note line without a declaration
 
 
 def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> None:
     frame = pd.DataFrame({"cp": ["36000"], "RQTH": ["oui"], "Âge": ["40"]})
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     assert result.mapping["disability"] == "RQTH"
     with pytest.raises(ValueError, match="aucune colonne « Agé » dans le fichier"):
-        candidates.export_columns(result.matched, result.mapping, not_sensitive=["Agé"])
+        applicants.export_columns(result.matched, result.mapping, not_sensitive=["Agé"])
     with pytest.raises(ValueError, match="« RQTH » est associée au champ disability"):
-        candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=True,
+        applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=True,
                                   not_sensitive=["RQTH"])  # fmt: skip
     with pytest.raises(ValueError, match="one string"):
-        candidates.export_columns(result.matched, result.mapping, not_sensitive="Âge")
+        applicants.export_columns(result.matched, result.mapping, not_sensitive="Âge")
 
 
 def csv_table(data: bytes, sep: str) -> list[list[str]]:
@@ -736,69 +736,69 @@ def csv_table(data: bytes, sep: str) -> list[list[str]]:
 def test_applicant_csv_keeps_sensitive_columns_out_by_default() -> None:
     frame = pd.DataFrame({"nom": ['=HYPERLINK("http://x","clic")', "Zoé"], "cp": ["36000", "42000"],
                           "rqth": ["oui", ""], "situation familiale": ["", "parent isolé"]})  # fmt: skip
-    result = candidates.import_frame(frame)
-    default = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+    result = applicants.import_frame(frame)
+    default = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
                                                   french_excel=True), ";")  # fmt: skip
     assert "rqth" not in default[0] and "situation familiale" not in default[0]
     assert default[1][0] == '\'=HYPERLINK("http://x","clic")'
-    full = csv_table(candidates.applicants_csv(result.matched, result.mapping, include_sensitive=True,
+    full = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=True,
                                                french_excel=False), ",")  # fmt: skip
     assert "rqth" in full[0] and "situation familiale" in full[0]
 
 
 def test_applicant_workbook_records_what_was_exported_and_why() -> None:
     frame = pd.DataFrame({"nom": ["=1+1", "Zoé"], "cp": ["36000", "42000"], "RQTH": ["oui", ""]})
-    result = candidates.import_frame(frame)
+    result = applicants.import_frame(frame)
     about = ["Départements : 36, 42", "Compétences : toutes"]
 
     def sheets(data: bytes) -> tuple[list[list[Any]], dict[str, list[str]]]:
         workbook = openpyxl.load_workbook(io.BytesIO(data))
         assert workbook.sheetnames == ["Candidats", "À propos"]
-        applicants = [list(row) for row in workbook["Candidats"].iter_rows(values_only=True)]
+        rows = [list(row) for row in workbook["Candidats"].iter_rows(values_only=True)]
         notes: dict[str, list[str]] = {}
         for key, value in list(workbook["À propos"].iter_rows(values_only=True))[1:]:
             notes.setdefault(str(key), []).append(str(value))
-        return applicants, notes
+        return rows, notes
 
-    applicants, notes = sheets(candidates.applicants_workbook(result.matched, result.mapping,
+    rows, notes = sheets(applicants.applicants_workbook(result.matched, result.mapping,
                                                               include_sensitive=False, about=about))  # fmt: skip
-    assert "RQTH" not in applicants[0] and applicants[1][0] == "'=1+1"
+    assert "RQTH" not in rows[0] and rows[1][0] == "'=1+1"
     assert notes["Données sensibles incluses"] == ["non"] and notes["Candidats exportés"] == ["2"]
     assert notes["Colonnes sensibles retirées"] == ["RQTH"] and notes["Filtres et notes"] == about
     assert "Mention acceptée" not in notes and len(notes["Date de l'export"]) == 1
 
-    applicants, notes = sheets(
-        candidates.applicants_workbook(
+    rows, notes = sheets(
+        applicants.applicants_workbook(
             result.matched, result.mapping, include_sensitive=True, about=about,
             purpose="l'aménagement des postes de travail",
         )
     )  # fmt: skip
-    assert "RQTH" in applicants[0]
+    assert "RQTH" in rows[0]
     assert notes["Données sensibles incluses"] == ["oui"]
     assert notes["Mention acceptée"] == [
         "Export incluant des données sensibles (santé, handicap, situation de famille, origine, âge…) à la demande "
         "explicite de l'utilisateur, pour l'aménagement des postes de travail."
     ]
     with pytest.raises(ValueError, match="finalité"):
-        candidates.applicants_workbook(result.matched, result.mapping, include_sensitive=True, about=about)
-    accepted = [*about, candidates.sensitive_sentence("le suivi des aménagements")]
-    _, notes = sheets(candidates.applicants_workbook(result.matched, result.mapping, include_sensitive=True,
+        applicants.applicants_workbook(result.matched, result.mapping, include_sensitive=True, about=about)
+    accepted = [*about, applicants.sensitive_sentence("le suivi des aménagements")]
+    _, notes = sheets(applicants.applicants_workbook(result.matched, result.mapping, include_sensitive=True,
                                                      about=accepted))  # fmt: skip
-    assert notes["Mention acceptée"] == [candidates.sensitive_sentence("le suivi des aménagements")]
+    assert notes["Mention acceptée"] == [applicants.sensitive_sentence("le suivi des aménagements")]
     assert notes["Filtres et notes"] == about
 
 
 def test_a_job_filter_mapped_onto_a_sensitive_column_is_refused(lyon_site: gpd.GeoDataFrame) -> None:
     frame = pd.DataFrame({"insee": ["01001"], "Statut handicap": ["oui"]})
-    result = candidates.import_frame(frame, {"insee": "insee", "availability": "Statut handicap"})
+    result = applicants.import_frame(frame, {"insee": "insee", "availability": "Statut handicap"})
     with pytest.raises(ValueError, match="sensibles"):
-        candidates.shortlist_applicants(
+        applicants.shortlist_applicants(
             result.matched, result.mapping, departements=["01"], availability=["oui"], site_points=lyon_site
         )
 
 
 def test_shortlist_about_describes_the_filters() -> None:
-    lines = candidates.shortlist_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
+    lines = applicants.shortlist_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
     assert lines == [
         "Départements : 01, 69",
         "Compétences (au moins une) : Vente",
@@ -814,23 +814,23 @@ def test_a_quote_never_closed_is_refused_not_half_the_file_read() -> None:
     assert lines[500].startswith("500;;")
     lines[500] = lines[500].replace(";;", ';"Dupont, Jean;', 1)
     with pytest.raises(tabular.TabularError) as error:
-        candidates.import_file("".join(lines).encode(), "candidats.csv")  # today: 500 rows read, 500 lost
+        applicants.import_file("".join(lines).encode(), "candidats.csv")  # today: 500 rows read, 500 lost
     assert error.value.reason == "unclosed_quote" and error.value.lines == (501,)
     assert str(error.value).startswith('Ligne 501, colonne « nom » : guillemet « " » jamais refermé')
     lines[500] = lines[500].replace('"Dupont, Jean;', '"Dupont, Jean";')  # the quote closed: every row is there
-    assert_accounted(candidates.import_file("".join(lines).encode(), "candidats.csv"), 1000)
+    assert_accounted(applicants.import_file("".join(lines).encode(), "candidats.csv"), 1000)
 
 
 def test_a_real_multiline_cell_keeps_every_applicant_on_their_line() -> None:
     rows = [dict(GOOD_ROW, nom="Dupont\nJean, dit « Jo »" if n == 500 else "") for n in range(1000)]
-    result = candidates.import_file(csv_bytes(rows), "candidats.csv")
+    result = applicants.import_file(csv_bytes(rows), "candidats.csv")
     assert_accounted(result, 1000)
     assert outcome(result, 1002) == ("36044", "postcode_town")  # the last applicant, one line further down
     assert set(result.matched["row"]) == set(range(2, 503)) | set(range(504, 1003))  # line 503 is inside a cell
 
 
-def test_pool_depth_is_the_same_on_the_pool_page_and_in_the_score(pool: candidates.ImportResult) -> None:
-    per_dep = candidates.aggregate(pool.matched).set_index("code")
+def test_pool_depth_is_the_same_on_the_pool_page_and_in_the_score(pool: applicants.ImportResult) -> None:
+    per_dep = applicants.aggregate(pool.matched).set_index("code")
     counts = per_dep["applicants"].astype("Float64").fillna(0).astype(float)
     table = indicators.territory_table(applicants=counts).set_index("code")
     shown = per_dep["per_10000"].dropna()

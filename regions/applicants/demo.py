@@ -1,0 +1,35 @@
+"""The synthetic demo applicant file, and the label every table of it carries when it leaves the app."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Final
+
+import pandas as pd
+
+from regions import settings
+
+#: The synthetic demo file (``scripts/make_demo_applicants.py``): invented applicants, labelled wherever they show.
+DEMO_FILE: Final = settings.DATA_DIR / "demo" / "candidats_fictifs.csv"
+#: The column every applicant-level export of the demo file starts with, and its value on every row.
+FICTIONAL_COLUMN: Final = "Jeu de données"
+FICTIONAL_LABEL: Final = "données fictives (fichier de démonstration)"
+
+
+@functools.cache
+def _demo_digest() -> bytes:
+    return hashlib.sha256(DEMO_FILE.read_bytes()).digest()
+
+
+def is_demo(data: bytes) -> bool:
+    """True when ``data`` is the demo file, byte for byte (an edited copy is the user's own data)."""
+    return hashlib.sha256(data).digest() == _demo_digest()
+
+
+def label_fictional(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a first column :data:`FICTIONAL_COLUMN` saying :data:`FICTIONAL_LABEL` on every row: for
+    every table of the demo file that leaves the app or the command line (shortlist, unmatched rows, totals)."""
+    labelled = frame.copy()
+    labelled.insert(0, FICTIONAL_COLUMN, FICTIONAL_LABEL)
+    return labelled

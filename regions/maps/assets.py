@@ -1,0 +1,58 @@
+"""Offline assets: Leaflet from the ``django-js-lib-leaflet`` package as ``data:`` URIs, every CDN asset refused."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+
+from branca.element import Element
+from folium.elements import JSCSSMixin
+
+from regions.maps.style import _LEAFLET_PACKAGE, _UNUSED_ASSETS
+
+# --- offline assets ------------------------------------------------------------------------------------------------
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _use_packaged_assets(m: Element) -> None:
+    """Point every element's JS/CSS at Leaflet shipped by an installed package, as ``data:`` URIs (no CDN)."""
+    leaflet_js, leaflet_css = _leaflet_assets()
+    packaged = {"leaflet": leaflet_js, "leaflet_css": leaflet_css}
+    for element in _walk(m):
+        if not isinstance(element, JSCSSMixin):
+            continue
+        for attribute in ("default_js", "default_css"):
+            kept = []
+            for name, url in getattr(element, attribute):
+                if name in packaged:
+                    kept.append((name, packaged[name]))
+                elif name not in _UNUSED_ASSETS:
+                    raise ValueError(f"{type(element).__name__} needs {name!r} from {url}, which is not packaged")
+            setattr(element, attribute, kept)
+
+
+@cache
+def _leaflet_assets() -> tuple[str, str]:
+    """``leaflet.js`` and ``leaflet.css`` (its images inlined) of the installed django-js-lib-leaflet, as data URIs."""
+    folder = resources.files(_LEAFLET_PACKAGE).joinpath("static", _LEAFLET_PACKAGE)
+    script = folder.joinpath("leaflet.js").read_bytes()
+    css = folder.joinpath("leaflet.css").read_text(encoding="utf-8")
+
+    def inline_image(match: re.Match[str]) -> str:
+        image = folder.joinpath(*match.group(1).split("/")).read_bytes()
+        return f"url({_data_uri('image/png', image)})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline_image, css)
+    return _data_uri("text/javascript", script), _data_uri("text/css", css.encode("utf-8"))
+
+
+def _data_uri(media_type: str, content: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(content).decode('ascii')}"

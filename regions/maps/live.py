@@ -1,0 +1,346 @@
+"""The live map: shapes sent once (:func:`live_map`), colours and tooltips sent as a small update
+(:func:`live_update`)."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from regions.maps.assets import _use_packaged_assets
+from regions.maps.choropleth import (
+    _check_arguments,
+    _excluded_mask,
+    _feature_collection,
+    _legend_entries,
+    _sites_layer,
+    _styles,
+    map_html,
+)
+from regions.maps.classes import _classify, _default_format, _plain_format, _property_text, class_colors, quantile_bins
+from regions.maps.elements import _js_string, _legend_html, _script_json
+from regions.maps.style import (
+    _LEGEND_PADDING,
+    _STYLE_HOVER,
+    _STYLE_MISSING,
+    _TILES,
+    _TILES_OPACITY,
+    _TOOLTIP_STYLE,
+    BACKGROUND_COLOR,
+    HIGHLIGHT_CLASS,
+    HIGHLIGHT_COLOR,
+    LABEL_PROPERTY,
+    NARROW_MAP_PX,
+    TERRITORY_CLASS,
+    ZONES,
+    Bounds,
+    NumberFormat,
+)
+
+# --- the live map: shapes sent once, colours and tooltips sent as a small update ---------------------------------
+
+
+def live_geometry(territories: gpd.GeoDataFrame) -> str:
+    """The shapes of ``territories`` as compact GeoJSON text (``id`` = code, the code as only property; coordinates
+    rounded as in :func:`choropleth`), safe inside a ``<script>``: the part of :func:`live_map` that never changes,
+    worth computing once."""
+    if "code" not in territories.columns:
+        raise ValueError("`territories` has no `code` column (the key of each feature)")
+    frame = territories[territories.geometry.notna() & ~territories.geometry.is_empty].to_crs(4326)
+    collection = _feature_collection(frame, [], "code", _plain_format, "")
+    return _script_json(collection)
+
+
+def live_map(geometry: str, *, tiles: bool = True, high_contrast: bool = False) -> folium.Map:
+    """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
+    and the shapes (``geometry``, from :func:`live_geometry`), drawn grey until an update from :func:`live_update`
+    colours them. Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
+    only the update changes; each update replaces the previous one in place."""
+    west, south, east, north = ZONES["metropole"]
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
+    )
+    if tiles and not high_contrast:
+        folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
+    _LiveTerritories(geometry).add_to(m)
+    _use_packaged_assets(m)
+    return m
+
+
+def live_payload(
+    territories: pd.DataFrame,
+    value_column: str,
+    *,
+    legend_title: str,
+    legend_source: str,
+    tooltip_fields: list[str],
+    tooltip_aliases: list[str],
+    excluded_column: str | None = None,
+    missing_label: str = "Donnée manquante",
+    excluded_label: str = "Exclu par les filtres",
+    number_format: NumberFormat | None = None,
+    highlight_code: str | None = None,
+    bounds: Bounds | None = None,
+    k: int = 5,
+    high_contrast: bool = False,
+) -> dict[str, Any]:
+    """What changes on a live map, as plain JSON-ready data (cacheable): each code's style and tooltip texts (one
+    per alias, HTML-escaped; the browser lays them out as the tooltip table and the shape's accessible name
+    ``alias: value; …``), the legend, the map's name, the outlined code and the view's ``bounds``.
+
+    Same classes, colours, greys, legend and texts as :func:`choropleth` with the same arguments; ``territories``
+    needs no geometry (a row per code)."""
+    frame = territories
+    _check_arguments(frame, value_column, tooltip_fields, tooltip_aliases, excluded_column, None, None)
+    values = pd.to_numeric(frame[value_column], errors="coerce").astype(float)
+    breaks = quantile_bins(values, k)
+    fmt = number_format if number_format is not None else _default_format(breaks)
+    colors = class_colors(max(len(breaks) - 1, 1))
+    excluded = _excluded_mask(frame, excluded_column)
+    classes = _classify(values, breaks)
+    codes = frame["code"].astype(str)
+    columns = {field: frame[field].tolist() for field in tooltip_fields}
+    texts = {
+        code: [
+            _property_text(
+                columns[field][i],
+                number_format=fmt if field == value_column else _plain_format,
+                missing_label=missing_label,
+            )
+            for field in tooltip_fields
+        ]
+        for i, code in enumerate(codes)
+    }
+    entries = _legend_entries(breaks, colors, fmt, classes, excluded, missing_label, excluded_label)
+    west, south, east, north = bounds if bounds is not None else ZONES["metropole"]
+    return {
+        "styles": _styles(codes, classes, excluded, colors, high_contrast),
+        "aliases": [html.escape(alias) for alias in tooltip_aliases],
+        "texts": texts,
+        "legend": _legend_html(legend_title, legend_source, entries),
+        "title": html.escape(legend_title),
+        "highlight": None if highlight_code is None else str(highlight_code),
+        "bounds": [[south, west], [north, east]],
+    }
+
+
+def live_update(
+    payload: dict[str, Any],
+    *,
+    sites: gpd.GeoDataFrame | None = None,
+    sites_label: str = "Sites de centres de contact",
+    sites_tooltip_field: str | None = None,
+) -> folium.FeatureGroup:
+    """The update of a :func:`live_map` (``payload`` from :func:`live_payload`), as the feature group ``st_folium``
+    adds with ``feature_group_to_add``: it recolours the shapes, sets their tooltips and names, replaces the legend,
+    outlines the highlighted code, draws ``sites`` (with a switch to hide them) and moves the view only when the
+    bounds changed — the zoom and centre the user chose are kept otherwise."""
+    group = folium.FeatureGroup(name="hs-update", control=False)
+    layer = None
+    if sites is not None:
+        layer = _sites_layer(sites, sites_label, sites_tooltip_field)
+        layer.add_to(group)
+    _LiveUpdate(payload, layer, html.escape(sites_label)).add_to(group)
+    _use_packaged_assets(group)
+    return group
+
+
+def live_html(m: folium.Map, update: folium.FeatureGroup) -> str:
+    """A live map with one update applied, as one standalone HTML page (for tests and checks outside Streamlit)."""
+    update.add_to(m)
+    return map_html(m)
+
+
+_LIVE_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function() {
+    var map = {{ this._parent.get_name() }};
+    var container = map.getContainer();
+    var parser = new DOMParser();  // its documents run no script and load nothing: it only decodes "&lt;"
+    var live = window.hsLive = {map: map, styles: {}, bounds: null, legend: null, control: null};
+    live.text = function (escaped) {
+        return escaped ? parser.parseFromString(escaped, "text/html").documentElement.textContent : "";
+    };
+    // out of the Tab order (Leaflet makes each shape a tab stop: a hundred stops would bury the page); the keyboard
+    // way is the list under the map, and a screen reader still reads each shape's name
+    live.name = function (shape, label) {
+        var element = label && shape.getElement ? shape.getElement() : null;
+        if (!element) { return; }
+        element.setAttribute("role", "img");
+        element.setAttribute("aria-label", label);
+        element.setAttribute("tabindex", "-1");
+    };
+    container.style.background = BACKGROUND;
+    container.setAttribute("role", "region");
+    // Leaflet focuses the map on a mouse press: without preventScroll, a map partly off screen scrolls the page
+    // between the press and the release, which then land on different shapes, and the click is lost
+    container.focus = function (options) {
+        HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
+    };
+    var shapes = JSON.parse(document.getElementById({{ this.geometry_id }}).textContent);
+    live.territories = L.geoJSON(shapes, {
+        className: TERRITORY, style: function () { return MISSING; }
+    }).addTo(map);
+    live.territories.eachLayer(function (shape) {
+        shape.on("mouseover", function () { shape.setStyle(HOVER); });
+        shape.on("mouseout", function () { shape.setStyle(live.styles[shape.feature.id] || MISSING); });
+    });
+    live.apply = function (update, group, sites, sitesLabel) {
+        var narrow = container.clientWidth < NARROW;
+        live.styles = update.styles;
+        container.setAttribute("aria-label", live.text(update.title));
+        live.territories.eachLayer(function (shape) {
+            var id = shape.feature.id;
+            var texts = update.texts[id] || [];  // HTML-escaped in Python, as the aliases
+            var rows = texts.map(function (text, i) {
+                return "<tr><th>" + update.aliases[i] + "</th><td>" + text + "</td></tr>";
+            });
+            var tooltip = '<table style="TOOLTIP_STYLE">' + rows.join("") + "</table>";
+            shape.setStyle(update.styles[id] || MISSING);
+            if (shape.getTooltip()) {
+                shape.setTooltipContent(tooltip);
+            } else {
+                shape.bindTooltip(tooltip, {sticky: true});
+            }
+            live.name(shape, live.text(texts.map(function (text, i) {
+                return update.aliases[i] + ": " + text;
+            }).join("; ")));
+        });
+        if (update.highlight) {
+            live.territories.eachLayer(function (shape) {
+                if (shape.feature.id !== update.highlight) { return; }
+                L.geoJSON(shape.toGeoJSON(), {
+                    className: HIGHLIGHT_CLASS, interactive: false, style: function () { return HIGHLIGHT; }
+                }).addTo(group);
+            });
+        }
+        // the legend: replaced, folded or open as the user left it (folded at first on a narrow map)
+        var open = !narrow;
+        if (live.legend) {
+            var previous = live.legend.getContainer().querySelector("details.hs-legend");
+            if (previous) { open = previous.open; }
+            map.removeControl(live.legend);
+        }
+        live.legend = L.control({position: "bottomright"});
+        live.legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "hs-legend-control");
+            div.innerHTML = update.legend;
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        live.legend.addTo(map);
+        live.legend.getContainer().querySelectorAll("details.hs-legend").forEach(function (d) { d.open = open; });
+        if (live.control) { map.removeControl(live.control); live.control = null; }
+        if (sites) {
+            var overlays = {};
+            overlays[sitesLabel] = sites;
+            live.control = L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+        }
+        var nameSites = function () {
+            if (!sites) { return; }
+            sites.eachLayer(function (shape) {
+                var properties = (shape.feature && shape.feature.properties) || {};
+                live.name(shape, live.text(properties.LABEL));
+            });
+        };
+        if (map.hasLayer(group)) { nameSites(); } else { group.once("add", nameSites); }
+        // the view moves only when the zone changes: the zoom and centre the user chose are kept otherwise
+        var bounds = JSON.stringify(update.bounds);
+        if (bounds !== live.bounds) {
+            live.bounds = bounds;
+            if (narrow) {
+                map.fitBounds(update.bounds, {padding: [8, 8]});
+            } else {
+                map.fitBounds(update.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: PADDING});
+            }
+        }
+    };
+    var style = document.createElement("style");
+    style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
+        + ".leaflet-control a:focus-visible, .leaflet-control input:focus-visible "
+        + "{ outline: 3px solid #1c4fd6 !important; outline-offset: 1px; }"
+        + " path.leaflet-interactive:focus-visible { stroke: #000000; stroke-width: 3px; }"
+        + " .leaflet-control-layers { max-width: calc(100% - 64px); }"
+        + " .leaflet-control-layers label span { white-space: normal; }";
+    document.head.appendChild(style);
+    document.querySelectorAll('meta[name="viewport"]').forEach(function (tag) {
+        tag.setAttribute("content", "width=device-width, initial-scale=1");
+    });
+})();
+{% endmacro %}
+"""
+for _name, _value in {
+    "BACKGROUND": json.dumps(BACKGROUND_COLOR),
+    "TERRITORY": json.dumps(TERRITORY_CLASS),
+    "HIGHLIGHT_CLASS": json.dumps(HIGHLIGHT_CLASS),
+    "HIGHLIGHT": json.dumps({"color": HIGHLIGHT_COLOR, "weight": 4, "fill": False}),
+    "MISSING": json.dumps(_STYLE_MISSING),
+    "HOVER": json.dumps(_STYLE_HOVER),
+    "NARROW": str(NARROW_MAP_PX),
+    "PADDING": json.dumps(list(_LEGEND_PADDING)),
+    "LABEL": LABEL_PROPERTY,
+    "TOOLTIP_STYLE": _TOOLTIP_STYLE,
+}.items():
+    _LIVE_SCRIPT = _LIVE_SCRIPT.replace(_name, _value)
+
+
+class _RawScript(Element):
+    """A script added to a page as it is: branca's ``Element`` would compile it as a Jinja template first (a third
+    of a second for the shapes' GeoJSON, on every run)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _LiveTerritories(MacroElement):
+    """The shapes of a live map (grey), the accessibility set-up of :class:`_AccessibleNames`, and
+    ``window.hsLive.apply``, which a :class:`_LiveUpdate` calls to colour, name and outline them."""
+
+    _template = Template(_LIVE_SCRIPT)
+
+    def __init__(self, geometry: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LiveTerritories"
+        self.geometry = geometry
+        self.geometry_id = json.dumps("hs-geometry")  # one live map per page (the same script on every run)
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """The shapes go in the page's HTML as a JSON data block, the script (5 kB) in its scripts: ``st_folium``
+        then keys, rewrites and hashes a small script on every run instead of the 0.6 MB of shapes, and neither is
+        compiled as a Jinja template (as ``MacroElement.render`` would)."""
+        figure = self.get_root()
+        data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
+        figure.html.add_child(_RawScript(data), name=self.get_name())  # type: ignore[attr-defined]
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(_RawScript(script), name=self.get_name())  # type: ignore[attr-defined]
+
+
+class _LiveUpdate(MacroElement):
+    """One update of a live map: calls ``window.hsLive.apply`` with its payload, its group and its sites layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.hsLive.apply({{ this.payload }}, {{ this._parent.get_name() }},
+            {{ this.sites.get_name() if this.sites else "null" }}, {{ this.sites_label }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict[str, Any], sites: folium.GeoJson | None, sites_label: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LiveUpdate"
+        self.payload = _script_json(payload)
+        self.sites = sites
+        self.sites_label = _js_string(sites_label)
