@@ -114,3 +114,13 @@ def test_every_official_file_has_an_english_title() -> None:
 
     for entry in refresh.OFFICIAL.values():
         assert entry.title_en and foreign_words(entry.title_en, "en") == [], entry.dataset_id
+
+
+def test_the_map_carries_no_english_tooltip_of_leaflet() -> None:
+    import base64
+
+    from regions.maps import assets
+
+    script, _ = assets._leaflet_assets()
+    source = base64.b64decode(script.split(",", 1)[1])
+    assert b"leafletjs.com" in source and b"A JavaScript library" not in source
