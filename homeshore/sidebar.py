@@ -98,6 +98,7 @@ def _filters() -> None:
         t("regions_filter"),
         list(names.index),
         format_func=lambda code: names[code],
+        placeholder=t("placeholder_many"),
         key=state.REGIONS,
         help=t("regions_filter_help"),
     )
@@ -119,7 +120,14 @@ def _hubs() -> None:
         row.site_id: f"{row.site_id} · {row.operator.split(' (')[0]} · {row.commune_name}"
         for row in bundled.itertuples()
     }
-    st.multiselect(t("hubs_pick"), list(names), format_func=names.get, key=state.HUBS, help=t("hubs_pick_help"))
+    st.multiselect(
+        t("hubs_pick"),
+        list(names),
+        format_func=names.get,
+        placeholder=t("placeholder_many"),
+        key=state.HUBS,
+        help=t("hubs_pick_help"),
+    )
     added = state.user_sites()
     if added is not None:
         st.caption(t("hubs_added", n=len(added)))

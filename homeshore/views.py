@@ -127,6 +127,15 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     )
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a French sentence: its first letter in lower case unless its first word is an acronym
+    (« taux de chômage localisé », « locaux éligibles à la fibre (FttH) », « AAH … »); the rest as written."""
+    first = label.split(" ", 1)[0]
+    if not label or sum(c.isupper() for c in first) > 1:
+        return label
+    return label[0].lower() + label[1:]
+
+
 def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float], lang: Lang) -> list[str]:
     """One sentence per top-5 département, naming its three strongest criteria with value and national median."""
     ranked = result[result["rank"].notna()].head(5)
@@ -139,7 +148,7 @@ def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, 
             strings.text(
                 "reason_component",
                 lang,
-                label=md(sources.label(c, lang).lower() if lang == "fr" else sources.label(c, lang)),
+                label=md(in_sentence(sources.label(c, lang)) if lang == "fr" else sources.label(c, lang)),
                 value=formatting.indicator_value(c, values.at[row.code, c], lang),
                 median=formatting.indicator_value(c, table[c].median(), lang),
             )

@@ -127,6 +127,7 @@ st.multiselect(
     t("shortlist_editor"),
     codes_ranked,
     format_func=lambda c: f"{names[c]} ({c})",
+    placeholder=t("placeholder_many"),
     key=state.SHORTLIST,
     help=t("shortlist_editor_help"),
 )

@@ -77,6 +77,7 @@ st.header(t("refresh_heading"))
 st.caption(t("refresh_help"))
 chosen = st.multiselect(
     t("refresh_datasets"), refresh.refreshable_ids(), default=refresh.refreshable_ids(), key="hs_refresh_ids",
+    placeholder=t("placeholder_many"),
     format_func=lambda key: refresh.OFFICIAL[key].title_en if lang == "en" else refresh.OFFICIAL[key].title,
 )  # fmt: skip
 dry_run = st.checkbox(t("refresh_dry_run"), key="hs_refresh_dry_run")

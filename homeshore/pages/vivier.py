@@ -132,6 +132,7 @@ if declarable:  # a new file or a new set of columns starts with every detected 
         declarable,
         format_func=lambda c: f"{c} — {reasons_of[c]}",
         help=t("pool_sensitive_columns_help"),
+        placeholder=t("placeholder_many"),
         key=sensitive_key,
     )
     not_sensitive = [column for column in declarable if column not in ticked]
@@ -262,6 +263,7 @@ deps = st.multiselect(
     t("pool_departements"),
     list(names.index),
     format_func=lambda c: f"{names[c]} ({c})",
+    placeholder=t("placeholder_many"),
     key="hs_pool_deps",
 )
 
@@ -276,8 +278,15 @@ def _values(field_name: str, split: bool) -> list[str]:
     return sorted(v for v in cells.unique() if v)
 
 
-skills = st.multiselect(t("pool_skills"), _values("skills", True), key="hs_pool_skills")
-availability = st.multiselect(t("pool_availability"), _values("availability", False), key="hs_pool_availability")
+skills = st.multiselect(
+    t("pool_skills"), _values("skills", True), placeholder=t("placeholder_many"), key="hs_pool_skills"
+)
+availability = st.multiselect(
+    t("pool_availability"),
+    _values("availability", False),
+    placeholder=t("placeholder_many"),
+    key="hs_pool_availability",
+)
 fibre_only = st.checkbox(t("pool_fibre_only"), key="hs_pool_fibre", disabled=not mapping.get("fibre"))
 travel = st.selectbox(
     t("pool_max_travel"),

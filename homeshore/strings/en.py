@@ -28,6 +28,7 @@ STRINGS: dict[str, str] = {
     "max_travel_help": "Estimate: straight-line distance × {detour} ÷ {speed} km/h from the département's "
     "population centre.",
     "no_limit": "No limit",
+    "placeholder_many": "Choose one or more options",
     "minutes": "{n} min",
     "regions_filter": "Régions to include",
     "regions_filter_help": "Empty = all régions.",
@@ -148,6 +149,7 @@ STRINGS: dict[str, str] = {
     "shortlist_title": "Territory shortlist",
     "shortlist_empty": "The shortlist is empty: add départements from the map or the ranking.",
     "shortlist_intro": "{n} départements kept. Exports cite the source and period of every figure.",
+    "shortlist_intro_one": "{n} département kept. Exports cite the source and period of every figure.",
     "shortlist_excluded": "Not counted: {n} département(s) of your shortlist excluded by your current "
     "constraints — {items}. They stay in the list and the exports, marked « exclu par vos contraintes » in the "
     "« Statut » column.",
@@ -161,7 +163,8 @@ STRINGS: dict[str, str] = {
     "hubs_pick": "Your sites (monthly on-site day)",
     "hubs_pick_help": "Your company's sites, where your advisers come one day a month. They count for access to "
     "your sites and the travel limit, never for the sector's presence: adding a site lowers no score.",
-    "hubs_added": "+ {n} site(s) added on the Sites page.",
+    "hubs_added": "+ {n} sites added on the Sites page.",
+    "hubs_added_one": "+ {n} site added on the Sites page.",
     "hub_max_travel": "Maximum travel to your sites",
     "hub_max_travel_help": "Estimated from the population centre: straight-line distance × {detour} ÷ "
     "{speed:g} km/h. A département with none of your sites reachable by road is excluded.",
@@ -245,6 +248,7 @@ STRINGS: dict[str, str] = {
     "plan_method_note": "Diminishing returns: each step of {step} hires in a département counts {decay} of the "
     "previous one, so that one département does not take everything.",
     "plan_for": "{n} hires",
+    "plan_for_one": "{n} hire",
     "plan_teams": "Teams (managers)",
     "plan_departements": "Départements",
     "plan_hubs_used": "Sites used",
@@ -270,7 +274,9 @@ STRINGS: dict[str, str] = {
     "sites_editor": "Or type them here",
     "sites_apply": "Use these sites",
     "sites_added": "{n} sites added and located.",
+    "sites_added_one": "{n} site added and located.",
     "sites_rejected": "{n} rows not located:",
+    "sites_rejected_one": "{n} row not located:",
     "sites_clear": "Remove the added sites",
     "sites_read_error": "Unreadable file: {reason}",
     "data_title": "Data and method",
@@ -418,6 +424,7 @@ STRINGS: dict[str, str] = {
     "pool_fibre_only": "Fibre at home only",
     "pool_max_travel": "Maximum travel to the nearest site (monthly day)",
     "pool_shortlist_count": "{n} applicants kept.",
+    "pool_shortlist_count_one": "{n} applicant kept.",
     "pool_sensitive_checkbox": "Include the sensitive columns (health, family, origin, age…) in the export",
     "pool_sensitive_warning": "Sensitive data (GDPR art. 9, protected criterion in French labour law): never use "
     "it to select or rank people. State why you export it; this choice is recorded in the “À propos” sheet.",

@@ -1,0 +1,45 @@
+"""The string tables: plurals, numbers and acronyms in generated sentences."""
+
+from __future__ import annotations
+
+import re
+
+from homeshore import strings, views
+from homeshore.strings import en, fr
+
+
+def test_both_languages_have_the_same_keys_singulars_included() -> None:
+    assert set(fr.STRINGS) == set(en.STRINGS)
+    singulars = [key for key in fr.STRINGS if key.endswith("_one")]
+    assert singulars and all(key.removesuffix("_one") in fr.STRINGS for key in singulars)
+
+
+def test_a_count_of_one_takes_the_singular() -> None:
+    assert strings.text("sites_added", "fr", n=1) == "1 site ajouté et localisé."
+    assert strings.text("sites_added", "fr", n=0) == "0 site ajouté et localisé."  # French: 0 is singular
+    assert strings.text("sites_added", "fr", n=2) == "2 sites ajoutés et localisés."
+    assert strings.text("sites_added", "en", n=1) == "1 site added and located."
+    assert strings.text("sites_added", "en", n=0) == "0 sites added and located."
+    assert strings.text("hubs_added", "fr", n=1) == "+ 1 site ajouté sur la page Sites."
+    assert strings.text("pool_shortlist_count", "fr", n="1") == "1 candidat retenu."  # a number already written
+    assert strings.text("pool_shortlist_count", "fr", n="1\u202f204") == "1\u202f204 candidats retenus."
+    assert strings.text("plan_for", "en", n=1) == "1 hire" and strings.text("plan_for", "en", n=3) == "3 hires"
+    assert "(s)" not in "".join(fr.STRINGS[key] for key in ("hubs_added", "sites_added"))
+
+
+def test_labels_in_a_french_sentence_keep_their_acronyms() -> None:
+    assert views.in_sentence("Taux de chômage localisé") == "taux de chômage localisé"
+    assert views.in_sentence("Locaux éligibles à la fibre (FttH)") == "locaux éligibles à la fibre (FttH)"
+    assert views.in_sentence("AAH pour 1 000 habitants") == "AAH pour 1 000 habitants"
+    assert views.in_sentence("Demandeurs d'emploi en catégorie A") == "demandeurs d'emploi en catégorie A"
+
+
+def test_the_top_sentences_keep_acronyms_and_write_french_numbers() -> None:
+    from regions import indicators, scoring
+
+    table = indicators.territory_table()
+    weights = {"ftth_share_pct": 0.5, "jobseekers_per_1000": 0.5}
+    result = scoring.score(table, weights, scoring.Filters(), lang="fr")
+    text = " ".join(views.top_sentences(table, result, weights, "fr"))
+    assert "(FttH)" in text and "(ftth)" not in text and "catégorie A" in text
+    assert re.search(r"\d,\d", text) and not re.search(r"\d\.\d", text)  # decimal commas only
