@@ -69,7 +69,8 @@ def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: 
     description = t("detail_breakdown")
     st.altair_chart(charts.bars(details, t("col_indicator"), t("col_points"), lang, description), width="stretch")
     st.caption(t("detail_breakdown_caption"))
-    st.dataframe(details, hide_index=True, width="stretch")
+    points = t("col_points")
+    st.dataframe(details.assign(**{points: views.decimals(details[points], 1, lang)}), hide_index=True, width="stretch")
 
 
 def _trend(row: pd.Series, lang: formatting.Lang) -> None:

@@ -116,7 +116,7 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             ],
             strings.text("col_code", lang): result["code"],
             strings.text("col_name", lang): result["name"],
-            strings.text("col_score", lang): result["score"].round(1),
+            strings.text("col_score", lang): decimals(result["score"], 1, lang),
             strings.text("col_weight_available", lang): result["weight_available_pct"].round(0),
             strings.text("col_missing", lang): result["missing_components"].map(
                 lambda ids: ", ".join(label[i] for i in ids.split(", ") if i)
@@ -125,6 +125,14 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             strings.text("col_excluded", lang): result["excluded_reason"],
         }
     )
+
+
+def decimals(values: pd.Series, digits: int, lang: Lang) -> pd.Series:
+    """A column of figures as a table shows them: in French written out (``74,1``, ``1 204``, « — » when missing),
+    since a table cannot draw a decimal comma; in English rounded numbers (kept sortable)."""
+    if lang == "en":
+        return values.round(digits)
+    return values.map(lambda value: formatting.number(value, digits, lang))
 
 
 def in_sentence(label: str) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state, strings, workspace
+from homeshore import state, strings, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import applicants, formatting, geo, maps, settings, tabular
@@ -215,7 +215,8 @@ shown = per_dep[["code", "name", "applicants_display", "per_10000"]].rename(
         "per_10000": t("col_per_10000"),
     }
 )
-st.dataframe(shown.round(1), hide_index=True, width="stretch", height=260)
+shown[t("col_per_10000")] = views.decimals(shown[t("col_per_10000")], 1, lang)
+st.dataframe(shown, hide_index=True, width="stretch", height=260)
 
 names = per_dep.set_index("code")["name"]
 chosen = st.selectbox(
@@ -242,7 +243,8 @@ if chosen:
     if mapping.get("skills"):
         st.markdown(f"**{t('pool_skills_heading')}**")
         by_skill = applicants.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
-        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]]
+        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]].copy()
+        part["per_10000"] = views.decimals(part["per_10000"], 1, lang)
         st.dataframe(
             part.rename(
                 columns={
@@ -250,7 +252,7 @@ if chosen:
                     "applicants_display": t("col_applicants"),
                     "per_10000": t("col_per_10000"),
                 }
-            ).round(1),
+            ),
             hide_index=True,
         )
 
