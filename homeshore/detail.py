@@ -70,7 +70,8 @@ def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: 
     st.altair_chart(charts.bars(details, t("col_indicator"), t("col_points"), lang, description), width="stretch")
     st.caption(t("detail_breakdown_caption"))
     points = t("col_points")
-    st.dataframe(details.assign(**{points: views.decimals(details[points], 1, lang)}), hide_index=True, width="stretch")
+    # a small table drawn as HTML: every column and label in full at 1,400 px, wrapped rather than cut
+    st.table(details.assign(**{points: views.decimals(details[points], 1, lang)}), hide_index=True)
 
 
 def _trend(row: pd.Series, lang: formatting.Lang) -> None:
@@ -173,7 +174,7 @@ def _nearest_sites(code: str) -> None:
     lang = state.lang()
     shown = pd.DataFrame(
         {
-            t("col_operator"): nearest["operator"],
+            t("col_operator"): nearest["operator"].str.split(" (", regex=False).str[0],  # without the notes
             t("col_site"): nearest["site_name"],
             t("col_commune"): nearest["commune_name"] + " (" + nearest["dep_code"] + ")",
             t("col_km"): nearest["km"].map(lambda v: formatting.number(v, 0, lang)),

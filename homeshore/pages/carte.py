@@ -25,7 +25,7 @@ st.title(t("app_title"))
 st.markdown(t("tagline"))
 
 # --- map controls -------------------------------------------------------------------------------------------------
-left, middle, right = st.columns([2, 2, 1])
+left, middle, right = st.columns([2, 2, 2])  # room for the toggle's label in full
 left.selectbox(
     t("colour_by"),
     views.colour_options(table),
@@ -114,7 +114,13 @@ st.caption(
         excluded=int(result["excluded"].sum()),
     )
 )
-st.dataframe(views.ranking_table(result, lang), hide_index=True, width="stretch", height=420)
+st.dataframe(
+    views.ranking_table(result, lang),
+    hide_index=True,
+    width="stretch",
+    height=420,
+    column_config={t("col_name"): st.column_config.TextColumn(width="medium")},  # « Alpes-de-Haute-Provence »
+)
 
 
 def _add_top(n: int) -> None:

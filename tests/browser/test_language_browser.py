@@ -62,13 +62,17 @@ READ_TEXT = """() => {
 #: Elements whose own text is cut: an ellipsis, or a hidden overflow wider than the box (labels, captions, cells).
 TRUNCATED = """() => {
     const cut = [];
-    for (const el of document.querySelectorAll('[data-testid="stSidebar"] *, [data-testid="stMain"] *')) {
-        const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3);
-        const text = own.map((n) => n.textContent).join('').trim();
+    const inside = '[data-testid="stSidebar"] *, [data-testid="stMain"] *';
+    for (const el of document.querySelectorAll(inside)) {
+        if (el.closest('[data-testid="stDataFrame"], iframe, [data-testid="stVegaLiteChart"]')) { continue; }
+        const text = (el.innerText || '').trim();
         if (!text || el.getClientRects().length === 0) { continue; }
         const style = getComputedStyle(el);
-        const hides = style.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(style.overflowX);
-        if (hides && el.scrollWidth > el.clientWidth + 1) { cut.push(text.slice(0, 80)); }
+        const oneLine = style.textOverflow === 'ellipsis' || style.whiteSpace === 'nowrap';
+        const hides = ['hidden', 'clip'].includes(style.overflowX);
+        if ((oneLine || hides) && style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) {
+            cut.push(text.slice(0, 80));
+        }
     }
     return cut;
 }"""
