@@ -16,6 +16,7 @@ import streamlit as st
 
 from homeshore import strings, views
 from regions import applicants, geo, indicators, maps, scoring, settings, sites, sources, tabular
+from regions.errors import HomeshoreError
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -89,6 +90,12 @@ def lang() -> Lang:
 def t(key: str, **values: object) -> str:
     """A UI string in the current language."""
     return strings.text(key, lang(), **values)
+
+
+def said(error: Exception) -> str:
+    """A user error's message in the app's language (a :class:`regions.errors.HomeshoreError` carries both); any
+    other error's own text."""
+    return error.message(lang()) if isinstance(error, HomeshoreError) else str(error)
 
 
 def label(indicator_id: str) -> str:

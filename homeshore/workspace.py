@@ -51,7 +51,7 @@ def acting(*, stop: bool = True) -> people.Actor | None:
         else:
             return people.actor(str(st.user.email))
     except WorkspaceError as error:
-        st.error(md(str(error)), icon=":material/block:")
+        st.error(md(state.said(error)), icon=":material/block:")
     except sa.exc.SQLAlchemyError as error:
         st.error(md(db.describe_error(error)), icon=":material/block:")
     if stop:
@@ -125,7 +125,7 @@ def _record_download(
     try:
         people.record_export(by, action, detail, scenario=scenario, version=version)
     except WorkspaceError as error:
-        st.session_state[NOTICE] = str(error)
+        st.session_state[NOTICE] = state.said(error)
     except sa.exc.SQLAlchemyError as error:
         st.session_state[NOTICE] = db.describe_error(error)
 

@@ -124,3 +124,15 @@ def test_the_map_carries_no_english_tooltip_of_leaflet() -> None:
     script, _ = assets._leaflet_assets()
     source = base64.b64decode(script.split(",", 1)[1])
     assert b"leafletjs.com" in source and b"A JavaScript library" not in source
+
+
+def test_a_library_error_is_shown_in_the_apps_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from homeshore import state
+    from regions.errors import HomeshoreError
+
+    error = HomeshoreError("Fichier introuvable : a.csv", en="File not found: a.csv", reason="missing")
+    monkeypatch.setattr(state, "lang", lambda: "en")
+    assert state.said(error) == "File not found: a.csv"
+    assert state.said(ValueError("plain")) == "plain"  # any other error: its own text
+    monkeypatch.setattr(state, "lang", lambda: "fr")
+    assert state.said(error) == "Fichier introuvable : a.csv"

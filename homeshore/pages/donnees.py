@@ -87,7 +87,7 @@ if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
             report = refresh.run(chosen, dry_run=dry_run, progress=status.write)
         except (refresh.RefreshError, ValueError) as error:
             status.update(state="error")
-            st.error(t("refresh_failed", reason=md(error)))
+            st.error(t("refresh_failed", reason=md(state.said(error))))
         else:
             indicators.reload()
             st.cache_data.clear()

@@ -68,7 +68,7 @@ if stored:
     try:
         read = tabular.read_table(data, name)
     except tabular.TabularError as error:
-        st.error(t("add_problem", reason=md(error)))
+        st.error(t("add_problem", reason=md(state.said(error))))
         st.stop()
     headers = list(read.frame.columns)
     found = tabular.match_columns(headers, user_indicators.FIELDS)
@@ -83,7 +83,7 @@ if stored:
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
         )
     except ValueError as error:
-        st.warning(t("add_problem", reason=md(error)))
+        st.warning(t("add_problem", reason=md(state.said(error))))
     else:
         st.header(t("add_preview"))
         one, two, three = st.columns(3)
@@ -108,7 +108,7 @@ if stored:
             try:
                 user_indicators.save(prepared)
             except (ValueError, OSError) as error:
-                st.error(t("add_problem", reason=md(error)))
+                st.error(t("add_problem", reason=md(state.said(error))))
             else:
                 indicators.reload()
                 st.cache_data.clear()

@@ -82,7 +82,7 @@ st.caption(
 try:
     specialities = plan.parse_specialities(st.session_state[SPECIALITIES]) if st.session_state[SPECIALITIES] else {}
 except ValueError as error:
-    st.error(md(error))
+    st.error(md(state.said(error)))
     st.stop()
 scope_codes = shortlisted if st.session_state[SCOPE] == "shortlist" and shortlisted else None
 table, result = state.table(), state.result()
@@ -109,7 +109,7 @@ def solve(hires: int) -> plan.Plan | str:
             )  # fmt: skip
             return plan.make_plan(inputs, table, lang=lang)
         except plan.PlanError as error:
-            return str(error)
+            return state.said(error)
 
     solved = memo(("plan", hires, *context_key), build)
     return solved if isinstance(solved, plan.Plan | str) else str(solved)

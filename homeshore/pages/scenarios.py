@@ -29,7 +29,7 @@ def _open(by: people.Actor, name: str) -> None:
         _restore(scenarios.get(by, name))
         st.session_state[FLASH] = ("success", t("sc_opened", name=md(name)))
     except WorkspaceError as error:
-        st.session_state[FLASH] = ("error", str(error))
+        st.session_state[FLASH] = ("error", state.said(error))
 
 
 def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
@@ -37,7 +37,7 @@ def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
     try:
         return action(*args, **kwargs)  # type: ignore[no-any-return]
     except WorkspaceError as error:
-        st.error(md(str(error)), icon=":material/block:")
+        st.error(md(state.said(error)), icon=":material/block:")
         return None
 
 

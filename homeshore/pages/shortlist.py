@@ -63,7 +63,7 @@ def _reload(by: people.Actor, name: str) -> None:
     try:
         workspace.restore(scenarios.get(by, name))
     except WorkspaceError as error:
-        st.session_state[workspace.NOTICE] = str(error)
+        st.session_state[workspace.NOTICE] = state.said(error)
 
 
 def _changes(rows: list[str], base: Statuses) -> dict[str, tuple[str, str | None]]:
@@ -133,7 +133,7 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuse
             try:
                 saved = scenarios.set_statuses(by, name, changes, expect_version=version)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 st.caption(t("sl_edits_kept"))
             else:
                 st.session_state[workspace.OPEN] = (saved.name, saved.version)

@@ -39,7 +39,7 @@ if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
         try:
             frames.append(tabular.read_table(upload.getvalue(), upload.name).frame)
         except tabular.TabularError as error:
-            st.error(t("sites_read_error", reason=md(error)))
+            st.error(t("sites_read_error", reason=md(state.said(error))))
     filled = typed.dropna(how="all")
     filled = filled[(filled.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)]
     if len(filled):

@@ -45,7 +45,7 @@ try:
         st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
     read = state.pool_table()
 except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
-    st.error(t("pool_read_error", reason=md(error)))
+    st.error(t("pool_read_error", reason=md(state.said(error))))
     st.stop()
 
 detected = read.detected
@@ -82,7 +82,7 @@ mapping = state.pool_mapping(read)
 try:
     applicants.check_mapping(mapping, headers)
 except ValueError as error:
-    st.error(t("pool_mapping_error", reason=md(error)))
+    st.error(t("pool_mapping_error", reason=md(state.said(error))))
     st.stop()
 result = state.pool()
 if result is None:
@@ -332,7 +332,7 @@ if deps:
             try:  # managers only, with a stated purpose: enforced by the library, whatever the page shows
                 purpose = people.authorise_sensitive_export(by, purpose)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 allowed = False
         if allowed and by is not None:
             about = [
