@@ -136,3 +136,24 @@ def test_a_library_error_is_shown_in_the_apps_language(monkeypatch: pytest.Monke
     assert state.said(ValueError("plain")) == "plain"  # any other error: its own text
     monkeypatch.setattr(state, "lang", lambda: "fr")
     assert state.said(error) == "Fichier introuvable : a.csv"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_sites_page_labels_your_sites_in_the_apps_language(lang: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from homeshore import strings
+    from regions import sites
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    app.session_state["hs_lang"] = lang
+    located = sites.read_user_sites(pd.DataFrame({"nom": ["Mon site"], "commune": ["Limoges"]})).located
+    app.session_state["hs_user_sites"] = located
+    app.switch_page("homeshore/pages/sites.py").run()
+    assert not app.exception
+    (table,) = [d.value for d in app.dataframe if strings.text("col_site", lang) in d.value.columns]
+    keys = ("col_site", "col_operator", "col_commune", "col_insee", "col_lat", "col_lon")
+    assert list(table.columns) == [strings.text(key, lang) for key in keys]
+    row = table.iloc[0]
+    assert row.iloc[0] == "Mon site" and row.iloc[1] == strings.text("sites_user_operator", lang)
+    assert row.iloc[2] == "Limoges (87)" and row.iloc[3] == "87085"

@@ -43,3 +43,12 @@ def test_the_top_sentences_keep_acronyms_and_write_french_numbers() -> None:
     text = " ".join(views.top_sentences(table, result, weights, "fr"))
     assert "(FttH)" in text and "(ftth)" not in text and "catégorie A" in text
     assert re.search(r"\d,\d", text) and not re.search(r"\d\.\d", text)  # decimal commas only
+
+
+def test_the_travel_estimate_is_written_with_the_languages_decimal_mark() -> None:
+    from homeshore import sidebar
+
+    figures = {"detour": "1,3", "speed": "70"}
+    for key in ("max_travel_help", "hub_max_travel_help", "detail_sites_caption"):
+        assert "× 1,3 ÷ 70 km/h" in strings.text(key, "fr", **figures)
+    assert sidebar.formatting.number(1.3, 1, "fr") == "1,3" and sidebar.formatting.number(70.0, 0, "fr") == "70"

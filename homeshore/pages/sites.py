@@ -33,6 +33,21 @@ def _use(frame: pd.DataFrame) -> None:
     st.session_state["hs_sites_report"] = (len(imported.located), imported.rejected)
 
 
+def _located(located: pd.DataFrame) -> pd.DataFrame:
+    """Your located sites with labelled columns in the app's language (no internal column)."""
+    operator = located["operator"].where(located["operator"] != sites.USER_OPERATOR, t("sites_user_operator"))
+    return pd.DataFrame(
+        {
+            t("col_site"): located["site_name"],
+            t("col_operator"): operator,
+            t("col_commune"): located["commune_name"] + " (" + located["dep_code"] + ")",
+            t("col_insee"): located["commune_code"],
+            t("col_lat"): located["lat"].round(5),
+            t("col_lon"): located["lon"].round(5),
+        }
+    )
+
+
 if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
     frames = []
     if upload is not None:
@@ -53,9 +68,10 @@ if report:
     st.success(t("sites_added", n=located))
     if len(rejected):
         st.warning(t("sites_rejected", n=len(rejected)))
-        st.dataframe(rejected, hide_index=True, width="stretch")
+        shown = rejected.rename(columns={"row": t("col_line"), "reason": t("col_reason")})
+        st.dataframe(shown.fillna(""), hide_index=True, width="stretch")
 if state.user_sites() is not None:
-    st.dataframe(state.user_sites().drop(columns="geometry"), hide_index=True, width="stretch")
+    st.dataframe(_located(state.user_sites()), hide_index=True, width="stretch")
     if st.button(t("sites_clear"), key="btn_sites_clear"):
         st.session_state[state.USER_SITES] = None
         st.session_state["hs_sites_report"] = None
