@@ -157,3 +157,14 @@ def test_the_sites_page_labels_your_sites_in_the_apps_language(lang: str) -> Non
     row = table.iloc[0]
     assert row.iloc[0] == "Mon site" and row.iloc[1] == strings.text("sites_user_operator", lang)
     assert row.iloc[2] == "Limoges (87)" and row.iloc[3] == "87085"
+
+
+def test_the_english_sites_template_is_read_like_the_french_one() -> None:
+    from regions import sites, tabular
+
+    english = sites.sites_template("en")
+    assert list(english.columns) == list(sites.TEMPLATE_HEADERS_EN)
+    found = tabular.match_columns(list(english.columns), sites.SITE_FIELDS)
+    assert all(found[field] for field in sites.SITE_FIELDS)
+    row = pd.DataFrame({"name": ["Mon site"], "town": ["Limoges"], "INSEE code": ["87085"]})
+    assert sites.read_user_sites(row).located["commune_code"].tolist() == ["87085"]

@@ -15,11 +15,11 @@ st.markdown(t("sites_intro"))
 bundled = sites.load_sites(include_unmatched=True)
 st.caption(t("sites_bundled", n=int(bundled["matched"].sum()), unmatched=int((~bundled["matched"]).sum())))
 
-template = sites.sites_template()
+template = sites.sites_template(state.lang())
 st.download_button(
     t("sites_template"),
     data=export.to_csv_bytes(template, sep=";"),
-    file_name="homeshore-sites-modele.csv",
+    file_name="homeshore-sites-template.csv" if state.lang() == "en" else "homeshore-sites-modele.csv",
     mime="text/csv",
     key="btn_sites_template",
 )
