@@ -71,7 +71,7 @@ def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: 
     st.caption(t("detail_breakdown_caption"))
     points = t("col_points")
     # a small table drawn as HTML: every column and label in full at 1,400 px, wrapped rather than cut
-    st.table(details.assign(**{points: views.decimals(details[points], 1, lang)}), hide_index=True)
+    st.table(details.assign(**{points: details[points].map(lambda v: formatting.number(v, 1, lang))}), hide_index=True)
 
 
 def _trend(row: pd.Series, lang: formatting.Lang) -> None:

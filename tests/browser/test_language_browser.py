@@ -121,6 +121,9 @@ def test_every_page_speaks_one_language_without_none_or_cut_label(
     folder.mkdir(exist_ok=True)
     tall = page.page.evaluate(TALLEST)  # Streamlit scrolls inside its main block: grow the window to see it all
     page.page.set_viewport_size({"width": WIDTH, "height": min(max(tall, 1000), 12_000)})
+    page.page.evaluate(
+        "document.querySelectorAll('[data-testid=\"stMain\"], section').forEach((s) => s.scrollTo(0, 0))"
+    )
     page.page.wait_for_timeout(500)
     page.page.screenshot(path=str(folder / f"{path or 'carte'}-{lang}.png"), full_page=True)
 
