@@ -173,7 +173,11 @@ trail = people.audit_trail(by, limit=200)
 if trail:
     audit = pd.DataFrame(trail)
     audit["detail"] = [json.dumps(d, ensure_ascii=False) for d in audit["detail"]]
-    audit["scenario_version"] = audit["scenario_version"].map(lambda v: None if v is None or math.isnan(v) else int(v))
-    st.dataframe(audit, hide_index=True, width="stretch", key="hs_sc_audit")
+    audit["scenario_version"] = audit["scenario_version"].map(
+        lambda v: "" if v is None or math.isnan(v) else str(int(v))
+    )
+    audit["scenario"] = audit["scenario"].fillna("")  # an action on no scenario: an empty cell, never « None »
+    labels = {column: t(f"sc_audit_col_{column}") for column in audit.columns}
+    st.dataframe(audit.rename(columns=labels), hide_index=True, width="stretch", key="hs_sc_audit")
 else:
     st.caption(t("sc_audit_none"))
