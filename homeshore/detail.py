@@ -110,6 +110,7 @@ def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> No
     chart.altair_chart(charts.line(frame, t("col_year"), t("col_rate"), lang, heading), width="stretch")
     figures.dataframe(
         frame.assign(**{t("col_rate"): frame[t("col_rate")].map(lambda v: formatting.number(v, 1, lang))}),
+        placeholder=formatting.MISSING,
         hide_index=True,
         width="stretch",
         height=220,
@@ -184,7 +185,7 @@ def _nearest_sites(code: str) -> None:
             ],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, placeholder=formatting.MISSING, hide_index=True, width="stretch")
     detour = formatting.number(settings.ROAD_DETOUR_FACTOR, 1, state.lang())
     speed = formatting.number(settings.AVERAGE_ROAD_SPEED_KMH, 0, state.lang())
     st.caption(t("detail_sites_caption", detour=detour, speed=speed))

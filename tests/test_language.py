@@ -168,3 +168,21 @@ def test_the_english_sites_template_is_read_like_the_french_one() -> None:
     assert all(found[field] for field in sites.SITE_FIELDS)
     row = pd.DataFrame({"name": ["Mon site"], "town": ["Limoges"], "INSEE code": ["87085"]})
     assert sites.read_user_sites(row).located["commune_code"].tolist() == ["87085"]
+
+
+def test_missing_cells_show_a_dash_not_none() -> None:
+    """Streamlit writes « None » in a table's empty cell unless told otherwise: every table of the pages says « — »
+    (here the ranking, whose excluded départements have no rank)."""
+    import ast
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180).run()
+    assert not app.exception
+    ranking = next(d for d in app.dataframe if "Rang" in d.value.columns)
+    assert ranking.value["Rang"].isna().any() and ranking.proto.placeholder == "—"
+    pages = Path(__file__).resolve().parent.parent / "homeshore"
+    for path in [*pages.glob("*.py"), *pages.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "dataframe":
+                assert "placeholder" in {k.arg for k in node.keywords}, f"{path.name}:{node.lineno}"

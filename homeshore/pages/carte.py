@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from homeshore import detail, state, views
 from homeshore.state import t
-from regions import maps, settings
+from regions import formatting, maps, settings
 
 RANKING_ANCHOR = "classement"
 MAP_KEY = "map_departements"
@@ -116,6 +116,7 @@ st.caption(
 )
 st.dataframe(
     views.ranking_table(result, lang),
+    placeholder=formatting.MISSING,
     hide_index=True,
     width="stretch",
     height=420,

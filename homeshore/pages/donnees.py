@@ -11,7 +11,7 @@ import streamlit as st
 from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
-from regions import completeness, indicators, refresh, snapshot, sources
+from regions import completeness, formatting, indicators, refresh, snapshot, sources
 
 lang = state.lang()
 st.title(t("data_title"))
@@ -45,6 +45,7 @@ columns = {
 }
 st.dataframe(
     provenance[list(columns)].rename(columns=columns),
+    placeholder=formatting.MISSING,
     hide_index=True,
     width="stretch",
     column_config={t("col_url"): st.column_config.LinkColumn()},
@@ -69,7 +70,11 @@ else:
         }
     )
     st.dataframe(
-        missing, hide_index=True, width="stretch", column_config={t("col_where"): st.column_config.LinkColumn()}
+        missing,
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_where"): st.column_config.LinkColumn()},
     )
     st.page_link("homeshore/pages/indicateur.py", label=t("page_add"), icon=":material/add_chart:")
 
@@ -93,7 +98,7 @@ if st.button(t("refresh_button"), key="btn_refresh", disabled=not chosen):
             st.cache_data.clear()
             status.update(state="complete")
             st.success(t("refresh_simulated" if dry_run else "refresh_done"))
-            st.dataframe(report.table(), hide_index=True, width="stretch")
+            st.dataframe(report.table(), placeholder=formatting.MISSING, hide_index=True, width="stretch")
 refreshed = [key for key, source in sources.load_sources().items() if source.status == "refreshed"]
 if refreshed:
     st.caption(t("reset_help", datasets=", ".join(refreshed)))

@@ -7,7 +7,7 @@ import streamlit as st
 from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
-from regions import indicators, sources, tabular, user_indicators
+from regions import formatting, indicators, sources, tabular, user_indicators
 
 st.title(t("add_title"))
 st.markdown(t("add_intro"))
@@ -101,9 +101,9 @@ if stored:
             three.metric(t("add_coverage"), f"{prepared.coverage}/101")
             if replacing:
                 st.caption(t("add_will_replace", id=declaration.indicator_id))
-        st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
+        st.dataframe(prepared.figures.dropna().head(20), placeholder=formatting.MISSING, hide_index=True)
         if len(prepared.rejected):
-            st.dataframe(prepared.rejected, hide_index=True, width="stretch")
+            st.dataframe(prepared.rejected, placeholder=formatting.MISSING, hide_index=True, width="stretch")
         if st.button(t("add_save"), key="btn_add_save", type="primary"):
             try:
                 user_indicators.save(prepared)

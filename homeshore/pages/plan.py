@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import geo, maps, plan, report, settings
+from regions import formatting, geo, maps, plan, report, settings
 
 HIRES, WHAT_IF, TEAM, PER_MILLE = "hs_plan_hires", "hs_plan_hires_b", "hs_plan_team", "hs_plan_per_mille"
 SPECIALITIES, SCOPE, COMPARE = "hs_plan_specialities", "hs_plan_scope", "hs_plan_compare"
@@ -150,7 +150,7 @@ else:
 
 if isinstance(main, plan.Plan):
     st.header(t("plan_teams_heading", n=hires))
-    st.dataframe(report.teams_table(main, lang), hide_index=True, width="stretch")
+    st.dataframe(report.teams_table(main, lang), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     centres = geo.population_centres("departement").set_index("code")
     points = hubs.set_index("site_id")
     links = [

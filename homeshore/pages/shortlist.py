@@ -14,7 +14,7 @@ from homeshore import state, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import codes as territories
-from regions import export, scoring, shortlist
+from regions import export, formatting, scoring, shortlist
 from regions.workspace import WorkspaceError, people, scenarios
 
 BASE = "hs_sl_base"  # ((name, version), statuses, weights, constraints) of the open scenario as this session read it
@@ -177,7 +177,7 @@ else:
     short = shortlist.shortlist_table(table, result, codes, fictional_pool=fictional)
     if fictional and any(shortlist.FICTIONAL in str(column) for column in short.columns):
         st.caption(t("shortlist_fictional"))
-    st.dataframe(short, hide_index=True, width="stretch")
+    st.dataframe(short, placeholder=formatting.MISSING, hide_index=True, width="stretch")
 
     st.header(t("export_heading"))
     if by is None:
@@ -218,4 +218,9 @@ excluded = result[result["excluded"]]
 if excluded.empty:
     st.caption(t("excluded_none"))
 else:
-    st.dataframe(views.ranking_table(excluded, lang).iloc[:, 2:], hide_index=True, width="stretch")
+    st.dataframe(
+        views.ranking_table(excluded, lang).iloc[:, 2:],
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+    )

@@ -8,7 +8,7 @@ import streamlit as st
 from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
-from regions import export, sites, tabular
+from regions import export, formatting, sites, tabular
 
 st.title(t("sites_title"))
 st.markdown(t("sites_intro"))
@@ -69,9 +69,9 @@ if report:
     if len(rejected):
         st.warning(t("sites_rejected", n=len(rejected)))
         shown = rejected.rename(columns={"row": t("col_line"), "reason": t("col_reason")})
-        st.dataframe(shown.fillna(""), hide_index=True, width="stretch")
+        st.dataframe(shown.fillna(""), placeholder=formatting.MISSING, hide_index=True, width="stretch")
 if state.user_sites() is not None:
-    st.dataframe(_located(state.user_sites()), hide_index=True, width="stretch")
+    st.dataframe(_located(state.user_sites()), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     if st.button(t("sites_clear"), key="btn_sites_clear"):
         st.session_state[state.USER_SITES] = None
         st.session_state["hs_sites_report"] = None

@@ -107,10 +107,10 @@ english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
 methods = applicants.METHOD_LABELS_EN if english else applicants.METHOD_LABELS
-left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=True)
+left.dataframe(_counts(report["matched"], methods, t("col_method")), placeholder=formatting.MISSING, hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
 reasons = applicants.REASON_LABELS_EN if english else applicants.REASON_LABELS
-right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
+right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), placeholder=formatting.MISSING, hide_index=True)
 
 # --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
 detections = applicants.sensitive_detections(result.matched, result.mapping)
@@ -144,7 +144,7 @@ if len(result.unmatched):
     if is_demo:  # invented applicants: the file says so on every row
         unmatched_rows = applicants.label_fictional(unmatched_rows)
     unmatched = applicants.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
-    st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
+    st.dataframe(unmatched, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=220)
     if by is not None:
         st.download_button(
             t("pool_download_unmatched"),
@@ -216,7 +216,7 @@ shown = per_dep[["code", "name", "applicants_display", "per_10000"]].rename(
     }
 )
 shown[t("col_per_10000")] = views.decimals(shown[t("col_per_10000")], 1, lang)
-st.dataframe(shown, hide_index=True, width="stretch", height=260)
+st.dataframe(shown, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=260)
 
 names = per_dep.set_index("code")["name"]
 chosen = st.selectbox(
@@ -253,6 +253,7 @@ if chosen:
                     "per_10000": t("col_per_10000"),
                 }
             ),
+            placeholder=formatting.MISSING,
             hide_index=True,
         )
 
@@ -316,7 +317,7 @@ if deps:
         visible = applicants.export_columns(
             picked, result.mapping, include_sensitive=False, not_sensitive=not_sensitive
         )
-        st.dataframe(visible, hide_index=True, width="stretch", height=300)
+        st.dataframe(visible, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=300)
         include = st.checkbox(t("pool_sensitive_checkbox"), key="hs_pool_sensitive")
         purpose = ""
         if include:
