@@ -175,8 +175,8 @@ def _nearest_sites(code: str) -> None:
     lang = state.lang()
     shown = pd.DataFrame(
         {
-            t("col_operator"): nearest["operator"].str.split(" (", regex=False).str[0],  # without the notes
-            t("col_site"): nearest["site_name"],
+            t("col_operator"): nearest["operator"].map(views.without_note),
+            t("col_site"): nearest["site_name"].map(views.without_note),
             t("col_commune"): nearest["commune_name"] + " (" + nearest["dep_code"] + ")",
             t("col_km"): nearest["km"].map(lambda v: formatting.number(v, 0, lang)),
             t("col_minutes"): [
@@ -185,7 +185,7 @@ def _nearest_sites(code: str) -> None:
             ],
         }
     )
-    st.dataframe(shown, placeholder=formatting.MISSING, hide_index=True, width="stretch")
+    st.table(shown, hide_index=True)  # three rows: as HTML, every name and column in full
     detour = formatting.number(settings.ROAD_DETOUR_FACTOR, 1, state.lang())
     speed = formatting.number(settings.AVERAGE_ROAD_SPEED_KMH, 0, state.lang())
     st.caption(t("detail_sites_caption", detour=detour, speed=speed))

@@ -227,7 +227,7 @@ def _live_geometry() -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
     points = _all_sites(added)
-    return points.assign(t_site=points["operator"] + " — " + points["commune_name"])
+    return points.assign(t_site=points["operator"].map(views.without_note) + " — " + points["commune_name"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import folium
@@ -135,6 +136,12 @@ def decimals(values: pd.Series, digits: int, lang: Lang) -> pd.Series:
     return values.map(lambda value: formatting.number(value, digits, lang))
 
 
+def without_note(name: object) -> str:
+    """A site's or operator's name without the compiler's note in brackets at its end (« Bouygues Telecom (in-house
+    customer service) » -> « Bouygues Telecom »): the notes are in English, the names are names."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", str(name))
+
+
 def in_sentence(label: str) -> str:
     """A label inside a French sentence: its first letter in lower case unless its first word is an acronym
     (« taux de chômage localisé », « locaux éligibles à la fibre (FttH) », « AAH … »); the rest as written."""
@@ -221,7 +228,9 @@ def build_map(
     """The département choropleth coloured by ``column`` (the score or an indicator), in ``lang``."""
     frame, fields, aliases = map_frame(table, result, column, lang)
     if site_points is not None:
-        site_points = site_points.assign(t_site=site_points["operator"] + " — " + site_points["commune_name"])
+        site_points = site_points.assign(
+            t_site=site_points["operator"].map(without_note) + " — " + site_points["commune_name"]
+        )
     return maps.choropleth(
         frame,
         "value",

@@ -52,3 +52,9 @@ def test_the_travel_estimate_is_written_with_the_languages_decimal_mark() -> Non
     for key in ("max_travel_help", "hub_max_travel_help", "detail_sites_caption"):
         assert "× 1,3 ÷ 70 km/h" in strings.text(key, "fr", **figures)
     assert sidebar.formatting.number(1.3, 1, "fr") == "1,3" and sidebar.formatting.number(70.0, 0, "fr") == "70"
+
+
+def test_site_names_lose_the_compilers_english_notes() -> None:
+    assert views.without_note("Bouygues Telecom (in-house customer service)") == "Bouygues Telecom"
+    assert views.without_note("Teleperformance France (TP, renamed VelsiA in 2025)") == "Teleperformance France"
+    assert views.without_note('centre de relation clients "Oceania"') == 'centre de relation clients "Oceania"'
