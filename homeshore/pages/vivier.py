@@ -76,6 +76,7 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in app
             label,
             options,
             format_func=lambda h: t("pool_not_mapped") if h is None else str(h),
+            placeholder=t("pool_not_mapped"),  # what Streamlit shows for the None option
             key=key,
         )
 mapping = state.pool_mapping(read)
@@ -107,10 +108,11 @@ english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
 methods = applicants.METHOD_LABELS_EN if english else applicants.METHOD_LABELS
-left.dataframe(_counts(report["matched"], methods, t("col_method")), placeholder=formatting.MISSING, hide_index=True)
+# small tables as HTML: each reason in full beside its count (a half-width grid cut the count off)
+left.table(_counts(report["matched"], methods, t("col_method")), hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
 reasons = applicants.REASON_LABELS_EN if english else applicants.REASON_LABELS
-right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), placeholder=formatting.MISSING, hide_index=True)
+right.table(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 
 # --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
 detections = applicants.sensitive_detections(result.matched, result.mapping)
