@@ -3,6 +3,8 @@ population and pools (with their periods and coverage), nearest sites, communes.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,7 +21,7 @@ REUNION = "974"
 def render(code: str, table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
     """Draw the panel for département ``code``."""
     lang = state.lang()
-    row = table.set_index("code").loc[code]
+    row = cast(pd.Series, table.set_index("code").loc[code])
     scored = result.set_index("code").loc[code]
     with st.container(border=True):
         st.subheader(t("detail_heading", name=row["name"], code=code))
@@ -171,7 +173,7 @@ def _people(code: str, row: pd.Series, table: pd.DataFrame, lang: formatting.Lan
 def _nearest_sites(code: str) -> None:
     st.markdown(f"**{t('detail_sites')}**")
     centres = geo.population_centres("departement").set_index("code")
-    nearest = sites.nearest_sites(centres.loc[code], state.all_sites(), k=3)
+    nearest = sites.nearest_sites(cast(pd.Series, centres.loc[code]), state.all_sites(), k=3)
     lang = state.lang()
     shown = pd.DataFrame(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import state, strings
+from homeshore import pool, state, strings
 from homeshore.plain import md
 from homeshore.state import t
 from regions import _datafrance, formatting, indicators, scoring, settings, sites, sources
@@ -55,7 +55,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
     total = coverage.at[component, "total"]  # type: ignore[attr-defined]
     direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
     label = md(state.label(component))  # a user's label: shown as typed in the slider's label and help
-    if component == indicators.APPLICANTS_COLUMN and state.pool_source()[3]:
+    if component == indicators.APPLICANTS_COLUMN and pool.source()[3]:
         label += t("fictional_suffix")  # the demo pool is synthetic: say so wherever it shows
     st.slider(
         f"{label} ({filled}/{total})" if filled < total - 1 else label,
@@ -123,7 +123,7 @@ def _hubs() -> None:
     st.multiselect(
         t("hubs_pick"),
         list(names),
-        format_func=names.get,
+        format_func=lambda site_id: names.get(site_id, str(site_id)),
         placeholder=t("placeholder_many"),
         key=state.HUBS,
         help=t("hubs_pick_help"),

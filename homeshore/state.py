@@ -6,7 +6,6 @@ else. Heavy work is cached: the territory table per set of added sites, the scor
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import folium
@@ -14,8 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from homeshore import strings, views
-from regions import applicants, geo, indicators, maps, scoring, settings, sites, sources, tabular
+from homeshore import pool, strings, views
+from regions import geo, indicators, maps, scoring, settings, sites, sources
 from regions.errors import HomeshoreError
 from regions.formatting import Lang
 
@@ -36,8 +35,8 @@ LAST_PRESET = "hs_last_preset"
 HIGH_CONTRAST = "hs_high_contrast"
 
 NO_LIMIT = 0
-TRAVEL_CHOICES = (NO_LIMIT, 45, 60, 90, 120, 180)
-HUB_TRAVEL_CHOICES = (45, 60, 90, 120, 180, NO_LIMIT)
+TRAVEL_CHOICES = settings.TRAVEL_LIMIT_CHOICES_MIN
+HUB_TRAVEL_CHOICES = settings.HUB_TRAVEL_LIMIT_CHOICES_MIN
 PRESET_NAMES_EN = {
     "Équilibré": "Balanced",
     "Inclusion handicap": "Disability inclusion",
@@ -177,14 +176,14 @@ def all_sites() -> gpd.GeoDataFrame:
 def table() -> pd.DataFrame:
     """The département table, its access columns computed with the current sites, and the pool depth from the
     current applicant file."""
-    return _table(_sites_frame(user_sites()), applicant_counts(), hub_ids(), _catalogue())
+    return _table(_sites_frame(user_sites()), pool.applicant_counts(), hub_ids(), _catalogue())
 
 
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
     weight_items = tuple(sorted(weights().items()))
     return _result(
-        weight_items, filters(), _sites_frame(user_sites()), applicant_counts(), lang(), hub_ids(), _catalogue()
+        weight_items, filters(), _sites_frame(user_sites()), pool.applicant_counts(), lang(), hub_ids(), _catalogue()
     )
 
 
@@ -202,7 +201,7 @@ def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) ->
     Both are built anew on each run, from cached inputs: ``st_folium`` changes the map it renders, and a map object
     rendered twice no longer reports clicks, so the folium objects themselves must not be cached."""
     weight_items = tuple(sorted(weights().items()))
-    added, counts = _sites_frame(user_sites()), applicant_counts()
+    added, counts = _sites_frame(user_sites()), pool.applicant_counts()
     contrast = bool(st.session_state.get(HIGH_CONTRAST))
     map_lang = lang()
     payload = _live_payload(
@@ -292,117 +291,3 @@ def keep_widget_state() -> None:
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith("hs_") and key != PICK:
             st.session_state[key] = st.session_state[key]
-
-
-# --- the applicant pool -------------------------------------------------------------------------------------------
-
-POOL_UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
-POOL_SHEET = "hs_pool_sheet"
-_POOL_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
-DEMO_POOL = applicants.DEMO_FILE
-
-
-def pool_source() -> tuple[str, bytes, str, bool]:
-    """``(file name, bytes, digest, is_demo)`` of the current applicant file."""
-    upload = st.session_state.get(POOL_UPLOAD)
-    if upload:
-        name, data, digest = upload
-        return name, data, digest, False
-    data, digest = _demo()
-    return DEMO_POOL.name, data, digest, True
-
-
-def store_upload(name: str, data: bytes) -> None:
-    """Keep an uploaded file in this session's memory (never on disk)."""
-    st.session_state[POOL_UPLOAD] = (name, data, hashlib.sha256(data).hexdigest())
-    st.session_state[POOL_SHEET] = None
-
-
-def pool_table() -> tabular.ReadResult:
-    """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
-    name, data, digest, demo = pool_source()
-    sheet = st.session_state.get(POOL_SHEET)
-    if demo:  # the bundled demo file: read once per server, shared by every session
-        return _memo(("read", digest, sheet), lambda: _demo_read(digest, sheet))
-    return _memo(("read", digest, sheet), lambda: _read(data, name, sheet))
-
-
-def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
-    return tabular.read_table(
-        data, name, sheet=sheet, max_bytes=settings.CANDIDATES_MAX_BYTES, max_rows=settings.CANDIDATES_MAX_ROWS
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _demo_read(digest: str, sheet: str | None) -> tabular.ReadResult:
-    """The demo file read (``digest`` keys the cache): never a user's file, which stays in its session only."""
-    return _read(_demo()[0], DEMO_POOL.name, sheet)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _demo_import(
-    digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...]
-) -> applicants.ImportResult:
-    """The demo file joined to communes with ``mapping``: once per server, shared by every session (a new
-    session's first page no longer reads and joins it again: about 1.4 s of its first run)."""
-    read = _demo_read(digest, sheet)
-    return applicants.import_frame(
-        read.frame, dict(mapping), line_numbers=read.line_numbers or None, detected=read.detected
-    )
-
-
-def mapping_key(field_name: str) -> str:
-    return f"hs_map_{pool_source()[2][:12]}_{field_name}"
-
-
-def pool_mapping(read: tabular.ReadResult) -> dict[str, str | None]:
-    """The mapping chosen in the editor, else the one detected from the headers."""
-    detected = applicants.detect_mapping(list(read.frame.columns))
-    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in applicants.FIELDS}
-
-
-def pool() -> applicants.ImportResult | None:
-    """The current file joined to communes, or None when it cannot be read or mapped."""
-    try:
-        read = pool_table()
-        mapping = pool_mapping(read)
-        _, _, digest, demo = pool_source()
-        sheet = st.session_state.get(POOL_SHEET)
-        items = tuple(sorted(mapping.items(), key=str))
-        if demo:
-            return _memo(("import", digest, sheet, items), lambda: _demo_import(digest, sheet, items))
-        return _memo(
-            ("import", digest, sheet, items),
-            lambda: applicants.import_frame(
-                read.frame, mapping, line_numbers=read.line_numbers or None, detected=read.detected
-            ),
-        )
-    except (tabular.TabularError, ValueError):
-        return None
-
-
-def fictional_pool() -> bool:
-    """True when the pool behind the pool-depth figures is the synthetic demo file (label them *données fictives*)."""
-    return pool_source()[3] and pool() is not None
-
-
-def applicant_counts() -> pd.Series | None:
-    """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
-    current = pool()
-    return None if current is None else applicants.applicant_counts(current.matched, "departement")
-
-
-def _memo(key: tuple[object, ...], build: Any) -> Any:
-    memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_POOL_MEMO, {})
-    if key not in memo:
-        if len(memo) >= 4:  # keep this session's memory small: the last few files and mappings
-            memo.pop(next(iter(memo)))
-        memo[key] = build()
-    return memo[key]
-
-
-@st.cache_data(show_spinner=False)
-def _demo() -> tuple[bytes, str]:
-    """The demo file and its digest, read and hashed once (the digest keys this session's memo)."""
-    data = DEMO_POOL.read_bytes()
-    return data, hashlib.sha256(data).hexdigest()

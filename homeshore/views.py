@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
@@ -168,11 +168,16 @@ def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, 
                 median=formatting.indicator_value(c, table[c].median(), lang),
             )
             for c in strongest
-            if not math.isnan(values.at[row.code, c])
+            if not math.isnan(cast(float, values.at[row.code, c]))
         ]
         sentences.append(
             strings.text(
-                "top_sentence", lang, rank=int(row.rank), name=row.name, code=row.code, reasons=", ".join(reasons)
+                "top_sentence",
+                lang,
+                rank=int(cast(float, row.rank)),
+                name=row.name,
+                code=row.code,
+                reasons=", ".join(reasons),
             )
         )
     return sentences

@@ -69,10 +69,10 @@ def territory_table(
     _check_level(level)
     table = _territory_table(level).copy()
     points = sites.load_sites() if site_points is None else site_points
-    access = sites.site_access(_centres(level), points)
+    access = sites.site_access(geo.population_centres(level), points)
     for column in SITE_COLUMNS:
         table[column] = table["code"].map(access[column])
-    table[HUB_COLUMN] = table["code"].map(sites.hub_access(_centres(level), hubs)[HUB_COLUMN])
+    table[HUB_COLUMN] = table["code"].map(sites.hub_access(geo.population_centres(level), hubs)[HUB_COLUMN])
     table[APPLICANTS_COLUMN] = applicants_per_10k(table, applicants)
     return table[[*ID_COLUMNS[level], *(c for c in indicator_ids() if c in table.columns)]]
 
@@ -88,11 +88,6 @@ def applicants_per_10k(table: pd.DataFrame, applicants: pd.Series | None) -> pd.
     counts = table["code"].map(applicants).fillna(0)
     secret = (counts > 0) & (counts < settings.SUPPRESSION_THRESHOLD)
     return (10_000 * counts / table["population"]).mask(secret)
-
-
-@cache
-def _centres(level: TerritoryLevel) -> pd.DataFrame:
-    return geo.population_centres(level)
 
 
 def reload() -> None:

@@ -25,6 +25,13 @@ Thresholds and estimates
     ``ROBUSTNESS_*``: the random weight draws behind each rank interval. ``PRESET_MIN_COVERAGE_PCT``: a preset
     never weights an indicator with a figure for fewer départements than this share. ``MIN_RANKED_WEIGHT_PCT``: a
     territory whose figures carry less than this share of the weights is ranked apart, after the others.
+
+Limits and sizes
+    ``MAX_UPLOAD_*`` and the ZIP-bomb guards of a user's file (``regions.tabular``), ``CANDIDATES_MAX_*`` for an
+    applicant file, ``DOWNLOAD_*`` and ``MAX_DOWNLOAD_BYTES`` for the official files (``regions.official``), the
+    travel limits the app offers and how much a session keeps in memory (``SESSION_*``). The hiring plan's solver
+    settings (diminishing returns, tie-breaks, gap, time limit) stay with their model in ``regions.plan.model``,
+    whose docstring explains them.
 """
 
 from __future__ import annotations
@@ -69,6 +76,8 @@ RURAL_DENSITY_THRESHOLD: Final[float] = 100.0
 #: A rough, stated estimate (no road network): 1.3 is the usual ratio of road to straight-line distance in France,
 #: 70 km/h an average door-to-door speed mixing motorways and secondary roads.
 ROAD_DETOUR_FACTOR: Final[float] = 1.3
+#: Mean Earth radius (km, IUGG) for the great-circle distance.
+EARTH_RADIUS_KM: Final[float] = 6371.0088
 AVERAGE_ROAD_SPEED_KMH: Final[float] = 70.0
 
 #: A site counts as "nearby" for the sector-presence indicator within this estimated travel time (minutes).
@@ -132,6 +141,39 @@ SUPPRESSION_THRESHOLD: Final[int] = 5
 #: territory's score.
 DEFAULT_HUB_MAX_TRAVEL_MIN: Final[float] = 120.0
 HUB_ACCESS_ZERO_MIN: Final[float] = 180.0
+
+#: A user's CSV or XLSX file (``regions.tabular``). Largest file (bytes), data rows (header not counted), columns
+#: (a value beyond refuses the file; XLSX empty cells beyond do not count) and XLSX cells (rows x columns: rows
+#: between filled ones are kept as empty rows, so a sparse sheet could otherwise ask for millions of empty cells).
+MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
+MAX_UPLOAD_ROWS: Final[int] = 200_000
+MAX_UPLOAD_COLUMNS: Final[int] = 1_000
+MAX_UPLOAD_CELLS: Final[int] = 20_000_000
+#: ZIP bombs (XLSX and official ZIPs, ``tabular.open_archive``): an archive may hold at most ``MAX_XLSX_EXPANSION``
+#: times ``max_bytes`` once decompressed, and never more than ``MAX_EXPANDED_BYTES`` (1 Gio: a full Excel sheet of a
+#: million rows fits); a member may not expand more than ``MAX_ZIP_RATIO`` times its compressed size (spreadsheets
+#: compress 10 to 20 times, a ZIP bomb a thousand times); at most ``MAX_ZIP_MEMBERS`` members (a workbook has a few
+#: dozen).
+MAX_XLSX_EXPANSION: Final[int] = 40
+MAX_EXPANDED_BYTES: Final[int] = 1024 * 1024 * 1024
+MAX_ZIP_RATIO: Final[int] = 100
+MAX_ZIP_MEMBERS: Final[int] = 1_000
+
+#: Downloads of the official files (``regions.official``): seconds a connection or a read may wait, attempts per file
+#: (the first included), wait before the second attempt (doubled before each further one), largest file (bytes),
+#: largest number of rows read from an official CSV.
+DOWNLOAD_TIMEOUT_SECONDS: Final[float] = 30.0
+DOWNLOAD_RETRIES: Final[int] = 3
+DOWNLOAD_BACKOFF_SECONDS: Final[float] = 1.0
+MAX_DOWNLOAD_BYTES: Final[int] = 300 * 1024 * 1024
+OFFICIAL_MAX_ROWS: Final[int] = 5_000_000
+
+#: The app: travel limits offered (minutes; 0 = no limit, or any site reachable by road for your own sites), and
+#: how many read/joined applicant files and solved plans a session keeps (its memory stays small).
+TRAVEL_LIMIT_CHOICES_MIN: Final[tuple[int, ...]] = (0, 45, 60, 90, 120, 180)
+HUB_TRAVEL_LIMIT_CHOICES_MIN: Final[tuple[int, ...]] = (45, 60, 90, 120, 180, 0)
+SESSION_POOL_MEMO_ENTRIES: Final[int] = 4
+SESSION_PLAN_MEMO_ENTRIES: Final[int] = 8
 
 #: The hiring plan (``regions.plan``): default request and bounds.
 PLAN_DEFAULT_HIRES: Final[int] = 120

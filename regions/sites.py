@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -67,7 +67,7 @@ def _read() -> pd.DataFrame:
 
 # --- access to the nearest site --------------------------------------------------------------------------------
 
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM: Final[float] = settings.EARTH_RADIUS_KM
 
 
 def road_network(dep_codes: pd.Series) -> pd.Series:

@@ -30,7 +30,8 @@ import pandas as pd
 
 from regions import codes, formatting, geo, indicators, snapshot, sources, tabular
 
-Level = Literal["departement", "commune"]
+#: The level of the codes in a user's file (its values are aggregated to départements).
+FileLevel = Literal["departement", "commune"]
 Aggregation = Literal["sum", "mean", "population_weighted_mean"]
 
 #: Headers that name the code and the value columns (compared with ``codes.slug``).
@@ -77,7 +78,7 @@ class UserImport:
     their reason (``rejected``: ``row``, ``code``, ``value``, ``reason``), and how the file was read."""
 
     declaration: Declaration
-    level: Level
+    level: FileLevel
     aggregation: Aggregation | None
     figures: pd.DataFrame
     rejected: pd.DataFrame
@@ -211,7 +212,7 @@ def prepare(
     *,
     code_column: str | None = None,
     value_column: str | None = None,
-    level: Level | None = None,
+    level: FileLevel | None = None,
     aggregation: Aggregation | None = None,
     line_numbers: Sequence[int] | None = None,
 ) -> UserImport:
@@ -372,12 +373,12 @@ def _columns(frame: pd.DataFrame, code_column: str | None, value_column: str | N
     return code_col, value_col
 
 
-def _guess_level(raw_codes: pd.Series) -> Level:
+def _guess_level(raw_codes: pd.Series) -> FileLevel:
     texts = raw_codes[raw_codes != ""].str.replace(r"\.0$", "", regex=True)
     return "commune" if len(texts) and (texts.str.len() >= 4).mean() > 0.5 else "departement"
 
 
-def _territory(text: str, level: Level) -> str:
+def _territory(text: str, level: FileLevel) -> str:
     """The département (or commune) code of a cell, or ``"!" + reason``."""
     if not text:
         return "!code vide"
@@ -395,7 +396,7 @@ def _number(text: str) -> float:
         return float("nan")
 
 
-def _per_departement(territory: pd.Series, values: pd.Series, level: Level, rule: Aggregation) -> pd.DataFrame:
+def _per_departement(territory: pd.Series, values: pd.Series, level: FileLevel, rule: Aggregation) -> pd.DataFrame:
     deps = geo.departements()["code"]
     if level == "departement":
         per_dep = pd.Series(values.to_numpy(), index=territory.to_numpy())

@@ -120,3 +120,13 @@ def test_regions_contain_their_departements(deps: gpd.GeoDataFrame, regs: gpd.Ge
 def test_unknown_level_names_the_allowed_ones() -> None:
     with pytest.raises(ValueError, match=r"`level` was 'canton' but is expected to be one of"):
         geo.layer("canton")  # type: ignore[arg-type]
+
+
+def test_population_centres_are_computed_once_and_handed_out_as_copies() -> None:
+    """The detail panel asks for the centres on every click: they are kept in memory, and a caller that changes
+    its copy does not change what the next caller gets."""
+    first = geo.population_centres("departement")
+    first.loc[:, "lat"] = 0.0
+    again = geo.population_centres("departement")
+    assert again["lat"].between(-25, 55).all()
+    assert geo.population_centres("departement") is not again

@@ -1,4 +1,5 @@
-"""The repository's quality gates run with the tests: ruff (lint, format) and strict mypy on ``regions/``."""
+"""The repository's quality gates run with the tests: ruff (lint, format) and strict mypy on ``regions/``,
+``homeshore/`` and ``app.py``."""
 
 from __future__ import annotations
 

@@ -91,3 +91,46 @@ def test_the_demo_file_is_recognised_by_its_bytes_only() -> None:
     assert not applicants.is_demo(data.replace(b"Limoges", b"Limoge"))
     labelled = applicants.label_fictional(pd.DataFrame({"id": ["A1"]}))
     assert labelled.columns[0] == applicants.FICTIONAL_COLUMN and labelled.iloc[0, 0].startswith("données fictives")
+
+
+def test_decisions_of_a_scenario_sit_after_the_status_and_only_on_its_territories(table: pd.DataFrame) -> None:
+    result = scoring.score(table, scoring.preset_for(scoring.DEFAULT_PRESET), scoring.Filters())
+    codes = shortlist.top_codes(result, 3)
+    frame = shortlist.shortlist_table(table, result, codes)
+    decided = shortlist.with_decisions(frame, {codes[0]: ("retenu", "visite en mars")})
+    columns = list(decided.columns)
+    at = columns.index(shortlist.STATUS_COLUMN)
+    assert columns[at + 1 : at + 3] == [shortlist.DECISION_COLUMN, shortlist.DECISION_NOTE_COLUMN]
+    assert len(decided) == len(frame) == 3
+    by_code = decided.set_index("Code")
+    assert tuple(by_code.loc[codes[0], [shortlist.DECISION_COLUMN, shortlist.DECISION_NOTE_COLUMN]]) == (
+        "retenu",
+        "visite en mars",
+    )
+    assert set(by_code.loc[codes[1:], shortlist.DECISION_COLUMN]) == {""}
+    assert list(frame.columns) == [c for c in columns if c not in (shortlist.DECISION_COLUMN,
+                                                                    shortlist.DECISION_NOTE_COLUMN)]  # fmt: skip
+
+
+def test_describe_filters_names_each_active_filter_or_none() -> None:
+    assert shortlist.describe_filters(scoring.Filters()) == "aucun"
+    both = shortlist.describe_filters(scoring.Filters(min_ftth_pct=80, regions=("75", "76")))
+    assert "80 %" in both and "75, 76" in both and both.count(";") == 1
+    anywhere = shortlist.describe_filters(scoring.Filters(max_hub_travel_min=float("inf")))
+    assert "inf" not in anywhere
+
+
+def test_indicators_table_keeps_the_order_of_the_codes_and_every_indicator(table: pd.DataFrame) -> None:
+    codes = ["23", "2A", "75"]
+    shown = shortlist.indicators_table(table, codes)
+    assert list(shown["Code"]) == codes
+    headers = {shortlist.column_header(i) for i in indicators.indicator_ids()}
+    assert headers <= set(shown.columns)
+
+
+def test_method_table_gives_weights_that_sum_to_100(table: pd.DataFrame) -> None:
+    selection = shortlist.Selection(scoring.preset_for(scoring.DEFAULT_PRESET), scoring.Filters(), "preset")
+    method = shortlist.method_table(selection, n_ranked=99, apart=["976"])
+    weights = [float(v.split(" %")[0]) for k, v in method.itertuples(index=False) if k.startswith("Poids : ")]
+    assert sum(weights) == pytest.approx(100, abs=len(weights))
+    assert "976" in " ".join(method.iloc[:, 1])

@@ -26,7 +26,8 @@ def _target() -> str:
     targets = sorted(user_indicators.completable_ids(), key=lambda i: table[i].notna().sum())
     target: str = st.selectbox(
         t("add_target"), targets, key="hs_add_target",
-        format_func=lambda i: t("add_target_option", label=state.label(i), coverage=f"{table[i].notna().sum()}/101"),
+        format_func=lambda i: t("add_target_option", label=state.label(i),
+                                coverage=f"{table[i].notna().sum()}/{len(table)}"),
     )  # fmt: skip
     indicator = sources.load_catalogue()[target]
     st.caption(
@@ -78,6 +79,7 @@ if stored:
         t("add_value_column"), headers, index=headers.index(found["value"]) if found["value"] else len(headers) - 1
     )
     declaration = _completion(target) if target else _new_indicator()
+    total = len(state.table())  # the départements of the territory table
     try:
         prepared = user_indicators.prepare(
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
@@ -91,14 +93,14 @@ if stored:
         two.metric(t("add_rejected"), len(prepared.rejected))
         replacing = user_indicators.is_stored(declaration.indicator_id)
         if user_indicators.is_completion(declaration):
-            three.metric(t("add_coverage_change"), f"{prepared.coverage_before}/101 → {prepared.coverage}/101")
+            three.metric(t("add_coverage_change"), f"{prepared.coverage_before}/{total} → {prepared.coverage}/{total}")
             counts = prepared.origin_counts()
             st.caption(
                 t("add_origins", file=counts[user_indicators.ORIGIN_FILE],
                   previous=counts[user_indicators.ORIGIN_PREVIOUS], official=counts[indicators.ORIGIN_OFFICIAL])
             )  # fmt: skip
         else:
-            three.metric(t("add_coverage"), f"{prepared.coverage}/101")
+            three.metric(t("add_coverage"), f"{prepared.coverage}/{total}")
             if replacing:
                 st.caption(t("add_will_replace", id=declaration.indicator_id))
         st.dataframe(prepared.figures.dropna().head(20), placeholder=formatting.MISSING, hide_index=True)

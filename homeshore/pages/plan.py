@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -41,16 +41,17 @@ if hubs is None:
     st.stop()
 
 
+_T = TypeVar("_T")
 _MEMO = "hs_plan_memo"  # this session's plans and documents, by request: a few at most
 
 
-def memo(key: tuple[object, ...], build: Callable[[], object]) -> object:
+def memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
     store: dict[tuple[object, ...], object] = st.session_state.setdefault(_MEMO, {})
     if key not in store:
-        if len(store) >= 8:
+        if len(store) >= settings.SESSION_PLAN_MEMO_ENTRIES:
             store.pop(next(iter(store)))
         store[key] = build()
-    return store[key]
+    return cast(_T, store[key])
 
 
 with st.container(border=True):
@@ -97,6 +98,10 @@ context_key = (
 )  # fmt: skip
 
 
+def _degrees(frame: pd.DataFrame, row: str, column: str) -> float:
+    return float(cast(float, frame.at[row, column]))
+
+
 def solve(hires: int) -> plan.Plan | str:
     """The plan for ``hires`` under the page's inputs (memoised), or the message naming what to relax."""
 
@@ -119,8 +124,7 @@ def documents(hires: int, solved: plan.Plan) -> tuple[bytes, bytes]:
     context = report.PlanContext(table, hubs, state.weights(), filters, state.selection_name())
     built = memo(("docs", hires, *context_key), lambda: (report.plan_pdf(solved, context, lang),
                                                            report.plan_workbook(solved, context, lang)))  # fmt: skip
-    pdf, xlsx = built  # type: ignore[misc]
-    return pdf, xlsx
+    return built
 
 
 def summary(column: Any, hires: int, solved: plan.Plan | str) -> None:
@@ -154,8 +158,8 @@ if isinstance(main, plan.Plan):
     centres = geo.population_centres("departement").set_index("code")
     points = hubs.set_index("site_id")
     links = [
-        ((float(points.at[team.hub, "lat"]), float(points.at[team.hub, "lon"])),
-         (float(centres.at[code, "lat"]), float(centres.at[code, "lon"])),
+        ((_degrees(points, team.hub, "lat"), _degrees(points, team.hub, "lon")),
+         (_degrees(centres, code, "lat"), _degrees(centres, code, "lon")),
          f"{team.hub_name} → {code} : {n}")
         for team in main.teams for code, n in team.departements.items() if code in centres.index
     ]  # fmt: skip

@@ -85,7 +85,7 @@ if opened:
     back = {label: status for status, label in labels.items()}
     left, middle, right = st.columns(3)
     if left.button(t("sc_save_statuses"), key="btn_sc_statuses", disabled=current.locked):
-        statuses = {row.code: (back[row.status], str(row.note or "")) for row in edited.itertuples()}
+        statuses = {str(row.code): (back[str(row.status)], str(row.note or "")) for row in edited.itertuples()}
         saved = _write(scenarios.save, by, current.name, _current_state(current.state.note, statuses),
                        expect_version=opened[1])  # fmt: skip
         if saved:

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from homeshore import state, views, workspace
+from homeshore import pool, state, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import codes as territories
@@ -153,7 +153,7 @@ lang = state.lang()
 table, result, weights = state.table(), state.result(), state.weights()
 codes = [c for c in result["code"] if c in set(st.session_state[state.SHORTLIST])]
 
-fictional = state.fictional_pool()
+fictional = pool.is_fictional()
 
 st.title(t("shortlist_title"))
 workspace.show_notice()

@@ -70,8 +70,9 @@ if report:
         st.warning(t("sites_rejected", n=len(rejected)))
         shown = rejected.rename(columns={"row": t("col_line"), "reason": t("col_reason")})
         st.dataframe(shown.fillna(""), placeholder=formatting.MISSING, hide_index=True, width="stretch")
-if state.user_sites() is not None:
-    st.dataframe(_located(state.user_sites()), placeholder=formatting.MISSING, hide_index=True, width="stretch")
+added = state.user_sites()
+if added is not None:
+    st.dataframe(_located(added), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     if st.button(t("sites_clear"), key="btn_sites_clear"):
         st.session_state[state.USER_SITES] = None
         st.session_state["hs_sites_report"] = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state, strings, views, workspace
+from homeshore import pool, state, strings, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import applicants, formatting, geo, maps, settings, tabular
@@ -26,24 +27,24 @@ scenario_mark = workspace.opened()
 def _on_upload() -> None:
     upload = st.session_state.get("upload_pool")
     if upload is not None:
-        state.store_upload(upload.name, upload.getvalue())
+        pool.store_upload(upload.name, upload.getvalue())
 
 
 st.file_uploader(t("pool_upload"), type=["csv", "txt", "xlsx"], key="upload_pool", on_change=_on_upload)
-name, data, digest, is_demo = state.pool_source()
+name, data, digest, is_demo = pool.source()
 if is_demo:
-    demo_rows = formatting.number(state.pool_table().rows_read, 0, lang)
+    demo_rows = formatting.number(pool.table().rows_read, 0, lang)
     st.warning(t("pool_demo", n=demo_rows), icon=":material/science:")
 elif st.button(t("pool_back_to_demo"), key="btn_pool_demo"):
-    st.session_state[state.POOL_UPLOAD] = None
+    st.session_state[pool.UPLOAD] = None
     st.rerun()
 
 # --- read and map -------------------------------------------------------------------------------------------------
 try:
     if data[:4] == b"PK\x03\x04":
         sheets = tabular.sheet_names(data)
-        st.selectbox(t("pool_sheet"), sheets, key=state.POOL_SHEET)
-    read = state.pool_table()
+        st.selectbox(t("pool_sheet"), sheets, key=pool.SHEET)
+    read = pool.table()
 except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
     st.error(t("pool_read_error", reason=md(state.said(error))))
     st.stop()
@@ -59,7 +60,7 @@ st.caption(
     )
 )
 headers = list(read.frame.columns)
-mapping = state.pool_mapping(read)
+mapping = pool.mapping(read)
 labels = strings.FIELD_LABELS[lang]
 with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in applicants.LOCATION_FIELDS)):
     st.caption(t("pool_mapping_help"))
@@ -69,7 +70,7 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in app
         if field_name in applicants.SENSITIVE_FIELDS:
             label = t("pool_field_sensitive", label=label)
         options = [None, *headers]
-        key = state.mapping_key(field_name)
+        key = pool.mapping_key(field_name)
         if key not in st.session_state or st.session_state[key] not in options:
             st.session_state[key] = mapping.get(field_name) if mapping.get(field_name) in options else None
         columns[i % 3].selectbox(
@@ -79,13 +80,13 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in app
             placeholder=t("pool_not_mapped"),  # what Streamlit shows for the None option
             key=key,
         )
-mapping = state.pool_mapping(read)
+mapping = pool.mapping(read)
 try:
     applicants.check_mapping(mapping, headers)
 except ValueError as error:
     st.error(t("pool_mapping_error", reason=md(state.said(error))))
     st.stop()
-result = state.pool()
+result = pool.current()
 if result is None:
     st.stop()
 
@@ -184,7 +185,7 @@ def _aggregate_map(frame: pd.DataFrame, shapes: pd.DataFrame, communes: bool) ->
     layer["t_name"] = layer["name"] + " (" + layer["code"] + ")"
     layer["t_count"] = layer["applicants_display"].where(~layer["suppressed"], t("pool_secret", n=K))
     layer["t_rate"] = layer["per_10000"].map(lambda v: formatting.number(v, 1, lang))
-    options = {
+    options: dict[str, Any] = {
         "legend_title": t("pool_measure_count") if measure == "applicants" else t("pool_measure_rate"),
         "legend_source": t("pool_demo", n=demo_rows) if is_demo else t("pool_title"),
         "tooltip_fields": ["t_name", "t_count", "t_rate"],
@@ -274,6 +275,7 @@ deps = st.multiselect(
 
 
 def _values(field_name: str, split: bool) -> list[str]:
+    assert result is not None  # the page stopped above when there is no file
     column = result.mapping.get(field_name)
     if not column:
         return []

@@ -18,9 +18,9 @@ from regions.applicants.fields import (
     SENSITIVE_FIELDS,
     SKILL_SEPARATORS,
     ColumnMapping,
-    Level,
     detect_mapping,
 )
+from regions.geo import Level
 from regions.locate import IntArray
 
 _LEVEL_KEYS: Final[dict[str, str]] = {"commune": "commune_code", "departement": "dep_code", "region": "reg_code"}

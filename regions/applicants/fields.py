@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from typing import Final, Literal
+from typing import Final
 
 import pandas as pd
 
@@ -36,7 +36,6 @@ JOB_FIELDS: Final[tuple[str, ...]] = ("skills", "availability", "fibre", "telewo
 
 #: Field -> column header of the table (``None``: not in the file).
 ColumnMapping = dict[str, str | None]
-Level = Literal["commune", "departement", "region"]
 
 
 #: Cell values read as "yes" for the fibre filter (compared case-insensitively).

@@ -191,6 +191,27 @@ _LIVE_SCRIPT = """
         shape.on("mouseover", function () { shape.setStyle(HOVER); });
         shape.on("mouseout", function () { shape.setStyle(live.styles[shape.feature.id] || MISSING); });
     });
+    // streamlit-folium sends what a click changed 250 ms after it (a debounce meant for pans and zooms): a click on
+    // a shape is sent at once instead, as streamlit-folium would send it, and recorded as sent, so that its delayed
+    // call finds nothing new. Only when every value the page asked for is one a click sets; else the delayed path.
+    live.report = function () {
+        var data = window.__GLOBAL_DATA__;
+        if (!data || !data.returned_objects || data.wrap_longitude || window.parent === window) { return; }
+        if (data.returned_objects.some(function (key) { return CLICK_VALUES.indexOf(key) < 0; })) { return; }
+        var value = {};
+        CLICK_VALUES.forEach(function (key) {
+            if (data.returned_objects.indexOf(key) >= 0) {
+                value[key] = key === "last_clicked" ? data.lat_lng_clicked : data[key];
+            }
+        });
+        if (JSON.stringify(data.previous_data) === JSON.stringify(value)) { return; }
+        data.previous_data = value;
+        window.parent.postMessage(
+            {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*"
+        );
+    };
+    // after every click handler of the event (streamlit-folium's record the clicked shape), before its delay
+    live.territories.on("click", function () { window.setTimeout(live.report, 0); });
     live.apply = function (update, group, sites, sitesLabel) {
         var narrow = container.clientWidth < NARROW;
         live.styles = update.styles;
@@ -287,6 +308,18 @@ for _name, _value in {
     "PADDING": json.dumps(list(_LEGEND_PADDING)),
     "LABEL": LABEL_PROPERTY,
     "TOOLTIP_STYLE": _TOOLTIP_STYLE,
+    # the values a click sets, in the order streamlit-folium 0.27 builds them (it compares them as JSON text)
+    "CLICK_VALUES": json.dumps(
+        [
+            "last_clicked",
+            "last_object_clicked",
+            "last_object_clicked_count",
+            "last_object_clicked_tooltip",
+            "last_object_clicked_popup",
+            "all_drawings",
+            "last_active_drawing",
+        ]
+    ),
 }.items():
     _LIVE_SCRIPT = _LIVE_SCRIPT.replace(_name, _value)
 

@@ -14,16 +14,14 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any, Final
 
+from regions import settings
 from regions.official.base import IMPORT_COMMAND, RefreshError
 
-#: Seconds a connection or a read may wait before it fails.
-TIMEOUT_SECONDS: Final[float] = 30.0
-#: Attempts per file (the first one included).
-RETRIES: Final[int] = 3
-#: Wait before the second attempt; doubled before each further one.
-BACKOFF_SECONDS: Final[float] = 1.0
-#: Largest official file accepted (bytes).
-MAX_DOWNLOAD_BYTES: Final[int] = 300 * 1024 * 1024
+#: Timeout, attempts, first wait and largest file: the tunables in ``regions.settings`` (``DOWNLOAD_*``).
+TIMEOUT_SECONDS: Final[float] = settings.DOWNLOAD_TIMEOUT_SECONDS
+RETRIES: Final[int] = settings.DOWNLOAD_RETRIES
+BACKOFF_SECONDS: Final[float] = settings.DOWNLOAD_BACKOFF_SECONDS
+MAX_DOWNLOAD_BYTES: Final[int] = settings.MAX_DOWNLOAD_BYTES
 #: Sent with every request, so that producers can see what fetches their files.
 USER_AGENT: Final[str] = "Homeshore/0.1 (regions data refresh; Python urllib)"
 

@@ -19,13 +19,13 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from regions import tabular
+from regions import settings, tabular
 from regions.codes import slug
 from regions.official._http import MAX_DOWNLOAD_BYTES
 from regions.official.base import IMPORT_COMMAND, ParsedDataset, RefreshError
 
-#: Largest number of rows read from an official CSV.
-MAX_ROWS: Final[int] = 5_000_000
+#: Largest number of rows read from an official CSV (``settings.OFFICIAL_MAX_ROWS``).
+MAX_ROWS: Final[int] = settings.OFFICIAL_MAX_ROWS
 #: Overseas collectivities that some files list beside the départements; they are left out, with a note.
 COLLECTIVITIES: Final[frozenset[str]] = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
 #: Cells that mean "no figure" (compared case-insensitively): NaN, never 0.

@@ -1,35 +1,20 @@
-"""The limits of a user's file (size, rows, columns, cells, ZIP expansion) and the readers' constants."""
+"""The limits of a user's file (size, rows, columns, cells, ZIP expansion: tunables of ``regions.settings``) and
+the readers' constants."""
 
 from __future__ import annotations
 
 import re
 from typing import Final
 
-#: Largest file accepted (bytes): 10 Mo.
-MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
-
-#: Largest number of data rows accepted (the header not counted).
-MAX_UPLOAD_ROWS: Final[int] = 200_000
-
-#: Largest number of columns accepted (a value beyond it refuses the file; XLSX empty cells beyond do not count).
-MAX_UPLOAD_COLUMNS: Final[int] = 1_000
-
-#: Largest number of cells (rows × columns) an XLSX sheet may give: rows between filled ones are kept, as empty rows,
-#: so that a sparse sheet could otherwise ask for millions of empty cells.
-MAX_UPLOAD_CELLS: Final[int] = 20_000_000
-
-#: An XLSX archive may hold at most this many times ``max_bytes`` once decompressed (guards against ZIP bombs)…
-MAX_XLSX_EXPANSION: Final[int] = 40
-
-#: …and never more than this, whatever ``max_bytes`` (1 Gio: a full Excel sheet of a million rows fits).
-MAX_EXPANDED_BYTES: Final[int] = 1024 * 1024 * 1024
-
-#: A member of a ZIP archive over ``_RATIO_FLOOR`` may not expand more than this many times its compressed size
-#: (spreadsheets compress 10 to 20 times; a ZIP bomb a thousand times).
-MAX_ZIP_RATIO: Final[int] = 100
-
-#: Largest number of members of a ZIP archive (a workbook has a few dozen).
-MAX_ZIP_MEMBERS: Final[int] = 1_000
+#: The tunable limits live in ``regions.settings``; re-exported here for the readers.
+from regions.settings import MAX_EXPANDED_BYTES as MAX_EXPANDED_BYTES
+from regions.settings import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from regions.settings import MAX_UPLOAD_CELLS as MAX_UPLOAD_CELLS
+from regions.settings import MAX_UPLOAD_COLUMNS as MAX_UPLOAD_COLUMNS
+from regions.settings import MAX_UPLOAD_ROWS as MAX_UPLOAD_ROWS
+from regions.settings import MAX_XLSX_EXPANSION as MAX_XLSX_EXPANSION
+from regions.settings import MAX_ZIP_MEMBERS as MAX_ZIP_MEMBERS
+from regions.settings import MAX_ZIP_RATIO as MAX_ZIP_RATIO
 
 #: Last row and column of an Excel sheet (``XFD1048576``): a sheet that declares a row or cell beyond is refused.
 EXCEL_MAX_ROWS: Final[int] = 1_048_576

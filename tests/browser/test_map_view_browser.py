@@ -129,3 +129,43 @@ def test_a_click_and_a_slider_keep_the_zoom_and_centre_and_the_click_opens_the_d
     p.screenshot(path=str(artifacts / "map-view-kept.png"))
     assert page.errors == []
     assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
+
+
+# Records what the map sends to the page (streamlit-folium's setComponentValue messages) and, 250 ms after each
+# click — streamlit-folium's own delay for what a click changed — a mark: a timer set before the delay's own.
+RECORD_SENT = """() => {
+    window.hsSent = [];
+    const parent = window.parent;
+    const post = parent.postMessage.bind(parent);
+    parent.postMessage = (message, target) => {
+        if (message && message.type === "streamlit:setComponentValue") { window.hsSent.push(message.value); }
+        return post(message, target);
+    };
+    window.hsLive.map.getContainer().addEventListener(
+        "click", () => window.setTimeout(() => window.hsSent.push("250 ms"), 250), true
+    );
+}"""
+
+
+def test_a_click_is_sent_at_once_and_once(app_url: str, offline_page: Callable[..., Any], artifacts: Path) -> None:
+    """A click on a département is sent to the app as soon as it happens, not after streamlit-folium's 250 ms delay,
+    and only once: the delayed call finds nothing new (a second message would run the page a second time)."""
+    page = offline_page(width=1400, height=1200)
+    p = page.page
+    p.goto(app_url)
+    frame = map_frame(p)
+    settle(p)
+    frame.evaluate(RECORD_SENT)
+
+    frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "19"))
+    p.get_by_role("heading", name="Corrèze (19)").first.wait_for(state="visible", timeout=WAIT_MS)
+    settle(p)
+    p.wait_for_timeout(600)  # past the delay: anything streamlit-folium would still send is sent by now
+
+    sent = frame.evaluate("window.hsSent")
+    assert len(sent) == 2, sent
+    clicked, mark = sent
+    assert mark == "250 ms"  # the click's message came first
+    assert clicked["last_active_drawing"]["id"] == "19"
+    assert set(clicked) == {"last_active_drawing", "last_object_clicked"}
+    assert page.errors == []

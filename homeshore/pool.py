@@ -1,0 +1,137 @@
+"""The applicant file of this session (the *vivier*): the user's upload, or the bundled demo file.
+
+The upload stays in this session's memory (never on disk, never shared); the demo file is read and joined once per
+server. Each read and join is kept in a small per-session memo (``settings.SESSION_POOL_MEMO_ENTRIES`` entries) keyed
+by the file's digest, its sheet and the column mapping, so a page never reads or joins the same file twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import pandas as pd
+import streamlit as st
+
+from regions import applicants, settings, tabular
+
+_T = TypeVar("_T")
+
+UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
+SHEET = "hs_pool_sheet"
+_MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
+DEMO_FILE = applicants.DEMO_FILE
+
+
+def source() -> tuple[str, bytes, str, bool]:
+    """``(file name, bytes, digest, is_demo)`` of the current applicant file."""
+    upload = st.session_state.get(UPLOAD)
+    if upload:
+        name, data, digest = upload
+        return name, data, digest, False
+    data, digest = _demo()
+    return DEMO_FILE.name, data, digest, True
+
+
+def store_upload(name: str, data: bytes) -> None:
+    """Keep an uploaded file in this session's memory (never on disk)."""
+    st.session_state[UPLOAD] = (name, data, hashlib.sha256(data).hexdigest())
+    st.session_state[SHEET] = None
+
+
+def table() -> tabular.ReadResult:
+    """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
+    name, data, digest, demo = source()
+    sheet = st.session_state.get(SHEET)
+    if demo:  # the bundled demo file: read once per server, shared by every session
+        return _memo(("read", digest, sheet), lambda: _demo_read(digest, sheet))
+    return _memo(("read", digest, sheet), lambda: _read(data, name, sheet))
+
+
+def mapping_key(field_name: str) -> str:
+    """The session key of the mapping editor's choice for ``field_name`` (per file)."""
+    return f"hs_map_{source()[2][:12]}_{field_name}"
+
+
+def mapping(read: tabular.ReadResult) -> dict[str, str | None]:
+    """The mapping chosen in the editor, else the one detected from the headers."""
+    detected = applicants.detect_mapping(list(read.frame.columns))
+    return {f: st.session_state.get(mapping_key(f), detected.get(f)) for f in applicants.FIELDS}
+
+
+def current() -> applicants.ImportResult | None:
+    """The current file joined to communes; ``None`` when it cannot be read or its mapping is not usable (the vivier
+    page says why). Any other error is a bug and surfaces."""
+    try:
+        read = table()
+    except tabular.TabularError:
+        return None
+    chosen = mapping(read)
+    try:
+        applicants.check_mapping(chosen, list(read.frame.columns))
+    except ValueError:
+        return None
+    _, _, digest, demo = source()
+    sheet = st.session_state.get(SHEET)
+    items = tuple(sorted(chosen.items(), key=str))
+    if demo:
+        return _memo(("import", digest, sheet, items), lambda: _demo_import(digest, sheet, items))
+    return _memo(
+        ("import", digest, sheet, items),
+        lambda: applicants.import_frame(
+            read.frame, chosen, line_numbers=read.line_numbers or None, detected=read.detected
+        ),
+    )
+
+
+def is_fictional() -> bool:
+    """True when the pool behind the pool-depth figures is the synthetic demo file (label them *données fictives*)."""
+    return source()[3] and current() is not None
+
+
+def applicant_counts() -> pd.Series | None:
+    """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
+    joined = current()
+    return None if joined is None else applicants.applicant_counts(joined.matched, "departement")
+
+
+def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
+    return tabular.read_table(
+        data, name, sheet=sheet, max_bytes=settings.CANDIDATES_MAX_BYTES, max_rows=settings.CANDIDATES_MAX_ROWS
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _demo_read(digest: str, sheet: str | None) -> tabular.ReadResult:
+    """The demo file read (``digest`` keys the cache): never a user's file, which stays in its session only."""
+    return _read(_demo()[0], DEMO_FILE.name, sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _demo_import(
+    digest: str, sheet: str | None, mapping: tuple[tuple[str, str | None], ...]
+) -> applicants.ImportResult:
+    """The demo file joined to communes with ``mapping``: once per server, shared by every session (a new
+    session's first page no longer reads and joins it again: about 1.4 s of its first run)."""
+    read = _demo_read(digest, sheet)
+    return applicants.import_frame(
+        read.frame, dict(mapping), line_numbers=read.line_numbers or None, detected=read.detected
+    )
+
+
+def _memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    """This session's memo: the last few files and mappings, so that its memory stays small."""
+    memo: dict[tuple[object, ...], Any] = st.session_state.setdefault(_MEMO, {})
+    if key not in memo:
+        if len(memo) >= settings.SESSION_POOL_MEMO_ENTRIES:
+            memo.pop(next(iter(memo)))
+        memo[key] = build()
+    return cast(_T, memo[key])
+
+
+@st.cache_data(show_spinner=False)
+def _demo() -> tuple[bytes, str]:
+    """The demo file and its digest, read and hashed once (the digest keys this session's memo)."""
+    data = DEMO_FILE.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
