@@ -12,8 +12,8 @@ from homeshore.strings import en, fr
 from regions import applicants
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Keys the app builds from a prefix (``t(f"orientation_{o}")``, ``t("plan_scope_" + scope)``).
-BUILT_PREFIXES = ("orientation_", "add_mode_", "sl_status_", "plan_scope_")
+#: Keys the app builds from a prefix (``t(f"orientation_{o}")``, ``t("plan_scope_" + scope)``, an audit column).
+BUILT_PREFIXES = ("orientation_", "add_mode_", "sl_status_", "plan_scope_", "sc_audit_col_")
 #: Unused today, kept for the preset box (presets are being reworked elsewhere).
 KEPT_UNUSED = {"preset_custom"}
 

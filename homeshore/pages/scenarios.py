@@ -177,7 +177,7 @@ if trail:
         lambda v: "" if v is None or math.isnan(v) else str(int(v))
     )
     audit["scenario"] = audit["scenario"].fillna("")  # an action on no scenario: an empty cell, never « None »
-    labels = {column: t(f"sc_audit_col_{column}") for column in audit.columns}
+    labels = {column: t(f"sc_audit_col_{column}") for column in audit.columns}  # at, actor, action, scenario…
     st.dataframe(
         audit.rename(columns=labels),
         placeholder=formatting.MISSING,
