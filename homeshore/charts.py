@@ -4,6 +4,8 @@ language for screen readers instead of Vega's English axis summaries."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -19,7 +21,8 @@ LABEL_WIDTH_PX = 480
 
 
 def _localised(chart: alt.Chart | alt.LayerChart, lang: Lang, description: str) -> alt.Chart | alt.LayerChart:
-    return chart.properties(description=description).configure(locale={"number": NUMBER_LOCALE[lang]})
+    configured = chart.properties(description=description).configure(locale={"number": NUMBER_LOCALE[lang]})
+    return cast("alt.Chart | alt.LayerChart", configured)
 
 
 def bars(frame: pd.DataFrame, label: str, value: str, lang: Lang, description: str) -> alt.Chart | alt.LayerChart:

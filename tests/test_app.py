@@ -264,7 +264,7 @@ def test_uploading_a_file_shows_its_report_and_the_mapping_can_be_changed(app: A
     app.run()
     assert not app.exception
     assert metrics(app) == {"Lignes lues": "5", "Rattachées à une commune": "3", "Non rattachées": "2"}
-    reasons = next(d.value for d in app.dataframe if "Raison" in d.value.columns)
+    reasons = next(d.value for d in app.table if "Raison" in d.value.columns)  # a small HTML table, in full
     assert set(reasons["Raison"]) == {"localisation vide", next(r for r in reasons["Raison"] if "Monaco" in r)}
     assert any("cp1252" in c.value for c in app.caption)
     town_key = next(s.key for s in app.selectbox if s.key and s.key.endswith("_town"))
