@@ -9,6 +9,7 @@ from homeshore import a11y, chrome, sidebar, state
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
 state.init()
 state.keep_widget_state()
+sidebar.render()
 a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
 chrome.translate(state.lang())
 
@@ -34,8 +35,4 @@ pages = [
     ),
     st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
-try:
-    st.navigation(pages).run()
-finally:
-    # drawn after the page, also when the page stops early: its sixteen sliders no longer hold back the map
-    sidebar.render()
+st.navigation(pages).run()
