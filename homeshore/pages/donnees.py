@@ -48,7 +48,16 @@ st.dataframe(
     placeholder=formatting.MISSING,
     hide_index=True,
     width="stretch",
-    column_config={t("col_url"): st.column_config.LinkColumn()},
+    row_height=76,  # long texts (periods, datasets, licences) wrap on three lines instead of being cut
+    height=560,
+    column_config={
+        **{t(key): st.column_config.TextColumn(width="medium") for key in ("col_label", "col_period", "col_producer")},
+        **{
+            t(key): st.column_config.TextColumn(width="large")
+            for key in ("col_dataset", "col_licence", "col_copy_read")
+        },
+        t("col_url"): st.column_config.LinkColumn(),
+    },
 )
 st.caption(t("data_coverage_note"))
 
