@@ -41,12 +41,54 @@ def store_upload(name: str, data: bytes) -> None:
 
 
 def table() -> tabular.ReadResult:
-    """The current file read as text (raises ``tabular.TabularError`` with a user message)."""
+    """The current file read as text (raises ``tabular.TabularError`` with a user message, kept like a result: a
+    file that cannot be read is not read again on every run)."""
     name, data, digest, demo = source()
     sheet = st.session_state.get(SHEET)
     if demo:  # the bundled demo file: read once per server, shared by every session
-        return _memo(("read", digest, sheet), lambda: _demo_read(digest, sheet))
-    return _memo(("read", digest, sheet), lambda: _read(data, name, sheet))
+        outcome = _memo(("read", digest, sheet), lambda: _refused(lambda: _demo_read(digest, sheet)))
+    else:
+        outcome = _memo(("read", digest, sheet), lambda: _refused(lambda: _read(data, name, sheet)))
+    if isinstance(outcome, tabular.TabularError):
+        raise outcome
+    return outcome
+
+
+def is_demo() -> bool:
+    """Is the current applicant file the bundled demo file? (Nothing is read to say so.)"""
+    return not st.session_state.get(UPLOAD)
+
+
+class NotRead:
+    """What :func:`peek` gives when this session has not read and joined the current file yet."""
+
+
+NOT_READ = NotRead()
+
+
+def peek() -> applicants.ImportResult | tabular.TabularError | ValueError | NotRead:
+    """What :func:`current` gives, or the user's problem that made it ``None``, if this session has computed it
+    already; else :data:`NOT_READ`. Never reads nor joins: for the sidebar, drawn on every page."""
+    upload = st.session_state.get(UPLOAD)
+    if not upload and _MEMO not in st.session_state:
+        return NOT_READ  # a new session on the demo file: do not even hash it
+    digest = upload[2] if upload else _demo()[1]
+    sheet = st.session_state.get(SHEET)
+    memo: dict[tuple[object, ...], Any] = st.session_state.get(_MEMO, {})
+    read = memo.get(("read", digest, sheet), NOT_READ)
+    if not isinstance(read, tabular.ReadResult):
+        return cast(tabular.TabularError | NotRead, read)
+    items = tuple(sorted(mapping(read).items(), key=str))
+    return cast(applicants.ImportResult | ValueError | NotRead, memo.get(("import", digest, sheet, items), NOT_READ))
+
+
+def problem() -> tuple[str, str] | None:
+    """Why the current file gives no pool depth, once a page has tried it: the UI string that words it
+    (``pool_read_error`` or ``pool_mapping_error``) and the message. Never reads."""
+    outcome = peek()
+    if isinstance(outcome, tabular.TabularError):
+        return "pool_read_error", str(outcome)
+    return ("pool_mapping_error", str(outcome)) if isinstance(outcome, ValueError) else None
 
 
 def mapping_key(field_name: str) -> str:
@@ -62,27 +104,48 @@ def mapping(read: tabular.ReadResult) -> dict[str, str | None]:
 
 def current() -> applicants.ImportResult | None:
     """The current file joined to communes; ``None`` when it cannot be read or its mapping is not usable (the vivier
-    page says why). Any other error is a bug and surfaces."""
+    page says why, the map page too: :func:`problem`). Any other error is a bug and surfaces."""
     try:
         read = table()
     except tabular.TabularError:
         return None
     chosen = mapping(read)
-    try:
-        applicants.check_mapping(chosen, list(read.frame.columns))
-    except ValueError:
-        return None
     _, _, digest, demo = source()
     sheet = st.session_state.get(SHEET)
     items = tuple(sorted(chosen.items(), key=str))
     if demo:
-        return _memo(("import", digest, sheet, items), lambda: _demo_import(digest, sheet, items))
-    return _memo(
-        ("import", digest, sheet, items),
-        lambda: applicants.import_frame(
-            read.frame, chosen, line_numbers=read.line_numbers or None, detected=read.detected
-        ),
-    )
+        joined = _memo(
+            ("import", digest, sheet, items),
+            lambda: _unusable(chosen, read, lambda: _demo_import(digest, sheet, items)),
+        )
+    else:
+        joined = _memo(
+            ("import", digest, sheet, items),
+            lambda: _unusable(chosen, read, lambda: applicants.import_frame(
+                read.frame, chosen, line_numbers=read.line_numbers or None, detected=read.detected
+            )),
+        )  # fmt: skip
+    return joined if isinstance(joined, applicants.ImportResult) else None
+
+
+def _refused(read: Callable[[], tabular.ReadResult]) -> tabular.ReadResult | tabular.TabularError:
+    """The file read, or the user's reason it cannot be (kept in the memo like a result)."""
+    try:
+        return read()
+    except tabular.TabularError as error:
+        return error
+
+
+def _unusable(
+    chosen: dict[str, str | None], read: tabular.ReadResult, join: Callable[[], applicants.ImportResult]
+) -> applicants.ImportResult | ValueError:
+    """The file joined, or why its mapping cannot be used (the user's to fix); an error of the join itself is a bug
+    and propagates."""
+    try:
+        applicants.check_mapping(chosen, list(read.frame.columns))
+    except ValueError as error:
+        return error
+    return join()
 
 
 def is_fictional() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from homeshore import pool, state, strings
@@ -35,7 +36,7 @@ def _priorities() -> None:
         on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),
     )
     st.caption(t("weights_help"))
-    coverage = indicators.coverage(state.table())
+    coverage = _coverage()
     catalogue = sources.load_catalogue()
     share = 100 * coverage["filled"] / coverage["total"]  # the presets' rule: partial under 95 %
     partial = [c for c in scoring.components() if share[c] < settings.PRESET_MIN_COVERAGE_PCT]
@@ -50,12 +51,24 @@ def _priorities() -> None:
             _weight_slider(component, catalogue[component], coverage)
 
 
+def _coverage() -> pd.DataFrame:
+    """Each component's coverage. The sidebar never reads the applicant file itself: until a page has, the pool
+    depth counts as covered (where a file gives it, it covers nearly every département), so that its slider does
+    not move once the file is read."""
+    if pool.peek() is not pool.NOT_READ:
+        return indicators.coverage(state.table())
+    coverage = indicators.coverage(state.table_without_pool())
+    if indicators.APPLICANTS_COLUMN in coverage.index:
+        coverage.loc[indicators.APPLICANTS_COLUMN, ["filled", "coverage_pct"]] = [coverage["total"].iloc[0], 100.0]
+    return coverage
+
+
 def _weight_slider(component: str, indicator: sources.Indicator, coverage: object) -> None:
     filled = coverage.at[component, "filled"]  # type: ignore[attr-defined]
     total = coverage.at[component, "total"]  # type: ignore[attr-defined]
     direction = t("higher_better") if indicator.orientation == "higher" else t("lower_better")
     label = md(state.label(component))  # a user's label: shown as typed in the slider's label and help
-    if component == indicators.APPLICANTS_COLUMN and pool.source()[3]:
+    if component == indicators.APPLICANTS_COLUMN and pool.is_demo():
         label += t("fictional_suffix")  # the demo pool is synthetic: say so wherever it shows
     st.slider(
         f"{label} ({filled}/{total})" if filled < total - 1 else label,

@@ -179,6 +179,11 @@ def table() -> pd.DataFrame:
     return _table(_sites_frame(user_sites()), pool.applicant_counts(), hub_ids(), _catalogue())
 
 
+def table_without_pool() -> pd.DataFrame:
+    """The same table without pool depth: what the sidebar shows before a page has read the applicant file."""
+    return _table(_sites_frame(user_sites()), None, hub_ids(), _catalogue())
+
+
 def result() -> pd.DataFrame:
     """The current ranking (cached per weights, filters and sites)."""
     weight_items = tuple(sorted(weights().items()))

@@ -104,6 +104,7 @@ def method_label(method: str, language: str = "fr") -> str:
 #: INSEE codes of overseas collectivities (975, 977, 978, 98x) and of foreign countries (99xxx but 99100, France).
 _OUTSIDE_INSEE: Final[re.Pattern[str]] = re.compile(r"^(?:97[578]\d\d|98\d{3}|99(?!100)\d{3})$")
 _DEGREES: Final[re.Pattern[str]] = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)°?$")
+_PLAIN_DEGREES: Final[str] = r"-?[0-9]{1,3}(?:[.,][0-9]{1,12})?"  # what :func:`degrees` reads as is, in Arrow
 _BLANKS: Final[re.Pattern[str]] = re.compile(r"[\s\u00a0\u202f]+")
 _CEDEX_ONLY: Final[re.Pattern[str]] = re.compile(r"^(?:cedex(?: \d{1,3})?)?$")
 _NO_INPUT: Final[int] = np.iinfo(np.int32).min  # outcome of a row a method cannot try
@@ -215,9 +216,13 @@ class _Distinct:
 
 def _rekey(column: _Distinct, keys: Sequence[str]) -> _Distinct:
     """Replace the distinct values of ``column`` by ``keys`` (one per value): equal keys merge, empty ones -> -1."""
-    index: dict[str, int] = {"": -1}
-    remap = np.fromiter((index.setdefault(key, len(index) - 1) for key in keys), dtype=np.int64, count=len(keys))
-    return _Distinct(_take(remap, column.ids), list(index)[1:])
+    remap, distinct = pd.factorize(np.asarray(keys, dtype=object))  # in order of first appearance
+    texts = [str(key) for key in distinct]
+    if "" in texts:  # the empty key -> -1, the others shift down
+        empty = texts.index("")
+        remap = np.where(remap == empty, -1, remap - (remap > empty))
+        del texts[empty]
+    return _Distinct(_take(np.asarray(remap, dtype=np.int64), column.ids), texts)
 
 
 def _take(values: IntArray, ids: IntArray, missing: int = -1) -> IntArray:
@@ -298,7 +303,7 @@ def communes() -> pd.DataFrame:
 
 @functools.cache
 def _commune_positions() -> dict[str, int]:
-    return {code: position for position, code in enumerate(communes()["code"])}
+    return {code: position for position, code in enumerate(communes()["code"].tolist())}
 
 
 def _position(code: str) -> int:
@@ -306,6 +311,9 @@ def _position(code: str) -> int:
 
 
 def _insee_outcome(text: str) -> int:
+    position = _commune_positions().get(text)
+    if position is not None:  # a commune's own code: what normalising it gives
+        return position
     try:
         return _position(codes.normalise_commune(text))
     except codes.CodeError as error:
@@ -339,12 +347,22 @@ def _postcode_served(postcode: str) -> Found:
     """Positions of the communes a normalised postcode serves, or why it serves none."""
     if postcode.startswith(_MALFORMED_MARK):
         return _reason("postcode_malformed")
+    known = _postcode_positions().get(postcode)
+    if known:
+        return known
     try:
         found = codes.postcode_communes(postcode)
     except codes.CodeError as error:
         return _reason(_POSTCODE_REASONS.get(error.reason, "postcode_unknown"))
     positions = tuple(position for code in found if (position := _position(code)) >= 0)
     return positions or _reason("postcode_unknown")
+
+
+@functools.cache
+def _postcode_positions() -> dict[str, tuple[int, ...]]:
+    """Every postcode of La Poste -> the positions of the communes it serves (``codes.postcode_communes``)."""
+    served = codes.postcode_table()
+    return {postcode: tuple(p for code in found if (p := _position(code)) >= 0) for postcode, found in served.items()}
 
 
 def _town_keys(town: _Distinct) -> _Distinct:
@@ -374,22 +392,56 @@ def _by_postcode_and_town(
         return out
     width = len(town.texts)
     inverse, distinct = pd.factorize(postcode.ids[both] * width + town.ids[both])
-    solved = np.empty(len(distinct), dtype=np.int64)
-    for k, pair in enumerate(distinct.tolist()):
-        p, t = divmod(pair, width)
-        communes = served[p]
-        if isinstance(communes, int) or communes is None:  # the postcode's own failure
-            solved[k] = _reason("postcode_unknown") if communes is None else communes
-            continue
-        common = [position for position in _named(town, named, t) if position in communes]
-        if len(common) == 1:
-            solved[k] = common[0]
-        elif common:
-            solved[k] = _reason("town_ambiguous")
-        else:
-            solved[k] = _postcode_town_outcome(postcode.texts[p], town.texts[t])
+    pair_postcode, pair_town = np.divmod(np.asarray(distinct, dtype=np.int64), width)
+    solved = np.full(len(distinct), _NO_INPUT, dtype=np.int64)
+    own = np.array([_own_failure(served[p]) for p in pair_postcode.tolist()], dtype=np.int64)
+    failed = own != _NO_INPUT  # the postcode's own failure decides
+    solved[failed] = own[failed]
+    common, count = _common_communes(served, pair_postcode, pair_town, ~failed, town, named)
+    solved[~failed & (count == 1)] = common[~failed & (count == 1)]
+    solved[~failed & (count > 1)] = _reason("town_ambiguous")
+    for k in np.flatnonzero(~failed & (count == 0)).tolist():  # not named so in the postcode: the general rule
+        solved[k] = _postcode_town_outcome(postcode.texts[pair_postcode[k]], town.texts[pair_town[k]])
     out[both] = solved[inverse]
     return out
+
+
+def _positions(communes: Found | None) -> tuple[int, ...]:
+    return communes if isinstance(communes, tuple) else ()
+
+
+def _own_failure(communes: Found | None) -> int:
+    """The outcome of a pair whose postcode serves no commune (its reason), else ``_NO_INPUT``."""
+    if communes is None:
+        return _reason("postcode_unknown")
+    return communes if isinstance(communes, int) else _NO_INPUT
+
+
+def _common_communes(
+    served: Sequence[Found | None],
+    pair_postcode: IntArray,
+    pair_town: IntArray,
+    wanted: npt.NDArray[np.bool_],
+    town: _Distinct,
+    named: dict[int, tuple[int, ...]],
+) -> tuple[IntArray, IntArray]:
+    """Per (postcode, town) pair in ``wanted``: how many communes both serve the postcode and bear the town's name,
+    and one of them (the commune, when it is the only one). One join of the pairs' served and named communes,
+    not a loop over pairs."""
+    pairs = np.flatnonzero(wanted)
+    towns = np.unique(pair_town[pairs]).tolist()
+    named_rows = [(t, position) for t in towns for position in _named(town, named, t)]
+    postcodes = np.unique(pair_postcode[pairs]).tolist()
+    served_rows = [(p, position) for p in postcodes for position in _positions(served[p])]
+    candidates = pd.DataFrame({"pair": pairs, "p": pair_postcode[pairs], "t": pair_town[pairs]})
+    by_name = pd.DataFrame(named_rows, columns=["t", "commune"], dtype=np.int64)
+    by_postcode = pd.DataFrame(served_rows, columns=["p", "commune"], dtype=np.int64)
+    both = candidates.merge(by_name, on="t").merge(by_postcode, on=["p", "commune"])
+    first = both.drop_duplicates("pair")  # the commune when it is the only one (the count says)
+    count = np.bincount(both["pair"].to_numpy(dtype=np.int64), minlength=len(pair_postcode)).astype(np.int64)
+    common = np.full(len(pair_postcode), -1, dtype=np.int64)
+    common[first["pair"].to_numpy(dtype=np.int64)] = first["commune"].to_numpy(dtype=np.int64)
+    return common, count
 
 
 def _named(town: _Distinct, named: dict[int, tuple[int, ...]], town_id: int) -> tuple[int, ...]:
@@ -410,9 +462,9 @@ def _postcode_town_outcome(postcode: str, town: str) -> int:
 
 
 def _town_named(town: str) -> tuple[int, ...]:
-    """Positions of the communes of France with that name (``codes.find_communes_by_name``)."""
+    """Positions of the communes of France named by a town's key (``codes.find_communes_by_key``)."""
     try:
-        found = codes.find_communes_by_name(town)
+        found = codes.find_communes_by_key(town)
     except codes.CodeError:
         return ()
     return tuple(position for code in found if (position := _position(code)) >= 0)
@@ -427,9 +479,12 @@ def degrees(texts: pd.Series) -> npt.NDArray[np.float64]:
 
 def _degrees_per_row(column: _Distinct, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     """Each row's coordinate in degrees, parsed once per distinct text in ``rows`` (NaN: empty or unreadable)."""
-    needed = _met(column, rows)
+    needed = np.asarray(_met(column, rows), dtype=np.int64)
     values = np.full(len(column.texts) + 1, np.nan)  # the trailing NaN is what id -1 (empty cell) reads
-    values[needed] = degrees(pd.Series([column.texts[i] for i in needed], dtype=object))
+    texts = pd.Series([column.texts[i] for i in needed], dtype="str")
+    plain = texts.str.fullmatch(_PLAIN_DEGREES).to_numpy(dtype=bool)  # "45.1", "-0,5": no blank, sign or degree
+    values[needed[plain]] = pd.to_numeric(texts[plain].str.replace(",", ".", regex=False)).to_numpy(dtype=float)
+    values[needed[~plain]] = degrees(texts[~plain].astype(object))
     return np.asarray(values[column.ids], dtype=np.float64)
 
 

@@ -96,6 +96,22 @@ def test_slug_ignores_case_and_accents(text: str) -> None:
     assert slug(text) == slug(text.upper())
 
 
+@PROPERTY
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_slug_of_ascii_text_is_the_unicode_rule(text: str) -> None:
+    """The ASCII shortcut gives the key the general rule (decompose, drop accents, casefold) gives."""
+    assert slug(text) == codes._slug_unicode(text)
+
+
+def test_finding_communes_by_key_is_finding_them_by_name() -> None:
+    names = _datafrance.communes_table()["name"].astype(str).tolist()[::40]
+    names += ["Paris 01", "Lyon 3e arrondissement", "Gueret Cedex", "CEDEX 12", "Cedex", "Abymes", "St Denis", "Y"]
+    for name in names:
+        key = slug(name)
+        if key:
+            assert codes.find_communes_by_key(key) == codes.find_communes_by_name(name), name
+
+
 # --- départements ---------------------------------------------------------------------------------
 
 

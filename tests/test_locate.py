@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from regions import applicants, geo, locate, sites
 
@@ -148,3 +150,13 @@ def test_reason_and_method_labels_follow_the_language() -> None:
     assert locate.reason_label("town_unknown", "de") == locate.reason_label("town_unknown")  # French first
     assert locate.method_label("postcode_town", "en") == "postcode + town"
     assert locate.method_label("postcode_town") == "code postal + commune"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789.,-+ °\u00a0x", max_size=9), min_size=1, max_size=20, unique=True))
+def test_coordinates_read_per_distinct_value_as_degrees_reads_them(texts: list[str]) -> None:
+    """The plain decimal shortcut (Arrow) and the general reader agree on every text."""
+    column = locate._Distinct(np.arange(len(texts), dtype=np.int64), texts)
+    per_row = locate._degrees_per_row(column, np.ones(len(texts), dtype=bool))
+    expected = locate.degrees(pd.Series(texts, dtype=object))
+    np.testing.assert_array_equal(per_row, expected)

@@ -383,6 +383,81 @@ def test_fast_and_careful_csv_paths_agree(
     pd.testing.assert_frame_equal(fast[1], careful[1])
 
 
+_hostile_cell = st.text(alphabet=list('ab é0;,\t"= \r\n\x0b\x1c\xa0\u2028\u3000'), max_size=6)
+
+
+def test_the_fast_reader_strips_what_str_strip_strips() -> None:
+    import sys
+
+    from regions.tabular import arrowcsv
+
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == arrowcsv.WHITESPACE
+
+
+def _both_paths(text: str, delimiter: str) -> tuple[object, object]:
+    """What the careful path gives (a result or an error), and what the fast path gives (None: declined)."""
+    outcomes: list[object] = []
+    for path in (csvfile._careful_csv, csvfile._fast_csv):
+        try:
+            outcomes.append(path(text, delimiter, 1000))
+        except tabular.TabularError as error:
+            outcomes.append(error)
+    return outcomes[0], outcomes[1]
+
+
+def _assert_agree(careful: object, fast: object) -> None:
+    if fast is None:
+        return  # the careful path decides
+    if isinstance(fast, tabular.TabularError):
+        assert isinstance(careful, tabular.TabularError) and fast.reason == careful.reason
+        assert str(fast) == str(careful)
+        return
+    assert not isinstance(careful, tabular.TabularError), careful
+    assert isinstance(fast, tuple) and isinstance(careful, tuple)
+    assert fast[0] == careful[0] and fast[2] == careful[2]
+    pd.testing.assert_frame_equal(fast[1], careful[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.lists(_hostile_cell, max_size=5), min_size=1, max_size=10),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    end=st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_fast_and_careful_paths_agree_on_hostile_text(
+    lines: list[list[str]], delimiter: str, newline: str, end: str
+) -> None:
+    """Lines written without any quoting: stray quotes, lone carriage returns, ragged and blank lines, whitespace
+    the csv module strips (vertical tab, no-break spaces...)."""
+    text = newline.join(delimiter.join(cells) for cells in lines) + end
+    _assert_agree(*_both_paths(text, delimiter))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    width=st.integers(min_value=1, max_value=5),
+    rows=st.lists(st.lists(st.text(alphabet=list('ab é01 ;,\t"=-\x0b\xa0'), max_size=6), min_size=5, max_size=5),
+                  min_size=1, max_size=12),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)  # fmt: skip
+def test_regular_files_take_the_fast_path(width: int, rows: list[list[str]], delimiter: str, newline: str) -> None:
+    """A regular export (one record per line, well-formed quotes, as many fields everywhere) is read by pyarrow,
+    and gives exactly what the careful path gives."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow([f"c{i}" for i in range(width)])
+    rows = [[*row[: width - 1], "x"] for row in rows]  # a filled last cell: no trailing blank row to drop
+    writer.writerows(rows)
+    careful, fast = _both_paths(buffer.getvalue(), delimiter)
+    assert fast is not None
+    _assert_agree(careful, fast)
+
+
 # --- stray quotes: every row accounted for, or the file refused naming the line --------------------------------------
 
 

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import detail, state, views
+from homeshore import detail, pool, state, views
+from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, maps, settings
 
@@ -23,6 +24,8 @@ names = table.set_index("code")["name"]
 
 st.title(t("app_title"))
 st.markdown(t("tagline"))
+if (pool_problem := pool.problem()) is not None:  # the user's applicant file: no pool depth, and why
+    st.warning(t(pool_problem[0], reason=md(pool_problem[1])), icon=":material/warning:")
 
 # --- map controls -------------------------------------------------------------------------------------------------
 left, middle, right = st.columns([2, 2, 2])  # room for the toggle's label in full

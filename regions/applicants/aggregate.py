@@ -130,13 +130,28 @@ def _category_key(text: str) -> str:
 
 def _breakdown(matched: pd.DataFrame, key: str, territories: pd.DataFrame, column: str, split: bool) -> pd.DataFrame:
     ids, pairs = _category_pairs(matched[column], split)
-    frequencies = pd.DataFrame({"code": matched[key].astype(str).to_numpy(), "cell": ids}).value_counts()
-    joined = frequencies.rename("applicants").reset_index().merge(pairs, on="cell")
+    frequencies = _pair_counts(matched[key].astype(str), ids, len(pairs["cell"].unique()))
+    joined = frequencies.merge(pairs, on="cell")
     labels = pairs.drop_duplicates("key").set_index("key")["label"]
     counts = joined.groupby(["code", "key"], as_index=False)["applicants"].sum()
     counts["category"] = counts["key"].map(labels)
     table = territories.merge(counts, on="code", how="inner")
     return _in_category_order(table).sort_values("code", kind="stable")
+
+
+def _pair_counts(codes: pd.Series, cells: IntArray, n_cells: int) -> pd.DataFrame:
+    """Applicants per (territory code, distinct cell) present: one integer per row (code id × cells + cell id),
+    counted by hashing, never a string per row."""
+    code_ids, distinct = pd.factorize(codes)
+    combined = pd.Series(code_ids.astype(np.int64) * n_cells + cells).value_counts(sort=False)
+    pair = combined.index.to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "code": np.asarray(distinct, dtype=object)[pair // n_cells],
+            "cell": pair % n_cells,
+            "applicants": combined.to_numpy(dtype=np.int64),
+        }
+    )
 
 
 def _in_category_order(table: pd.DataFrame) -> pd.DataFrame:

@@ -18,13 +18,16 @@ FICTIONAL_LABEL: Final = "données fictives (fichier de démonstration)"
 
 
 @functools.cache
-def _demo_digest() -> bytes:
-    return hashlib.sha256(DEMO_FILE.read_bytes()).digest()
+def _demo_digest() -> tuple[int, bytes]:
+    data = DEMO_FILE.read_bytes()
+    return len(data), hashlib.sha256(data).digest()
 
 
 def is_demo(data: bytes) -> bool:
-    """True when ``data`` is the demo file, byte for byte (an edited copy is the user's own data)."""
-    return hashlib.sha256(data).digest() == _demo_digest()
+    """True when ``data`` is the demo file, byte for byte (an edited copy is the user's own data); a file of
+    another size is not hashed."""
+    size, digest = _demo_digest()
+    return len(data) == size and hashlib.sha256(data).digest() == digest
 
 
 def label_fictional(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
+from typing import Final
 
 from regions.tabular.errors import TabularError
 from regions.tabular.limits import (
@@ -16,6 +17,9 @@ from regions.tabular.limits import (
     _OTHER_FORMATS,
     _SNIFF_CHARS,
 )
+
+#: Control characters (Unicode category Cc: U+0000 to U+001F and U+007F to U+009F) but tab, CR and LF.
+_CONTROLS: Final[re.Pattern[str]] = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _reject_other_formats(data: bytes, extension: str) -> None:
@@ -50,7 +54,7 @@ def _check_is_text(text: str) -> None:
     """Refuse binary content: more than 10 % of control characters other than tab/CR/LF (eight are always
     tolerated, except NUL), or NUL characters (the line of the first named when the rest is text)."""
     sample = text[: _SNIFF_CHARS * 4]
-    controls = sum(1 for ch in sample if ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(_MAX_CONTROL_SHARE * len(sample), _MIN_CONTROLS):
         raise TabularError("not_text", _NOT_READABLE)
     first_nul = text.find("\x00")

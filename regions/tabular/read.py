@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Final
 
 import pandas as pd
 
@@ -14,6 +16,8 @@ from regions.tabular.detect import _reject_other_formats
 from regions.tabular.errors import TabularError, _size
 from regions.tabular.limits import _XLSX_EXTENSIONS, _ZIP_MAGIC, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
 from regions.tabular.xlsx import _open_workbook, _read_xlsx
+
+_BLANK_BYTES: Final[re.Pattern[bytes]] = re.compile(rb"[ \t\r\n\x00]*")
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +52,7 @@ def read_table(
     if len(data) > max_bytes:
         message = f"Fichier trop volumineux : {_size(len(data), up=True)} (maximum {_size(max_bytes)})"
         raise TabularError("too_big", message)
-    if not data.strip(b" \t\r\n\x00") or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+    if _BLANK_BYTES.fullmatch(data) or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         raise TabularError("empty", "Fichier vide")
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_MAGIC) or extension in _XLSX_EXTENSIONS:

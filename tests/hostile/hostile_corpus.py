@@ -261,6 +261,55 @@ def _workbook(cell: Callable[[int, str], str | None] | None = None, n: int = 24)
     return lambda: xlsx_bytes(headers(), applicant_rows(n, cell))
 
 
+def _raw_lines(
+    edit: Callable[[list[str]], list[str]], *, newline: str = "\r\n", quote_all: bool = False
+) -> Callable[[], bytes]:
+    """The 24-row applicant file as lines (header first, each written by the csv module), edited as text: for the
+    boundary between the fast reader (regular files) and the careful one (everything else)."""
+
+    def make() -> bytes:
+        quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+        lines = []
+        for row in [headers(), *applicant_rows(24)]:
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=";", lineterminator="", quoting=quoting).writerow(row)
+            lines.append(buffer.getvalue())
+        return (newline.join(edit(lines)) + newline).encode("utf-8")
+
+    return make
+
+
+def _replace(line: int, old: str, new: str) -> Callable[[list[str]], list[str]]:
+    return lambda lines: [text.replace(old, new, 1) if k == line - 1 else text for k, text in enumerate(lines)]
+
+
+def _insert_blank(*at: int) -> Callable[[list[str]], list[str]]:
+    def edit(lines: list[str]) -> list[str]:
+        out = list(lines)
+        for line in sorted(at, reverse=True):
+            out.insert(line - 1, "")
+        return out
+
+    return edit
+
+
+def reader_boundary() -> list[Hostile]:
+    """Files a fast reader could misread: each must give what the record-by-record reader gives."""
+    same = _replace(1, "", "")
+    csv_ = "candidats.csv"
+    return [
+        Hostile("quote-all-fields", csv_, _raw_lines(same, quote_all=True), 24),
+        Hostile("stray-quote-mid-cell", csv_, _raw_lines(_replace(5, "fictive", 'fic"tive')), 24),
+        Hostile("quote-closed-mid-text", csv_, _raw_lines(_replace(7, "immédiate", '"immédiate" demain')), 24),
+        Hostile("lone-carriage-returns", csv_, _raw_lines(same, newline="\r"), 24),
+        Hostile("blank-lines-inside", csv_, _raw_lines(_insert_blank(4, 9)), 26),
+        Hostile("multiline-cell", csv_, _raw_lines(_replace(3, "immédiate", '"immédiate\r\nou presque"')), 24),
+        Hostile("padded-cells", csv_, _raw_lines(_replace(6, "immédiate", "\u00a0immédiate\u3000\x0b")), 24),
+        Hostile("field-beyond-csv-limit", csv_, _raw_lines(_replace(8, "immédiate", "x" * 200_000)), None,
+                refusal=_NAMES_LINE),
+    ]  # fmt: skip
+
+
 #: A refusal that names the line of the problem (``ligne 12``), where reading the file is the other way out.
 _NAMES_LINE = r"(?i)\bligne \d+"
 
@@ -289,6 +338,7 @@ def corpus() -> list[Hostile]:
         Hostile("column-bomb", "candidats.xlsx", column_bomb, None, refusal=r"\w", bomb=True),
         Hostile("zip-bomb", "candidats.xlsx", zip_bomb, None, refusal=r"\w", bomb=True),
     ]
+    files += reader_boundary()
     for k, text in enumerate(FORMULAS):
         files.append(Hostile(f"formula-csv-{k}", "candidats.csv", _applicants(cell=_with_cell(text)), n))
         files.append(Hostile(f"formula-xlsx-{k}", "candidats.xlsx", _workbook(_with_cell(text)), n))

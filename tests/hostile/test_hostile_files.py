@@ -22,10 +22,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
-from hostile_corpus import SECRET, SENSITIVE_HEADER_PAIRS, Hostile, corpus
+from hostile_corpus import SECRET, SENSITIVE_HEADER_PAIRS, Hostile, corpus, reader_boundary
 
 from regions import cli, geo, sites, tabular
+from regions.tabular import csvfile
 
 CASES = corpus()
 READABLE = [case for case in CASES if not case.bomb]
@@ -85,6 +87,25 @@ def _check_output(path: Path, *, applicants: bool) -> None:
         if applicants:
             assert cell.strip() not in SENSITIVE_HEADERS, f"{path.name}: sensitive column {cell!r} exported"
         assert not cell.startswith(FORMULA_START) or _NUMBER.match(cell), f"{path.name}: formula cell {cell!r}"
+
+
+#: The boundary files that are regular, hence read by the fast (pyarrow) reader; the others go the careful way.
+FAST_READ = {"quote-all-fields", "blank-lines-inside", "padded-cells"}
+
+
+@pytest.mark.parametrize("case", reader_boundary(), ids=[case.name for case in reader_boundary()])
+def test_fast_reader_takes_only_regular_files_and_reads_them_as_the_careful_one(case: Hostile) -> None:
+    text = case.data.decode("utf-8")
+    careful: object
+    try:
+        careful = csvfile._careful_csv(text, ";", 1000)
+    except tabular.TabularError as error:
+        careful = str(error)
+    fast = csvfile._fast_csv(text, ";", 1000)
+    assert (fast is not None) == (case.name in FAST_READ)
+    if fast is not None:
+        assert isinstance(careful, tuple) and fast[0] == careful[0] and fast[2] == careful[2]
+        pd.testing.assert_frame_equal(fast[1], careful[1])
 
 
 @pytest.mark.parametrize("case", READABLE, ids=[case.name for case in READABLE])
