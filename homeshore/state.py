@@ -15,6 +15,7 @@ import streamlit as st
 
 from homeshore import pool, strings, views
 from regions import geo, indicators, maps, scoring, settings, sites, sources
+from regions.errors import HomeshoreError
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -100,6 +101,12 @@ def lang() -> Lang:
 def t(key: str, **values: object) -> str:
     """A UI string in the current language."""
     return strings.text(key, lang(), **values)
+
+
+def said(error: Exception) -> str:
+    """A user error's message in the app's language (a :class:`regions.errors.HomeshoreError` carries both); any
+    other error's own text."""
+    return error.message(lang()) if isinstance(error, HomeshoreError) else str(error)
 
 
 def label(indicator_id: str) -> str:
@@ -236,7 +243,7 @@ def _live_geometry() -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
     points = _all_sites(added)
-    return points.assign(t_site=points["operator"] + " — " + points["commune_name"])
+    return points.assign(t_site=points["operator"].map(views.without_note) + " — " + points["commune_name"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -21,7 +21,6 @@ from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
 from regions import indicators, scoring, settings
-from regions.errors import HomeshoreError
 from regions.workspace import WorkspaceError, capture, db, people, scenarios, userdata
 
 OPEN = "hs_scenario_open"  # (name, version) of the scenario the session works on
@@ -52,7 +51,7 @@ def acting(*, stop: bool = True) -> people.Actor | None:
         else:
             return people.actor(str(st.user.email))
     except WorkspaceError as error:
-        st.error(md(str(error)), icon=":material/block:")
+        st.error(md(state.said(error)), icon=":material/block:")
     except sa.exc.SQLAlchemyError as error:
         st.error(md(db.describe_error(error)), icon=":material/block:")
     if stop:
@@ -130,7 +129,7 @@ def _record_download(
     try:
         people.record_export(by, action, detail, scenario=scenario, version=version)
     except WorkspaceError as error:
-        st.session_state[NOTICE] = str(error)
+        st.session_state[NOTICE] = state.said(error)
     except sa.exc.SQLAlchemyError as error:
         st.session_state[NOTICE] = db.describe_error(error)
 
@@ -190,11 +189,6 @@ def save_sites(by: people.Actor, frame: gpd.GeoDataFrame | None) -> str | None:
     st.session_state[SITES_VERSION] = saved.version
     st.session_state[state.USER_SITES] = frame
     return None
-
-
-def error_text(error: Exception) -> str:
-    """A user error in the session's language (French and English for :class:`regions.errors.HomeshoreError`)."""
-    return error.message(state.lang()) if isinstance(error, HomeshoreError) else str(error)
 
 
 _SEEN: dict[str, tuple[int, ...]] = {}  # per database: the user data's stamp this server last read

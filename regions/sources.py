@@ -32,6 +32,10 @@ from regions import settings
 
 SOURCES_FILE: Final[str] = "sources.toml"
 CATALOGUE_FILE: Final[str] = "catalogue.toml"
+#: The readers' texts of each bundled dataset in French and English (``[id.fr]`` / ``[id.en]``), beside sources.toml.
+TEXTS_FILE: Final[str] = "sources_texts.toml"
+#: The fields of a dataset record a reader sees, translated in ``TEXTS_FILE``.
+TRANSLATED: Final[tuple[str, ...]] = ("producer", "dataset", "period", "licence", "coverage_note", "caveats")
 
 #: ``dataset`` of an indicator computed from other indicators.
 DERIVED: Final[str] = "derived"
@@ -126,6 +130,9 @@ class Indicator:
     obtained: str = "copied"
     #: For a bundled indicator the user completed from a file: the bundled dataset its figures replace.
     replaces: str = ""
+    #: ``method_fr`` and ``period`` in English (empty: the same in both languages, or not written yet).
+    method_en: str = ""
+    period_en: str = ""
 
 
 STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
@@ -242,6 +249,8 @@ def _parse_indicator(indicator_id: str, entry: dict[str, Any], where: str = "") 
         **text,
         derived_from=_texts(entry, "derived_from", where),
         method_fr=_text(entry, "method_fr", where, required=False),
+        method_en=_text(entry, "method_en", where, required=False),
+        period_en=_text(entry, "period_en", where, required=False),
         obtained=obtained,
     )
     if indicator.dataset == DERIVED and not (indicator.derived_from and indicator.method_fr.strip()):
@@ -471,6 +480,23 @@ def reload() -> None:
     load_sources.cache_clear()
     load_catalogue.cache_clear()
     _overlay.cache_clear()
+
+
+@cache
+def load_texts() -> dict[str, dict[str, dict[str, Any]]]:
+    """``TEXTS_FILE``: dataset id -> language -> translated field -> text (a list of texts for ``caveats``)."""
+    with (settings.DATA_DIR / TEXTS_FILE).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def text(source: Source, field_name: str, lang: str = "fr") -> Any:
+    """A dataset's ``field_name`` (one of :data:`TRANSLATED`) in ``lang``: its translation for a bundled dataset,
+    else the record's own text (a refreshed or imported dataset writes its own record). ``caveats`` is a tuple."""
+    _check_choice(field_name, TRANSLATED, "text()", "field_name")
+    _check_choice(lang, LANGUAGES, "text()", "lang")
+    translated = load_texts().get(source.id, {}).get(lang, {}) if source.status == "bundled" else {}
+    value = translated.get(field_name, getattr(source, field_name))
+    return tuple(value) if field_name == "caveats" else value
 
 
 def label(indicator_id: str, lang: str = "fr") -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import indicators, sources, tabular, user_indicators
+from regions import formatting, indicators, sources, tabular, user_indicators
 
 by = workspace.acting()  # the indicator is saved in the workspace, as this user (the role must allow imports)
 assert by is not None  # acting() stops the page otherwise
@@ -73,7 +73,7 @@ if stored:
     try:
         read = tabular.read_table(data, name)
     except tabular.TabularError as error:
-        st.error(t("add_problem", reason=md(error)))
+        st.error(t("add_problem", reason=md(state.said(error))))
         st.stop()
     headers = list(read.frame.columns)
     found = tabular.match_columns(headers, user_indicators.FIELDS)
@@ -89,7 +89,7 @@ if stored:
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
         )
     except ValueError as error:
-        st.warning(t("add_problem", reason=md(error)))
+        st.warning(t("add_problem", reason=md(state.said(error))))
     else:
         st.header(t("add_preview"))
         one, two, three = st.columns(3)
@@ -107,9 +107,9 @@ if stored:
             three.metric(t("add_coverage"), f"{prepared.coverage}/{total}")
             if replacing:
                 st.caption(t("add_will_replace", id=declaration.indicator_id))
-        st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
+        st.dataframe(prepared.figures.dropna().head(20), placeholder=formatting.MISSING, hide_index=True)
         if len(prepared.rejected):
-            st.dataframe(prepared.rejected, hide_index=True, width="stretch")
+            st.dataframe(prepared.rejected, placeholder=formatting.MISSING, hide_index=True, width="stretch")
         # the version of this indicator when its file was first previewed: a save by someone else since is refused
         seen: dict[tuple[str, str], int | None] = st.session_state.setdefault("hs_add_seen", {})
         read_at = seen.setdefault((name, declaration.indicator_id), prepared.stored_version)
@@ -117,7 +117,7 @@ if stored:
             try:
                 user_indicators.save(dataclasses.replace(prepared, stored_version=read_at), by=by, file=name)
             except (ValueError, OSError) as error:
-                st.error(t("add_problem", reason=md(workspace.error_text(error))))
+                st.error(t("add_problem", reason=md(state.said(error))))
                 seen.pop((name, declaration.indicator_id), None)  # reloaded: the next save takes what is stored now
             else:
                 seen.pop((name, declaration.indicator_id), None)

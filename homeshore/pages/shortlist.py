@@ -14,7 +14,7 @@ from homeshore import pool, state, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import codes as territories
-from regions import scoring, shortlist
+from regions import formatting, scoring, shortlist
 from regions.workspace import WorkspaceError, people, scenarios
 
 BASE = "hs_sl_base"  # ((name, version), statuses, weights, constraints) of the open scenario as this session read it
@@ -63,7 +63,7 @@ def _reload(by: people.Actor, name: str) -> None:
     try:
         workspace.restore(scenarios.get(by, name))
     except WorkspaceError as error:
-        st.session_state[workspace.NOTICE] = str(error)
+        st.session_state[workspace.NOTICE] = state.said(error)
 
 
 def _changes(rows: list[str], base: Statuses) -> dict[str, tuple[str, str | None]]:
@@ -133,7 +133,7 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> shortlist.Sce
             try:
                 saved = scenarios.set_statuses(by, name, changes, expect_version=version)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 st.caption(t("sl_edits_kept"))
             else:
                 st.session_state[workspace.OPEN] = (saved.name, saved.version)
@@ -172,7 +172,7 @@ else:
     short = shortlist.shortlist_table(table, result, codes, fictional_pool=fictional, lang=lang)
     if fictional and any(shortlist.FICTIONAL_WORDS[lang] in str(column) for column in short.columns):
         st.caption(t("shortlist_fictional"))
-    st.dataframe(short, hide_index=True, width="stretch")
+    st.dataframe(short, placeholder=formatting.MISSING, hide_index=True, width="stretch")
 
     st.header(t("export_heading"))
     if by is None:
@@ -212,4 +212,9 @@ excluded = result[result["excluded"]]
 if excluded.empty:
     st.caption(t("excluded_none"))
 else:
-    st.dataframe(views.ranking_table(excluded, lang).iloc[:, 2:], hide_index=True, width="stretch")
+    st.dataframe(
+        views.ranking_table(excluded, lang).iloc[:, 2:],
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import export, sites, tabular
+from regions import export, formatting, sites, tabular
 
 acting = workspace.acting()  # your sites are saved in the workspace, as this user
 assert acting is not None  # acting() stops the page otherwise
@@ -20,11 +20,11 @@ st.markdown(t("sites_intro"))
 bundled = sites.load_sites(include_unmatched=True)
 st.caption(t("sites_bundled", n=int(bundled["matched"].sum()), unmatched=int((~bundled["matched"]).sum())))
 
-template = sites.sites_template()
+template = sites.sites_template(state.lang())
 st.download_button(
     t("sites_template"),
-    data=export.csv_file(template),  # an empty template: its French headers are the columns the reader knows
-    file_name="homeshore-sites-modele.csv",
+    data=export.csv_file(template),  # an empty template: its headers are the columns the reader knows
+    file_name="homeshore-sites-template.csv" if state.lang() == "en" else "homeshore-sites-modele.csv",
     mime="text/csv",
     key="btn_sites_template",
 )
@@ -46,13 +46,28 @@ def _use(frame: pd.DataFrame) -> None:
     st.session_state["hs_sites_report"] = None if refused else (len(imported.located), imported.rejected)
 
 
+def _located(located: pd.DataFrame) -> pd.DataFrame:
+    """Your located sites with labelled columns in the app's language (no internal column)."""
+    operator = located["operator"].where(located["operator"] != sites.USER_OPERATOR, t("sites_user_operator"))
+    return pd.DataFrame(
+        {
+            t("col_site"): located["site_name"],
+            t("col_operator"): operator,
+            t("col_commune"): located["commune_name"] + " (" + located["dep_code"] + ")",
+            t("col_insee"): located["commune_code"],
+            t("col_lat"): located["lat"].round(5),
+            t("col_lon"): located["lon"].round(5),
+        }
+    )
+
+
 if st.button(t("sites_apply"), key="btn_sites_apply", type="primary"):
     frames = []
     if uploaded := st.session_state.get("hs_sites_file"):
         try:
             frames.append(tabular.read_table(uploaded[1], uploaded[0]).frame)
         except tabular.TabularError as error:
-            st.error(t("sites_read_error", reason=md(error)))
+            st.error(t("sites_read_error", reason=md(state.said(error))))
     filled = typed.dropna(how="all")
     filled = filled[(filled.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)]
     if len(filled):
@@ -72,10 +87,11 @@ if report:
     st.success(t("sites_added", n=located))
     if len(rejected):
         st.warning(t("sites_rejected", n=len(rejected)))
-        st.dataframe(rejected, hide_index=True, width="stretch")
+        shown = rejected.rename(columns={"row": t("col_line"), "reason": t("col_reason")})
+        st.dataframe(shown.fillna(""), placeholder=formatting.MISSING, hide_index=True, width="stretch")
 added = state.user_sites()
 if added is not None:
-    st.dataframe(added.drop(columns="geometry"), hide_index=True, width="stretch")
+    st.dataframe(_located(added), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     st.caption(t("sites_saved"))
     if st.button(t("sites_clear"), key="btn_sites_clear"):
         st.session_state["hs_sites_refused"] = workspace.save_sites(by, None)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import pool, state, strings, workspace
+from homeshore import pool, state, strings, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import applicants, formatting, geo, maps, settings, tabular
@@ -46,7 +46,7 @@ try:
         st.selectbox(t("pool_sheet"), sheets, key=pool.SHEET)
     read = pool.table()
 except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
-    st.error(t("pool_read_error", reason=md(error)))
+    st.error(t("pool_read_error", reason=md(state.said(error))))
     st.stop()
 
 detected = read.detected
@@ -77,13 +77,14 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in app
             label,
             options,
             format_func=lambda h: t("pool_not_mapped") if h is None else str(h),
+            placeholder=t("pool_not_mapped"),  # what Streamlit shows for the None option
             key=key,
         )
 mapping = pool.mapping(read)
 try:
     applicants.check_mapping(mapping, headers)
 except ValueError as error:
-    st.error(t("pool_mapping_error", reason=md(error)))
+    st.error(t("pool_mapping_error", reason=md(state.said(error))))
     st.stop()
 result = pool.current()
 if result is None:
@@ -108,10 +109,11 @@ english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
 methods = applicants.METHOD_LABELS_EN if english else applicants.METHOD_LABELS
-left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=True)
+# small tables as HTML: each reason in full beside its count (a half-width grid cut the count off)
+left.table(_counts(report["matched"], methods, t("col_method")), hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
 reasons = applicants.REASON_LABELS_EN if english else applicants.REASON_LABELS
-right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
+right.table(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 
 # --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
 detections = applicants.sensitive_detections(result.matched, result.mapping)
@@ -133,6 +135,7 @@ if declarable:  # a new file or a new set of columns starts with every detected 
         declarable,
         format_func=lambda c: f"{c} — {reasons_of[c]}",
         help=t("pool_sensitive_columns_help"),
+        placeholder=t("placeholder_many"),
         key=sensitive_key,
     )
     not_sensitive = [column for column in declarable if column not in ticked]
@@ -147,7 +150,7 @@ if len(result.unmatched):
     exported_unmatched = result.unmatched.drop(columns="reason_label")  # the reason in words of the language
     if is_demo:
         exported_unmatched = applicants.label_fictional(exported_unmatched, lang)
-    st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
+    st.dataframe(unmatched, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=220)
     if by is not None:
         st.download_button(
             t("pool_download_unmatched"),
@@ -218,7 +221,8 @@ shown = per_dep[["code", "name", "applicants_display", "per_10000"]].rename(
         "per_10000": t("col_per_10000"),
     }
 )
-st.dataframe(shown.round(1), hide_index=True, width="stretch", height=260)
+shown[t("col_per_10000")] = views.decimals(shown[t("col_per_10000")], 1, lang)
+st.dataframe(shown, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=260)
 
 names = per_dep.set_index("code")["name"]
 chosen = st.selectbox(
@@ -245,7 +249,8 @@ if chosen:
     if mapping.get("skills"):
         st.markdown(f"**{t('pool_skills_heading')}**")
         by_skill = applicants.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
-        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]]
+        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]].copy()
+        part["per_10000"] = views.decimals(part["per_10000"], 1, lang)
         st.dataframe(
             part.rename(
                 columns={
@@ -253,7 +258,8 @@ if chosen:
                     "applicants_display": t("col_applicants"),
                     "per_10000": t("col_per_10000"),
                 }
-            ).round(1),
+            ),
+            placeholder=formatting.MISSING,
             hide_index=True,
         )
 
@@ -266,6 +272,7 @@ deps = st.multiselect(
     t("pool_departements"),
     list(names.index),
     format_func=lambda c: f"{names[c]} ({c})",
+    placeholder=t("placeholder_many"),
     key="hs_pool_deps",
 )
 
@@ -281,8 +288,15 @@ def _values(field_name: str, split: bool) -> list[str]:
     return sorted(v for v in cells.unique() if v)
 
 
-skills = st.multiselect(t("pool_skills"), _values("skills", True), key="hs_pool_skills")
-availability = st.multiselect(t("pool_availability"), _values("availability", False), key="hs_pool_availability")
+skills = st.multiselect(
+    t("pool_skills"), _values("skills", True), placeholder=t("placeholder_many"), key="hs_pool_skills"
+)
+availability = st.multiselect(
+    t("pool_availability"),
+    _values("availability", False),
+    placeholder=t("placeholder_many"),
+    key="hs_pool_availability",
+)
 fibre_only = st.checkbox(t("pool_fibre_only"), key="hs_pool_fibre", disabled=not mapping.get("fibre"))
 travel = st.selectbox(
     t("pool_max_travel"),
@@ -310,7 +324,7 @@ if deps:
         visible = applicants.export_columns(
             picked, result.mapping, include_sensitive=False, not_sensitive=not_sensitive
         )
-        st.dataframe(visible, hide_index=True, width="stretch", height=300)
+        st.dataframe(visible, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=300)
         include = st.checkbox(t("pool_sensitive_checkbox"), key="hs_pool_sensitive")
         purpose = ""
         if include:
@@ -326,7 +340,7 @@ if deps:
             try:  # managers only, with a stated purpose: enforced by the library, whatever the page shows
                 purpose = people.authorise_sensitive_export(by, purpose)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 allowed = False
         if allowed and by is not None:
             about: list[str | tuple[str, str]] = [

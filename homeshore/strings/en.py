@@ -32,6 +32,18 @@ STRINGS: dict[str, str] = {
     "max_travel_help": "Estimate: straight-line distance × {detour} ÷ {speed} km/h from the département's "
     "population centre.",
     "no_limit": "No limit",
+    "placeholder_many": "Choose one or more options",
+    "col_line": "Line",
+    "col_insee": "INSEE code",
+    "col_lat": "Latitude",
+    "col_lon": "Longitude",
+    "sites_user_operator": "your sites",
+    "sc_audit_col_at": "Date",
+    "sc_audit_col_actor": "Person",
+    "sc_audit_col_action": "Action",
+    "sc_audit_col_scenario": "Scenario",
+    "sc_audit_col_scenario_version": "Version",
+    "sc_audit_col_detail": "Detail",
     "minutes": "{n} min",
     "regions_filter": "Régions to include",
     "regions_filter_help": "Empty = all régions.",
@@ -147,6 +159,7 @@ STRINGS: dict[str, str] = {
     "shortlist_title": "Territory shortlist",
     "shortlist_empty": "The shortlist is empty: add départements from the map or the ranking.",
     "shortlist_intro": "{n} départements kept. Exports cite the source and period of every figure.",
+    "shortlist_intro_one": "{n} département kept. Exports cite the source and period of every figure.",
     "shortlist_excluded": "Not counted: {n} département(s) of your shortlist excluded by your current "
     "constraints — {items}. They stay in the list and the exports, marked « exclu par vos contraintes » in the "
     "« Statut » column.",
@@ -160,10 +173,11 @@ STRINGS: dict[str, str] = {
     "hubs_pick": "Your sites (monthly on-site day)",
     "hubs_pick_help": "Your company's sites, where your advisers come one day a month. They count for access to "
     "your sites and the travel limit, never for the sector's presence: adding a site lowers no score.",
-    "hubs_added": "+ {n} site(s) added on the Sites page.",
+    "hubs_added": "+ {n} sites added on the Sites page.",
+    "hubs_added_one": "+ {n} site added on the Sites page.",
     "hub_max_travel": "Maximum travel to your sites",
     "hub_max_travel_help": "Estimated from the population centre: straight-line distance × {detour} ÷ "
-    "{speed:g} km/h. A département with none of your sites reachable by road is excluded.",
+    "{speed} km/h. A département with none of your sites reachable by road is excluded.",
     "hub_any_reachable": "any site reachable by road",
     "page_plan": "Hiring plan",
     "page_scenarios": "Scenarios",
@@ -244,6 +258,7 @@ STRINGS: dict[str, str] = {
     "plan_method_note": "Diminishing returns: each step of {step} hires in a département counts {decay} of the "
     "previous one, so that one département does not take everything.",
     "plan_for": "{n} hires",
+    "plan_for_one": "{n} hire",
     "plan_teams": "Teams (managers)",
     "plan_departements": "Départements",
     "plan_hubs_used": "Sites used",
@@ -268,7 +283,9 @@ STRINGS: dict[str, str] = {
     "sites_template": "Download a template",
     "sites_apply": "Use these sites",
     "sites_added": "{n} sites added and located.",
+    "sites_added_one": "{n} site added and located.",
     "sites_rejected": "{n} rows not located:",
+    "sites_rejected_one": "{n} row not located:",
     "sites_clear": "Remove the added sites",
     "sites_read_error": "Unreadable file: {reason}",
     "sites_saved": "Your sites are saved in the workspace: they are there on your next visit.",
@@ -420,6 +437,7 @@ STRINGS: dict[str, str] = {
     "pool_fibre_only": "Fibre at home only",
     "pool_max_travel": "Maximum travel to the nearest site (monthly day)",
     "pool_shortlist_count": "{n} applicants kept.",
+    "pool_shortlist_count_one": "{n} applicant kept.",
     "pool_sensitive_checkbox": "Include the sensitive columns (health, family, origin, age…) in the export",
     "pool_sensitive_warning": "Sensitive data (GDPR art. 9, protected criterion in French labour law): never use "
     "it to select or rank people. State why you export it; this choice is recorded in the “À propos” sheet.",

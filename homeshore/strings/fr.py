@@ -33,6 +33,18 @@ STRINGS: dict[str, str] = {
     "max_travel_help": "Estimation : distance à vol d'oiseau × {detour} ÷ {speed} km/h depuis le centre de "
     "population du département.",
     "no_limit": "Pas de limite",
+    "placeholder_many": "Choisir une ou plusieurs options",
+    "col_line": "Ligne",
+    "col_insee": "Code INSEE",
+    "col_lat": "Latitude",
+    "col_lon": "Longitude",
+    "sites_user_operator": "vos sites",
+    "sc_audit_col_at": "Date",
+    "sc_audit_col_actor": "Personne",
+    "sc_audit_col_action": "Action",
+    "sc_audit_col_scenario": "Scénario",
+    "sc_audit_col_scenario_version": "Version",
+    "sc_audit_col_detail": "Détail",
     "minutes": "{n} min",
     "regions_filter": "Régions à inclure",
     "regions_filter_help": "Vide = toutes les régions.",
@@ -148,6 +160,7 @@ STRINGS: dict[str, str] = {
     "shortlist_title": "Shortlist des territoires",
     "shortlist_empty": "La shortlist est vide : ajoutez des départements depuis la carte ou le classement.",
     "shortlist_intro": "{n} départements retenus. Les exports citent la source et la période de chaque chiffre.",
+    "shortlist_intro_one": "{n} département retenu. Les exports citent la source et la période de chaque chiffre.",
     "shortlist_excluded": "Non comptés : {n} département(s) de votre shortlist exclu(s) par vos contraintes "
     "actuelles — {items}. Ils restent dans la liste et les exports, marqués « exclu par vos contraintes » dans "
     "la colonne « Statut ».",
@@ -163,10 +176,11 @@ STRINGS: dict[str, str] = {
     "hubs_pick_help": "Les sites de votre entreprise, où vos conseillers viennent une journée par mois. Ils "
     "comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur : "
     "ajouter un site ne fait baisser aucun score.",
-    "hubs_added": "+ {n} site(s) ajouté(s) sur la page Sites.",
+    "hubs_added": "+ {n} sites ajoutés sur la page Sites.",
+    "hubs_added_one": "+ {n} site ajouté sur la page Sites.",
     "hub_max_travel": "Trajet maximal jusqu'à vos sites",
     "hub_max_travel_help": "Estimation depuis le centre de population : distance à vol d'oiseau × {detour} ÷ "
-    "{speed:g} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
+    "{speed} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
     "hub_any_reachable": "tout site accessible par la route",
     "page_plan": "Plan de recrutement",
     "page_scenarios": "Scénarios",
@@ -249,6 +263,7 @@ STRINGS: dict[str, str] = {
     "plan_method_note": "Rendements décroissants : chaque tranche de {step} embauches d'un département compte "
     "{decay} de la précédente, pour qu'un seul département ne prenne pas tout.",
     "plan_for": "{n} embauches",
+    "plan_for_one": "{n} embauche",
     "plan_teams": "Équipes (managers)",
     "plan_departements": "Départements",
     "plan_hubs_used": "Sites utilisés",
@@ -274,7 +289,9 @@ STRINGS: dict[str, str] = {
     "sites_template": "Télécharger un modèle",
     "sites_apply": "Utiliser ces sites",
     "sites_added": "{n} sites ajoutés et localisés.",
+    "sites_added_one": "{n} site ajouté et localisé.",
     "sites_rejected": "{n} lignes non localisées :",
+    "sites_rejected_one": "{n} ligne non localisée :",
     "sites_clear": "Retirer les sites ajoutés",
     "sites_read_error": "Fichier illisible : {reason}",
     "sites_saved": "Vos sites sont enregistrés dans l'espace de travail : ils sont là à votre prochaine visite.",
@@ -431,6 +448,7 @@ STRINGS: dict[str, str] = {
     "pool_fibre_only": "Fibre à domicile uniquement",
     "pool_max_travel": "Trajet maximal jusqu'au site le plus proche (journée mensuelle)",
     "pool_shortlist_count": "{n} candidats retenus.",
+    "pool_shortlist_count_one": "{n} candidat retenu.",
     "pool_sensitive_checkbox": "Inclure les colonnes sensibles (santé, famille, origine, âge…) dans l'export",
     "pool_sensitive_warning": "Données sensibles (RGPD art. 9, critère protégé du Code du travail) : elles ne "
     "doivent servir ni à sélectionner ni à classer des personnes. Indiquez pourquoi vous les exportez ; ce "

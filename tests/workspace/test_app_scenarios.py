@@ -89,8 +89,8 @@ def test_compare_duplicate_lock_and_audit_on_the_page(database: str) -> None:
     at.button(key="btn_sc_lock").click().run()  # the local owner is admin: may lock
     assert scenarios.get(people.actor(), "A").locked
     assert any("lecture seule" in i.value for i in at.info)
-    audit = next(d.value for d in at.dataframe if "action" in d.value.columns)
-    assert list(audit["action"])[:2] == ["lock", "status"]
+    audit = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert list(audit["Action"])[:2] == ["lock", "status"]
 
 
 def test_a_scenario_saved_with_a_former_preset_name_reopens_on_its_preset(database: str) -> None:
