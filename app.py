@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import a11y, sidebar, state
+from homeshore import a11y, chrome, sidebar, state, workspace
 
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
 state.init()
+workspace.follow_user_data()
+workspace.load_sites()
 state.keep_widget_state()
 sidebar.render()
 a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
+chrome.translate(state.lang())
 
 pages = [
     st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon=":material/map:", default=True),

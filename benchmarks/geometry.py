@@ -78,7 +78,7 @@ def main() -> None:
     print(f"{'layer':<26}{'GeoJSON':>10}{'5 dec.':>10}{'full/this':>10}{'Hausdorff med/max (m)':>24}{'area max':>10}")
     print(f"{'départements unsimplified':<26}{full / 1e6:>8.2f}MB{geojson_bytes(detailed, 5) / 1e6:>8.2f}MB{1:>8.1f}x")
     for tolerance in TOLERANCES_M:
-        simple = geo.simplify_coverage(detailed, tolerance)
+        simple = geo.simplify_tiling(detailed, tolerance)
         size, rounded = geojson_bytes(simple), geojson_bytes(simple, 5)
         median, worst, area = fidelity(detailed, simple)
         chosen = " <- SIMPLIFY_TOLERANCE_M" if tolerance == settings.SIMPLIFY_TOLERANCE_M else ""

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import state, views
+from homeshore import charts, state, views
 from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, geo, indicators, maps, settings, sites, sources
@@ -68,10 +68,12 @@ def _shortlist_button(column: object, code: str) -> None:
 def _breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: formatting.Lang) -> None:
     st.markdown(f"**{t('detail_breakdown')}**")
     details = views.breakdown(table, weights, code, lang)
-    points = details.set_index(t("col_indicator"))[[t("col_points")]]
-    st.bar_chart(points, horizontal=True, height=40 + 36 * len(points))
+    description = t("detail_breakdown")
+    st.altair_chart(charts.bars(details, t("col_indicator"), t("col_points"), lang, description), width="stretch")
     st.caption(t("detail_breakdown_caption"))
-    st.dataframe(details, hide_index=True, width="stretch")
+    points = t("col_points")
+    # a small table drawn as HTML: every column and label in full at 1,400 px, wrapped rather than cut
+    st.table(details.assign(**{points: details[points].map(lambda v: formatting.number(v, 1, lang))}), hide_index=True)
 
 
 def _trend(row: pd.Series, lang: formatting.Lang) -> None:
@@ -85,9 +87,9 @@ def _trend(row: pd.Series, lang: formatting.Lang) -> None:
         t(
             key,
             prev=shown(row[prev], digits, lang),
-            prev_period=md(indicators.period_of(prev)),
+            prev_period=md(indicators.period_of(prev, lang)),
             now=shown(row[now], digits, lang),
-            now_period=md(indicators.period_of(now)),
+            now_period=md(indicators.period_of(now, lang)),
         )
         for key, now, prev, digits, shown in series
         if not formatting.is_missing(row[now])
@@ -106,9 +108,11 @@ def _unemployment_series(code: str, row: pd.Series, lang: formatting.Lang) -> No
     st.markdown(f"**{t('detail_unemployment_series', first=series.index.min(), last=series.index.max())}**")
     frame = pd.DataFrame({t("col_year"): series.index.astype(str), t("col_rate"): series.to_numpy()})
     chart, figures = st.columns([3, 2])
-    chart.line_chart(frame.set_index(t("col_year")), height=220)
+    heading = t("detail_unemployment_series", first=series.index.min(), last=series.index.max())
+    chart.altair_chart(charts.line(frame, t("col_year"), t("col_rate"), lang, heading), width="stretch")
     figures.dataframe(
         frame.assign(**{t("col_rate"): frame[t("col_rate")].map(lambda v: formatting.number(v, 1, lang))}),
+        placeholder=formatting.MISSING,
         hide_index=True,
         width="stretch",
         height=220,
@@ -173,8 +177,8 @@ def _nearest_sites(code: str) -> None:
     lang = state.lang()
     shown = pd.DataFrame(
         {
-            t("col_operator"): nearest["operator"],
-            t("col_site"): nearest["site_name"],
+            t("col_operator"): nearest["operator"].map(views.without_note),
+            t("col_site"): nearest["site_name"].map(views.without_note),
             t("col_commune"): nearest["commune_name"] + " (" + nearest["dep_code"] + ")",
             t("col_km"): nearest["km"].map(lambda v: formatting.number(v, 0, lang)),
             t("col_minutes"): [
@@ -183,8 +187,10 @@ def _nearest_sites(code: str) -> None:
             ],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
-    st.caption(t("detail_sites_caption", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH))
+    st.table(shown, hide_index=True)  # three rows: as HTML, every name and column in full
+    detour = formatting.number(settings.ROAD_DETOUR_FACTOR, 1, state.lang())
+    speed = formatting.number(settings.AVERAGE_ROAD_SPEED_KMH, 0, state.lang())
+    st.caption(t("detail_sites_caption", detour=detour, speed=speed))
 
 
 def _communes(code: str, lang: formatting.Lang) -> None:

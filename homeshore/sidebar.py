@@ -8,7 +8,7 @@ import streamlit as st
 from homeshore import pool, state, strings
 from homeshore.plain import md
 from homeshore.state import t
-from regions import _datafrance, indicators, scoring, settings, sites, sources
+from regions import _datafrance, formatting, indicators, scoring, settings, sites, sources
 
 
 def render() -> None:
@@ -28,9 +28,11 @@ def render() -> None:
 
 def _priorities() -> None:
     st.header(t("sidebar_priorities"))
+    state.sync_preset()
+    custom = [scoring.CUSTOM] if st.session_state.get(state.PRESET) == scoring.CUSTOM else []
     st.selectbox(
         t("preset"),
-        list(scoring.PRESETS),
+        [*scoring.PRESETS, *custom],
         format_func=state.preset_label,
         key=state.PRESET,
         on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),
@@ -80,7 +82,7 @@ def _weight_slider(component: str, indicator: sources.Indicator, coverage: objec
             "weight_slider_help",
             label=label,
             direction=direction,
-            period=md(indicators.period_of(component)),
+            period=md(indicators.period_of(component, state.lang())),
             coverage=f"{filled}/{total}",
         ),
     )
@@ -96,7 +98,7 @@ def _filters() -> None:
             state.HUB_TRAVEL_CHOICES,
             format_func=lambda n: t("hub_any_reachable") if n == state.NO_LIMIT else t("minutes", n=n),
             key=state.HUB_MAX_TRAVEL,
-            help=t("hub_max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
+            help=t("hub_max_travel_help", **_travel_figures()),
         )
     else:
         st.selectbox(
@@ -104,16 +106,26 @@ def _filters() -> None:
             state.TRAVEL_CHOICES,
             format_func=lambda n: t("no_limit") if n == state.NO_LIMIT else t("minutes", n=n),
             key=state.MAX_TRAVEL,
-            help=t("max_travel_help", detour=settings.ROAD_DETOUR_FACTOR, speed=settings.AVERAGE_ROAD_SPEED_KMH),
+            help=t("max_travel_help", **_travel_figures()),
         )
     names = _datafrance.regions_table().set_index("code")["name"]
     st.multiselect(
         t("regions_filter"),
         list(names.index),
         format_func=lambda code: names[code],
+        placeholder=t("placeholder_many"),
         key=state.REGIONS,
         help=t("regions_filter_help"),
     )
+
+
+def _travel_figures() -> dict[str, str]:
+    """The detour factor and mean speed of the travel estimate, written as the language writes numbers."""
+    lang = state.lang()
+    return {
+        "detour": formatting.number(settings.ROAD_DETOUR_FACTOR, 1, lang),
+        "speed": formatting.number(settings.AVERAGE_ROAD_SPEED_KMH, 0, lang),
+    }
 
 
 def _hubs() -> None:
@@ -127,6 +139,7 @@ def _hubs() -> None:
         t("hubs_pick"),
         list(names),
         format_func=lambda site_id: names.get(site_id, str(site_id)),
+        placeholder=t("placeholder_many"),
         key=state.HUBS,
         help=t("hubs_pick_help"),
     )

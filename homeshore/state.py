@@ -15,6 +15,7 @@ import streamlit as st
 
 from homeshore import pool, strings, views
 from regions import geo, indicators, maps, scoring, settings, sites, sources
+from regions.errors import HomeshoreError
 from regions.formatting import Lang
 
 LANG = "hs_lang"
@@ -36,12 +37,6 @@ HIGH_CONTRAST = "hs_high_contrast"
 NO_LIMIT = 0
 TRAVEL_CHOICES = settings.TRAVEL_LIMIT_CHOICES_MIN
 HUB_TRAVEL_CHOICES = settings.HUB_TRAVEL_LIMIT_CHOICES_MIN
-PRESET_NAMES_EN = {
-    "Équilibré": "Balanced",
-    "Inclusion handicap": "Disability inclusion",
-    "Territoires peu desservis": "Under-served territories",
-    "Connectivité d'abord": "Connectivity first",
-}
 
 
 def weight_key(component: str) -> str:
@@ -73,11 +68,29 @@ def init() -> None:
 
 
 def apply_preset(name: str) -> None:
-    """Set every weight slider to the preset's weights (percent)."""
+    """Set every weight slider to the preset's weights (percent); ``custom`` leaves the sliders as they are."""
+    if name == scoring.CUSTOM:
+        return
     weights = scoring.preset_for(name)
     for component in scoring.components():
         st.session_state[weight_key(component)] = round(100 * weights.get(component, 0.0))
-    st.session_state[LAST_PRESET] = name
+    st.session_state[LAST_PRESET] = scoring.preset_id(name)
+
+
+def base_preset() -> str:
+    """The id of the preset the sliders were last set from (the one they were moved from when custom)."""
+    return scoring.preset_id(str(st.session_state.get(LAST_PRESET, scoring.DEFAULT_PRESET)))
+
+
+def sync_preset() -> None:
+    """Before the preset box draws: ``custom`` once the sliders no longer hold the chosen preset's weights, and
+    back to a preset when they hold its weights again (compared within ``scoring.WEIGHT_TOLERANCE``)."""
+    matching = scoring.matching_preset(weights())
+    if matching == scoring.CUSTOM:
+        st.session_state[PRESET] = scoring.CUSTOM
+    elif st.session_state.get(PRESET) != matching:
+        st.session_state[PRESET] = matching
+        st.session_state[LAST_PRESET] = matching
 
 
 def lang() -> Lang:
@@ -90,13 +103,22 @@ def t(key: str, **values: object) -> str:
     return strings.text(key, lang(), **values)
 
 
+def said(error: Exception) -> str:
+    """A user error's message in the app's language (a :class:`regions.errors.HomeshoreError` carries both); any
+    other error's own text."""
+    return error.message(lang()) if isinstance(error, HomeshoreError) else str(error)
+
+
 def label(indicator_id: str) -> str:
     """An indicator's label in the current language."""
     return sources.label(indicator_id, lang())
 
 
 def preset_label(name: str) -> str:
-    return PRESET_NAMES_EN.get(name, name) if lang() == "en" else name
+    """A preset's label in the current language; the custom choice says which preset the sliders moved from."""
+    if name == scoring.CUSTOM:
+        return t("preset_custom_from", preset=scoring.preset_label(base_preset(), lang()))
+    return scoring.preset_label(name, lang())
 
 
 def weights() -> dict[str, float]:
@@ -107,11 +129,8 @@ def weights() -> dict[str, float]:
 
 
 def selection_name() -> str:
-    """The preset's name when the sliders still hold its weights, else "personnalisé"."""
-    name = st.session_state.get(PRESET, scoring.DEFAULT_PRESET)
-    if scoring.normalise_weights(weights()) == scoring.preset_weights(name):
-        return str(name)
-    return "personnalisé"
+    """The id of the preset the sliders hold (within the tolerance), else ``custom``."""
+    return scoring.matching_preset(weights())
 
 
 def filters() -> scoring.Filters:
@@ -224,7 +243,7 @@ def _live_geometry() -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_sites(added: pd.DataFrame | None) -> gpd.GeoDataFrame:
     points = _all_sites(added)
-    return points.assign(t_site=points["operator"] + " — " + points["commune_name"])
+    return points.assign(t_site=points["operator"].map(views.without_note) + " — " + points["commune_name"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, cast
 
 import folium
@@ -17,9 +18,10 @@ from regions.formatting import Lang
 SCORE = "score"
 
 
-def colour_options() -> list[str]:
-    """What can colour the map: the score, then every catalogued indicator."""
-    return [SCORE, *sources.load_catalogue()]
+def colour_options(table: pd.DataFrame) -> list[str]:
+    """What can colour the map: the score, then every catalogued indicator with at least one figure in ``table``
+    (an indicator no territory has, such as a travel time before any site is declared, would colour nothing)."""
+    return [SCORE, *(c for c in sources.load_catalogue() if c in table.columns and table[c].notna().any())]
 
 
 def legend_source(column: str, weights: dict[str, float], lang: Lang) -> str:
@@ -29,10 +31,12 @@ def legend_source(column: str, weights: dict[str, float], lang: Lang) -> str:
         return strings.text("legend_source_score", lang, components=names)
     indicator = sources.load_catalogue()[column]
     origin = sources.load_sources().get(indicator.dataset)
-    producer = origin.producer if origin else "Homeshore (" + ", ".join(indicator.derived_from) + ")"
+    producer = (
+        sources.text(origin, "producer", lang) if origin else "Homeshore (" + ", ".join(indicator.derived_from) + ")"
+    )
     if origin is not None and origin.status != "bundled":
-        producer += f" — {indicators.status_of(origin)}"
-    return strings.text("legend_source_indicator", lang, producer=producer, period=indicators.period_of(column))
+        producer += f" — {indicators.status_of(origin, lang)}"
+    return strings.text("legend_source_indicator", lang, producer=producer, period=indicators.period_of(column, lang))
 
 
 def map_frame(
@@ -113,7 +117,7 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             ],
             strings.text("col_code", lang): result["code"],
             strings.text("col_name", lang): result["name"],
-            strings.text("col_score", lang): result["score"].round(1),
+            strings.text("col_score", lang): decimals(result["score"], 1, lang),
             strings.text("col_weight_available", lang): result["weight_available_pct"].round(0),
             strings.text("col_missing", lang): result["missing_components"].map(
                 lambda ids: ", ".join(label[i] for i in ids.split(", ") if i)
@@ -122,6 +126,29 @@ def ranking_table(result: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             strings.text("col_excluded", lang): result["excluded_reason"],
         }
     )
+
+
+def decimals(values: pd.Series, digits: int, lang: Lang) -> pd.Series:
+    """A column of figures as a table shows them: in French written out (``74,1``, ``1 204``, « — » when missing),
+    since a table cannot draw a decimal comma; in English rounded numbers (kept sortable)."""
+    if lang == "en":
+        return values.round(digits)
+    return values.map(lambda value: formatting.number(value, digits, lang))
+
+
+def without_note(name: object) -> str:
+    """A site's or operator's name without the compiler's note in brackets at its end (« Bouygues Telecom (in-house
+    customer service) » -> « Bouygues Telecom »): the notes are in English, the names are names."""
+    return re.sub(r"\s*\([^()]*\)\s*$", "", str(name))
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a French sentence: its first letter in lower case unless its first word is an acronym
+    (« taux de chômage localisé », « locaux éligibles à la fibre (FttH) », « AAH … »); the rest as written."""
+    first = label.split(" ", 1)[0]
+    if not label or sum(c.isupper() for c in first) > 1:
+        return label
+    return label[0].lower() + label[1:]
 
 
 def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float], lang: Lang) -> list[str]:
@@ -136,7 +163,7 @@ def top_sentences(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, 
             strings.text(
                 "reason_component",
                 lang,
-                label=md(sources.label(c, lang).lower() if lang == "fr" else sources.label(c, lang)),
+                label=md(in_sentence(sources.label(c, lang)) if lang == "fr" else sources.label(c, lang)),
                 value=formatting.indicator_value(c, values.at[row.code, c], lang),
                 median=formatting.indicator_value(c, table[c].median(), lang),
             )
@@ -163,7 +190,11 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
 
     def source_of(component: str) -> str:
         origin = all_sources.get(catalogue[component].dataset)
-        return f"{origin.producer} ({indicators.status_of(origin)})" if origin else "Homeshore"
+        return (
+            f"{sources.text(origin, 'producer', lang)} ({indicators.status_of(origin, lang)})"
+            if origin
+            else "Homeshore"
+        )
 
     return pd.DataFrame(
         {
@@ -181,7 +212,7 @@ def breakdown(table: pd.DataFrame, weights: dict[str, float], code: str, lang: L
                 lambda v: formatting.percent(100 * v, 0, lang)
             ),
             strings.text("col_points", lang): explained["contribution"].round(1),
-            strings.text("col_period", lang): [indicators.period_of(c) for c in explained["component"]],
+            strings.text("col_period", lang): [indicators.period_of(c, lang) for c in explained["component"]],
             strings.text("col_source", lang): [source_of(c) for c in explained["component"]],
         }
     )
@@ -202,7 +233,9 @@ def build_map(
     """The département choropleth coloured by ``column`` (the score or an indicator), in ``lang``."""
     frame, fields, aliases = map_frame(table, result, column, lang)
     if site_points is not None:
-        site_points = site_points.assign(t_site=site_points["operator"] + " — " + site_points["commune_name"])
+        site_points = site_points.assign(
+            t_site=site_points["operator"].map(without_note) + " — " + site_points["commune_name"]
+        )
     return maps.choropleth(
         frame,
         "value",

@@ -20,8 +20,8 @@ import streamlit as st
 from homeshore import state
 from homeshore.plain import md
 from homeshore.state import t
-from regions import scoring, settings
-from regions.workspace import WorkspaceError, capture, db, people, scenarios
+from regions import indicators, scoring, settings
+from regions.workspace import WorkspaceError, capture, db, people, scenarios, userdata
 
 OPEN = "hs_scenario_open"  # (name, version) of the scenario the session works on
 FLASH = "hs_scenario_flash"  # a message for the Scénarios page after a rerun
@@ -51,7 +51,7 @@ def acting(*, stop: bool = True) -> people.Actor | None:
         else:
             return people.actor(str(st.user.email))
     except WorkspaceError as error:
-        st.error(md(str(error)), icon=":material/block:")
+        st.error(md(state.said(error)), icon=":material/block:")
     except sa.exc.SQLAlchemyError as error:
         st.error(md(db.describe_error(error)), icon=":material/block:")
     if stop:
@@ -70,23 +70,32 @@ def current_state(note: str, statuses: Mapping[str, tuple[str, str]]) -> scenari
     added = state.user_sites()
     sites_used: dict[str, Any] = {"hubs": list(state.hub_ids())}
     if added is not None:
-        sites_used["user_sites"] = json.loads(pd.DataFrame(added.drop(columns="geometry")).to_json(orient="records"))
+        sites_used["user_sites"] = sites_records(added)
     shortlist = [(code, *statuses.get(code, ("to_explore", ""))) for code in st.session_state[state.SHORTLIST]]
     raw = {c: float(st.session_state.get(state.weight_key(c), 0)) for c in scoring.components()}
     saved = capture.state(
         state.table(), state.result(), preset=state.selection_name(), weights={c: w for c, w in raw.items() if w > 0},
-        filters=state.filters(), shortlist=shortlist, sites=sites_used, note=note,
+        filters=state.filters(), territories=shortlist, sites=sites_used, note=note,
     )  # fmt: skip
-    saved.constraints[PRESET_BASE] = str(st.session_state.get(state.PRESET, scoring.DEFAULT_PRESET))
+    saved.constraints[PRESET_BASE] = state.base_preset()
     return saved
+
+
+def _known_preset(name: object) -> str | None:
+    """The id of a preset saved by id or by its former French name; None for ``custom`` or an unknown name."""
+    try:
+        identifier = scoring.preset_id(str(name))
+    except ValueError:
+        return None
+    return None if identifier == scoring.CUSTOM else identifier
 
 
 def restore(saved: scenarios.Scenario) -> None:
     """Put a scenario back in the sidebar, the shortlist and your sites (call it before the widgets draw: from a
     callback, or before the sidebar of the next run)."""
     data = saved.state
-    shown = data.preset if data.preset in scoring.PRESETS else data.constraints.get(PRESET_BASE)
-    if shown in scoring.PRESETS:  # a customised scenario: the preset its weights were moved from
+    shown = _known_preset(data.preset) or _known_preset(data.constraints.get(PRESET_BASE))
+    if shown is not None:  # a customised scenario: the preset its weights were moved from
         st.session_state[state.PRESET] = shown
         st.session_state[state.LAST_PRESET] = shown
     scale = 100.0 if max(data.weights.values(), default=0) <= 1 else 1.0  # the CLI saves weights summing to 1
@@ -99,12 +108,7 @@ def restore(saved: scenarios.Scenario) -> None:
     hub = limits.get("max_hub_travel_min")
     st.session_state[state.HUB_MAX_TRAVEL] = int(settings.DEFAULT_HUB_MAX_TRAVEL_MIN if hub is None else hub)
     st.session_state[state.HUBS] = list(data.sites.get("hubs") or [])
-    records = data.sites.get("user_sites")
-    frame = pd.DataFrame(records) if records else None
-    st.session_state[state.USER_SITES] = (
-        None if frame is None
-        else gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.CRS_WGS84)
-    )  # fmt: skip
+    st.session_state[state.USER_SITES] = sites_frame(data.sites.get("user_sites") or [])
     st.session_state[state.SHORTLIST] = [territory.code for territory in data.territories]
     st.session_state[OPEN] = (saved.name, saved.version)
 
@@ -125,7 +129,7 @@ def _record_download(
     try:
         people.record_export(by, action, detail, scenario=scenario, version=version)
     except WorkspaceError as error:
-        st.session_state[NOTICE] = str(error)
+        st.session_state[NOTICE] = state.said(error)
     except sa.exc.SQLAlchemyError as error:
         st.session_state[NOTICE] = db.describe_error(error)
 
@@ -135,3 +139,70 @@ def show_notice() -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.error(md(t("ws_not_recorded", reason=notice)), icon=":material/block:")
+
+
+# --- your sites, saved in the workspace -------------------------------------------------------------------------
+
+SITES_VERSION = "hs_sites_version"  # the version of the workspace's sites this session read (None: not read)
+
+
+def sites_records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Located sites as JSON records (the geometry is rebuilt from ``lat``/``lon``)."""
+    records: list[dict[str, Any]] = json.loads(pd.DataFrame(frame.drop(columns="geometry")).to_json(orient="records"))
+    return records
+
+
+def sites_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame | None:
+    """The inverse of :func:`sites_records` (``None`` for no site)."""
+    if not records:
+        return None
+    frame = pd.DataFrame(records)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=settings.CRS_WGS84)
+
+
+def load_sites(*, force: bool = False) -> None:
+    """Put the workspace's saved sites in the session, once per session (``force``: again, after a refusal)."""
+    if not force and SITES_VERSION in st.session_state:
+        return
+    try:
+        saved = userdata.load_sites()
+    except (WorkspaceError, sa.exc.SQLAlchemyError):  # the database cannot be read: the session works without
+        st.session_state[SITES_VERSION] = None
+        return
+    st.session_state[SITES_VERSION] = saved.version
+    st.session_state[state.USER_SITES] = sites_frame(saved.records)
+
+
+def save_sites(by: people.Actor, frame: gpd.GeoDataFrame | None) -> str | None:
+    """Save the session's sites in the workspace with the version read; the refusal to show (``None``: saved)."""
+    version = st.session_state.get(SITES_VERSION)
+    try:
+        if version is None:
+            version = userdata.load_sites().version
+        saved = userdata.save_sites(by, [] if frame is None else sites_records(frame), expect_version=int(version))
+    except userdata.StaleDataError as error:
+        return error.message(state.lang())
+    except WorkspaceError as error:
+        return str(error)
+    except sa.exc.SQLAlchemyError as error:
+        return db.describe_error(error)
+    st.session_state[SITES_VERSION] = saved.version
+    st.session_state[state.USER_SITES] = frame
+    return None
+
+
+_SEEN: dict[str, tuple[int, ...]] = {}  # per database: the user data's stamp this server last read
+
+
+def follow_user_data() -> None:
+    """Read the user's figures again when another process (a command, another app replica) changed them: one cheap
+    query per run; the caches are cleared only on a change."""
+    try:
+        userdata.migrate_folder()  # an old folder that appeared (or was left half-way) first: a stat when there is none
+        url, now = db.database_url(), userdata.stamp()
+    except (WorkspaceError, sa.exc.SQLAlchemyError):  # no database: the figures read last stay
+        return
+    if _SEEN.get(url) not in (None, now):
+        indicators.reload()
+        st.cache_data.clear()
+    _SEEN[url] = now

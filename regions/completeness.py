@@ -37,7 +37,11 @@ class Gap:
     import_command: str
 
 
-def gaps(table: pd.DataFrame | None = None) -> list[Gap]:
+#: The file-name placeholder of the import command, in French and English.
+_FILE = {False: "FICHIER", True: "FILE"}
+
+
+def gaps(table: pd.DataFrame | None = None, lang: str = "fr") -> list[Gap]:
     """Every catalogued official indicator with a département missing, in catalogue order.
 
     ``table``: the département table (default: :func:`regions.indicators.territory_table`)."""
@@ -60,10 +64,11 @@ def gaps(table: pd.DataFrame | None = None) -> list[Gap]:
                 filled=int(values.notna().sum()),
                 total=len(values),
                 missing=tuple(values.index[values.isna()]),
-                status=indicators.status_of(origin),
+                status=indicators.status_of(origin, lang),
                 page=official.page if refreshable and official is not None else all_sources[dataset].url,
                 refresh_command=f"regions data refresh --only {dataset}" if refreshable else "",
-                import_command=f'regions data import FICHIER.csv --id {indicator_id} --period "…" --source "…"',
+                import_command=f"regions data import {_FILE[lang == 'en']}.csv --id {indicator_id} "
+                '--period "…" --source "…"',
             )
         )
     return found

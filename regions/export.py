@@ -2,7 +2,8 @@
 
 Every CSV or XLSX the product writes — shortlists, applicant exports, unmatched rows, the CLI's ``--format csv``
 tables (``regions sources``, ``indicators``, ``score``…), the user's snapshot files — goes through
-:func:`to_csv_text`, :func:`to_csv_bytes` or :func:`to_xlsx_bytes` (``tests/test_export.py`` checks that no other
+:func:`csv_file` (files), :func:`to_csv_text` (a terminal, a pipe, the snapshot's own
+figures) or :func:`to_xlsx_bytes` (``tests/test_export.py`` checks that no other
 module writes one).
 
 Every text cell and column name starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed
@@ -35,6 +36,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from regions.formatting import Lang
+
 DANGEROUS_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISING_QUOTE: Final[str] = "'"
 
@@ -43,8 +46,16 @@ CSV_DECIMALS: Final[tuple[str, ...]] = (".", ",")
 
 SHEET_NAME_MAX: Final[int] = 31
 SHEET_NAME_FORBIDDEN: Final[str] = "[]:*?/\\"
-#: Sheets of ``shortlist_workbook``, in order.
-SHORTLIST_SHEETS: Final[tuple[str, ...]] = ("Shortlist", "Indicateurs", "Méthode et pondérations", "Sources")
+#: Sheets of ``shortlist_workbook``, in order, by language.
+SHORTLIST_SHEETS: Final[dict[Lang, tuple[str, ...]]] = {
+    "fr": ("Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"),
+    "en": ("Shortlist", "Indicators", "Method and weights", "Sources"),
+}
+#: The companion sheet holding an export's metadata, and its two columns.
+ABOUT_SHEET: Final[dict[Lang, str]] = {"fr": "À propos", "en": "About"}
+ABOUT_COLUMNS: Final[dict[Lang, tuple[str, str]]] = {"fr": ("Rubrique", "Valeur"), "en": ("Item", "Value")}
+#: How a metadata line starts in a CSV.
+COMMENT: Final[str] = "#"
 
 #: Column widths in XLSX, in characters.
 WIDTH_MIN: Final[int] = 8
@@ -77,7 +88,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", lineterminator: str = "\r\n") -> str:
     """``frame`` as neutralised CSV text, without index, missing values as empty cells (for a terminal or a pipe;
-    :func:`to_csv_bytes` for a file opened in Excel)."""
+    :func:`csv_file` for a file opened in Excel)."""
     _check_choice("sep", sep, CSV_SEPARATORS)
     _check_choice("decimal", decimal, CSV_DECIMALS)
     if decimal == sep:
@@ -88,22 +99,60 @@ def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", line
     return text
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, sep: str = ",", decimal: str = ".", notes: Sequence[str] = ()) -> bytes:
-    """Encode ``frame`` as neutralised CSV in UTF-8 with BOM and CRLF line ends, for Excel (see :func:`to_csv_text`).
+def csv_file(
+    frame: pd.DataFrame,
+    *,
+    lang: Lang = "fr",
+    about: Sequence[tuple[str, object]] = (),
+    french_excel: bool | None = None,
+) -> bytes:
+    """The product's one CSV file writer, for Excel: UTF-8 with BOM, CRLF, formula-safe (see :func:`to_csv_text`).
 
-    ``notes``: lines written above the header, one neutralised cell each (what an XLSX says in a sheet of notes).
+    French (the default, or ``french_excel``): ``;`` between cells and a decimal comma, as a French Excel reads
+    them; English: ``,`` and a decimal point. ``about``: (label, value) lines written above the header as a
+    commented block, one ``# label : value`` cell per line (what an XLSX holds in its companion sheet).
     """
+    french = lang == "fr" if french_excel is None else french_excel
+    sep, decimal = (";", ",") if french else (",", ".")
     table = to_csv_text(frame, sep=sep, decimal=decimal)  # checks ``sep`` and ``decimal`` first
     lines = io.StringIO()
     writer = csv.writer(lines, delimiter=sep, lineterminator="\r\n")
-    for note in notes:
-        writer.writerow([neutralise_cell(str(note))])
+    for label, value in about:
+        writer.writerow([comment_line(label, value, lang)])
     return (lines.getvalue() + table).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, notes: Mapping[str, Sequence[str]] | None = None) -> bytes:
-    """Write one worksheet per frame, in order, with ``notes[sheet]`` lines above its table; return the XLSX."""
+def comment_line(label: str, value: object, lang: Lang = "fr") -> str:
+    """``# label : value`` (French spacing) or ``# label: value``; a line with no label is ``# value``."""
+    text = " ".join(str(value).split())  # one line: a note never breaks the CSV's rows
+    if not label:
+        return f"{COMMENT} {text}"
+    return f"{COMMENT} {label} : {text}" if lang == "fr" else f"{COMMENT} {label}: {text}"
+
+
+def about_frame(about: Sequence[tuple[str, object]], lang: Lang = "fr") -> pd.DataFrame:
+    """The companion sheet of an XLSX: one (label, value) row per line of ``about``."""
+    values = [value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+              for _, value in about]  # fmt: skip
+    frame = pd.DataFrame({ABOUT_COLUMNS[lang][0]: [str(label) for label, _ in about]})
+    frame[ABOUT_COLUMNS[lang][1]] = pd.Series(values, dtype=object)  # a count stays a number, the rest text
+    return frame
+
+
+def to_xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    about: Sequence[tuple[str, object]] = (),
+    lang: Lang = "fr",
+) -> bytes:
+    """Write one worksheet per frame, in order, with ``notes[sheet]`` lines above its table; return the XLSX.
+
+    ``about``: (label, value) rows of a last, companion sheet named ``ABOUT_SHEET[lang]`` (the metadata a CSV
+    carries in its ``#`` lines)."""
     notes = notes or {}
+    if about:
+        sheets = {**sheets, ABOUT_SHEET[lang]: about_frame(about, lang)}
     _check_sheets(list(sheets), notes)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -120,19 +169,15 @@ def shortlist_workbook(
     method: pd.DataFrame,
     sources: pd.DataFrame,
     *,
-    about: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    about: Sequence[tuple[str, object]] = (),
+    lang: Lang = "fr",
 ) -> bytes:
-    """Return the shortlist XLSX: the ``SHORTLIST_SHEETS`` in order, ``about`` lines above the shortlist."""
+    """Return the shortlist XLSX: the ``SHORTLIST_SHEETS[lang]`` in order, ``notes`` lines above the shortlist,
+    then the companion sheet of ``about``."""
+    names = SHORTLIST_SHEETS[lang]
     frames = (shortlist, indicators, method, sources)
-    return to_xlsx_bytes(dict(zip(SHORTLIST_SHEETS, frames, strict=True)), notes={SHORTLIST_SHEETS[0]: about})
-
-
-def shortlist_csv(shortlist: pd.DataFrame, *, french_excel: bool = False, notes: Sequence[str] = ()) -> bytes:
-    """Return the shortlist as CSV: ``;`` and decimal comma for a French Excel, else ``,`` and decimal point;
-    ``notes`` above the header (a saved scenario's name and version)."""
-    if french_excel:
-        return to_csv_bytes(shortlist, sep=";", decimal=",", notes=notes)
-    return to_csv_bytes(shortlist, sep=",", decimal=".", notes=notes)
+    return to_xlsx_bytes(dict(zip(names, frames, strict=True)), notes={names[0]: notes}, about=about, lang=lang)
 
 
 def _check_choice(argument: str, value: str, allowed: tuple[str, ...]) -> None:

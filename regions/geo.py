@@ -89,8 +89,8 @@ def build_all() -> dict[str, gpd.GeoDataFrame]:
         "communes": cleaned,
         "departements_detailed": deps_detailed,
         "regions_detailed": regs_detailed,
-        "departements": simplify_coverage(deps_detailed, settings.SIMPLIFY_TOLERANCE_M),
-        "regions": simplify_coverage(regs_detailed, settings.SIMPLIFY_TOLERANCE_M),
+        "departements": simplify_tiling(deps_detailed, settings.SIMPLIFY_TOLERANCE_M),
+        "regions": simplify_tiling(regs_detailed, settings.SIMPLIFY_TOLERANCE_M),
     }
     return {name: _to_wgs84(frame) for name, frame in layers.items()}
 
@@ -330,11 +330,11 @@ def _dissolve_regions(deps: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out[["code", "name", *_TERRITORY_COLUMNS, "geometry"]]
 
 
-# --- step 4: simplify as a coverage ----------------------------------------------------------------------------
+# --- step 4: simplify as a tiling --------------------------------------------------------------------------------
 
 
-def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Simplify a clean WGS84 coverage of départements or régions per projection group, in metres.
+def simplify_tiling(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Simplify a clean WGS84 tiling of départements or régions (a GIS "coverage") per projection group, in metres.
 
     Vertices shared by neighbours are simplified once, so shared edges stay shared: no gaps, no overlaps.
     """

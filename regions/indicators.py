@@ -156,32 +156,35 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
+def provenance_table(table: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     """One row per indicator of ``table``: id, label, unit, period, status (bundled, refreshed or user-supplied),
     producer, dataset (or method), how the figures were obtained (copied, summed, reconstructed, computed) and
     the method when not copied, the copy actually read, licence, URL and coverage (``filled/total`` territories
-    of ``table``)."""
+    of ``table``). The texts in ``lang`` ("fr" or "en"; the copy read and the URL as recorded)."""
     cover = coverage(table)
     filled, total = cover["filled"].to_dict(), cover["total"].to_dict()
     all_sources = sources.load_sources()
+    english = lang == "en"
     rows = []
     for indicator in sources.load_catalogue().values():
         if indicator.id not in cover.index:
             continue
         origin = all_sources.get(indicator.dataset)
+        method = indicator.method_en or indicator.method_fr if english else indicator.method_fr
+        computed = "calculated" if english else "calculé"
         rows.append(
             {
                 "id": indicator.id,
-                "label": indicator.label_fr,
+                "label": indicator.label_en if english else indicator.label_fr,
                 "unit": indicator.unit,
-                "period": period_of(indicator.id),
-                "status": (status_of(origin) if origin else "calculé") + _completion_note(indicator),
-                "producer": origin.producer if origin else "calcul Homeshore",
-                "dataset": origin.dataset if origin else indicator.method_fr,
-                "obtained": OBTAINED_FR[indicator.obtained],
-                "method": indicator.method_fr,
+                "period": period_of(indicator.id, lang),
+                "status": (status_of(origin, lang) if origin else computed) + _completion_note(indicator, lang),
+                "producer": sources.text(origin, "producer", lang) if origin else HOMESHORE_CALCULATION[lang],
+                "dataset": sources.text(origin, "dataset", lang) if origin else method,
+                "obtained": OBTAINED[lang][indicator.obtained],
+                "method": method,
                 "copy_read": origin.retrieved_via if origin else "",
-                "licence": origin.licence if origin else "",
+                "licence": sources.text(origin, "licence", lang) if origin else "",
                 "url": origin.url if origin else "",
                 "coverage": f"{filled[indicator.id]}/{total[indicator.id]}",
             }
@@ -189,13 +192,26 @@ def provenance_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: How figures were obtained (``Indicator.obtained``), in French for the sources table.
-OBTAINED_FR: dict[str, str] = {
-    "copied": "copié tel que publié",
-    "summed": "somme de chiffres publiés",
-    "reconstructed": "chiffres publiés séparés à la lecture",
-    "computed": "calculé",
+#: The producer named for a figure Homeshore computes.
+HOMESHORE_CALCULATION: dict[str, str] = {"fr": "calcul Homeshore", "en": "Homeshore calculation"}
+#: The same in the French sources table, which the exports translate (``regions.shortlist``).
+COMPUTED_PRODUCER = HOMESHORE_CALCULATION["fr"]
+#: How figures were obtained (``Indicator.obtained``), in French and English for the sources table.
+OBTAINED: dict[str, dict[str, str]] = {
+    "fr": {
+        "copied": "copié tel que publié",
+        "summed": "somme de chiffres publiés",
+        "reconstructed": "chiffres publiés séparés à la lecture",
+        "computed": "calculé",
+    },
+    "en": {
+        "copied": "copied as published",
+        "summed": "sum of published figures",
+        "reconstructed": "published figures split when read",
+        "computed": "calculated",
+    },
 }
+OBTAINED_FR: dict[str, str] = OBTAINED["fr"]
 
 
 def annual_unemployment(code: str) -> pd.Series:
@@ -216,25 +232,25 @@ def annual_unemployment(code: str) -> pd.Series:
     return values.dropna().astype(float)
 
 
-def period_of(indicator_id: str) -> str:
+def period_of(indicator_id: str, lang: str = "fr") -> str:
     """The period of an indicator's figures: the catalogue's, or the one a refresh recorded (``col: period; …``).
 
     A completed indicator whose official figures fill some départements gives both periods when they differ:
-    ``2024 (votre fichier, 3 dép.) ; 2025-T3 (officiel, 98 dép.)``."""
+    ``2024 (votre fichier, 3 dép.) ; 2025-T3 (officiel, 98 dép.)``. In ``lang`` ("fr" or "en")."""
     indicator = sources.load_catalogue()[indicator_id]
     if indicator.replaces:
         counts = origins(indicator_id).value_counts()
-        official = _official_period(indicator_id, indicator.replaces)
+        official = _official_period(indicator_id, indicator.replaces, lang)
         if counts.get(ORIGIN_OFFICIAL, 0) and official != indicator.period:
-            return (
-                f"{indicator.period} (votre fichier, {counts.get(ORIGIN_USER, 0)} dép.) ; "
-                f"{official} (officiel, {counts[ORIGIN_OFFICIAL]} dép.)"
-            )
+            yours, theirs = counts.get(ORIGIN_USER, 0), counts[ORIGIN_OFFICIAL]
+            if lang == "en":
+                return f"{indicator.period} (your file, {yours} dép.); {official} (official, {theirs} dép.)"
+            return f"{indicator.period} (votre fichier, {yours} dép.) ; {official} (officiel, {theirs} dép.)"
         return indicator.period
-    return _official_period(indicator_id, indicator.dataset)
+    return _official_period(indicator_id, indicator.dataset, lang)
 
 
-def _official_period(indicator_id: str, dataset: str) -> str:
+def _official_period(indicator_id: str, dataset: str, lang: str = "fr") -> str:
     """The catalogue's period of a bundled indicator, or the one a refresh of ``dataset`` recorded."""
     origin = sources.load_sources().get(dataset)
     if origin is not None and origin.status == "refreshed":
@@ -243,27 +259,32 @@ def _official_period(indicator_id: str, dataset: str) -> str:
             if sep and column.strip() == indicator_id:
                 return period.strip()
     indicator = sources.load_catalogue()[indicator_id]
-    return sources.bundled_catalogue()[indicator_id].period if indicator.replaces else indicator.period
+    catalogued = sources.bundled_catalogue()[indicator_id] if indicator.replaces else indicator
+    return catalogued.period_en or catalogued.period if lang == "en" else catalogued.period
 
 
-def _completion_note(indicator: sources.Indicator) -> str:
+def _completion_note(indicator: sources.Indicator, lang: str = "fr") -> str:
     """For a completed indicator: how many départements come from the user's file and how many are official."""
     if not indicator.replaces:
         return ""
     counts = origins(indicator.id).value_counts()
-    return (
-        f" ; {counts.get(ORIGIN_USER, 0)} dép. de votre fichier, {counts.get(ORIGIN_OFFICIAL, 0)} du jeu officiel "
-        f"« {indicator.replaces} »"
-    )
+    yours, theirs = counts.get(ORIGIN_USER, 0), counts.get(ORIGIN_OFFICIAL, 0)
+    if lang == "en":
+        return f"; {yours} dép. from your file, {theirs} from the official dataset « {indicator.replaces} »"
+    return f" ; {yours} dép. de votre fichier, {theirs} du jeu officiel « {indicator.replaces} »"
 
 
-def status_of(origin: sources.Source) -> str:
-    """``livré``, ``actualisé le …`` or ``fourni par l'utilisateur le …``: where a figure comes from."""
+def status_of(origin: sources.Source, lang: str = "fr") -> str:
+    """``livré``, ``actualisé le …`` or ``fourni par l'utilisateur le …`` (``bundled``, ``refreshed on …``,
+    ``supplied by the user on …`` in English): where a figure comes from."""
+    english = lang == "en"
     if origin.status == "refreshed":
-        return f"actualisé le {origin.updated}"
+        return f"refreshed on {origin.updated}" if english else f"actualisé le {origin.updated}"
     if origin.status == "user":
-        return f"fourni par l'utilisateur le {origin.updated}"
-    return "livré"
+        return (
+            f"supplied by the user on {origin.updated}" if english else f"fourni par l'utilisateur le {origin.updated}"
+        )
+    return "bundled" if english else "livré"
 
 
 def rural_population_share(communes: pd.DataFrame, key: str) -> pd.Series:

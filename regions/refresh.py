@@ -5,11 +5,12 @@
 timeouts, retries with exponential backoff, sha256 recorded), parses it with its producer's parser
 (:mod:`regions.official`: one module per producer, its layout in its record and in
 ``tests/fixtures/refresh/README.md``), validates the result (:func:`regions.official.validate`) and only when every
-requested dataset passed writes them into the user's snapshot folder (:func:`regions.snapshot.write_dataset`); the
-bundled snapshot stays the fallback. Any failure leaves the current snapshot untouched. Without network access
-:func:`run` raises :class:`RefreshError` naming the official URLs and the two ways out: run it on a machine with
-internet, or import the figures from a file with ``regions data import``. When insee.fr answers a server error (it
-may refuse clients that are not browsers), the message says so and points to a manual download.
+requested dataset passed writes them into the workspace database, in one transaction
+(:mod:`regions.workspace.userdata`); the bundled snapshot stays the fallback. Any failure leaves the current snapshot
+untouched. Without network access :func:`run` raises :class:`RefreshError` naming the official URLs and the two
+ways out: run it on a machine with internet, or import the figures from a file with ``regions data import``. When
+insee.fr answers a server error (it may refuse clients that are not browsers), the message says so and points to a
+manual download.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from regions import indicators, settings, snapshot, sources
 from regions.official import (
@@ -32,13 +34,14 @@ from regions.official import (
     OfficialSource,
     ParsedDataset,
     RefreshError,
-    coverage,
     download,
+    filled_counts,
     official_codes,
     validate,
 )
 from regions.official._http import megabytes, silent
 from regions.official.base import IMPORT_COMMAND
+from regions.workspace import people, userdata
 
 __all__ = ["OFFICIAL", "Change", "Download", "RefreshError", "RefreshReport", "refreshable_ids", "reset", "run"]
 
@@ -122,15 +125,20 @@ def run(
     dry_run: bool = False,
     progress: Callable[[str], None] = silent,
     fetch: Callable[[str], bytes] | None = None,
+    by: people.Actor | None = None,
 ) -> RefreshReport:
     """Refresh the datasets ``only`` names (default: every id of :data:`OFFICIAL`).
 
     Downloads every file first (``fetch``, default :func:`download` with ``progress``), then parses and validates
-    every file, and only when all succeeded writes them into the user's snapshot folder (unless ``dry_run``): all
-    or nothing, so any failure leaves the current snapshot as it was. Raises ``ValueError`` for an unknown id and
+    every file, and only when all succeeded writes them into the workspace for ``by`` (default the local owner, whose
+    role must allow imports), unless ``dry_run``: one transaction, so any failure leaves the current snapshot as it
+    was. Raises ``ValueError`` for an unknown id and
     :class:`RefreshError` (a message listing every problem, in French and English) otherwise.
     """
     ids = _select(only)
+    if not dry_run:
+        by = by or people.actor()
+        by.require("import")  # before any download
     getter = fetch if fetch is not None else functools.partial(download, progress=progress)
     today = dt.date.today().isoformat()
     progress(f"Actualisation depuis les fichiers officiels : {', '.join(ids)}{' (simulation)' if dry_run else ''}")
@@ -151,7 +159,8 @@ def run(
         if not issues:
             parsed[dataset_id] = result
             progress(
-                f"[{dataset_id}] lu et vérifié : " + ", ".join(f"{c} {n}/{_TOTAL}" for c, n in coverage(result).items())
+                f"[{dataset_id}] lu et vérifié : "
+                + ", ".join(f"{c} {n}/{_TOTAL}" for c, n in filled_counts(result).items())
             )
     if problems:
         raise _aborted(problems)
@@ -159,7 +168,7 @@ def run(
     drops = [_coverage_drop(change) for item in prepared for change in item.changes if _is_drop(change)]
     if drops:
         raise _aborted(drops)
-    written: tuple[Path, ...] = () if dry_run else _write_all(prepared, progress)
+    written: tuple[Path, ...] = () if dry_run else _write_all(prepared, progress, by or people.actor())
     return RefreshReport(
         changes=tuple(change for p in prepared for change in p.changes),
         downloads=tuple(item for item, _ in fetched.values()),
@@ -170,15 +179,16 @@ def run(
     )
 
 
-def reset(only: Sequence[str] | None = None) -> list[str]:
+def reset(only: Sequence[str] | None = None, *, by: people.Actor | None = None) -> list[str]:
     """Forget the refreshed figures of the datasets ``only`` names (default: every refreshed one), so that the bundled
     snapshot shows again; return the ids reset, in registry order. Indicators a user completed from a file are not
-    touched (``regions data remove`` does that). Raises ``ValueError`` for an id that is not refreshable."""
+    touched (``regions data remove`` does that). One transaction, by ``by`` (default the local owner). Raises
+    ``ValueError`` for an id that is not refreshable."""
     wanted = _select(only) if only is not None else list(OFFICIAL)
     refreshed = {key for key, source in sources.load_sources().items() if source.status == "refreshed"}
     ids = [dataset_id for dataset_id in wanted if dataset_id in refreshed]
-    for dataset_id in ids:
-        snapshot.remove_dataset(dataset_id)
+    if ids:
+        userdata.remove(by or people.actor(), ids, action="reset")
     indicators.reload()
     return ids
 
@@ -388,27 +398,22 @@ def _record(
     }
 
 
-def _write_all(prepared: Sequence[_Prepared], progress: Callable[[str], None]) -> tuple[Path, ...]:
-    """Write every dataset; if one write fails, put back the overlay files as they were, then raise."""
-    folder = sources.overlay_dir()
-    touched = [folder / sources.SOURCES_FILE, *(folder / "indicators" / f"{p.dataset_id}.csv" for p in prepared)]
-    saved = {path: path.read_bytes() if path.exists() else None for path in touched}
-    written: list[Path] = []
+def _write_all(prepared: Sequence[_Prepared], progress: Callable[[str], None], by: people.Actor) -> tuple[Path, ...]:
+    """Write every dataset in one transaction: all of them, or (on an error) none and the snapshot as it was."""
+    items = [snapshot.dataset(item.dataset_id, item.figures, item.record) for item in prepared]
     try:
-        for item in prepared:
-            written.append(snapshot.write_dataset(item.dataset_id, item.figures, item.record))
-            progress(f"[{item.dataset_id}] écrit : {written[-1]}")
-    except (OSError, ValueError) as error:
-        for path, content in saved.items():
-            if content is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(content)
+        userdata.write(by, items, action="refresh")
+    except (OSError, ValueError, sa.exc.SQLAlchemyError) as error:
         sources.reload()
+        if isinstance(error, userdata.StaleDataError | people.PermissionDenied):
+            raise
         raise RefreshError(
-            f"Écriture interrompue ({error}) ; l'instantané précédent a été rétabli.",
-            en=f"Writing interrupted ({error}); the previous snapshot was put back.",
+            f"Écriture interrompue ({error}) ; l'instantané précédent est intact.",
+            en=f"Writing interrupted ({error}); the previous snapshot is untouched.",
             reason="write_failed",
         ) from error
+    written = [userdata.label() / userdata.figures_file(item.dataset_id) for item in prepared]
+    for item, path in zip(prepared, written, strict=True):
+        progress(f"[{item.dataset_id}] écrit : {path}")
     indicators.reload()
     return tuple(written)

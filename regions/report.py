@@ -21,7 +21,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
-from regions import export, formatting, geo, indicators, plan, scoring, settings, sources
+from regions import export, formatting, geo, indicators, plan, scoring, settings, shortlist, sources, wording
 from regions.formatting import Lang
 
 A4: Final[tuple[float, float]] = (8.27, 11.69)
@@ -92,6 +92,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sheet_sources": "Sources",
         "item": "Élément",
         "value": "Valeur",
+        "about_export": "Export",
+        "about_date": "Date",
+        "about_lang": "Langue",
+        "about_weights": "Pondérations",
+        "about_source": "Source ({label})",
         "none": "aucune",
     },
     "en": {
@@ -148,6 +153,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sheet_sources": "Sources",
         "item": "Item",
         "value": "Value",
+        "about_export": "Export",
+        "about_date": "Date",
+        "about_lang": "Language",
+        "about_weights": "Weights",
+        "about_source": "Source ({label})",
         "none": "none",
     },
 }
@@ -197,7 +207,7 @@ def criteria_rows(result: plan.Plan, context: PlanContext, lang: Lang = "fr") ->
     inputs = result.inputs
     rows: list[tuple[str, str]] = []
     if context.preset:
-        rows.append((_t(lang, "preset"), context.preset))
+        rows.append((_t(lang, "preset"), scoring.preset_label(context.preset, lang)))
     for component, weight in scoring.normalise_weights(context.weights).items() if context.weights else ():
         rows.append((_t(lang, "weight", label=sources.label(component, lang)), f"{100 * weight:.0f} %"))
     rows.append((_t(lang, "filters"), _describe_filters(context.filters, lang)))
@@ -269,6 +279,8 @@ def sources_table(context: PlanContext, lang: Lang = "fr") -> pd.DataFrame:
     table = table[table["id"].isin(used)]
     out = table[["id", "period", "status", "producer", "dataset", "licence", "url"]].copy()
     out["id"] = [sources.label(i, lang) for i in out["id"]]
+    for column in ("period", "status", "producer"):  # the catalogue's French words, in the document's language
+        out[column] = out[column].map(lambda text: wording.catalogue_text(str(text), lang))
     out.columns = pd.Index(_t(lang, "source_columns").split("|"))
     return out.reset_index(drop=True)
 
@@ -298,7 +310,35 @@ def plan_workbook(result: plan.Plan, context: PlanContext, lang: Lang = "fr") ->
         ),
         _t(lang, "sheet_sources"): sources_table(context, lang),
     }
-    return export.to_xlsx_bytes(sheets, notes={_t(lang, "sheet_teams"): _summary(result, lang)})
+    notes = {_t(lang, "sheet_teams"): _summary(result, lang)}
+    return export.to_xlsx_bytes(sheets, notes=notes, about=about_rows(context, lang), lang=lang)
+
+
+def plan_csv(result: plan.Plan, context: PlanContext, lang: Lang = "fr") -> bytes:
+    """The plan's teams as CSV for Excel, in ``lang``: the summary and :func:`about_rows` as the ``#`` block."""
+    summary = [("", line) for line in _summary(result, lang)]
+    return export.csv_file(teams_table(result, lang), lang=lang, about=[*summary, *about_rows(context, lang)])
+
+
+def about_rows(context: PlanContext, lang: Lang = "fr") -> list[tuple[str, str]]:
+    """What the plan's XLSX says about itself in its companion sheet: date, language, preset, weights, filters,
+    and the source of each indicator it uses (producer, dataset, period, licence)."""
+    rows = [
+        (_t(lang, "about_export"), _t(lang, "title")),
+        (_t(lang, "about_date"), f"{date.today():%Y-%m-%d}"),
+        (_t(lang, "about_lang"), wording.LANGUAGE_NAMES[lang]),
+    ]
+    if context.preset:
+        rows.append((_t(lang, "preset"), scoring.preset_label(context.preset, lang)))
+    if context.weights:
+        rows.append((_t(lang, "about_weights"), shortlist.describe_weights(context.weights, lang)))
+    rows.append((_t(lang, "filters"), _describe_filters(context.filters, lang)))
+    provenance = indicators.provenance_table(context.table)
+    used = [*context.weights, *PLAN_INDICATORS]
+    for _, record in provenance[provenance["id"].isin(used)].iterrows():
+        label = _t(lang, "about_source", label=sources.label(str(record["id"]), lang))
+        rows.append((label, shortlist.source_line(record, lang)))
+    return rows
 
 
 def _summary(result: plan.Plan, lang: Lang) -> list[str]:

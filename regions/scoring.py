@@ -35,36 +35,76 @@ import pandas as pd
 from regions import formatting, settings, sources
 from regions.formatting import Lang
 
-#: Presets: weights by component id (rescaled to sum to 1 when used). Keys are the names shown to users.
-PRESETS: dict[str, dict[str, float]] = {
-    "Équilibré": {
-        "unemployment_rate_pct": 0.25,
-        "jobseekers_per_1000": 0.15,
-        "ftth_share_pct": 0.20,
-        "rural_population_share_pct": 0.20,
-        "sites_within_60min": 0.20,
-    },
-    "Inclusion handicap": {
-        "aah_per_1000_15_64_2019": 0.35,
-        "unemployment_rate_pct": 0.20,
-        "ftth_share_pct": 0.20,
-        "rural_population_share_pct": 0.10,
-        "sites_within_60min": 0.15,
-    },
-    "Territoires peu desservis": {
-        "sites_within_60min": 0.35,
-        "rural_population_share_pct": 0.30,
-        "unemployment_rate_pct": 0.20,
-        "ftth_share_pct": 0.15,
-    },
-    "Connectivité d'abord": {
-        "ftth_share_pct": 0.45,
-        "unemployment_rate_pct": 0.20,
-        "rural_population_share_pct": 0.15,
-        "sites_within_60min": 0.20,
-    },
-}
-DEFAULT_PRESET = "Équilibré"
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of weights: a stable ``id`` (CLI, saved scenarios), labels in French and English."""
+
+    id: str
+    label_fr: str
+    label_en: str
+    weights: Mapping[str, float]
+
+    def label(self, lang: Lang = "fr") -> str:
+        return self.label_en if lang == "en" else self.label_fr
+
+
+_PRESET_LIST: tuple[Preset, ...] = (
+    Preset(
+        "balanced",
+        "Équilibré",
+        "Balanced",
+        {
+            "unemployment_rate_pct": 0.25,
+            "jobseekers_per_1000": 0.15,
+            "ftth_share_pct": 0.20,
+            "rural_population_share_pct": 0.20,
+            "sites_within_60min": 0.20,
+        },
+    ),
+    Preset(
+        "disability-inclusion",
+        "Inclusion handicap",
+        "Disability inclusion",
+        {
+            "aah_per_1000_15_64_2019": 0.35,
+            "unemployment_rate_pct": 0.20,
+            "ftth_share_pct": 0.20,
+            "rural_population_share_pct": 0.10,
+            "sites_within_60min": 0.15,
+        },
+    ),
+    Preset(
+        "underserved",
+        "Territoires peu desservis",
+        "Under-served territories",
+        {
+            "sites_within_60min": 0.35,
+            "rural_population_share_pct": 0.30,
+            "unemployment_rate_pct": 0.20,
+            "ftth_share_pct": 0.15,
+        },
+    ),
+    Preset(
+        "connectivity-first",
+        "Connectivité d'abord",
+        "Connectivity first",
+        {
+            "ftth_share_pct": 0.45,
+            "unemployment_rate_pct": 0.20,
+            "rural_population_share_pct": 0.15,
+            "sites_within_60min": 0.20,
+        },
+    ),
+)
+#: Presets by id, in the order they are offered.
+PRESETS: dict[str, Preset] = {preset.id: preset for preset in _PRESET_LIST}
+DEFAULT_PRESET = "balanced"
+#: What a ranking's preset is called when the weights are no preset's: the id, and its labels.
+CUSTOM = "custom"
+CUSTOM_LABELS: dict[str, str] = {"fr": "personnalisé", "en": "custom"}
+#: Two normalised weights closer than this are the same (slider percentages divided by their sum are not exact).
+WEIGHT_TOLERANCE = 1e-6
 
 #: Components normalised on a fixed scale instead of by rank: id -> the value (minutes) that scores 0. A missing
 #: value there is a fact (no hub reachable by road, or none declared) and scores 0, never left out.
@@ -112,11 +152,49 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {k: float(v) / total for k, v in weights.items() if v > 0}
 
 
+def preset_id(name: str) -> str:
+    """The id of a preset given by id, or by its former key, the French label (scenarios saved before ids, the
+    CLI's old names), or its English label; ``custom`` for the custom labels. The error lists the ids."""
+    if name in PRESETS or name == CUSTOM:
+        return name
+    folded = name.strip().casefold()
+    for preset in PRESETS.values():
+        if folded in (preset.label_fr.casefold(), preset.label_en.casefold()):
+            return preset.id
+    if folded in {label.casefold() for label in CUSTOM_LABELS.values()}:
+        return CUSTOM
+    raise ValueError(f"preset {name!r} is unknown; expected one of {list(PRESETS)}")
+
+
 def preset_for(name: str) -> dict[str, float]:
-    """A preset's weights as written; the error lists the presets."""
-    if name not in PRESETS:
+    """A preset's weights as written (``name``: its id, or a former name, see :func:`preset_id`)."""
+    identifier = preset_id(name)
+    if identifier == CUSTOM:
         raise ValueError(f"preset {name!r} is unknown; expected one of {list(PRESETS)}")
-    return dict(PRESETS[name])
+    return dict(PRESETS[identifier].weights)
+
+
+def preset_label(name: str, lang: Lang = "fr") -> str:
+    """A preset's label (or the custom label) in ``lang``; a name no preset knows is returned as it is."""
+    try:
+        identifier = preset_id(name)
+    except ValueError:
+        return name
+    return CUSTOM_LABELS[lang] if identifier == CUSTOM else PRESETS[identifier].label(lang)
+
+
+def same_weights(first: Mapping[str, float], second: Mapping[str, float]) -> bool:
+    """Whether two sets of weights are the same once normalised, within ``WEIGHT_TOLERANCE``."""
+    a, b = normalise_weights(first), normalise_weights(second)
+    return a.keys() == b.keys() and all(abs(a[key] - b[key]) <= WEIGHT_TOLERANCE for key in a)
+
+
+def matching_preset(weights: Mapping[str, float]) -> str:
+    """The id of the preset whose weights these are (within the tolerance), else ``custom``."""
+    for preset in PRESETS.values():
+        if same_weights(weights, preset.weights):
+            return preset.id
+    return CUSTOM
 
 
 def low_coverage(table: pd.DataFrame, weights: Mapping[str, float]) -> dict[str, float]:

@@ -150,13 +150,24 @@ SITE_FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("nom", "site", "name", "nom du site", "libellé"),
     "town": ("commune", "ville", "town", "city", "localité"),
     "postcode": ("code postal", "cp", "postcode", "zip", "code_postal"),
-    "insee": ("code insee", "code commune", "insee", "cog", "code_insee"),
+    "insee": ("code insee", "code commune", "insee", "cog", "code_insee", "insee code"),
     "lat": ("latitude", "lat", "y"),
     "lon": ("longitude", "lon", "lng", "long", "x"),
     "operator": ("opérateur", "operator", "société", "entreprise"),
     "departement": ("département", "departement", "dép", "dep", "code département", "department"),
 }
 
+#: The template's headers in English (each one of the ``SITE_FIELDS`` names of its field).
+TEMPLATE_HEADERS_EN: tuple[str, ...] = (
+    "name",
+    "operator",
+    "town",
+    "postcode",
+    "INSEE code",
+    "department",
+    "latitude",
+    "longitude",
+)
 #: Headers of the template offered to the user (one per field of ``SITE_FIELDS``).
 TEMPLATE_HEADERS: tuple[str, ...] = (
     "nom",
@@ -206,10 +217,11 @@ class _Placed(NamedTuple):
     method: str
 
 
-def sites_template() -> pd.DataFrame:
-    """An empty sites table with French headers (``TEMPLATE_HEADERS``), all columns text: a template to download
-    or an editable table."""
-    return pd.DataFrame({header: pd.Series(dtype=str) for header in TEMPLATE_HEADERS})
+def sites_template(lang: str = "fr") -> pd.DataFrame:
+    """An empty sites table with French headers (``TEMPLATE_HEADERS``; English ones, ``TEMPLATE_HEADERS_EN``, for
+    ``lang="en"``), all columns text: a template to download or an editable table. Both are read the same way."""
+    headers = TEMPLATE_HEADERS_EN if lang == "en" else TEMPLATE_HEADERS
+    return pd.DataFrame({header: pd.Series(dtype=str) for header in headers})
 
 
 def read_user_sites(

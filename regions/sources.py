@@ -6,16 +6,19 @@ orientation, kind, how a région value is obtained). Both are validated when fir
 an unknown dataset raises a ``ValueError`` naming the file, the entry and the field. ``read_indicator_file``
 reads a dataset's figures with codes as text and missing values as NaN (never 0).
 
-The user's snapshot folder (:func:`overlay_dir`: refreshed and imported datasets) is read the same way, but a
-damaged part of it — a TOML file that does not parse, an entry with a missing or mistyped field, a reserved or
-malformed indicator id, a figures file that is unreadable, lacks a column or holds a non-number — never stops the
-product: that part is left out (the bundled figures show instead) and :func:`overlay_damage` names the file and
+The user's datasets (refreshed and imported, held by the workspace database: :mod:`regions.workspace.userdata`;
+an old-layout folder :func:`overlay_dir` is migrated there once, see :func:`read_folder`) are read the same way
+(:func:`check_overlay`), but a damaged part — a TOML file that does not parse, an entry with a missing or mistyped
+field, a reserved or malformed indicator id, figures that are unreadable, lack a column or hold a non-number — never
+stops the product: that part is left out (the bundled figures show instead) and :func:`overlay_damage` names it and
 the command that repairs it (``regions data remove --id …`` or ``regions data reset``).
 """
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -29,6 +32,10 @@ from regions import settings
 
 SOURCES_FILE: Final[str] = "sources.toml"
 CATALOGUE_FILE: Final[str] = "catalogue.toml"
+#: The readers' texts of each bundled dataset in French and English (``[id.fr]`` / ``[id.en]``), beside sources.toml.
+TEXTS_FILE: Final[str] = "sources_texts.toml"
+#: The fields of a dataset record a reader sees, translated in ``TEXTS_FILE``.
+TRANSLATED: Final[tuple[str, ...]] = ("producer", "dataset", "period", "licence", "coverage_note", "caveats")
 
 #: ``dataset`` of an indicator computed from other indicators.
 DERIVED: Final[str] = "derived"
@@ -123,13 +130,17 @@ class Indicator:
     obtained: str = "copied"
     #: For a bundled indicator the user completed from a file: the bundled dataset its figures replace.
     replaces: str = ""
+    #: ``method_fr`` and ``period`` in English (empty: the same in both languages, or not written yet).
+    method_en: str = ""
+    period_en: str = ""
 
 
 STATUSES: Final[tuple[str, ...]] = ("bundled", "refreshed", "user")
 
 
 def overlay_dir() -> Path:
-    """The user's snapshot folder: refreshed and user-supplied datasets that overlay the bundled ones."""
+    """The user's snapshot folder of earlier versions (refreshed and user-supplied datasets), migrated into the
+    workspace database on first read (:func:`regions.workspace.userdata.migrate_folder`)."""
     return settings.user_data_root() / "snapshot"
 
 
@@ -151,7 +162,7 @@ class Damage:
     @property
     def repair(self) -> str:
         """The commands that repair it, in French."""
-        reset = "`regions data reset` (met la partie endommagée de côté, rien n'est effacé)"
+        reset = "`regions data reset` (retire la partie endommagée en la gardant au journal d'audit, rien n'est effacé)"
         if self.indicator_id:
             return f"`regions data remove --id {self.indicator_id}` (puis réimportez votre fichier) ou {reset}"
         return reset
@@ -160,7 +171,7 @@ class Damage:
         """One French line: the file, the entry, the reason, what is used instead and the repair."""
         where = f"{self.path}" + (f" [{self.entry}]" if self.entry else "")
         return (
-            f"dossier utilisateur endommagé : {where} : {self.reason}. Cette partie est ignorée, les chiffres livrés "
+            f"données utilisateur endommagées : {where} : {self.reason}. Cette partie est ignorée, les chiffres livrés "
             f"sont utilisés à la place. Pour réparer : {self.repair}"
         )
 
@@ -238,6 +249,8 @@ def _parse_indicator(indicator_id: str, entry: dict[str, Any], where: str = "") 
         **text,
         derived_from=_texts(entry, "derived_from", where),
         method_fr=_text(entry, "method_fr", where, required=False),
+        method_en=_text(entry, "method_en", where, required=False),
+        period_en=_text(entry, "period_en", where, required=False),
         obtained=obtained,
     )
     if indicator.dataset == DERIVED and not (indicator.derived_from and indicator.method_fr.strip()):
@@ -303,20 +316,64 @@ def bundled_catalogue() -> dict[str, Indicator]:
 
 
 @dataclass(frozen=True)
+class RawOverlay:
+    """The user's data as stored, before checking: the entries of ``sources.toml`` and ``catalogue.toml`` by key, the
+    figures' text by file name (``None``: read each file from ``folder``), the damage found reading them (a file that
+    does not parse), and ``folder``: where they live (a folder, or the label of the workspace database)."""
+
+    folder: Path
+    sources: dict[str, Any]
+    catalogue: dict[str, Any]
+    figures: dict[str, str] | None = None
+    damage: tuple[Damage, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Overlay:
     sources: dict[str, Source]
     indicators: dict[str, Indicator]
     damage: tuple[Damage, ...]
+    figures: dict[str, str] | None = None
 
 
 @cache
 def _overlay() -> _Overlay:
-    """Read the user's folder entry by entry, leaving out (and naming) every damaged part."""
-    folder = overlay_dir()
+    """The user's data of the workspace (:mod:`regions.workspace.userdata`), checked entry by entry."""
+    if _nothing_stored():
+        return _Overlay({}, {}, ())
+    from regions.workspace import userdata  # the database layer imports this module
+
+    return check_overlay(userdata.raw_overlay())
+
+
+#: :data:`regions.workspace.db.DATABASE_URL_ENV` and :data:`~regions.workspace.db.SQLITE_FILE`, named here so that
+#: reading the figures on a machine where nothing was ever stored does not load the database layer.
+_DATABASE_URL_ENV: Final[str] = "HOMESHORE_DATABASE_URL"
+_SQLITE_FILE: Final[str] = "workspace.sqlite3"
+
+
+def _nothing_stored() -> bool:
+    """No database named, no embedded database file and no old folder to migrate: no user data anywhere."""
+    if os.environ.get(_DATABASE_URL_ENV, "").strip():
+        return False
+    root = settings.user_data_root()
+    return not (root / _SQLITE_FILE).exists() and not any(root.glob(f"{overlay_dir().name}*"))
+
+
+def read_folder(folder: Path) -> RawOverlay:
+    """The user's data of an old-layout folder (``sources.toml``, ``catalogue.toml``, ``indicators/*.csv``)."""
     damage: list[Damage] = []
     raw_sources = _read_overlay_toml(folder / SOURCES_FILE, damage)
-    unreadable = bool(damage)
     raw_catalogue = _read_overlay_toml(folder / CATALOGUE_FILE, damage)
+    return RawOverlay(folder, raw_sources, raw_catalogue, None, tuple(damage))
+
+
+def check_overlay(raw: RawOverlay) -> _Overlay:
+    """Check the user's data entry by entry, leaving out (and naming) every damaged part."""
+    folder = raw.folder
+    damage = list(raw.damage)
+    raw_sources, raw_catalogue = raw.sources, raw.catalogue
+    unreadable = any(item.path == folder / SOURCES_FILE and not item.entry for item in damage)
     bundled = bundled_catalogue()
     columns: dict[str, list[str]] = {}  # dataset -> the indicator columns its file must hold
     for ind in bundled.values():
@@ -334,10 +391,11 @@ def _overlay() -> _Overlay:
                 raise ValueError(f"{folder / SOURCES_FILE} [{key}]: not a table")
             source = _parse_source(key, entry, folder)
             if source.file:
-                _read_figures(folder / source.file, columns.get(key, []))
+                text = None if raw.figures is None else raw.figures.get(source.file, "")
+                _read_figures(folder / source.file, columns.get(key, []), text)
         except (ValueError, OSError) as error:
             path = folder / (str(entry.get("file", "")) or SOURCES_FILE) if isinstance(entry, dict) else folder
-            path = path if path.is_file() else folder / SOURCES_FILE
+            path = path if raw.figures is not None or path.is_file() else folder / SOURCES_FILE
             reason = _reason(error, f"{folder / SOURCES_FILE} [{key}]").removeprefix(f"{path}: ")
             damage.append(Damage(path, key, reason, fix))
             continue
@@ -354,7 +412,7 @@ def _overlay() -> _Overlay:
         except ValueError as error:
             fix = ind_id if USER_ID_PATTERN.fullmatch(ind_id) else ""
             damage.append(Damage(folder / CATALOGUE_FILE, ind_id, _reason(error, where), fix))
-    return _Overlay(found, indicators, tuple(damage))
+    return _Overlay(found, indicators, tuple(damage), raw.figures)
 
 
 def _overlay_indicator(
@@ -364,7 +422,7 @@ def _overlay_indicator(
     if not isinstance(entry, dict):
         raise ValueError(f"{where}: not a table")
     if ind_id in bundled:
-        indicator = _completion(bundled[ind_id], entry)
+        indicator = _completion(bundled[ind_id], entry, where)
     else:
         problem = user_id_problem(ind_id)
         if problem:
@@ -397,11 +455,10 @@ def _reason(error: Exception, where: str = "") -> str:
     return text.removeprefix(f"{where}: ") if where else text
 
 
-def _completion(bundled: Indicator, entry: dict[str, Any]) -> Indicator:
+def _completion(bundled: Indicator, entry: dict[str, Any], where: str) -> Indicator:
     """A bundled indicator whose figures now come from the user's file: same definition (labels, unit,
     orientation, kind, région rule), the user's ``dataset`` and ``period``. The entry names the bundled dataset it
     replaces (``completes``), so an entry left over from another version of the catalogue is refused."""
-    where = f"{overlay_dir() / CATALOGUE_FILE} [{bundled.id}]"
     completes = _text(entry, "completes", where, required=False)
     if completes != bundled.dataset:
         raise ValueError(
@@ -425,6 +482,23 @@ def reload() -> None:
     _overlay.cache_clear()
 
 
+@cache
+def load_texts() -> dict[str, dict[str, dict[str, Any]]]:
+    """``TEXTS_FILE``: dataset id -> language -> translated field -> text (a list of texts for ``caveats``)."""
+    with (settings.DATA_DIR / TEXTS_FILE).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def text(source: Source, field_name: str, lang: str = "fr") -> Any:
+    """A dataset's ``field_name`` (one of :data:`TRANSLATED`) in ``lang``: its translation for a bundled dataset,
+    else the record's own text (a refreshed or imported dataset writes its own record). ``caveats`` is a tuple."""
+    _check_choice(field_name, TRANSLATED, "text()", "field_name")
+    _check_choice(lang, LANGUAGES, "text()", "lang")
+    translated = load_texts().get(source.id, {}).get(lang, {}) if source.status == "bundled" else {}
+    value = translated.get(field_name, getattr(source, field_name))
+    return tuple(value) if field_name == "caveats" else value
+
+
 def label(indicator_id: str, lang: str = "fr") -> str:
     """Return the label of an indicator in ``lang`` ("fr" or "en")."""
     _check_choice(lang, LANGUAGES, "label()", "lang")
@@ -443,16 +517,20 @@ def read_indicator_file(source: Source) -> pd.DataFrame:
     if not source.file:
         raise ValueError(f"{SOURCES_FILE} [{source.id}]: the dataset has no file under {settings.DATA_DIR}")
     numeric = [ind.id for ind in load_catalogue().values() if source.id in (ind.dataset, ind.replaces)]
-    return _read_figures(Path(source.base or settings.DATA_DIR) / source.file, numeric)
+    stored = _overlay().figures if source.base else None  # the user's figures, when held by the database
+    text = None if stored is None else stored.get(source.file, "")
+    return _read_figures(Path(source.base or settings.DATA_DIR) / source.file, numeric, text)
 
 
-def _read_figures(path: Path, numeric: list[str]) -> pd.DataFrame:
-    """Read a figures file: ``code`` as text, the ``numeric`` columns as finite floats (empty -> NaN).
+def _read_figures(path: Path, numeric: list[str], text: str | None = None) -> pd.DataFrame:
+    """Read a figures file (``text``: its content, held by the database; else read from ``path``): ``code`` as text,
+    the ``numeric`` columns as finite floats (empty -> NaN).
 
     Raises ``ValueError`` naming the file when it is not UTF-8 CSV, a column is absent, a code is repeated or a
     cell holds a non-number or an infinite number."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        content = path if text is None else io.StringIO(text)
+        frame = pd.read_csv(content, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     missing = [col for col in dict.fromkeys([CODE_COLUMN, *numeric]) if col not in frame.columns]

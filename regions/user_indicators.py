@@ -3,7 +3,8 @@
 The file holds a département code column (or a commune code column, aggregated up to départements with a stated
 rule) and a value column. Codes are repaired as elsewhere (``regions.codes``: lost leading zeros, ``2a``, names);
 every row ends either kept or rejected with its reason (kept + rejected = rows read). Saved, the indicator is a
-dataset of the user's snapshot folder (``regions.snapshot``) marked as user-supplied, with the source the user
+dataset of the user's workspace (``regions.snapshot``, in the database) marked as
+user-supplied, with the source the user
 declared: it then appears in ``regions indicators``, the score (when oriented) and the app.
 
 Nothing a user types can damage the folder: the id must match :data:`sources.USER_ID_PATTERN` and not be one of
@@ -19,16 +20,20 @@ département, where the figure in use after saving comes from.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from regions import codes, formatting, geo, indicators, snapshot, sources, tabular
+
+if TYPE_CHECKING:  # the database layer is loaded when a file is checked or saved
+    from regions.workspace.people import Actor
 
 #: The level of the codes in a user's file (its values are aggregated to départements).
 FileLevel = Literal["departement", "commune"]
@@ -89,6 +94,9 @@ class UserImport:
     #: ``""``). ``figures`` then holds the user's rows: this file's, and an earlier import's where the file has none.
     coverage_before: int | None = None
     origin: pd.Series | None = None
+    #: The version of the user's figures under this id when the file was checked (0: none): saving is refused if
+    #: someone saved them since (:class:`regions.workspace.userdata.StaleDataError`). ``None``: not checked.
+    stored_version: int | None = None
 
     def __post_init__(self) -> None:
         if self.kept_rows + len(self.rejected) != self.rows_read:
@@ -249,6 +257,9 @@ def prepare(
     before, origin = None, None
     if is_completion(declaration):
         figures, before, origin = _merge(figures, declaration.indicator_id)
+    from regions.workspace import userdata
+
+    stored = userdata.version(DATASET_PREFIX + declaration.indicator_id)
     return UserImport(
         declaration=declaration,
         level=chosen,
@@ -259,6 +270,7 @@ def prepare(
         kept_rows=int(kept.sum()),
         coverage_before=before,
         origin=origin,
+        stored_version=stored,
     )
 
 
@@ -279,8 +291,10 @@ def _merge(figures: pd.DataFrame, indicator_id: str) -> tuple[pd.DataFrame, int,
     return pd.DataFrame({"code": figures["code"], "value": saved.to_numpy()}), before, origin
 
 
-def save(user_import: UserImport) -> None:
-    """Write the indicator into the user's snapshot folder; it then appears in the catalogue and the table.
+def save(user_import: UserImport, *, by: Actor | None = None, file: str = "") -> None:
+    """Write the indicator into the workspace for ``by`` (default the local owner; the role must allow imports), in
+    one transaction recorded in the audit trail (``file``: the name of the file read); it then appears in the
+    catalogue and the table. Refused if someone saved the same indicator since the file was checked.
 
     A completion (:func:`is_completion`) merges: the user's figures (this file's, and an earlier import's where
     the file has none) win for their départements, the official figures stay elsewhere; the user's period and
@@ -315,9 +329,12 @@ def save(user_import: UserImport) -> None:
         "status": "user",
         "updated": f"{date.today():%Y-%m-%d}",
     }
+    detail = {"indicator": d.indicator_id, "file": file, "rows": user_import.kept_rows,
+              "coverage": user_import.coverage}  # fmt: skip
+    write = functools.partial(snapshot.write_dataset, by=by, expect_version=user_import.stored_version, detail=detail)
     if replaced:
         completes = {"completes": replaced, "dataset": DATASET_PREFIX + d.indicator_id, "period": d.period}
-        snapshot.write_dataset(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: completes})
+        write(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: completes})
         return
     entry = {
         "label_fr": d.label,
@@ -330,12 +347,13 @@ def save(user_import: UserImport) -> None:
         "region_rule": "sum" if d.kind == "count" else "population_weighted_mean",
         "description_fr": f"Indicateur fourni par l'utilisateur ; source déclarée : {d.source}.",
     }
-    snapshot.write_dataset(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: entry})
+    write(DATASET_PREFIX + d.indicator_id, figures, record, {d.indicator_id: entry})
 
 
-def remove(indicator_id: str) -> None:
-    """Remove a user's indicator (the bundled data are untouched), even from a damaged folder."""
-    snapshot.remove_dataset(DATASET_PREFIX + indicator_id, [indicator_id])
+def remove(indicator_id: str, *, by: Actor | None = None) -> None:
+    """Remove a user's indicator for ``by`` (default the local owner; the bundled data are untouched), even a
+    damaged one."""
+    snapshot.remove_dataset(DATASET_PREFIX + indicator_id, [indicator_id], by=by)
     indicators.reload()
 
 
@@ -345,12 +363,11 @@ def user_indicator_ids() -> list[str]:
 
 
 def stored_ids() -> list[str]:
-    """Ids of the user's indicators found in the folder, also those of a damaged file (what :func:`remove` can
+    """Ids of the user's indicators stored in the workspace, also those of a damaged entry (what :func:`remove` can
     remove)."""
-    folder = sources.overlay_dir()
-    in_sources = snapshot.stored_keys(folder / sources.SOURCES_FILE)
-    found = [*snapshot.stored_keys(folder / sources.CATALOGUE_FILE)]
-    found += [key.removeprefix(DATASET_PREFIX) for key in in_sources if key.startswith(DATASET_PREFIX)]
+    from regions.workspace import userdata
+
+    found = [key.removeprefix(DATASET_PREFIX) for key in userdata.stored_ids()]
     return list(dict.fromkeys(i for i in [*user_indicator_ids(), *found] if ID_PATTERN.fullmatch(i)))
 
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from regions import indicators, refresh, snapshot, sources
+from regions import formatting, indicators, refresh, snapshot, sources
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHORTLIST_PAGE = "homeshore/pages/shortlist.py"
@@ -79,7 +79,8 @@ def test_moving_a_weight_slider_changes_the_ranking(app: AppTest) -> None:
     after = first_ranked(app)
     assert after != before
     ftth = ranking(app)
-    assert ftth["Score"].iloc[0] >= ftth["Score"].iloc[1]
+    first, second = (formatting.parse_number(score) for score in ftth["Score"].iloc[:2])  # written « 74,1 »
+    assert first >= second
 
 
 def test_a_filter_removes_territories_from_the_ranking(app: AppTest) -> None:
@@ -151,7 +152,7 @@ def test_adding_the_top_ten_and_exporting_an_excel_shortlist(app: AppTest, media
     name = button.proto.url.rsplit("/", 1)[-1]
     content = next(bytes(s.get_file(name).content) for s in media if _has(s, name))
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources", "À propos"]
     rows = list(book["Shortlist"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "Rang")
     assert [row[2] for row in rows[header + 1 :]] == chosen  # the ten départements, in rank order
@@ -263,7 +264,7 @@ def test_uploading_a_file_shows_its_report_and_the_mapping_can_be_changed(app: A
     app.run()
     assert not app.exception
     assert metrics(app) == {"Lignes lues": "5", "Rattachées à une commune": "3", "Non rattachées": "2"}
-    reasons = next(d.value for d in app.dataframe if "Raison" in d.value.columns)
+    reasons = next(d.value for d in app.table if "Raison" in d.value.columns)  # a small HTML table, in full
     assert set(reasons["Raison"]) == {"localisation vide", next(r for r in reasons["Raison"] if "Monaco" in r)}
     assert any("cp1252" in c.value for c in app.caption)
     town_key = next(s.key for s in app.selectbox if s.key and s.key.endswith("_town"))
@@ -456,7 +457,8 @@ def test_the_demo_applicant_exports_say_fictional(app: AppTest, media: list[Memo
     app.multiselect(key="hs_pool_deps").set_value(["23"]).run()
     assert not app.exception
     csv = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
-    assert csv.splitlines()[1].startswith("données fictives (fichier de démonstration)")
+    table = [line for line in csv.splitlines() if not line.startswith(("#", '"#'))]
+    assert table[1].startswith("données fictives (fichier de démonstration)")  # the first applicant's row
     unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
     assert "données fictives" in unmatched
     book = openpyxl.load_workbook(io.BytesIO(_download(app, media, "Télécharger les candidats (Excel)")))
@@ -474,7 +476,9 @@ def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_s
     assert not app.exception
     unmatched = _download(app, media, "Télécharger les lignes non rattachées (avec leur raison)").decode("utf-8-sig")
     assert "Monaco" in unmatched
-    assert all(h not in unmatched for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    table = "\n".join(line for line in unmatched.splitlines() if not line.startswith(("#", '"#')))
+    assert all(h not in table for h in [*PROTECTED_HEADERS, "rqth"]) and "Zorgane-NA5" not in unmatched
+    assert "# Colonnes sensibles retirées : " in unmatched  # named in the metadata block, as in an XLSX's À propos
     chooser = next(m for m in app.multiselect if m.key and m.key.startswith("hs_pool_sensitive_cols"))
     assert chooser.value == PROTECTED_HEADERS  # every detected column ticked: left out
     assert any("Nationalité — origine, nationalité" in option for option in chooser.options)
@@ -494,29 +498,63 @@ def test_sensitive_columns_are_detected_by_meaning_and_one_can_be_declared_not_s
     notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
     assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Nationalité (détectée : origine")
     csv_text = _download(app, media, "Télécharger les candidats (CSV)").decode("utf-8-sig")
-    first_line = csv_text.splitlines()[0].strip('"')
-    assert first_line.startswith("Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+    block = [line.strip('"') for line in csv_text.splitlines() if line.startswith(("#", '"#'))]
+    assert any(line.startswith("# Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée")
+               for line in block)  # fmt: skip
     assert "Zorgane-NA5" in csv_text and "Oui-HA3" not in csv_text
 
 
-def test_a_damaged_user_folder_is_named_on_the_pages_and_repaired_from_the_app(app: AppTest, user_folder: Path) -> None:
+def test_a_damaged_old_folder_is_migrated_and_the_data_page_says_what_was_kept_aside(
+    app: AppTest, user_folder: Path
+) -> None:
     folder = user_folder / "snapshot"
     folder.mkdir()
-    (folder / "sources.toml").write_bytes(b'["user_x"]\n"producer" = "CAF\x7f"\n')
+    damaged = b'["user_x"]\n"producer" = "CAF\x7f"\n'
+    (folder / "sources.toml").write_bytes(damaged)
     indicators.reload()
     app.switch_page(DATA_PAGE).run()
     assert not app.exception
+    (backup,) = user_folder.glob("snapshot.sauvegarde-*")
+    assert (backup / "sources.toml").read_bytes() == damaged and not folder.exists()  # kept as it was
+    assert any(backup.name in i.value for i in app.info)
     warning = next(w.value for w in app.warning if "sources.toml" in w.value)
-    assert "Illegal character" in warning and "regions data reset" in warning and "chiffres livrés" in warning
+    assert "Illegal character" in warning and "gardé dans la sauvegarde" in warning
     fibre = "Locaux éligibles à la fibre (FttH)"
     assert app.dataframe[0].value.set_index("Indicateur").loc[fibre, "Statut"] == "livré"  # the page still works
+
+
+def test_a_damaged_entry_of_the_database_is_named_on_the_pages_and_repaired_from_the_app(
+    app: AppTest, user_folder: Path
+) -> None:
+    from regions.workspace import db, people, schema
+
+    owner = people.actor()
+    entry = {"label_fr": "x", "label_en": "x", "unit": "x", "period": "x", "dataset": "user_mon_taux",
+             "orientation": "higher", "kind": "ratio", "region_rule": "population_weighted_mean",
+             "description_fr": "x"}  # fmt: skip
+    record = {"producer": "p", "dataset": "d", "period": "2025", "url": "u", "licence": "l", "retrieved_via": "r",
+              "coverage_note": "c", "status": "user"}  # fmt: skip
+    with db.transaction() as connection:  # as another version of Homeshore might have written it
+        row = connection.execute(schema.user_datasets.insert().values(
+            workspace_id=owner.workspace_id, dataset_id="user_mon_taux", record=record,
+            figures="code,mon_taux\n23,beaucoup\n", version=1, updated_at=db.now(), updated_by=owner.email,
+        )).inserted_primary_key  # fmt: skip
+        assert row is not None
+        connection.execute(schema.user_catalogue.insert().values(
+            workspace_id=owner.workspace_id, indicator_id="mon_taux", dataset_row=row[0], entry=entry))  # fmt: skip
+    indicators.reload()
+    app.switch_page(DATA_PAGE).run()
+    assert not app.exception
+    warning = next(w.value for w in app.warning if "user_mon_taux" in w.value.replace("\\", "")).replace("\\", "")
+    assert "non-numbers" in warning and "regions data remove --id mon_taux" in warning and "chiffres livrés" in warning
     app.switch_page("homeshore/pages/indicateur.py").run()
-    assert not app.exception and any("sources.toml" in w.value for w in app.warning)
+    assert not app.exception and any("user_mon_taux" in w.value.replace("\\", "") for w in app.warning)
     app.switch_page(DATA_PAGE).run()
     app.button(key="btn_repair").click().run()
-    assert not app.exception and not [w for w in app.warning if "sources.toml" in w.value]
-    assert any("sources.toml.damaged-" in s.value for s in app.success)
-    assert len(list(folder.glob("sources.toml.damaged-*"))) == 1  # set aside, not deleted
+    assert not app.exception and not [w for w in app.warning if "user_mon_taux" in w.value.replace("\\", "")]
+    assert any("user_mon_taux" in s.value.replace("\\", "") for s in app.success)
+    (repair,) = [e for e in people.audit_trail(owner) if e["action"] == "repair" and "figures" in e["detail"]]
+    assert repair["detail"]["figures"] == {"user_mon_taux": "code,mon_taux\n23,beaucoup\n"}  # kept, not deleted
 
 
 def test_completing_an_official_indicator_previews_the_merge_and_a_reimport_says_replaced(

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from regions import sites
+from regions import formatting, sites
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PLAN_PAGE = "homeshore/pages/plan.py"
@@ -53,7 +53,7 @@ def download(at: AppTest, media: list[MemoryMediaFileStorage], key: str) -> byte
 
 def creuse_score(at: AppTest) -> float:
     table = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
-    return float(table.loc[table["Code"] == "23", "Score"].iloc[0])
+    return formatting.parse_number(table.loc[table["Code"] == "23", "Score"].iloc[0])  # written « 74,1 »
 
 
 def test_your_site_in_gueret_does_not_lower_creuse_in_the_app(app: AppTest) -> None:

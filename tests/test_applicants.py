@@ -578,7 +578,7 @@ def test_shortlist_by_departement_skills_availability_fibre(
     pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame
 ) -> None:
     def rows(**filters: Any) -> list[int]:
-        chosen = applicants.shortlist_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
+        chosen = applicants.select_applicants(pool.matched, pool.mapping, site_points=lyon_site, **filters)
         return shortlist_rows(chosen)
 
     assert rows(departements=["01", "69"]) == list(range(2, 12))
@@ -591,28 +591,28 @@ def test_shortlist_by_departement_skills_availability_fibre(
 
 
 def test_shortlist_travel_to_the_nearest_site(pool: applicants.ImportResult, lyon_site: gpd.GeoDataFrame) -> None:
-    chosen = applicants.shortlist_applicants(
+    chosen = applicants.select_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site
     )
     minutes = chosen.set_index("row")[applicants.TRAVEL_COLUMN]
     assert minutes.loc[9] == pytest.approx(0.0, abs=5)  # Lyon
     assert 30 < minutes.loc[6] < 90  # Bourg-en-Bresse
     assert minutes.loc[12] > 300  # Paris
-    near = applicants.shortlist_applicants(
+    near = applicants.select_applicants(
         pool.matched, pool.mapping, departements=["01", "69", "75"], site_points=lyon_site, max_travel_min=90
     )
     assert shortlist_rows(near) == list(range(2, 12))
-    default_sites = applicants.shortlist_applicants(pool.matched, pool.mapping, departements=["75"])
+    default_sites = applicants.select_applicants(pool.matched, pool.mapping, departements=["75"])
     assert default_sites[applicants.TRAVEL_COLUMN].notna().all()
 
 
 def test_an_island_reaches_only_its_own_sites(lyon_site: gpd.GeoDataFrame) -> None:
     result = applicants.import_frame(pd.DataFrame({"insee": ["2A004", "15031"]}))
-    chosen = applicants.shortlist_applicants(
+    chosen = applicants.select_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site
     )
     assert chosen[applicants.TRAVEL_COLUMN].isna().all()  # Corsica: no site on its network; 15031: no polygon
-    assert applicants.shortlist_applicants(
+    assert applicants.select_applicants(
         result.matched, result.mapping, departements=["2A", "15"], site_points=lyon_site, max_travel_min=10_000
     ).empty
 
@@ -620,7 +620,7 @@ def test_an_island_reaches_only_its_own_sites(lyon_site: gpd.GeoDataFrame) -> No
 def test_a_filter_on_a_field_without_column_is_refused(lyon_site: gpd.GeoDataFrame) -> None:
     result = applicants.import_frame(pd.DataFrame({"insee": ["01001"]}))
     with pytest.raises(ValueError, match="skills"):
-        applicants.shortlist_applicants(
+        applicants.select_applicants(
             result.matched, result.mapping, departements=["01"], skills=["Vente"], site_points=lyon_site
         )
 
@@ -643,8 +643,8 @@ def test_the_shortlist_never_uses_sensitive_columns(
     filters: dict[str, Any] = {"departements": ["01", "69", "75"], "skills": ["Vente", "Anglais"],
                                "availability": ["Immédiate", "Sous 1 mois"], "fibre_only": True,
                                "max_travel_min": 120, "site_points": lyon_site}  # fmt: skip
-    original = applicants.shortlist_applicants(pool.matched, pool.mapping, **filters)
-    again = applicants.shortlist_applicants(altered, mapping, **filters)
+    original = applicants.select_applicants(pool.matched, pool.mapping, **filters)
+    again = applicants.select_applicants(altered, mapping, **filters)
     assert shortlist_rows(again) == shortlist_rows(original)
 
 
@@ -700,20 +700,23 @@ def test_a_column_declared_not_sensitive_is_kept_and_the_export_says_so() -> Non
     kept = ["Langue maternelle"]
     exported = applicants.export_columns(result.matched, result.mapping, not_sensitive=kept)
     assert "Langue maternelle" in exported.columns and {"RQTH", "Enfants"}.isdisjoint(exported.columns)
-    table = csv_table(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
+    lines = csv_lines(applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False,
                                                 french_excel=False, not_sensitive=kept), ",")  # fmt: skip
-    assert table[0] == [
-        "Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
+    assert [
+        "# Colonnes déclarées non sensibles par l'utilisateur : Langue maternelle (détectée : origine, nationalité, "
         "lieu de naissance — « langue maternelle »)"
-    ]
-    assert "Langue maternelle" in table[1] and "créole" in table[2] and "RQTH" not in table[1]
+    ] in lines  # the CSV's commented block says it, as the XLSX's "À propos" sheet does
+    table = [row for row in lines if not row[0].startswith("#")]
+    assert "Langue maternelle" in table[0] and "créole" in table[1] and "RQTH" not in table[0]
     book = openpyxl.load_workbook(io.BytesIO(applicants.applicants_workbook(
         result.matched, result.mapping, include_sensitive=False, about=[], not_sensitive=kept)))  # fmt: skip
     notes = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
     assert notes["Colonnes déclarées non sensibles par l'utilisateur"].startswith("Langue maternelle (détectée : ")
     assert notes["Colonnes sensibles retirées"] == "RQTH, Enfants"
     plain = applicants.applicants_csv(result.matched, result.mapping, include_sensitive=False, french_excel=False)
-    assert csv_table(plain, ",")[0][0] == "nom"  # no note line without a declaration
+    plain_lines = csv_lines(plain, ",")
+    assert ["# Colonnes déclarées non sensibles par l'utilisateur : aucune"] in plain_lines
+    assert csv_table(plain, ",")[0][0] == "nom"  # the header right after the block
 
 
 def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> None:
@@ -729,8 +732,17 @@ def test_declaring_an_unknown_or_a_mapped_column_not_sensitive_is_refused() -> N
         applicants.export_columns(result.matched, result.mapping, not_sensitive="Âge")
 
 
-def csv_table(data: bytes, sep: str) -> list[list[str]]:
+def csv_lines(data: bytes, sep: str) -> list[list[str]]:
+    """Every row of an exported CSV, its ``#`` metadata block included."""
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=sep))
+
+
+def csv_table(data: bytes, sep: str) -> list[list[str]]:
+    """The table of an exported CSV: its header and rows, without the ``#`` metadata block above them."""
+    rows = csv_lines(data, sep)
+    block = [row for row in rows if row and row[0].startswith("#")]
+    assert rows[: len(block)] == block  # the block is above the header, never among the rows
+    return rows[len(block) :]
 
 
 def test_applicant_csv_keeps_sensitive_columns_out_by_default() -> None:
@@ -792,13 +804,13 @@ def test_a_job_filter_mapped_onto_a_sensitive_column_is_refused(lyon_site: gpd.G
     frame = pd.DataFrame({"insee": ["01001"], "Statut handicap": ["oui"]})
     result = applicants.import_frame(frame, {"insee": "insee", "availability": "Statut handicap"})
     with pytest.raises(ValueError, match="sensibles"):
-        applicants.shortlist_applicants(
+        applicants.select_applicants(
             result.matched, result.mapping, departements=["01"], availability=["oui"], site_points=lyon_site
         )
 
 
-def test_shortlist_about_describes_the_filters() -> None:
-    lines = applicants.shortlist_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
+def test_selection_about_describes_the_filters() -> None:
+    lines = applicants.selection_about(departements=["01", "69"], skills=["Vente"], fibre_only=True, max_travel_min=90)
     assert lines == [
         "Départements : 01, 69",
         "Compétences (au moins une) : Vente",

@@ -6,12 +6,15 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from regions import locate
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -231,6 +234,18 @@ def test_score_bad_options_exit_2(args: list[str], reason: str) -> None:
     assert result.returncode == 2 and reason in result.stderr
 
 
+def metadata_block(path: Path) -> list[str]:
+    """The ``#`` lines above an exported CSV's table (quotes of a quoted line removed)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.strip('"') for line in lines if line.startswith(("#", '"#'))]
+
+
+def read_table(path: Path, sep: str) -> pd.DataFrame:
+    """An exported CSV's table, below its ``#`` metadata block, every cell as text."""
+    skip = len(metadata_block(path))
+    return pd.read_csv(path, sep=sep, skiprows=skip, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+
 def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> None:
     import openpyxl
 
@@ -238,7 +253,7 @@ def test_export_xlsx_has_the_four_sheets_and_names_sources(tmp_path: Path) -> No
     result = run("export", "--top", "5", "--min-ftth", "90", "--out", str(target))
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
+    assert book.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources", "À propos"]
     rows = list(book["Shortlist"].iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row[0] == "Rang")
     assert len(rows) - header_at - 1 == 5
@@ -257,9 +272,10 @@ def test_export_csv_for_french_excel(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Rang;") and len(lines) == 4
+    lines = [line for line in raw.decode("utf-8-sig").splitlines() if not line.startswith(("#", '"#'))]
+    assert lines[0].startswith("Rang;") and len(lines) == 4  # below the metadata block: header and 3 rows
     assert re.search(r";\d+,\d;", lines[1])  # decimal comma, e.g. a score of 74,1
+    assert "# Préréglage : Équilibré" in metadata_block(target)
 
 
 def test_export_refuses_unknown_extension(tmp_path: Path) -> None:
@@ -282,8 +298,10 @@ def test_candidates_import_reports_every_row(tmp_path: Path) -> None:
     assert data["matched"] == {"postcode_town": 1}
     assert data["unmatched"] == {"postcode_ambiguous": 1, "outside_france": 1}
     assert data["detected"]["encoding"] == "cp1252" and data["detected"]["delimiter"] == ";"
-    rows = pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")
-    assert rows["id"].tolist() == ["A2", "A3"] and rows["reason"].tolist() == ["postcode_ambiguous", "outside_france"]
+    rows = read_table(unmatched, ";")
+    reasons = [locate.REASON_LABELS[code] for code in ("postcode_ambiguous", "outside_france")]
+    assert rows["id"].tolist() == ["A2", "A3"] and rows["Motif du non-rattachement"].tolist() == reasons
+    assert rows["Ligne du fichier"].tolist() == ["3", "4"]
     assert rows["CP"].tolist() == ["1590", "98000"]  # repeated as read…
     assert "rqth" not in rows.columns  # …but a sensitive column never leaves by default
 
@@ -348,9 +366,17 @@ def test_protected_columns_leave_in_no_applicant_output(tmp_path: Path) -> None:
     imported = run("candidates", "import", str(source), "--unmatched", str(unmatched), "--report", str(report))
     assert all(result.returncode == 0 for result in (*shortlisted, imported)), imported.stderr
     book = openpyxl.load_workbook(out_xlsx)
+
+    def table_text(path: Path) -> str:  # the rows; the metadata block above names the columns left out, and why
+        block = metadata_block(path)
+        assert any(line.startswith("# Colonnes sensibles retirées : ") for line in block)
+        return "\n".join(path.read_text(encoding="utf-8-sig").splitlines()[len(block) :])
+
+    for path in (out_csv, unmatched):  # no value of a left-out column anywhere in the file, block included
+        assert not any(value in path.read_text(encoding="utf-8-sig") for value in PROTECTED_COLUMNS.values())
     written = {
-        "shortlist CSV": out_csv.read_text(encoding="utf-8-sig"),
-        "unmatched CSV": unmatched.read_text(encoding="utf-8-sig"),
+        "shortlist CSV": table_text(out_csv),
+        "unmatched CSV": table_text(unmatched),
         "shortlist XLSX": " ".join(str(c.value) for row in book["Candidats"].iter_rows() for c in row),
     }
     assert "Limoges" in written["shortlist CSV"] and "Monaco" in written["unmatched CSV"]
@@ -376,9 +402,9 @@ def test_a_column_declared_not_sensitive_is_kept_and_recorded(tmp_path: Path) ->
         assert result.returncode == 0, result.stderr
         assert "sensitive columns left out: 4" in result.stdout
         assert "kept, declared non-sensitive by you: Nationalité (detected: origin" in result.stdout
-    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("\"Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : ")
-    table = pd.read_csv(out_csv, sep=";", skiprows=1, dtype=str, encoding="utf-8-sig")
+    declared = "# Colonnes déclarées non sensibles par l'utilisateur : Nationalité (détectée : "
+    assert any(line.startswith(declared) for line in metadata_block(out_csv))
+    table = read_table(out_csv, ";")
     assert table["Nationalité"].tolist() == ["Zorgane-NA5"] and "Handicapé" not in table.columns
     notes = dict(openpyxl.load_workbook(out_xlsx)["À propos"].iter_rows(min_row=2, values_only=True))
     assert "Nationalité (détectée" in notes["Colonnes déclarées non sensibles par l'utilisateur"]
@@ -636,16 +662,12 @@ def test_outputs_of_the_demo_file_say_fictional(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "données fictives" in imported.stdout
     assert json.loads(report.read_text(encoding="utf-8"))["data"].startswith("données fictives")
-    assert (
-        pd.read_csv(unmatched, dtype=str, encoding="utf-8-sig")["Jeu de données"]
-        .str.startswith("données fictives")
-        .all()
-    )
+    assert read_table(unmatched, ";")["Jeu de données"].str.startswith("données fictives").all()
 
     out = tmp_path / "candidats.csv"
     picked = run("candidates", "shortlist", str(DEMO), "--departements", "23", "--out", str(out))
     assert picked.returncode == 0, picked.stderr
-    rows = pd.read_csv(out, dtype=str, sep=";", encoding="utf-8-sig")
+    rows = read_table(out, ";")
     assert len(rows) > 0 and rows["Jeu de données"].str.startswith("données fictives").all()
 
 
@@ -692,28 +714,41 @@ def test_data_import_refuses_what_would_poison_the_folder(
     assert run("data", "remove", "--id", "taux_rsa").returncode == 0
 
 
-def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
-    user_folder: Path, tmp_path: Path
-) -> None:
-    added = run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF")
-    assert added.returncode == 0, added.stderr
+OLD_FOLDER = Path(__file__).resolve().parent / "fixtures" / "userdata_v1" / "snapshot"
+
+
+def test_a_hand_damaged_old_folder_is_migrated_its_damage_kept_in_the_backup_and_said_once(user_folder: Path) -> None:
+    shutil.copytree(OLD_FOLDER, user_folder / "snapshot")
     record = user_folder / "snapshot" / "sources.toml"
-    record.write_bytes(record.read_bytes().replace(b'"CAF"', b'"CAF\x7f"'))  # what older versions wrote
-    for command in (["sources", "--format", "csv"], ["score", "--format", "csv"], ["indicators"], ["info"]):
+    record.write_bytes(record.read_bytes().replace(b'"Observatoire local"', b'"Observatoire local\x7f"'))
+    damaged = record.read_bytes()  # what older versions could write: the whole file no longer parses
+    first = run("sources", "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    (backup,) = user_folder.glob("snapshot.sauvegarde-*")
+    assert "regions: dossier migré dans la base : 0 jeu(x) de données, 0 indicateur(s)" in first.stderr
+    assert f"l'ancien dossier est gardé tel quel : {backup}" in first.stderr
+    assert "regions: non importé (gardé dans la sauvegarde) : sources.toml : fichier illisible (Illegal character" in (
+        first.stderr
+    )
+    assert "Traceback" not in first.stderr and (backup / "sources.toml").read_bytes() == damaged  # nothing deleted
+    listed = pd.read_csv(io.StringIO(first.stdout), dtype=str).set_index("id")
+    assert "taux_test" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
+    for command in (["score", "--format", "csv"], ["indicators"], ["info"]):  # said once; kept in the audit trail
         result = run(*command)
-        assert result.returncode == 0, result.stderr
-        assert f"regions: attention : dossier utilisateur endommagé : {record}" in result.stderr
-        assert "Illegal character" in result.stderr and "`regions data reset`" in result.stderr
-        assert "Traceback" not in result.stderr
-    listed = pd.read_csv(io.StringIO(run("sources", "--format", "csv").stdout), dtype=str).set_index("id")
-    assert "taux_rsa" not in listed.index and listed.loc["unemployment_rate_pct", "coverage"] == "100/101"
-    reset = run("data", "reset")
-    assert reset.returncode == 0, reset.stderr
-    assert f"regions: damaged file set aside as {record}.damaged-" in reset.stdout
-    (kept,) = user_folder.glob("snapshot/sources.toml.damaged-*")
-    assert kept.read_bytes().count(b"\x7f") == 1  # set aside, nothing deleted
-    clean = run("sources")
-    assert clean.returncode == 0 and clean.stderr == ""
+        assert result.returncode == 0 and "sauvegarde" not in result.stderr and "endommag" not in result.stderr
+    audit = json.loads(run("audit", "--format", "json").stdout)
+    (migration,) = [event for event in audit if event["action"] == "migration"]
+    assert "Illegal character" in migration["detail"]["left"][0]
+
+
+def _tamper(stored_id: str, **values: object) -> None:
+    """Change a stored dataset's row as another version of Homeshore might have written it."""
+    from regions.workspace import db, schema
+
+    with db.transaction() as connection:
+        table = schema.user_datasets
+        connection.execute(table.update().where(table.c.dataset_id == stored_id).values(**values))
+    db._engine.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -723,30 +758,49 @@ def test_a_hand_damaged_folder_warns_keeps_the_bundled_figures_and_is_repaired(
         ("code,autre\n23,1\n", "column(s) ['taux_rsa'] absent"),
         ("code,taux_rsa\n23,inf\n", "holds infinite numbers"),
         ('code,taux_rsa\n23,"1\n', "user_taux_rsa.csv"),
-        ("\udcff", "not UTF-8"),
     ],
 )
-def test_a_damaged_figures_file_is_named_and_remove_repairs_it(
+def test_a_damaged_stored_figures_text_is_named_and_remove_repairs_it(
     user_folder: Path, tmp_path: Path, damage: str, named: str
 ) -> None:
     assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
-    figures = user_folder / "snapshot" / "indicators" / "user_taux_rsa.csv"
-    figures.write_bytes(damage.encode("utf-8", errors="surrogateescape"))
+    _tamper("user_taux_rsa", figures=damage)
     scored = run("score", "--format", "csv")
-    assert scored.returncode == 0 and named in scored.stderr and str(figures) in scored.stderr
+    assert scored.returncode == 0 and named in scored.stderr
+    assert "espace de travail « local »/indicators/user_taux_rsa.csv" in scored.stderr
     assert "regions data remove --id taux_rsa" in scored.stderr
     removed = run("data", "remove", "--id", "taux_rsa")
     assert removed.returncode == 0 and removed.stdout == "regions: removed taux_rsa\n"
     assert run("sources").stderr == ""
 
 
+def test_a_damaged_stored_entry_is_set_aside_by_data_reset_and_kept_in_the_audit_trail(
+    user_folder: Path, tmp_path: Path
+) -> None:
+    assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
+    _tamper("user_taux_rsa", figures="code,taux_rsa\n23,trente\n")
+    reset = run("data", "reset")
+    assert reset.returncode == 0, reset.stderr
+    assert "regions: damaged entry removed (kept in the audit trail): user_taux_rsa" in reset.stdout
+    audit = json.loads(run("audit", "--format", "json").stdout)
+    repair = next(event for event in audit if event["action"] == "repair" and "figures" in event["detail"])
+    assert repair["detail"]["figures"] == {"user_taux_rsa": "code,taux_rsa\n23,trente\n"}  # nothing lost
+    assert run("sources").stderr == ""
+
+
 def test_an_entry_an_older_version_let_in_can_be_removed(user_folder: Path, tmp_path: Path) -> None:
     assert run("data", "import", _rates(tmp_path), "--id", "taux_rsa", *NEW, "--source", "CAF").returncode == 0
-    folder = user_folder / "snapshot"
-    for name in ("sources.toml", "catalogue.toml"):
-        path = folder / name
-        path.write_text(path.read_text(encoding="utf-8").replace("taux_rsa", "code"), encoding="utf-8")
-    (folder / "indicators" / "user_taux_rsa.csv").rename(folder / "indicators" / "user_code.csv")
+    from regions.workspace import db, schema
+
+    with db.transaction() as connection:  # the indicator renamed "code", as an older version let in
+        entries = schema.user_catalogue
+        (entry,) = connection.execute(entries.select()).all()
+        connection.execute(entries.delete())
+        connection.execute(entries.insert().values(
+            workspace_id=entry.workspace_id, indicator_id="code", dataset_row=entry.dataset_row,
+            entry={**entry.entry, "dataset": "user_code"},
+        ))  # fmt: skip
+    _tamper("user_taux_rsa", dataset_id="user_code", figures="code\n23\n")
     shown = run("indicators", "--format", "csv")
     assert shown.returncode == 0 and shown.stdout.startswith("code,name,reg_code,")
     assert "[code] : identifiant 'code' réservé" in shown.stderr and "regions data remove --id code" in shown.stderr
@@ -787,16 +841,19 @@ def test_completing_an_official_indicator_merges_and_reimporting_says_replaced(
     assert again.returncode == 0 and again.stdout.startswith("regions: replaced taux_rsa")
 
 
-def test_a_command_imports_only_what_it_needs() -> None:
+def test_a_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     """``regions candidates aggregate`` (and ``info``) never load the workspace, its database drivers, the plan or
-    the maps: each command imports its heavy dependencies when it runs."""
+    the maps: each command imports its heavy dependencies when it runs. (``info`` reads the user's figures: where a
+    workspace database exists, it loads it; on a machine where nothing was ever stored, it does not.)"""
     heavy = ("regions.workspace", "sqlalchemy", "alembic", "regions.plan", "regions.report", "folium", "matplotlib")
     for command in (["candidates", "aggregate", str(DEMO)], ["info"]):
         code = (
             "import sys; from regions.cli import main; status = main(sys.argv[1:]); "
             f"print(status, [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)"
         )
-        done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300)
+        env = {**os.environ, "HOMESHORE_USER_DATA_DIR": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300,
+                              env=env)  # fmt: skip
         assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
 
 

@@ -77,14 +77,17 @@ def test_a_completion_may_not_change_the_definition() -> None:
 
 
 def test_a_leftover_entry_for_a_bundled_id_is_refused_clearly(user_folder: Path) -> None:
-    folder = sources.overlay_dir()
+    from regions.workspace import userdata
+
+    folder = sources.overlay_dir()  # an old-layout folder, as an older version left it
     folder.mkdir(parents=True)
     (folder / sources.CATALOGUE_FILE).write_text('[boe_jobseekers]\ndataset = "dares_boe"\nperiod = "2025"\n')
     sources.reload()
     assert sources.load_catalogue()["boe_jobseekers"] == sources.bundled_catalogue()["boe_jobseekers"]  # left out
-    (damage,) = sources.overlay_damage()
-    assert damage.entry == "boe_jobseekers" and "may only complete it" in damage.reason
-    assert "regions data remove --id boe_jobseekers" in damage.message()
+    (migration,) = userdata.migrations()
+    (left,) = migration.left
+    assert left.startswith("catalogue.toml [boe_jobseekers]") and "may only complete it" in left
+    assert (migration.backup / sources.CATALOGUE_FILE).exists() and sources.overlay_damage() == []
 
 
 def test_command_line_completes_boe_from_a_file_then_gives_it_back(user_folder: Path, tmp_path: Path) -> None:

@@ -76,27 +76,28 @@ def test_neutralise_frame_is_a_copy_with_text_and_names_neutralised() -> None:
 
 @pytest.mark.parametrize("prefix", export.DANGEROUS_PREFIXES)
 def test_csv_neutralises_each_prefix(prefix: str) -> None:
-    rows = read_csv_rows(export.to_csv_bytes(pd.DataFrame({prefix + "col": [prefix + "cmd"]})))
+    rows = read_csv_rows(export.csv_file(pd.DataFrame({prefix + "col": [prefix + "cmd"]}), lang="en"))
     assert rows == [["'" + prefix + "col"], ["'" + prefix + "cmd"]]
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
 def test_csv_neutralises_payloads(value: str) -> None:
-    rows = read_csv_rows(export.to_csv_bytes(pd.DataFrame({"nom": [value]})))
+    rows = read_csv_rows(export.csv_file(pd.DataFrame({"nom": [value]}), lang="en"))
     assert rows[1] == ["'" + value]
 
 
 def test_csv_has_bom_and_crlf_line_ends() -> None:
-    data = export.to_csv_bytes(pd.DataFrame({"nom": ["Côte-d'Or"]}))
+    data = export.csv_file(pd.DataFrame({"nom": ["Côte-d'Or"]}))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data == "\ufeffnom\r\nCôte-d'Or\r\n".encode()
 
 
 def test_csv_for_french_excel_uses_semicolon_and_decimal_comma() -> None:
     frame = pd.DataFrame({"département": ["Ain"], "score": [12.5]})
-    assert export.shortlist_csv(frame, french_excel=True).decode("utf-8-sig") == "département;score\r\nAin;12,5\r\n"
-    assert export.shortlist_csv(frame).decode("utf-8-sig") == "département,score\r\nAin,12.5\r\n"
-    assert read_csv_rows(export.shortlist_csv(frame, french_excel=True), sep=";") == [
+    assert export.csv_file(frame).decode("utf-8-sig") == "département;score\r\nAin;12,5\r\n"
+    assert export.csv_file(frame, lang="en").decode("utf-8-sig") == "département,score\r\nAin,12.5\r\n"
+    assert export.csv_file(frame, lang="en", french_excel=True) == export.csv_file(frame)
+    assert read_csv_rows(export.csv_file(frame), sep=";") == [
         ["département", "score"],
         ["Ain", "12,5"],
     ]
@@ -104,7 +105,7 @@ def test_csv_for_french_excel_uses_semicolon_and_decimal_comma() -> None:
 
 def test_csv_keeps_codes_as_text() -> None:
     frame = pd.DataFrame({"code": ["01", "2A", "976"], "code_str": pd.Series(["01", "2A", "976"], dtype="str")})
-    rows = read_csv_rows(export.to_csv_bytes(frame))
+    rows = read_csv_rows(export.csv_file(frame, lang="en"))
     assert rows[1:] == [["01", "01"], ["2A", "2A"], ["976", "976"]]
 
 
@@ -117,29 +118,30 @@ def test_csv_writes_missing_values_as_empty_cells() -> None:
             "str": pd.Series([None, "y"], dtype="str"),
         }
     )
-    rows = read_csv_rows(export.to_csv_bytes(frame, sep=";", decimal=","), sep=";")
+    rows = read_csv_rows(export.csv_file(frame), sep=";")
     assert rows[1:] == [["", "", "", ""], ["1,5", "x", "3", "y"]]
-    assert b"nan" not in export.to_csv_bytes(frame).lower()
+    assert b"nan" not in export.csv_file(frame, lang="en").lower()
 
 
 def test_csv_keeps_html_as_literal_text() -> None:
-    rows = read_csv_rows(export.to_csv_bytes(pd.DataFrame({"<i>nom</i>": ["<b>x</b>", "a & b"]})))
+    rows = read_csv_rows(export.csv_file(pd.DataFrame({"<i>nom</i>": ["<b>x</b>", "a & b"]})))
     assert rows == [["<i>nom</i>"], ["<b>x</b>"], ["a & b"]]
 
 
 @pytest.mark.parametrize(("sep", "decimal"), [("|", "."), ("", "."), (", ", "."), (",", ";"), (";", ";")])
 def test_csv_rejects_bad_separators(sep: str, decimal: str) -> None:
     with pytest.raises(ValueError, match=r"`(sep|decimal)`"):
-        export.to_csv_bytes(pd.DataFrame({"a": [1]}), sep=sep, decimal=decimal)
+        export.to_csv_text(pd.DataFrame({"a": [1]}), sep=sep, decimal=decimal)
 
 
 def test_csv_bad_sep_message_names_the_allowed_set() -> None:
     with pytest.raises(ValueError, match=r"`sep` was '\|' but is expected to be one of ',', ';', '\\t'"):
-        export.to_csv_bytes(pd.DataFrame({"a": [1]}), sep="|")
+        export.to_csv_text(pd.DataFrame({"a": [1]}), sep="|")
 
 
 def test_csv_tab_separator() -> None:
-    rows = read_csv_rows(export.to_csv_bytes(pd.DataFrame({"a": ["x"], "b": [1]}), sep="\t"), sep="\t")
+    text = export.to_csv_text(pd.DataFrame({"a": ["x"], "b": [1]}), sep="\t")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
     assert rows == [["a", "b"], ["x", "1"]]
 
 
@@ -295,9 +297,9 @@ def test_shortlist_workbook_has_the_four_sheets_in_order_and_about_notes() -> No
     method = pd.DataFrame({"indicateur": ["fibre"], "poids": [0.3]})
     sources = pd.DataFrame({"producteur": ["Arcep"], "url": ["https://data.arcep.fr"]})
     about = ["Généré le 2026-02-01", "Scores relatifs : rang parmi les départements retenus"]
-    workbook = read_xlsx(export.shortlist_workbook(shortlist, indicators, method, sources, about=about))
+    workbook = read_xlsx(export.shortlist_workbook(shortlist, indicators, method, sources, notes=about))
     assert workbook.sheetnames == ["Shortlist", "Indicateurs", "Méthode et pondérations", "Sources"]
-    assert list(export.SHORTLIST_SHEETS) == workbook.sheetnames
+    assert list(export.SHORTLIST_SHEETS["fr"]) == workbook.sheetnames
     sheet = workbook["Shortlist"]
     assert [sheet["A1"].value, sheet["A2"].value] == about
     assert [cell.value for cell in sheet[3]] == ["code", "nom", "score"]
@@ -342,10 +344,41 @@ def test_property_no_text_becomes_a_formula_in_xlsx(texts: list[str], header: st
 def test_property_csv_round_trips_every_row(texts: list[str], french_excel: bool) -> None:
     frame = pd.DataFrame({"texte": texts, "score": [i + 0.5 for i in range(len(texts))]})
     sep, decimal = (";", ",") if french_excel else (",", ".")
-    rows = read_csv_rows(export.shortlist_csv(frame, french_excel=french_excel), sep=sep)
+    rows = read_csv_rows(export.csv_file(frame, lang="fr" if french_excel else "en"), sep=sep)
     assert rows[0] == ["texte", "score"]
     assert len(rows) == len(texts) + 1
     assert [row[0] for row in rows[1:]] == [export.neutralise_cell(text) for text in texts]
     assert [row[1] for row in rows[1:]] == [f"{i}{decimal}5" for i in range(len(texts))]
     for text, row in zip(texts, rows[1:], strict=True):
         assert row[0] == (("'" + text) if text.startswith(export.DANGEROUS_PREFIXES) else text)
+
+
+# Metadata: a commented block in CSV, a companion sheet in XLSX
+
+ABOUT = [("Scénario", "Nord; test — version 3"), ("Date", "2026-02-01"), ("Langue", "français")]
+
+
+def test_csv_metadata_is_a_commented_block_above_the_header() -> None:
+    frame = pd.DataFrame({"Code": ["01"], "Score": [12.5]})
+    text = export.csv_file(frame, about=ABOUT).decode("utf-8-sig")
+    assert text.splitlines() == [
+        '"# Scénario : Nord; test — version 3"',  # quoted: it holds the separator, and stays one cell
+        "# Date : 2026-02-01",
+        "# Langue : français",
+        "Code;Score",
+        "01;12,5",
+    ]
+    rows = read_csv_rows(export.csv_file(frame, about=ABOUT), sep=";")
+    assert [row for row in rows if not row[0].startswith("#")] == [["Code", "Score"], ["01", "12,5"]]
+    english = export.csv_file(frame, lang="en", about=[("Date", "2026-02-01"), ("", "note\r\nsplit")])
+    assert english.decode("utf-8-sig").splitlines()[:2] == ["# Date: 2026-02-01", "# note split"]
+
+
+def test_xlsx_metadata_is_a_companion_sheet_in_the_language() -> None:
+    frame = pd.DataFrame({"Code": ["01"]})
+    french = read_xlsx(export.to_xlsx_bytes({"Feuille": frame}, about=[("Date", "=2026")]))
+    assert french.sheetnames == ["Feuille", "À propos"]
+    assert list(french["À propos"].iter_rows(values_only=True)) == [("Rubrique", "Valeur"), ("Date", "'=2026")]
+    english = read_xlsx(export.to_xlsx_bytes({"Sheet": frame}, about=[("Date", "2026")], lang="en"))
+    assert english.sheetnames == ["Sheet", "About"]
+    assert english["About"]["A1"].value == "Item" and english["About"]["B2"].value == "2026"

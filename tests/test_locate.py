@@ -135,7 +135,7 @@ def test_applicants_travel_time_is_the_sites_access_time() -> None:
     codes = ["01001", "2A004", "97411", "75056", "01001"]
     result = applicants.import_frame(pd.DataFrame({"code INSEE": codes}))
     hubs = sites.load_sites()
-    shortlist = applicants.shortlist_applicants(
+    shortlist = applicants.select_applicants(
         result.matched, result.mapping, departements=["01", "2A", "974", "75"], site_points=hubs
     )
     origins = locate.communes().set_index("code").loc[codes, ["dep_code", "lat", "lon"]].reset_index()

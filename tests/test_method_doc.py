@@ -62,13 +62,13 @@ def test_handbook_is_cited(doc: str) -> None:
 
 
 def test_every_preset_is_named(doc: str) -> None:
-    for name in scoring.PRESETS:
-        assert name in doc, name
-    assert f"« {scoring.DEFAULT_PRESET} » est le préréglage par défaut" in doc
+    for preset in scoring.PRESETS.values():
+        assert preset.label_fr in doc, preset.id
+    assert f"« {scoring.PRESETS[scoring.DEFAULT_PRESET].label_fr} » est le préréglage par défaut" in doc
 
 
 def test_preset_table_matches_the_weights(doc: str) -> None:
-    header = "| Composante | " + " | ".join(scoring.PRESETS) + " |"
+    header = "| Composante | " + " | ".join(preset.label_fr for preset in scoring.PRESETS.values()) + " |"
     assert header in doc
     rows = {cells[0].strip("`"): cells[1:] for cells in table_rows(doc, header)}
     weighted = {c for name in scoring.PRESETS for c in scoring.preset_weights(name)}

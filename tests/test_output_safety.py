@@ -60,20 +60,22 @@ def hostile(user_folder: Path, tmp_path: Path) -> Path:
     return user_folder
 
 
-def unsafe_cells(rows: list[list[Any]]) -> list[Any]:
-    """Text cells Excel or LibreOffice would run as a formula (a CSV cell that is a plain number, e.g. ``-3.5``, is a
-    number to them, not a formula)."""
+def unsafe_cells(rows: list[list[Any]], decimal: str = ".") -> list[Any]:
+    """Text cells Excel or LibreOffice would run as a formula (a CSV cell that is a plain number, e.g. ``-3.5``, or
+    ``-3,5`` in a French Excel's CSV, is a number to them, not a formula)."""
     return [
         cell
         for row in rows
         for cell in row
-        if isinstance(cell, str) and cell.startswith(export.DANGEROUS_PREFIXES) and not _is_number(cell)
+        if isinstance(cell, str) and cell.startswith(export.DANGEROUS_PREFIXES) and not _is_number(cell, decimal)
     ]
 
 
-def _is_number(text: str) -> bool:
+def _is_number(text: str, decimal: str = ".") -> bool:
+    if decimal == "," and "." in text:
+        return False  # a point is no decimal separator to a French Excel
     try:
-        float(text)
+        float(text.replace(decimal, "."))
     except ValueError:
         return False
     return True
@@ -116,15 +118,16 @@ def test_shortlist_exports_neutralise_provenance_text(hostile: Path, tmp_path: P
     result = cli("export", "--weights", f"{INDICATOR}=0.5,ftth_share_pct=0.5", "--top", "5", "--out", str(target))
     assert result.returncode == 0, result.stderr
     if suffix == ".csv":
-        rows = csv_rows(target.read_text(encoding="utf-8-sig"))
-        assert any(cell.startswith("'" + LABEL) for cell in rows[0])  # the figure's header names it, as text
+        rows = csv_rows(target.read_text(encoding="utf-8-sig"), sep=";")  # French Excel by default
+        header = next(row for row in rows if not row[0].startswith("#"))  # below the metadata block
+        assert any(cell.startswith("'" + LABEL) for cell in header)  # the figure's header names it, as text
     else:
         workbook = openpyxl.load_workbook(target)
         cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value is not None]
         assert [c.coordinate for c in cells if c.data_type == "f"] == []
         rows = [[cell.value for cell in cells]]
         assert "'" + LICENCE in rows[0] and "'" + SOURCE in rows[0]
-    assert unsafe_cells(rows) == []
+    assert unsafe_cells(rows, "," if suffix == ".csv" else ".") == []
 
 
 # --- one writer ------------------------------------------------------------------------------------------------------

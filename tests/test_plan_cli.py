@@ -121,7 +121,10 @@ def test_the_xlsx_has_one_sheet_per_table(tmp_path: Path) -> None:
     result = run("--hubs", HUBS, "--out", str(target), "--format", "json")
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Équipes", "Départements", "Critères et contraintes", "Atteinte", "Sources"]
+    assert book.sheetnames == ["Équipes", "Départements", "Critères et contraintes", "Atteinte", "Sources", "À propos"]
+    about = dict(book["À propos"].iter_rows(min_row=2, values_only=True))
+    assert about["Langue"] == "français" and about["Préréglage"] == "Équilibré"
+    assert "INSEE" in about["Source (Taux de chômage localisé)"]
     deps = pd.read_excel(target, sheet_name="Départements", dtype={"Département": str})
     assert deps["Embauches"].sum() == 120 and deps["Département"].str.len().ge(2).all()
     sources = pd.read_excel(target, sheet_name="Sources")

@@ -24,9 +24,10 @@ import pandas as pd
 import pytest
 import spreadsheet_bombs
 
-from regions import _datafrance, indicators, official, refresh, snapshot, sources, user_indicators
+from regions import _datafrance, indicators, official, refresh, sources, user_indicators
 from regions.official import RefreshError, _http, arcep, census, cnaf, dares, insee
 from regions.official.validate import validate
+from regions.workspace import userdata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "refresh"
 FILES = {
@@ -176,8 +177,14 @@ def fixtures_fetch(replace: dict[str, bytes] | None = None, *, small: bool = Fal
     return lambda url: (replace or {}).get(url) or serve(FILES[url])
 
 
-def folder_state(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def folder_state(folder: Path) -> dict[str, object]:
+    """The user's data as stored (the workspace database) and any other file of the user's folder."""
+    raw = userdata.raw_overlay()
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and "workspace." not in p.name)
+    return {"files": files, "sources": raw.sources, "catalogue": raw.catalogue, "figures": raw.figures}
+
+
+NOTHING = {"files": [], "sources": {}, "catalogue": {}, "figures": {}}
 
 
 # --- parsers ------------------------------------------------------------------------------------------------------
@@ -470,7 +477,7 @@ def test_a_second_identical_refresh_says_unchanged(user_folder: Path) -> None:
 def test_a_dry_run_writes_nothing(user_folder: Path) -> None:
     report = refresh.run(fetch=fixtures_fetch(), dry_run=True)
     assert report.dry_run and report.written == ()
-    assert folder_state(user_folder) == {}
+    assert folder_state(user_folder) == NOTHING
     assert {s.status for s in sources.load_sources().values()} == {"bundled"}
     statuses = report.table().set_index("indicateur")["statut"]
     assert statuses["ftth_share_pct"] == statuses["aah_recipients"] == "à mettre à jour"  # not "mis à jour"
@@ -500,7 +507,7 @@ def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user
         assert message.startswith("Actualisation annulée : rien n'a été écrit")
         assert "arcep_broadband : ftth_share_pct couvrirait 6/101 départements contre 101/101 aujourd'hui" in message
         assert "total_premises couvrirait 6/101" in message and "plus complets, restent en place" in message
-        assert folder_state(user_folder) == {}
+        assert folder_state(user_folder) == NOTHING
         english = caught.value.message("en")
         assert caught.value.reason == "refresh_aborted"
         assert english.startswith("Refresh cancelled: nothing was written, the current figures stay in place.")
@@ -508,7 +515,7 @@ def test_a_file_that_would_lower_coverage_is_refused_and_nothing_is_written(user
     with pytest.raises(RefreshError, match="ftth_share_pct couvrirait 6/101") as caught:  # all or nothing
         refresh.run(fetch=fixtures_fetch({arcep.ARCEP_URL: fixture("departement_techno.csv")}))
     assert "insee_unemployment" not in str(caught.value)  # the complete files are fine, and not written either
-    assert folder_state(user_folder) == {}
+    assert folder_state(user_folder) == NOTHING
     assert {s.status for s in sources.load_sources().values()} == {"bundled"}
 
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())  # an existing refreshed overlay survives
@@ -530,16 +537,16 @@ def test_a_failed_write_puts_the_previous_overlay_back(user_folder: Path, monkey
     refresh.run(["arcep_broadband"], fetch=fixtures_fetch())
     before = folder_state(user_folder)
     calls: list[str] = []
-    real = snapshot.write_dataset
+    real = userdata._write_one
 
-    def failing(dataset_id: str, *args: object, **kwargs: object) -> Path:
-        calls.append(dataset_id)
+    def failing(connection: object, by: object, item: userdata.Dataset, expected: int | None) -> int:
+        calls.append(item.dataset_id)  # the third dataset fails after two were written in the same transaction
         if len(calls) == 3:
             raise OSError("disque plein")
-        return real(dataset_id, *args, **kwargs)  # type: ignore[arg-type]
+        return real(connection, by, item, expected)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(snapshot, "write_dataset", failing)
-    with pytest.raises(RefreshError, match=r"disque plein.*rétabli"):
+    monkeypatch.setattr(userdata, "_write_one", failing)
+    with pytest.raises(RefreshError, match=r"disque plein.*intact"):
         refresh.run(fetch=fixtures_fetch())
     assert folder_state(user_folder) == before
     assert sources.load_sources()["insee_unemployment"].status == "bundled"

@@ -257,3 +257,28 @@ def test_a_reason_shows_a_limit_with_decimals_exactly() -> None:
     filters = scoring.Filters(min_ftth_pct=85.55)
     reasons = scoring.score(table, {UNEMPLOYMENT: 1.0}, filters, draws=5).set_index("code")
     assert reasons.loc["01", "excluded_reason"] == "fibre 80,00 % < 85,55 %"
+
+
+def test_presets_are_keyed_by_id_with_labels_in_both_languages() -> None:
+    assert list(scoring.PRESETS) == ["balanced", "disability-inclusion", "underserved", "connectivity-first"]
+    assert scoring.DEFAULT_PRESET == "balanced"
+    assert scoring.preset_label("disability-inclusion", "fr") == "Inclusion handicap"
+    assert scoring.preset_label("disability-inclusion", "en") == "Disability inclusion"
+    assert (scoring.preset_label("custom", "fr"), scoring.preset_label("custom", "en")) == ("personnalisé", "custom")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Équilibré", "balanced"), ("Connectivité d'abord", "connectivity-first"), ("personnalisé", "custom"),
+     ("Under-served territories", "underserved"), ("underserved", "underserved")],
+)  # fmt: skip
+def test_a_former_french_name_still_finds_its_preset(name: str, expected: str) -> None:
+    assert scoring.preset_id(name) == expected
+
+
+def test_slider_percentages_of_a_preset_match_it_within_the_tolerance() -> None:
+    for preset in scoring.PRESETS.values():
+        sliders = {component: float(round(100 * weight)) for component, weight in preset.weights.items()}
+        assert scoring.matching_preset(sliders) == preset.id
+    moved = {**{c: 100 * w for c, w in scoring.PRESETS["balanced"].weights.items()}, "ftth_share_pct": 25.0}
+    assert scoring.matching_preset(moved) == scoring.CUSTOM

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from regions import applicants, export, indicators, scoring, shortlist
+from regions import applicants, export, indicators, scoring, shortlist, wording
 
 MIN_FTTH = 60.0
 
@@ -36,7 +36,7 @@ def test_a_shortlisted_departement_the_constraints_exclude_is_flagged_and_not_co
     assert short.loc[low, "Statut"].startswith("exclu par vos contraintes : fibre ")
     assert short.loc[low, "Statut"].endswith(" < 60,0 %")
     assert pd.isna(short.loc[low, "Rang"])
-    assert "exclu par vos contraintes : fibre" in export.shortlist_csv(short.reset_index()).decode("utf-8-sig")
+    assert "exclu par vos contraintes : fibre" in export.csv_file(short.reset_index()).decode("utf-8-sig")
 
     sheets = _cells(shortlist.workbook(table, result, codes, shortlist.Selection(weights, filters)))
     first = str(sheets["Shortlist"][0][0])
@@ -66,7 +66,7 @@ def test_figures_from_the_demo_pool_say_fictional_in_every_sheet_and_the_csv() -
     assert any(c.startswith("Score") for c in fictional) and any(
         c.startswith("Profondeur du vivier") for c in fictional
     )
-    csv_header = export.shortlist_csv(short).decode("utf-8-sig").splitlines()[0]
+    csv_header = export.csv_file(short).decode("utf-8-sig").splitlines()[0]
     assert csv_header.count("données fictives") == 2
 
     sheets = _cells(shortlist.workbook(table, result, codes, selection))
@@ -97,19 +97,19 @@ def test_decisions_of_a_scenario_sit_after_the_status_and_only_on_its_territorie
     result = scoring.score(table, scoring.preset_for(scoring.DEFAULT_PRESET), scoring.Filters())
     codes = shortlist.top_codes(result, 3)
     frame = shortlist.shortlist_table(table, result, codes)
-    decided = shortlist.with_decisions(frame, {codes[0]: ("retenu", "visite en mars")})
+    decided = shortlist.with_decisions(frame, {codes[0]: ("selected", "visite en mars")})  # a status id
     columns = list(decided.columns)
-    at = columns.index(shortlist.STATUS_COLUMN)
-    assert columns[at + 1 : at + 3] == [shortlist.DECISION_COLUMN, shortlist.DECISION_NOTE_COLUMN]
+    status, decision, note = (wording.header(key) for key in ("status", "decision", "decision_note"))
+    at = columns.index(status)
+    assert columns[at + 1 : at + 3] == [decision, note] == ["Décision (scénario)", "Note (scénario)"]
     assert len(decided) == len(frame) == 3
     by_code = decided.set_index("Code")
-    assert tuple(by_code.loc[codes[0], [shortlist.DECISION_COLUMN, shortlist.DECISION_NOTE_COLUMN]]) == (
-        "retenu",
-        "visite en mars",
-    )
-    assert set(by_code.loc[codes[1:], shortlist.DECISION_COLUMN]) == {""}
-    assert list(frame.columns) == [c for c in columns if c not in (shortlist.DECISION_COLUMN,
-                                                                    shortlist.DECISION_NOTE_COLUMN)]  # fmt: skip
+    assert tuple(by_code.loc[codes[0], [decision, note]]) == ("retenu", "visite en mars")  # the status in words
+    assert set(by_code.loc[codes[1:], decision]) == {""}
+    assert list(frame.columns) == [c for c in columns if c not in (decision, note)]
+    english = shortlist.with_decisions(shortlist.shortlist_table(table, result, codes, lang="en"),
+                                       {codes[0]: ("selected", "visite en mars")}, lang="en")  # fmt: skip
+    assert english.set_index("Code").loc[codes[0], "Decision (scenario)"] == "selected"
 
 
 def test_describe_filters_names_each_active_filter_or_none() -> None:
@@ -133,4 +133,5 @@ def test_method_table_gives_weights_that_sum_to_100(table: pd.DataFrame) -> None
     method = shortlist.method_table(selection, n_ranked=99, apart=["976"])
     weights = [float(v.split(" %")[0]) for k, v in method.itertuples(index=False) if k.startswith("Poids : ")]
     assert sum(weights) == pytest.approx(100, abs=len(weights))
-    assert "976" in " ".join(method.iloc[:, 1])
+    assert "976" in " ".join(str(value) for value in method.iloc[:, 1])
+    assert method.set_index(method.columns[0]).loc["Territoires classés"].iloc[0] == 99  # a count, as a number

@@ -1,14 +1,15 @@
-"""The user's snapshot folder overlays the bundled datasets, and removing an overlay restores them."""
+"""The user's datasets (in the workspace database) overlay the bundled datasets, and removing one restores them."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from regions import indicators, snapshot, sources
+from regions.workspace import userdata
 
 
 def _broadband(value_01: float) -> pd.DataFrame:
@@ -42,7 +43,7 @@ def test_an_overlay_replaces_the_bundled_dataset_and_its_removal_restores_it(use
     table = indicators.territory_table().set_index("code")
     assert table.loc["01", "ftth_share_pct"] == 12.5
     assert np.isnan(table.loc["976", "ftth_share_pct"])  # missing stays missing
-    assert (user_folder / "snapshot" / "indicators" / "arcep_broadband.csv").exists()
+    assert userdata.version("arcep_broadband") == 1 and not (user_folder / "snapshot").exists()  # in the database
     snapshot.remove_dataset("arcep_broadband")
     indicators.reload()
     assert sources.load_sources()["arcep_broadband"].status == "bundled"
@@ -75,7 +76,9 @@ def test_a_user_indicator_may_not_reuse_a_bundled_id(user_folder: Path) -> None:
     figures = pd.DataFrame({"code": ["01"], "population": [1.0]})
     entry = {"label_fr": "x", "label_en": "x", "unit": "x", "period": "x", "dataset": "user_x",
              "orientation": "neutral", "kind": "count", "region_rule": "sum", "description_fr": "x"}  # fmt: skip
-    snapshot.write_dataset("user_x", figures, {**RECORD, "status": "user"}, {"population": entry})
-    assert sources.load_catalogue()["population"] == sources.bundled_catalogue()["population"]  # left out, named:
-    assert [d.entry for d in sources.overlay_damage()] == ["population"]
-    assert re.search(r"'population' is a bundled indicator .* may only complete it", sources.overlay_damage()[0].reason)
+    with pytest.raises(
+        ValueError, match=r"rien n'a été écrit.*'population' is a bundled indicator .* may only complete"
+    ):
+        snapshot.write_dataset("user_x", figures, {**RECORD, "status": "user"}, {"population": entry})
+    assert sources.load_catalogue()["population"] == sources.bundled_catalogue()["population"]
+    assert userdata.stored_ids() == [] and sources.overlay_damage() == []

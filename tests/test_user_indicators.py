@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 
 from regions import indicators, scoring, snapshot, sources, user_indicators
+from regions.workspace import people, userdata
 
 RATE = user_indicators.Declaration("taux_test", "Taux test", "%", "higher", "2025", "Observatoire local")
 
@@ -121,39 +121,42 @@ def test_reserved_and_malformed_ids_are_refused(indicator_id: str) -> None:
         assert "réservé" in str(caught.value) and "code, name, reg_code" in str(caught.value)
 
 
-def test_every_character_survives_the_toml_writer() -> None:
-    text = "".join(chr(i) for i in [*range(0, 0xD800, 7), *range(0xE000, 0x10FFFF, 997), 0x7F, 0x85, 0x2028])
-    written = snapshot._dumps({f"k{text[:40]}": {"producer": text, "caveats": [text, '"\\']}})
-    read = tomllib.loads(written)
-    assert read[f"k{text[:40]}"] == {"producer": text, "caveats": [text, '"\\']}
+def test_every_character_survives_the_database(user_folder: Path) -> None:
+    text = "".join(chr(i) for i in [*range(1, 0xD800, 7), *range(0xE000, 0x10FFFF, 997), 0x7F, 0x85, 0x2028])
+    record = {
+        "dataset": "x",
+        "period": "2025",
+        "url": "x",
+        "licence": "x",
+        "retrieved_via": "x",
+        "coverage_note": "x",
+        "status": "user",
+        "producer": text,
+        "caveats": [text, '"\\'],
+    }
+    snapshot.write_dataset("user_taux_test", pd.DataFrame({"code": ["23"], "taux_test": [99.0]}), record)
+    source = sources.load_sources()["user_taux_test"]
+    assert (source.producer, source.caveats) == (text, (text, '"\\'))
     with pytest.raises(ValueError, match="non Unicode"):
-        snapshot.toml_string("a\udcff")
+        snapshot.write_dataset("user_taux_test", pd.DataFrame({"code": ["23"], "taux_test": [1.0]}),
+                               {**record, "producer": "a\udcff"})  # fmt: skip
+    assert sources.load_sources()["user_taux_test"].producer == text
 
 
-def test_a_crash_while_saving_leaves_the_folder_as_it_was(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_while_saving_leaves_the_database_as_it_was(user_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     frame = pd.DataFrame({"code": ["23", "87"], "valeur": ["30", "10"]})
     user_indicators.save(user_indicators.prepare(frame, RATE))
-    folder = user_folder / "snapshot"
-    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    real_replace = Path.replace
+    before = userdata.raw_overlay()
 
-    def crash_on_toml(self: Path, target: str | Path) -> Path:
-        if str(target).endswith(".toml"):
-            raise OSError(28, "No space left on device")
-        return real_replace(self, target)
+    def crash(*args: object, **kwargs: object) -> None:  # after the dataset and its entry were written
+        raise OSError(28, "No space left on device")
 
     other = user_indicators.Declaration("autre_taux", "Autre", "%", "higher", "2025", "Moi")
     prepared = user_indicators.prepare(frame, other)
     with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
-        patch.setattr(Path, "replace", crash_on_toml)
+        patch.setattr(people, "_record", crash)
         user_indicators.save(prepared)
-    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    assert {k: v for k, v in after.items() if k.name != "user_autre_taux.csv"} == before  # no half file, no temp
-    (folder / "indicators" / "user_autre_taux.csv").unlink()
-    record = {"producer": "CAF\udcff", "status": "user"}  # text no file can hold: nothing may be written at all
-    with pytest.raises(ValueError, match="non Unicode"):
-        snapshot.write_dataset("user_taux_test", pd.DataFrame({"code": ["23"], "taux_test": [99.0]}), record)
-    assert {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert userdata.raw_overlay() == before  # the transaction rolled back: no dataset without its entry
     indicators.reload()
     assert sources.overlay_damage() == [] and user_indicators.user_indicator_ids() == ["taux_test"]
 

@@ -25,10 +25,12 @@ def result(table: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
     return scoring.score(table, weights, scoring.Filters())
 
 
-def test_colour_options_are_the_score_then_every_catalogued_indicator() -> None:
-    options = views.colour_options()
+def test_colour_options_are_the_score_then_every_catalogued_indicator_with_a_figure() -> None:
+    table = indicators.territory_table()
+    options = views.colour_options(table)
     assert options[0] == views.SCORE
-    assert options[1:] == list(sources.load_catalogue())
+    assert options[1:] == [i for i in sources.load_catalogue() if table[i].notna().any()]
+    assert "nearest_hub_travel_min" not in options  # 0/101 before any site of yours: it would colour nothing
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

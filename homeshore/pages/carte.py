@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from homeshore import detail, pool, state, views
 from homeshore.plain import md
 from homeshore.state import t
-from regions import maps, settings
+from regions import formatting, maps, settings
 
 RANKING_ANCHOR = "classement"
 MAP_KEY = "map_departements"
@@ -28,10 +28,10 @@ if (pool_problem := pool.problem()) is not None:  # the user's applicant file: n
     st.warning(t(pool_problem[0], reason=md(pool_problem[1])), icon=":material/warning:")
 
 # --- map controls -------------------------------------------------------------------------------------------------
-left, middle, right = st.columns([2, 2, 1])
+left, middle, right = st.columns([2, 2, 2])  # room for the toggle's label in full
 left.selectbox(
     t("colour_by"),
-    views.colour_options(),
+    views.colour_options(table),
     format_func=lambda c: t("colour_score") if c == views.SCORE else state.label(c),
     key=state.COLOUR_BY,
 )
@@ -117,7 +117,14 @@ st.caption(
         excluded=int(result["excluded"].sum()),
     )
 )
-st.dataframe(views.ranking_table(result, lang), hide_index=True, width="stretch", height=420)
+st.dataframe(
+    views.ranking_table(result, lang),
+    placeholder=formatting.MISSING,
+    hide_index=True,
+    width="stretch",
+    height=420,
+    column_config={t("col_name"): st.column_config.TextColumn(width="medium")},  # « Alpes-de-Haute-Provence »
+)
 
 
 def _add_top(n: int) -> None:
@@ -130,6 +137,7 @@ st.multiselect(
     t("shortlist_editor"),
     codes_ranked,
     format_func=lambda c: f"{names[c]} ({c})",
+    placeholder=t("placeholder_many"),
     key=state.SHORTLIST,
     help=t("shortlist_editor_help"),
 )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from homeshore import state
+from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import indicators, sources, tabular, user_indicators
+from regions import formatting, indicators, sources, tabular, user_indicators
 
+by = workspace.acting()  # the indicator is saved in the workspace, as this user (the role must allow imports)
+assert by is not None  # acting() stops the page otherwise
 st.title(t("add_title"))
 st.markdown(t("add_intro"))
 for damage in sources.overlay_damage():
@@ -69,7 +73,7 @@ if stored:
     try:
         read = tabular.read_table(data, name)
     except tabular.TabularError as error:
-        st.error(t("add_problem", reason=md(error)))
+        st.error(t("add_problem", reason=md(state.said(error))))
         st.stop()
     headers = list(read.frame.columns)
     found = tabular.match_columns(headers, user_indicators.FIELDS)
@@ -85,7 +89,7 @@ if stored:
             read.frame, declaration, code_column=code_col, value_column=value_col, line_numbers=read.line_numbers
         )
     except ValueError as error:
-        st.warning(t("add_problem", reason=md(error)))
+        st.warning(t("add_problem", reason=md(state.said(error))))
     else:
         st.header(t("add_preview"))
         one, two, three = st.columns(3)
@@ -103,15 +107,20 @@ if stored:
             three.metric(t("add_coverage"), f"{prepared.coverage}/{total}")
             if replacing:
                 st.caption(t("add_will_replace", id=declaration.indicator_id))
-        st.dataframe(prepared.figures.dropna().head(20), hide_index=True)
+        st.dataframe(prepared.figures.dropna().head(20), placeholder=formatting.MISSING, hide_index=True)
         if len(prepared.rejected):
-            st.dataframe(prepared.rejected, hide_index=True, width="stretch")
+            st.dataframe(prepared.rejected, placeholder=formatting.MISSING, hide_index=True, width="stretch")
+        # the version of this indicator when its file was first previewed: a save by someone else since is refused
+        seen: dict[tuple[str, str], int | None] = st.session_state.setdefault("hs_add_seen", {})
+        read_at = seen.setdefault((name, declaration.indicator_id), prepared.stored_version)
         if st.button(t("add_save"), key="btn_add_save", type="primary"):
             try:
-                user_indicators.save(prepared)
+                user_indicators.save(dataclasses.replace(prepared, stored_version=read_at), by=by, file=name)
             except (ValueError, OSError) as error:
-                st.error(t("add_problem", reason=md(error)))
+                st.error(t("add_problem", reason=md(state.said(error))))
+                seen.pop((name, declaration.indicator_id), None)  # reloaded: the next save takes what is stored now
             else:
+                seen.pop((name, declaration.indicator_id), None)
                 indicators.reload()
                 st.cache_data.clear()
                 st.success(t("add_replaced" if replacing else "add_saved", id=declaration.indicator_id))
@@ -128,7 +137,7 @@ for indicator_id in mine:
     else:  # left out because damaged: it can still be removed
         st.markdown(f"- `{indicator_id}` — {md(t('damaged_entry'))}")
     if st.button(t("add_remove", id=indicator_id), key=f"btn_remove_{indicator_id}"):
-        user_indicators.remove(indicator_id)
+        user_indicators.remove(indicator_id, by=by)
         indicators.reload()
         st.cache_data.clear()
         st.rerun()

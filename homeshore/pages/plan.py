@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import geo, maps, plan, report, settings
+from regions import formatting, geo, maps, plan, report, settings
 
 HIRES, WHAT_IF, TEAM, PER_MILLE = "hs_plan_hires", "hs_plan_hires_b", "hs_plan_team", "hs_plan_per_mille"
 SPECIALITIES, SCOPE, COMPARE = "hs_plan_specialities", "hs_plan_scope", "hs_plan_compare"
@@ -83,7 +83,7 @@ st.caption(
 try:
     specialities = plan.parse_specialities(st.session_state[SPECIALITIES]) if st.session_state[SPECIALITIES] else {}
 except ValueError as error:
-    st.error(md(error))
+    st.error(md(state.said(error)))
     st.stop()
 scope_codes = shortlisted if st.session_state[SCOPE] == "shortlist" and shortlisted else None
 table, result = state.table(), state.result()
@@ -114,7 +114,7 @@ def solve(hires: int) -> plan.Plan | str:
             )  # fmt: skip
             return plan.make_plan(inputs, table, lang=lang)
         except plan.PlanError as error:
-            return str(error)
+            return state.said(error)
 
     solved = memo(("plan", hires, *context_key), build)
     return solved if isinstance(solved, plan.Plan | str) else str(solved)
@@ -154,7 +154,7 @@ else:
 
 if isinstance(main, plan.Plan):
     st.header(t("plan_teams_heading", n=hires))
-    st.dataframe(report.teams_table(main, lang), hide_index=True, width="stretch")
+    st.dataframe(report.teams_table(main, lang), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     centres = geo.population_centres("departement").set_index("code")
     points = hubs.set_index("site_id")
     links = [

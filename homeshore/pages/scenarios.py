@@ -17,7 +17,7 @@ import streamlit as st
 from homeshore import state, workspace
 from homeshore.plain import md
 from homeshore.state import t
-from regions import codes, export
+from regions import codes, formatting
 from regions.workspace import WorkspaceError, capture, people, scenarios
 
 OPEN, FLASH = workspace.OPEN, workspace.FLASH
@@ -29,7 +29,7 @@ def _open(by: people.Actor, name: str) -> None:
         _restore(scenarios.get(by, name))
         st.session_state[FLASH] = ("success", t("sc_opened", name=md(name)))
     except WorkspaceError as error:
-        st.session_state[FLASH] = ("error", str(error))
+        st.session_state[FLASH] = ("error", state.said(error))
 
 
 def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
@@ -37,7 +37,7 @@ def _write(action: Any, *args: Any, **kwargs: Any) -> scenarios.Scenario | None:
     try:
         return action(*args, **kwargs)  # type: ignore[no-any-return]
     except WorkspaceError as error:
-        st.error(md(str(error)), icon=":material/block:")
+        st.error(md(state.said(error)), icon=":material/block:")
         return None
 
 
@@ -99,9 +99,7 @@ if opened:
             st.rerun()
     if current.locked:
         st.info(t("sc_locked", who=md(str(current.locked_by))))
-    payload = export.to_xlsx_bytes(
-        {"Scénario": scenarios.export_table(current)}, notes={"Scénario": scenarios.export_notes(current)}
-    )
+    payload = scenarios.export_file(current, "xlsx", state.lang())
     right.download_button(
         t("sc_export"), data=payload, file_name=f"scenario-{codes.slug(current.name)}-v{current.version}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="btn_sc_export",
@@ -134,7 +132,7 @@ st.header(t("sc_list_heading"))
 if not listed:
     st.info(t("sc_none"))
 else:
-    st.dataframe(pd.DataFrame(listed), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(listed), placeholder=formatting.MISSING, hide_index=True, width="stretch")
     pick = st.selectbox(t("sc_pick"), names, key="hs_sc_pick")
     st.button(t("sc_open"), key="btn_sc_open", on_click=_open, args=(by, pick))
     copy_name = st.text_input(t("sc_copy_name"), key="hs_sc_copy_name")
@@ -155,7 +153,7 @@ else:
         weights[first] = [round(100 * a.weights.get(i, 0) / total_a) for i in weights["indicator"]]
         weights[second] = [round(100 * b.weights.get(i, 0) / total_b) for i in weights["indicator"]]
         weights["indicator"] = [state.label(i) for i in weights["indicator"]]
-        st.dataframe(weights, hide_index=True, width="stretch", key="hs_sc_cmp_weights")
+        st.dataframe(weights, placeholder=formatting.MISSING, hide_index=True, width="stretch", key="hs_sc_cmp_weights")
         status_a = {x.code: scenarios.STATUS_LABELS_FR[x.status] for x in a.territories}
         status_b = {x.code: scenarios.STATUS_LABELS_FR[x.status] for x in b.territories}
         union = list(dict.fromkeys([*status_a, *status_b]))
@@ -166,14 +164,24 @@ else:
             f"{t('sc_col_rank')} — {second}": [b.ranks.get(c) for c in union],
             f"{t('sc_col_status')} — {second}": [status_b.get(c, "—") for c in union],
         })  # fmt: skip
-        st.dataframe(side, hide_index=True, width="stretch", key="hs_sc_cmp_side")
+        st.dataframe(side, placeholder=formatting.MISSING, hide_index=True, width="stretch", key="hs_sc_cmp_side")
 
 st.header(t("sc_audit_heading"))
 trail = people.audit_trail(by, limit=200)
 if trail:
     audit = pd.DataFrame(trail)
     audit["detail"] = [json.dumps(d, ensure_ascii=False) for d in audit["detail"]]
-    audit["scenario_version"] = audit["scenario_version"].map(lambda v: None if v is None or math.isnan(v) else int(v))
-    st.dataframe(audit, hide_index=True, width="stretch", key="hs_sc_audit")
+    audit["scenario_version"] = audit["scenario_version"].map(
+        lambda v: "" if v is None or math.isnan(v) else str(int(v))
+    )
+    audit["scenario"] = audit["scenario"].fillna("")  # an action on no scenario: an empty cell, never « None »
+    labels = {column: t(f"sc_audit_col_{column}") for column in audit.columns}  # at, actor, action, scenario…
+    st.dataframe(
+        audit.rename(columns=labels),
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+        key="hs_sc_audit",
+    )
 else:
     st.caption(t("sc_audit_none"))

@@ -14,7 +14,7 @@ from homeshore import pool, state, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import codes as territories
-from regions import export, scoring, shortlist
+from regions import formatting, scoring, shortlist
 from regions.workspace import WorkspaceError, people, scenarios
 
 BASE = "hs_sl_base"  # ((name, version), statuses, weights, constraints) of the open scenario as this session read it
@@ -63,7 +63,7 @@ def _reload(by: people.Actor, name: str) -> None:
     try:
         workspace.restore(scenarios.get(by, name))
     except WorkspaceError as error:
-        st.session_state[workspace.NOTICE] = str(error)
+        st.session_state[workspace.NOTICE] = state.said(error)
 
 
 def _changes(rows: list[str], base: Statuses) -> dict[str, tuple[str, str | None]]:
@@ -86,9 +86,9 @@ def _modified(weights_saved: Mapping[str, float], constraints_saved: Mapping[str
     return not same_weights or limits != {key: constraints_saved.get(key) for key in limits}
 
 
-def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuses, list[str]] | None:
-    """The open scenario's statuses and notes (edited and saved here); its decisions and the lines its exports
-    carry, or ``None`` when it no longer exists."""
+def scenario_section(by: people.Actor, opened: tuple[str, int]) -> shortlist.Scenario | None:
+    """The open scenario's statuses and notes (edited and saved here): what its exports carry (name, version,
+    decisions), or ``None`` when it no longer exists."""
     try:
         current = scenarios.get(by, opened[0])
     except WorkspaceError:
@@ -133,7 +133,7 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuse
             try:
                 saved = scenarios.set_statuses(by, name, changes, expect_version=version)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 st.caption(t("sl_edits_kept"))
             else:
                 st.session_state[workspace.OPEN] = (saved.name, saved.version)
@@ -141,12 +141,7 @@ def scenario_section(by: people.Actor, opened: tuple[str, int]) -> tuple[Statuse
                 st.session_state[BASE] = ((saved.name, saved.version), new, base[2], base[3])
                 st.session_state[SAVED] = saved.version
                 st.rerun()
-    notes = [f"Scénario : {name} — version {version}",
-             f"Décisions (statut et note) : celles de la version {version}"]  # fmt: skip
-    if _modified(base[2], base[3]):
-        notes.append(f"Pondérations ou contraintes modifiées depuis la version {version}, non enregistrées")
-    labels = scenarios.STATUS_LABELS_FR
-    return {code: (labels[status], note) for code, (status, note) in statuses.items()}, notes
+    return shortlist.Scenario(name, version, dict(statuses), modified=_modified(base[2], base[3]))
 
 
 lang = state.lang()
@@ -174,29 +169,28 @@ else:
         reasons = result.set_index("code").loc[excluded_here, ["name", "excluded_reason"]]
         items = "; ".join(f"{row['name']} ({code}) : {row['excluded_reason']}" for code, row in reasons.iterrows())
         st.warning(t("shortlist_excluded", n=len(excluded_here), items=items), icon=":material/block:")
-    short = shortlist.shortlist_table(table, result, codes, fictional_pool=fictional)
-    if fictional and any(shortlist.FICTIONAL in str(column) for column in short.columns):
+    short = shortlist.shortlist_table(table, result, codes, fictional_pool=fictional, lang=lang)
+    if fictional and any(shortlist.FICTIONAL_WORDS[lang] in str(column) for column in short.columns):
         st.caption(t("shortlist_fictional"))
-    st.dataframe(short, hide_index=True, width="stretch")
+    st.dataframe(short, placeholder=formatting.MISSING, hide_index=True, width="stretch")
 
     st.header(t("export_heading"))
     if by is None:
         st.caption(t("sl_export_needs_workspace"))
     else:
-        decisions, notes = tracked if tracked is not None else (None, [])
         selection = shortlist.Selection(weights, state.filters(), state.selection_name(), fictional_pool=fictional)
         stamp = f"{date.today():%Y-%m-%d}"
         if scenario_mark is not None:
             stamp = f"{territories.slug(scenario_mark[0]).replace(' ', '-')}-v{scenario_mark[1]}-{stamp}"
             st.caption(t("sl_export_scenario", name=md(scenario_mark[0]), version=scenario_mark[1]))
         french = st.checkbox(t("french_excel"), value=lang == "fr", key="hs_french_excel")
-        rows = short if decisions is None else shortlist.with_decisions(short, decisions)
         about = {"departements": codes, "preset": selection.preset}
         left, right = st.columns(2)
         csv_name, xlsx_name = f"homeshore-shortlist-{stamp}.csv", f"homeshore-shortlist-{stamp}.xlsx"
         left.download_button(
             t("download_csv"),
-            data=export.shortlist_csv(rows, french_excel=french, notes=notes),
+            data=shortlist.csv_file(table, result, codes, selection, lang=lang, scenario=tracked,
+                                    french_excel=french),
             file_name=csv_name,
             mime="text/csv",
             key="btn_download_csv",
@@ -205,7 +199,7 @@ else:
         )  # fmt: skip
         right.download_button(
             t("download_xlsx"),
-            data=shortlist.workbook(table, result, codes, selection, scenario_notes=notes, decisions=decisions),
+            data=shortlist.workbook(table, result, codes, selection, lang=lang, scenario=tracked),
             file_name=xlsx_name,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="btn_download_xlsx",
@@ -218,4 +212,9 @@ excluded = result[result["excluded"]]
 if excluded.empty:
     st.caption(t("excluded_none"))
 else:
-    st.dataframe(views.ranking_table(excluded, lang).iloc[:, 2:], hide_index=True, width="stretch")
+    st.dataframe(
+        views.ranking_table(excluded, lang).iloc[:, 2:],
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import pool, state, strings, workspace
+from homeshore import pool, state, strings, views, workspace
 from homeshore.plain import md
 from homeshore.state import t
 from regions import applicants, formatting, geo, maps, settings, tabular
@@ -46,7 +46,7 @@ try:
         st.selectbox(t("pool_sheet"), sheets, key=pool.SHEET)
     read = pool.table()
 except tabular.TabularError as error:  # a ZIP bomb is refused by sheet_names already
-    st.error(t("pool_read_error", reason=md(error)))
+    st.error(t("pool_read_error", reason=md(state.said(error))))
     st.stop()
 
 detected = read.detected
@@ -77,13 +77,14 @@ with st.expander(t("pool_mapping"), expanded=not any(mapping.get(f) for f in app
             label,
             options,
             format_func=lambda h: t("pool_not_mapped") if h is None else str(h),
+            placeholder=t("pool_not_mapped"),  # what Streamlit shows for the None option
             key=key,
         )
 mapping = pool.mapping(read)
 try:
     applicants.check_mapping(mapping, headers)
 except ValueError as error:
-    st.error(t("pool_mapping_error", reason=md(error)))
+    st.error(t("pool_mapping_error", reason=md(state.said(error))))
     st.stop()
 result = pool.current()
 if result is None:
@@ -108,10 +109,11 @@ english = lang == "en"
 left, right = st.columns(2)
 left.markdown(f"**{t('pool_by_method')}**")
 methods = applicants.METHOD_LABELS_EN if english else applicants.METHOD_LABELS
-left.dataframe(_counts(report["matched"], methods, t("col_method")), hide_index=True)
+# small tables as HTML: each reason in full beside its count (a half-width grid cut the count off)
+left.table(_counts(report["matched"], methods, t("col_method")), hide_index=True)
 right.markdown(f"**{t('pool_by_reason')}**")
 reasons = applicants.REASON_LABELS_EN if english else applicants.REASON_LABELS
-right.dataframe(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
+right.table(_counts(report["unmatched"], reasons, t("col_reason")), hide_index=True)
 
 # --- sensitive columns: detected by meaning, the user may declare one non-sensitive ------------------------------
 detections = applicants.sensitive_detections(result.matched, result.mapping)
@@ -133,6 +135,7 @@ if declarable:  # a new file or a new set of columns starts with every detected 
         declarable,
         format_func=lambda c: f"{c} — {reasons_of[c]}",
         help=t("pool_sensitive_columns_help"),
+        placeholder=t("placeholder_many"),
         key=sensitive_key,
     )
     not_sensitive = [column for column in declarable if column not in ticked]
@@ -142,14 +145,17 @@ if declarable:  # a new file or a new set of columns starts with every detected 
 if len(result.unmatched):
     unmatched_rows = result.unmatched.drop(columns="reason")
     if is_demo:  # invented applicants: the file says so on every row
-        unmatched_rows = applicants.label_fictional(unmatched_rows)
+        unmatched_rows = applicants.label_fictional(unmatched_rows, lang)
     unmatched = applicants.export_columns(unmatched_rows, result.mapping, not_sensitive=not_sensitive)
-    st.dataframe(unmatched, hide_index=True, width="stretch", height=220)
+    exported_unmatched = result.unmatched.drop(columns="reason_label")  # the reason in words of the language
+    if is_demo:
+        exported_unmatched = applicants.label_fictional(exported_unmatched, lang)
+    st.dataframe(unmatched, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=220)
     if by is not None:
         st.download_button(
             t("pool_download_unmatched"),
             data=applicants.applicants_csv(
-                unmatched_rows, result.mapping, include_sensitive=False, french_excel=True, not_sensitive=not_sensitive
+                exported_unmatched, result.mapping, include_sensitive=False, not_sensitive=not_sensitive, lang=lang
             ),
             file_name="candidats-non-rattaches.csv",
             mime="text/csv",
@@ -215,7 +221,8 @@ shown = per_dep[["code", "name", "applicants_display", "per_10000"]].rename(
         "per_10000": t("col_per_10000"),
     }
 )
-st.dataframe(shown.round(1), hide_index=True, width="stretch", height=260)
+shown[t("col_per_10000")] = views.decimals(shown[t("col_per_10000")], 1, lang)
+st.dataframe(shown, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=260)
 
 names = per_dep.set_index("code")["name"]
 chosen = st.selectbox(
@@ -242,7 +249,8 @@ if chosen:
     if mapping.get("skills"):
         st.markdown(f"**{t('pool_skills_heading')}**")
         by_skill = applicants.aggregate(result.matched, "departement", by="skills", mapping=result.mapping)
-        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]]
+        part = by_skill[by_skill["code"] == chosen][["category", "applicants_display", "per_10000"]].copy()
+        part["per_10000"] = views.decimals(part["per_10000"], 1, lang)
         st.dataframe(
             part.rename(
                 columns={
@@ -250,7 +258,8 @@ if chosen:
                     "applicants_display": t("col_applicants"),
                     "per_10000": t("col_per_10000"),
                 }
-            ).round(1),
+            ),
+            placeholder=formatting.MISSING,
             hide_index=True,
         )
 
@@ -263,6 +272,7 @@ deps = st.multiselect(
     t("pool_departements"),
     list(names.index),
     format_func=lambda c: f"{names[c]} ({c})",
+    placeholder=t("placeholder_many"),
     key="hs_pool_deps",
 )
 
@@ -278,8 +288,15 @@ def _values(field_name: str, split: bool) -> list[str]:
     return sorted(v for v in cells.unique() if v)
 
 
-skills = st.multiselect(t("pool_skills"), _values("skills", True), key="hs_pool_skills")
-availability = st.multiselect(t("pool_availability"), _values("availability", False), key="hs_pool_availability")
+skills = st.multiselect(
+    t("pool_skills"), _values("skills", True), placeholder=t("placeholder_many"), key="hs_pool_skills"
+)
+availability = st.multiselect(
+    t("pool_availability"),
+    _values("availability", False),
+    placeholder=t("placeholder_many"),
+    key="hs_pool_availability",
+)
 fibre_only = st.checkbox(t("pool_fibre_only"), key="hs_pool_fibre", disabled=not mapping.get("fibre"))
 travel = st.selectbox(
     t("pool_max_travel"),
@@ -288,7 +305,7 @@ travel = st.selectbox(
     key="hs_pool_travel",
 )
 if deps:
-    picked = applicants.shortlist_applicants(
+    picked = applicants.select_applicants(
         result.matched,
         result.mapping,
         departements=deps,
@@ -299,7 +316,7 @@ if deps:
         site_points=state.all_sites(),
     )
     if is_demo:
-        picked = applicants.label_fictional(picked)
+        picked = applicants.label_fictional(picked, lang)
     st.markdown(t("pool_shortlist_count", n=formatting.number(len(picked), 0, lang)))
     if picked.empty:
         st.info(t("pool_none"))
@@ -307,7 +324,7 @@ if deps:
         visible = applicants.export_columns(
             picked, result.mapping, include_sensitive=False, not_sensitive=not_sensitive
         )
-        st.dataframe(visible, hide_index=True, width="stretch", height=300)
+        st.dataframe(visible, placeholder=formatting.MISSING, hide_index=True, width="stretch", height=300)
         include = st.checkbox(t("pool_sensitive_checkbox"), key="hs_pool_sensitive")
         purpose = ""
         if include:
@@ -323,20 +340,21 @@ if deps:
             try:  # managers only, with a stated purpose: enforced by the library, whatever the page shows
                 purpose = people.authorise_sensitive_export(by, purpose)
             except WorkspaceError as error:
-                st.error(md(str(error)), icon=":material/block:")
+                st.error(md(state.said(error)), icon=":material/block:")
                 allowed = False
         if allowed and by is not None:
-            about = [
-                f"Départements : {', '.join(deps)}",
-                f"Compétences : {', '.join(skills) or 'toutes'}",
-                f"Disponibilité : {', '.join(availability) or 'toutes'}",
-                f"Fibre uniquement : {'oui' if fibre_only else 'non'} ; trajet maximal : {travel or 'sans limite'}",
-                f"Jeu de données : {applicants.FICTIONAL_LABEL}" if is_demo else f"Fichier : {name}",
-            ]
+            about: list[str | tuple[str, str]] = [
+                *applicants.selection_about(
+                    departements=deps, skills=skills, availability=availability, fibre_only=fibre_only,
+                    max_travel_min=None if travel == state.NO_LIMIT else float(travel), lang=lang,
+                ),
+                (t("pool_about_data"), applicants.FICTIONAL_LABEL if lang == "fr" else applicants.FICTIONAL_LABEL_EN)
+                if is_demo else (t("pool_about_file"), name),
+            ]  # fmt: skip
             if include:
-                about.append(f"Colonnes sensibles incluses par {by.email}")
+                about.append((t("pool_about_sensitive_by"), by.email))
             if scenario_mark is not None:
-                about.append(f"Scénario : {scenario_mark[0]} — version {scenario_mark[1]}")
+                about.append((t("pool_about_scenario"), f"{scenario_mark[0]} — version {scenario_mark[1]}"))
             detail: dict[str, object] = {"applicants": len(picked), "departements": deps, "sensitive_columns": include}
             if include:
                 detail["purpose"] = purpose
@@ -347,8 +365,9 @@ if deps:
                     picked,
                     result.mapping,
                     include_sensitive=include,
-                    french_excel=lang == "fr",
                     not_sensitive=not_sensitive,
+                    about=about,
+                    lang=lang,
                 ),
                 file_name="homeshore-candidats.csv",
                 mime="text/csv",
@@ -366,6 +385,7 @@ if deps:
                     about=about,
                     purpose=purpose or None,
                     not_sensitive=not_sensitive,
+                    lang=lang,
                 ),
                 file_name="homeshore-candidats.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -13,7 +13,11 @@ STRINGS: dict[str, str] = {
     "chaque chiffre avec sa source.",
     "sidebar_priorities": "Vos priorités",
     "preset": "Préréglage",
-    "preset_custom": "personnalisé",
+    "preset_custom_from": "Personnalisé (modifié depuis « {preset} »)",
+    "pool_about_data": "Jeu de données",
+    "pool_about_file": "Fichier",
+    "pool_about_sensitive_by": "Colonnes sensibles incluses par",
+    "pool_about_scenario": "Scénario",
     "weights_help": "Poids relatifs (remis à 100 % automatiquement).",
     "weight_slider_help": "{label} — {direction}. Période : {period}. Couverture : {coverage} départements.",
     "higher_better": "plus c'est élevé, mieux c'est",
@@ -29,6 +33,18 @@ STRINGS: dict[str, str] = {
     "max_travel_help": "Estimation : distance à vol d'oiseau × {detour} ÷ {speed} km/h depuis le centre de "
     "population du département.",
     "no_limit": "Pas de limite",
+    "placeholder_many": "Choisir une ou plusieurs options",
+    "col_line": "Ligne",
+    "col_insee": "Code INSEE",
+    "col_lat": "Latitude",
+    "col_lon": "Longitude",
+    "sites_user_operator": "vos sites",
+    "sc_audit_col_at": "Date",
+    "sc_audit_col_actor": "Personne",
+    "sc_audit_col_action": "Action",
+    "sc_audit_col_scenario": "Scénario",
+    "sc_audit_col_scenario_version": "Version",
+    "sc_audit_col_detail": "Détail",
     "minutes": "{n} min",
     "regions_filter": "Régions à inclure",
     "regions_filter_help": "Vide = toutes les régions.",
@@ -144,6 +160,7 @@ STRINGS: dict[str, str] = {
     "shortlist_title": "Shortlist des territoires",
     "shortlist_empty": "La shortlist est vide : ajoutez des départements depuis la carte ou le classement.",
     "shortlist_intro": "{n} départements retenus. Les exports citent la source et la période de chaque chiffre.",
+    "shortlist_intro_one": "{n} département retenu. Les exports citent la source et la période de chaque chiffre.",
     "shortlist_excluded": "Non comptés : {n} département(s) de votre shortlist exclu(s) par vos contraintes "
     "actuelles — {items}. Ils restent dans la liste et les exports, marqués « exclu par vos contraintes » dans "
     "la colonne « Statut ».",
@@ -159,10 +176,11 @@ STRINGS: dict[str, str] = {
     "hubs_pick_help": "Les sites de votre entreprise, où vos conseillers viennent une journée par mois. Ils "
     "comptent pour l'accès à vos sites et la contrainte de trajet, jamais pour la présence du secteur : "
     "ajouter un site ne fait baisser aucun score.",
-    "hubs_added": "+ {n} site(s) ajouté(s) sur la page Sites.",
+    "hubs_added": "+ {n} sites ajoutés sur la page Sites.",
+    "hubs_added_one": "+ {n} site ajouté sur la page Sites.",
     "hub_max_travel": "Trajet maximal jusqu'à vos sites",
     "hub_max_travel_help": "Estimation depuis le centre de population : distance à vol d'oiseau × {detour} ÷ "
-    "{speed:g} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
+    "{speed} km/h. Un département sans aucun de vos sites accessible par la route est exclu.",
     "hub_any_reachable": "tout site accessible par la route",
     "page_plan": "Plan de recrutement",
     "page_scenarios": "Scénarios",
@@ -245,6 +263,7 @@ STRINGS: dict[str, str] = {
     "plan_method_note": "Rendements décroissants : chaque tranche de {step} embauches d'un département compte "
     "{decay} de la précédente, pour qu'un seul département ne prenne pas tout.",
     "plan_for": "{n} embauches",
+    "plan_for_one": "{n} embauche",
     "plan_teams": "Équipes (managers)",
     "plan_departements": "Départements",
     "plan_hubs_used": "Sites utilisés",
@@ -270,9 +289,13 @@ STRINGS: dict[str, str] = {
     "sites_template": "Télécharger un modèle",
     "sites_apply": "Utiliser ces sites",
     "sites_added": "{n} sites ajoutés et localisés.",
+    "sites_added_one": "{n} site ajouté et localisé.",
     "sites_rejected": "{n} lignes non localisées :",
+    "sites_rejected_one": "{n} ligne non localisée :",
     "sites_clear": "Retirer les sites ajoutés",
     "sites_read_error": "Fichier illisible : {reason}",
+    "sites_saved": "Vos sites sont enregistrés dans l'espace de travail : ils sont là à votre prochaine visite.",
+    "sites_reload": "Recharger les sites enregistrés",
     "data_title": "Données et méthode",
     "data_intro": "Chaque indicateur, sa source, sa période, sa couverture et sa licence.",
     "data_coverage_note": "Couverture partielle = départements sans chiffre dans l'instantané livré ; ils ne "
@@ -332,11 +355,14 @@ STRINGS: dict[str, str] = {
     "add_replaced": "Indicateur « {id} » remplacé par ce fichier : il apparaît dans la carte, le classement, le "
     "score et les exports.",
     "add_will_replace": "Vous avez déjà importé « {id} » : enregistrer remplace vos chiffres précédents.",
-    "damaged_folder": "Vos données importées sont en partie endommagées ; Homeshore utilise les chiffres livrés "
+    "damaged_folder": "Vos données enregistrées sont en partie endommagées ; Homeshore utilise les chiffres livrés "
     "à la place. {message}",
-    "damaged_repair_button": "Réparer : mettre de côté les fichiers endommagés",
+    "damaged_repair_button": "Réparer : retirer les parties endommagées (gardées dans le journal d'audit)",
     "damaged_entry": "endommagé, laissé de côté : vous pouvez le retirer puis le réimporter",
-    "damaged_repaired": "Fichiers endommagés mis de côté (rien n'est effacé) : {files}",
+    "damaged_repaired": "Parties endommagées retirées (gardées dans le journal d'audit, rien n'est effacé) : {files}",
+    "data_migrated": "Vos anciens fichiers de données ({datasets} jeux) ont été migrés dans l'espace de travail ; "
+    "l'ancien dossier est gardé tel quel : {backup}",
+    "data_migration_left": "Non importé, gardé dans la sauvegarde : {item}",
     "add_url": "Lien vers la source (facultatif)",
     "missing_heading": "Ce qui manque, et comment le compléter",
     "missing_help": "Indicateurs officiels auxquels il manque des départements. Avec internet : « Actualiser » "
@@ -422,6 +448,7 @@ STRINGS: dict[str, str] = {
     "pool_fibre_only": "Fibre à domicile uniquement",
     "pool_max_travel": "Trajet maximal jusqu'au site le plus proche (journée mensuelle)",
     "pool_shortlist_count": "{n} candidats retenus.",
+    "pool_shortlist_count_one": "{n} candidat retenu.",
     "pool_sensitive_checkbox": "Inclure les colonnes sensibles (santé, famille, origine, âge…) dans l'export",
     "pool_sensitive_warning": "Données sensibles (RGPD art. 9, critère protégé du Code du travail) : elles ne "
     "doivent servir ni à sélectionner ni à classer des personnes. Indiquez pourquoi vous les exportez ; ce "

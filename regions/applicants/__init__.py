@@ -1,10 +1,12 @@
 """Applicant files (the *vivier* in the French UI): read, map columns, join each row to a commune, aggregate with
-confidentiality, shortlist, export.
+confidentiality, select applicants, export. Three lists are kept apart by their names: the applicant *selection*
+(here), the territory *shortlist* (``regions.shortlist``) and a scenario's *territories* with their statuses
+(``regions.workspace.scenarios``).
 
 - :mod:`regions.applicants.fields`: fields, the column mapping, sensitive columns;
 - :mod:`regions.applicants.read`: reading and the commune join (:func:`import_file`, :func:`import_frame`);
 - :mod:`regions.applicants.aggregate`: suppressed counts per territory;
-- :mod:`regions.applicants.shortlist`: the applicant shortlist;
+- :mod:`regions.applicants.selection`: the applicant selection (by département and job fields);
 - :mod:`regions.applicants.demo`: the fictional demo file;
 - :mod:`regions.applicants.export`: applicant-level XLSX/CSV exports.
 """
@@ -18,7 +20,9 @@ from regions.applicants.aggregate import (
 from regions.applicants.demo import (
     DEMO_FILE,
     FICTIONAL_COLUMN,
+    FICTIONAL_COLUMN_EN,
     FICTIONAL_LABEL,
+    FICTIONAL_LABEL_EN,
     is_demo,
     label_fictional,
 )
@@ -31,6 +35,7 @@ from regions.applicants.export import (
     applicants_workbook,
     declared_note,
     sensitive_sentence,
+    source_about,
 )
 from regions.applicants.fields import (
     FIELDS,
@@ -54,10 +59,10 @@ from regions.applicants.read import (
     import_file,
     import_frame,
 )
-from regions.applicants.shortlist import (
+from regions.applicants.selection import (
     TRAVEL_COLUMN,
-    shortlist_about,
-    shortlist_applicants,
+    select_applicants,
+    selection_about,
 )
 from regions.locate import (
     LOCATION_FIELDS,
@@ -73,7 +78,9 @@ __all__ = [
     "DECLARED_LABEL",
     "DEMO_FILE",
     "FICTIONAL_COLUMN",
+    "FICTIONAL_COLUMN_EN",
     "FICTIONAL_LABEL",
+    "FICTIONAL_LABEL_EN",
     "FIELDS",
     "JOB_FIELDS",
     "LOCATION_FIELDS",
@@ -108,9 +115,10 @@ __all__ = [
     "import_frame",
     "is_demo",
     "label_fictional",
+    "select_applicants",
+    "selection_about",
     "sensitive_columns",
     "sensitive_detections",
     "sensitive_sentence",
-    "shortlist_about",
-    "shortlist_applicants",
+    "source_about",
 ]

@@ -20,13 +20,12 @@ from regions.applicants.fields import (
     ColumnMapping,
     detect_mapping,
 )
-from regions.geo import Level
 from regions.locate import IntArray
 
 _LEVEL_KEYS: Final[dict[str, str]] = {"commune": "commune_code", "departement": "dep_code", "region": "reg_code"}
 
 
-def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.Series:
+def applicant_counts(matched: pd.DataFrame, level: geo.Level = "departement") -> pd.Series:
     """True (unsuppressed) applicant counts per territory code — for scores only, never to show or export.
 
     Every département or région is listed (zeros included); communes only where there are applicants.
@@ -42,7 +41,7 @@ def applicant_counts(matched: pd.DataFrame, level: Level = "departement") -> pd.
 
 def aggregate(
     matched: pd.DataFrame,
-    level: Level = "departement",
+    level: geo.Level = "departement",
     *,
     by: str | None = None,
     threshold: int = settings.SUPPRESSION_THRESHOLD,

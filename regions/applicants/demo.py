@@ -15,6 +15,9 @@ DEMO_FILE: Final = settings.DATA_DIR / "demo" / "candidats_fictifs.csv"
 #: The column every applicant-level export of the demo file starts with, and its value on every row.
 FICTIONAL_COLUMN: Final = "Jeu de données"
 FICTIONAL_LABEL: Final = "données fictives (fichier de démonstration)"
+#: The same column and value in English.
+FICTIONAL_COLUMN_EN: Final = "Dataset"
+FICTIONAL_LABEL_EN: Final = "fictional data (demo file)"
 
 
 @functools.cache
@@ -30,9 +33,13 @@ def is_demo(data: bytes) -> bool:
     return len(data) == size and hashlib.sha256(data).digest() == digest
 
 
-def label_fictional(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with a first column :data:`FICTIONAL_COLUMN` saying :data:`FICTIONAL_LABEL` on every row: for
-    every table of the demo file that leaves the app or the command line (shortlist, unmatched rows, totals)."""
+def label_fictional(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """``frame`` with a first column :data:`FICTIONAL_COLUMN` saying :data:`FICTIONAL_LABEL` on every row (in
+    English with ``lang="en"``): for every table of the demo file that leaves the app or the command line
+    (shortlist, unmatched rows, totals)."""
     labelled = frame.copy()
-    labelled.insert(0, FICTIONAL_COLUMN, FICTIONAL_LABEL)
+    if lang == "en":
+        labelled.insert(0, FICTIONAL_COLUMN_EN, FICTIONAL_LABEL_EN)
+    else:
+        labelled.insert(0, FICTIONAL_COLUMN, FICTIONAL_LABEL)
     return labelled

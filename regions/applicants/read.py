@@ -19,7 +19,7 @@ import pandas as pd
 
 from regions import locate, settings, tabular
 from regions.applicants.fields import ColumnMapping, _full_mapping, check_mapping, detect_mapping
-from regions.applicants.shortlist import TRAVEL_COLUMN
+from regions.applicants.selection import TRAVEL_COLUMN
 from regions.locate import LOCATION_FIELDS, METHODS, REASON_LABELS, REASONS, IntArray
 
 _LOG = logging.getLogger(__name__)

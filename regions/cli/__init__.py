@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from regions import files
 from regions.cli import candidates, data, info, plan, score, workspace
 from regions.cli.common import FORMATS, NOTICES, Parser, add_output, count_arg
-from regions.cli.options import add_score_options
+from regions.cli.options import add_lang_option, add_score_options
 
 #: Command -> its handler (each imports its heavy dependencies when it runs).
 HANDLERS: dict[str, Callable[[argparse.Namespace], str]] = {
@@ -71,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--top", type=count_arg, default=10, metavar="N", help="number of best-ranked départements (default 10)"
     )
     export_cmd.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
-    export_cmd.add_argument("--french-excel", action="store_true", help="CSV with ';' and decimal commas")
+    export_cmd.add_argument(
+        "--french-excel", action="store_true", help="CSV with ';' and decimal commas (the default in French)"
+    )
+    add_lang_option(export_cmd)
     candidates.add_candidates(commands)
     data.add_data(commands)
     plan.add_plan(commands)
@@ -130,8 +133,14 @@ def _database_error(error: Exception) -> str | None:
 
 
 def _warn_damage(command: str) -> None:
-    """Name on stderr every damaged part of the user's folder the command left out, and how to repair it."""
-    if command in ("cache", "candidates", "db", "workspace", "audit"):  # they do not read the user's folder
+    """Name on stderr, once, an old folder the command migrated into the database (where it is kept, what was left
+    in it), and every damaged part of the user's data the command left out, with how to repair it."""
+    if "regions.workspace.userdata" in sys.modules:
+        from regions.workspace import userdata
+
+        for migration in userdata.take_migrations():
+            print("\n".join(f"regions: {line}" for line in migration.lines()), file=sys.stderr)
+    if command in ("cache", "candidates", "db", "workspace", "audit"):  # they do not read the user's data
         return
     from regions import sources
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from regions import applicants, files, settings, tabular
 from regions.cli.common import Parser, add_not_sensitive, add_output, departement_codes, minutes_arg, render
+from regions.cli.options import add_lang_option
 
 
 def add_candidates(commands: argparse._SubParsersAction[Parser]) -> None:
@@ -21,6 +22,7 @@ def add_candidates(commands: argparse._SubParsersAction[Parser]) -> None:
     importing.add_argument("--report", help="write the JSON report to this file")
     importing.add_argument("--unmatched", help="write the unmatched rows (as read, plus their reason) to this CSV")
     add_not_sensitive(importing)
+    add_lang_option(importing, "the --unmatched file")
 
     totals = actions.add_parser("aggregate", help="applicants per territory, small counts suppressed")
     _add_file_options(totals)
@@ -43,6 +45,7 @@ def add_candidates(commands: argparse._SubParsersAction[Parser]) -> None:
         help="keep the sensitive columns (managers only, with --purpose; recorded in `regions audit`)",
     )
     short.add_argument("--purpose", help="why the sensitive columns are needed (required with --include-sensitive)")
+    add_lang_option(short)
 
 
 def _add_file_options(command: argparse.ArgumentParser) -> None:
@@ -93,38 +96,32 @@ def _candidates_shortlist(args: argparse.Namespace, result: applicants.ImportRes
     """The applicant shortlist file (XLSX or CSV), sensitive columns left out unless a manager asks, with a purpose."""
     from regions.workspace import people  # an export checks the role and is recorded
 
-    label = applicants.label_fictional if fictional else (lambda frame: frame)
+    lang = args.lang
     target = Path(args.out)
     if target.suffix.lower() not in (".xlsx", ".csv"):
         raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .csv")
-    picked = label(
-        applicants.shortlist_applicants(
-            result.matched,
-            result.mapping,
-            departements=args.departements,
-            skills=args.skills,
-            availability=args.availability,
-            fibre_only=args.fibre_only,
-            max_travel_min=args.max_travel_min,
-        )
-    )
-    about = [f"Fichier : {Path(args.file).name}", f"Départements : {', '.join(args.departements)}"]
-    if fictional:
-        about.append(f"Jeu de données : {applicants.FICTIONAL_LABEL}")
+    filters = {"departements": args.departements, "skills": args.skills, "availability": args.availability,
+               "fibre_only": args.fibre_only, "max_travel_min": args.max_travel_min}  # fmt: skip
+    picked = applicants.select_applicants(result.matched, result.mapping, **filters)
+    picked = applicants.label_fictional(picked, lang) if fictional else picked
     by = people.actor()
     by.require("export")
     sensitive = args.include_sensitive
     purpose = people.authorise_sensitive_export(by, args.purpose) if sensitive else None
-    if purpose:
-        about.append(f"Colonnes sensibles incluses par {by.email}")
+    about: list[str | tuple[str, str]] = [
+        *applicants.source_about(Path(args.file).name, fictional=fictional, lang=lang,
+                                 sensitive_by=by.email if purpose else None),
+        *applicants.selection_about(**filters, lang=lang),
+    ]  # fmt: skip
     kept = args.not_sensitive
     if target.suffix.lower() == ".xlsx":
         payload = applicants.applicants_workbook(
-            picked, result.mapping, include_sensitive=sensitive, about=about, purpose=purpose, not_sensitive=kept
-        )
+            picked, result.mapping, include_sensitive=sensitive, about=about, purpose=purpose, not_sensitive=kept,
+            lang=lang,
+        )  # fmt: skip
     else:
         payload = applicants.applicants_csv(
-            picked, result.mapping, include_sensitive=sensitive, french_excel=True, not_sensitive=kept
+            picked, result.mapping, include_sensitive=sensitive, not_sensitive=kept, about=about, lang=lang
         )
     files.write_atomically(target, payload)
     detail: dict[str, object] = {"file": target.name, "applicants": len(picked), "departements": args.departements,
@@ -165,10 +162,11 @@ def _candidates_import(args: argparse.Namespace, result: applicants.ImportResult
     if args.report:
         files.write_atomically(args.report, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if args.unmatched:
-        rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out
-        rows = applicants.label_fictional(rows) if fictional else rows
+        rows = result.unmatched.drop(columns="reason_label")  # as read, sensitive columns left out; reason in words
+        rows = applicants.label_fictional(rows, args.lang) if fictional else rows
+        about = applicants.source_about(Path(args.file).name, fictional=fictional, lang=args.lang)
         payload = applicants.applicants_csv(
-            rows, result.mapping, include_sensitive=False, french_excel=False, not_sensitive=args.not_sensitive
+            rows, result.mapping, include_sensitive=False, not_sensitive=args.not_sensitive, about=about, lang=args.lang
         )
         from regions.workspace import people  # an export checks the role and is recorded
 

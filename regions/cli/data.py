@@ -21,7 +21,9 @@ def add_data(commands: argparse._SubParsersAction[Parser]) -> None:
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what would change, write nothing")
 
     reset_cmd = actions.add_parser(
-        "reset", help="forget refreshed figures and set aside any damaged file: the bundled snapshot shows again"
+        "reset",
+        help="forget refreshed figures and remove any damaged entry (kept in the audit trail): the bundled "
+        "snapshot shows again",
     )
     reset_cmd.add_argument(
         "--only", type=_dataset_ids, metavar="ID,...", help="dataset ids to reset (default: every refreshed one)"
@@ -59,7 +61,7 @@ def add_data(commands: argparse._SubParsersAction[Parser]) -> None:
     adding.add_argument("--licence", default="non précisée par l'utilisateur")
 
     removing = actions.add_parser(
-        "remove", help="remove your own indicator, or undo a completion (works on a damaged folder too)"
+        "remove", help="remove your own indicator, or undo a completion (works on a damaged entry too)"
     )
     removing.add_argument("--id", required=True, dest="indicator_id")
 
@@ -87,24 +89,27 @@ def cmd_data(args: argparse.Namespace) -> str:
         if args.format == "table":
             return completeness.describe(found)
         return render(completeness.gaps_table(found), args.format)
+    from regions import refresh  # only these commands need it
+    from regions.workspace import people
+
     if args.action == "remove":
         stored = user_indicators.stored_ids()
         if args.indicator_id not in stored:
             raise ValueError(f"{args.indicator_id!r} is not one of your indicators: {stored}")
-        user_indicators.remove(args.indicator_id)
+        user_indicators.remove(args.indicator_id, by=people.actor())
         return f"regions: removed {args.indicator_id}\n"
-    from regions import refresh  # only these commands need it
-
     if args.action == "reset":
-        kept = snapshot.repair()
-        lines = [f"regions: damaged file set aside as {path} (nothing deleted)" for path in kept]
-        reset = refresh.reset(args.only)
+        by = people.actor()
+        kept = snapshot.repair(by)
+        lines = [f"regions: damaged entry removed (kept in the audit trail): {key}" for key in kept]
+        reset = refresh.reset(args.only, by=by)
         if reset:
             lines.append(f"regions: back to the bundled figures for {', '.join(reset)}")
         elif not kept:
             lines.append("regions: no refreshed figures to forget; the bundled snapshot is in use")
         return "\n".join(lines) + "\n"
-    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr))
+    acting = None if args.dry_run else people.actor()  # a dry run writes nothing: no member needed
+    report = refresh.run(args.only, dry_run=args.dry_run, progress=lambda line: print(line, file=sys.stderr), by=acting)
     return render(report.table(), "table")
 
 
@@ -121,10 +126,7 @@ def _data_import(args: argparse.Namespace) -> str:
         level=args.level, aggregation=args.aggregate, line_numbers=read.line_numbers or None,
     )  # fmt: skip
     by = people.actor()
-    by.require("import")
-    user_indicators.save(prepared)
-    people.record(by, "import", {"indicator": args.indicator_id, "file": path.name, "rows": prepared.kept_rows,
-                                 "coverage": prepared.coverage})  # fmt: skip
+    user_indicators.save(prepared, by=by, file=path.name)  # one transaction with its audit event
     total = settings.N_DEPARTEMENTS
     verb = "completed" if completing else "replaced" if replacing else "added"
     lines = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,10 +75,22 @@ def hubs_from_args(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame | None, d
 
 
 def _preset(text: str) -> str:
-    by_slug = {codes.slug(name): name for name in scoring.PRESETS}
+    """A preset id; a former name (its French label, any case or accents) is accepted with a note on stderr."""
+    if text in scoring.PRESETS:
+        return text
+    by_slug = {codes.slug(preset.label_fr): preset.id for preset in scoring.PRESETS.values()}
+    by_slug |= {codes.slug(preset.label_en): preset.id for preset in scoring.PRESETS.values()}
+    by_slug |= {codes.slug(identifier): identifier for identifier in scoring.PRESETS}
     if codes.slug(text) not in by_slug:
         raise argparse.ArgumentTypeError(f"unknown preset {text!r}; expected one of {list(scoring.PRESETS)}")
-    return by_slug[codes.slug(text)]
+    identifier = by_slug[codes.slug(text)]
+    print(f"regions: note: preset {text!r} is now called {identifier!r}", file=sys.stderr)
+    return identifier
+
+
+def add_lang_option(command: argparse.ArgumentParser, what: str = "the file") -> None:
+    """``--lang fr|en``: the language of an export's headers, words and metadata (French by default)."""
+    command.add_argument("--lang", choices=["fr", "en"], default="fr", help=f"language of {what} (default: fr)")
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -126,6 +139,6 @@ def selection_from_args(args: argparse.Namespace, hubs: gpd.GeoDataFrame | None 
             "(estimation ; --max-travel-min pour le changer) ; sans site accessible : exclu"
         )
     if args.weights:
-        return shortlist.Selection(args.weights, filters, "personnalisé")
+        return shortlist.Selection(args.weights, filters, scoring.CUSTOM)
     weights = scoring.preset_for(args.preset)
     return shortlist.Selection(weights, filters, args.preset)

@@ -58,8 +58,8 @@ def add_plan(commands: argparse._SubParsersAction[Parser]) -> None:
         help="at most N per 1,000 category-A jobseekers of a département (default 2)",
     )
     plan_cmd.add_argument("--format", choices=FORMATS, default="table")
-    plan_cmd.add_argument("--out", help="also write the plan to FILE.xlsx or FILE.pdf")
-    plan_cmd.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the PDF/XLSX")
+    plan_cmd.add_argument("--out", help="also write the plan to FILE.xlsx, FILE.pdf or FILE.csv (its teams)")
+    plan_cmd.add_argument("--lang", choices=["fr", "en"], default="fr", help="language of the PDF/XLSX/CSV")
     add_score_options(plan_cmd)  # fmt: skip
 
 
@@ -103,12 +103,13 @@ def _per_mille(text: str) -> float:
 
 
 def cmd_plan(args: argparse.Namespace) -> str:
-    """Solve the plan over the ranked (or given) départements and your sites; ``--out`` writes the PDF or XLSX."""
+    """Solve the plan over the ranked (or given) départements and your sites; ``--out`` writes the PDF, XLSX or
+    CSV."""
     from regions import plan, report
 
     target = Path(args.out) if args.out else None
-    if target is not None and target.suffix.lower() not in (".xlsx", ".pdf"):
-        raise ValueError(f"--out was {args.out!r} but must end in .xlsx or .pdf")
+    if target is not None and target.suffix.lower() not in (".xlsx", ".pdf", ".csv"):
+        raise ValueError(f"--out was {args.out!r} but must end in .xlsx, .pdf or .csv")
     hubs, capacities = hubs_from_args(args)
     if hubs is None:
         raise ValueError("un plan rattache chaque équipe à l'un de vos sites : donnez --hubs, --hub-operators ou "
@@ -129,7 +130,8 @@ def cmd_plan(args: argparse.Namespace) -> str:
         by = people.actor()
         by.require("export")
         context = report.PlanContext(table, hubs, selection.weights, selection.filters, selection.preset)
-        writer = report.plan_pdf if target.suffix.lower() == ".pdf" else report.plan_workbook
+        writers = {".pdf": report.plan_pdf, ".xlsx": report.plan_workbook, ".csv": report.plan_csv}
+        writer = writers[target.suffix.lower()]
         files.write_atomically(target, writer(solved, context, args.lang))
         people.record_export(by, "export_plan", {"file": target.name, "hires": args.hires, "teams": len(solved.teams),
                                                  "departements": sorted(solved.by_departement)})  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from regions import export, files, indicators, scoring, shortlist
+from regions import files, indicators, scoring, shortlist
 from regions.cli.common import render
 from regions.cli.options import hubs_from_args, selection_from_args
 
@@ -35,12 +35,13 @@ def cmd_export(args: argparse.Namespace) -> str:
     hubs, _ = hubs_from_args(args)
     selection = selection_from_args(args, hubs)
     table = indicators.territory_table(hubs=hubs)
-    result = scoring.score(table, selection.weights, selection.filters)
+    result = scoring.score(table, selection.weights, selection.filters, lang=args.lang)  # reasons in the language
     top = shortlist.top_codes(result, args.top)
     if target.suffix.lower() == ".xlsx":
-        payload = shortlist.workbook(table, result, top, selection)
+        payload = shortlist.workbook(table, result, top, selection, lang=args.lang)
     else:
-        payload = export.shortlist_csv(shortlist.shortlist_table(table, result, top), french_excel=args.french_excel)
+        excel = True if args.french_excel else None  # French Excel by default in French, on request in English
+        payload = shortlist.csv_file(table, result, top, selection, lang=args.lang, french_excel=excel)
     by = people.actor()
     by.require("export")
     files.write_atomically(target, payload)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from regions import files, indicators, scoring, shortlist
 from regions.cli.common import Parser, count_arg, departement_codes, render
-from regions.cli.options import add_score_options, hubs_from_args, selection_from_args
+from regions.cli.options import add_lang_option, add_score_options, hubs_from_args, selection_from_args
 
 if TYPE_CHECKING:
     from regions.workspace import people
@@ -56,6 +56,7 @@ def add_workspace(commands: argparse._SubParsersAction[Parser]) -> None:
     exporting = actions.add_parser("export", help="the scenario's shortlist as XLSX or CSV (name and version inside)")
     exporting.add_argument("name", metavar="NAME")
     exporting.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
+    add_lang_option(exporting)
     locking = actions.add_parser("lock", help="lock NAME as approved: read-only (managers)")
     locking.add_argument("name", metavar="NAME")
     locking.add_argument("--expect-version", type=count_arg, metavar="N")
@@ -89,7 +90,10 @@ def cmd_db(args: argparse.Namespace) -> str:
     from regions.workspace import db
 
     if args.action == "upgrade":
+        from regions.workspace import userdata
+
         revision = db.upgrade()
+        userdata.migrate_folder()  # an old folder too, once (said on stderr)
         return f"regions: schéma à jour (révision {revision}) : {db.info().url}\n"
     found = db.info()
     if args.format == "json":
@@ -124,7 +128,7 @@ def cmd_scenario(args: argparse.Namespace) -> str:
         return f"regions: « {saved.name} » version {saved.version} : {args.code} → {label}\n"
     if args.action == "export":
         target = Path(args.out)
-        saved, payload = scenarios.export_bytes(by, args.name, target.suffix)
+        saved, payload = scenarios.export_bytes(by, args.name, target.suffix, lang=args.lang)
         files.write_atomically(target, payload)
         return f"regions: wrote {target} (scénario « {saved.name} » version {saved.version})\n"
     if args.action == "lock":
@@ -147,7 +151,7 @@ def _scenario_save(args: argparse.Namespace, by: people.Actor) -> str:
     if args.hubs_file:
         sites_used["hubs_file"] = Path(args.hubs_file).name
     state = capture.state(table, result, preset=selection.preset, weights=selection.weights,
-                          filters=selection.filters, shortlist=chosen, sites=sites_used, note=args.note)  # fmt: skip
+                          filters=selection.filters, territories=chosen, sites=sites_used, note=args.note)  # fmt: skip
     saved = scenarios.save(by, args.name, state, expect_version=args.expect_version)
     return f"regions: scénario « {saved.name} » enregistré, version {saved.version} ({len(chosen)} départements)\n"
 
@@ -170,7 +174,7 @@ def _scenario_show(args: argparse.Namespace, by: people.Actor) -> str:
     lines = [
         f"Scénario « {saved.name} » — version {saved.version}, par {saved.author} ; modifié par {saved.updated_by} "
         f"le {saved.updated_at}" + (f" ; approuvé par {saved.locked_by}" if saved.locked else ""),
-        f"Préréglage : {state.preset}",
+        f"Préréglage : {scoring.preset_label(state.preset)}",
         render(scenarios.export_table(saved), "table").rstrip("\n"),
     ]
     if moved:

@@ -13,6 +13,9 @@ from folium.elements import JSCSSMixin
 
 from regions.maps.style import _LEAFLET_PACKAGE, _UNUSED_ASSETS
 
+#: The English tooltip Leaflet puts on its attribution link.
+_LEAFLET_TITLE = b' title="A JavaScript library for interactive maps"'
+
 # --- offline assets ------------------------------------------------------------------------------------------------
 
 
@@ -43,7 +46,9 @@ def _use_packaged_assets(m: Element) -> None:
 def _leaflet_assets() -> tuple[str, str]:
     """``leaflet.js`` and ``leaflet.css`` (its images inlined) of the installed django-js-lib-leaflet, as data URIs."""
     folder = resources.files(_LEAFLET_PACKAGE).joinpath("static", _LEAFLET_PACKAGE)
-    script = folder.joinpath("leaflet.js").read_bytes()
+    # its attribution link's English tooltip would be the one English phrase of a French map: dropped (the link
+    # itself, "Leaflet", is a name and stays)
+    script = folder.joinpath("leaflet.js").read_bytes().replace(_LEAFLET_TITLE, b"")
     css = folder.joinpath("leaflet.css").read_text(encoding="utf-8")
 
     def inline_image(match: re.Match[str]) -> str:

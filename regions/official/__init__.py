@@ -20,7 +20,7 @@ from __future__ import annotations
 from regions.official._http import DownloadError, download, progress_bar
 from regions.official.base import OfficialSource, ParsedDataset, Parser, RefreshError
 from regions.official.registry import OFFICIAL
-from regions.official.validate import coverage, official_codes
+from regions.official.validate import filled_counts, official_codes
 
 __all__ = [
     "OFFICIAL",
@@ -29,8 +29,8 @@ __all__ = [
     "ParsedDataset",
     "Parser",
     "RefreshError",
-    "coverage",
     "download",
+    "filled_counts",
     "official_codes",
     "progress_bar",
 ]

@@ -52,6 +52,7 @@ def parse_arcep_broadband(data: bytes, *, url: str = ARCEP_URL) -> ParsedDataset
 SOURCE: Final[OfficialSource] = OfficialSource(
     dataset_id="arcep_broadband",
     title="Arcep — Ma connexion internet, éligibilité par département",
+    title_en="Arcep — Ma connexion internet, fibre eligibility by département",
     url=ARCEP_URL,
     file_name=FILE_NAME,
     page=ARCEP_URL,

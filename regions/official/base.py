@@ -72,6 +72,7 @@ class OfficialSource:
     of each column, for people and for validation. ``producer``/``dataset``: replace the bundled record's when the
     official file is another publication; ``caveats`` are added to the record, and bundled caveats starting with
     one of ``stale_caveats`` are dropped (they describe the copy the official download replaces).
+    ``title_en``: ``title`` in English.
     """
 
     dataset_id: str
@@ -89,3 +90,5 @@ class OfficialSource:
     caveats: tuple[str, ...] = ()
     stale_caveats: tuple[str, ...] = ()
     documented_in: tuple[str, ...] = ()
+    #: ``title`` in English (the app's English UI lists the official files by it).
+    title_en: str = ""

@@ -75,6 +75,7 @@ def parse_cnaf_aah(data: bytes, *, url: str = CNAF_AAH_URL) -> ParsedDataset:
 SOURCE: Final[OfficialSource] = OfficialSource(
     dataset_id="cnaf_msa_aah",
     title="CNAF — allocataires de l'AAH par département (data.caf.fr)",
+    title_en="CNAF — AAH recipients by département (data.caf.fr)",
     url=CNAF_AAH_URL,
     file_name=FILE_NAME,
     page=CNAF_AAH_PAGE,

@@ -87,6 +87,7 @@ def parse_dares_jobseekers(data: bytes, *, url: str = DARES_URL) -> ParsedDatase
 SOURCE: Final[OfficialSource] = OfficialSource(
     dataset_id="dares_jobseekers",
     title="DARES — demandeurs d'emploi inscrits à France Travail par département (données brutes)",
+    title_en="DARES — jobseekers registered with France Travail by département (raw data)",
     url=DARES_URL,
     file_name=FILE_NAME,
     page=DARES_PAGE,

@@ -111,6 +111,7 @@ def _check_names(records: Sequence[Sequence[object]], code_at: int, name: str, u
 SOURCE: Final[OfficialSource] = OfficialSource(
     dataset_id="insee_unemployment",
     title="INSEE — taux de chômage localisés par département (TCRD_025)",
+    title_en="INSEE — localised unemployment rates by département (TCRD_025)",
     url=INSEE_UNEMPLOYMENT_URL,
     file_name=FILE_NAME,
     page=INSEE_UNEMPLOYMENT_PAGE,

@@ -21,7 +21,7 @@ def official_codes() -> tuple[str, ...]:
     return tuple(sorted(codes, key=lambda code: (int(code[:2]) if code[:2].isdigit() else 20, code)))
 
 
-def coverage(parsed: ParsedDataset) -> dict[str, int]:
+def filled_counts(parsed: ParsedDataset) -> dict[str, int]:
     """Per indicator column of ``parsed``: how many of the 101 départements have a value."""
     official = parsed.figures[parsed.figures["code"].isin(official_codes())].drop_duplicates("code")
     columns = [c for c in parsed.figures.columns if c not in ("code", "source_url")]
@@ -47,7 +47,7 @@ def validate(parsed: ParsedDataset) -> list[str]:
     if doubles:
         problems.append(f"codes en double : {', '.join(doubles)}")
     expected = official.indicators if official else tuple(c for c in figures.columns if c in catalogue)
-    counts = coverage(parsed) if "code" in figures else {}
+    counts = filled_counts(parsed) if "code" in figures else {}
     for column in expected:
         if column not in figures.columns:
             problems.append(f"colonne {column} absente")

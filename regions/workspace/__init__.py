@@ -1,7 +1,9 @@
 """The team workspace: a database (embedded SQLite by default, PostgreSQL for a team) holding scenarios, members,
 roles and the audit trail. Modules: :mod:`~regions.workspace.db` (engine, migrations, info),
 :mod:`~regions.workspace.people` (members, roles, audit trail), :mod:`~regions.workspace.scenarios` (saved
-scenarios, optimistic locking), :mod:`~regions.workspace.capture` (a ranking turned into a scenario).
+scenarios, optimistic locking), :mod:`~regions.workspace.capture` (a ranking turned into a scenario),
+:mod:`~regions.workspace.userdata` (the user's refreshed and imported datasets, indicators and sites, versioned; an
+old user folder migrated once).
 
 Applicant files never enter the database: only counts and export events do.
 """

@@ -42,14 +42,15 @@ def state(
     preset: str,
     weights: Mapping[str, float],
     filters: scoring.Filters,
-    shortlist: Sequence[str | tuple[str, str, str]],
+    territories: Sequence[str | tuple[str, str, str]],
     sites: Mapping[str, Any] | None = None,
     note: str = "",
 ) -> State:
-    """The state to save: ``shortlist`` holds codes (status *à explorer*) or (code, status, note) triples."""
-    territories = tuple(Territory(item) if isinstance(item, str) else Territory(*item) for item in shortlist)
+    """The state to save: ``territories`` holds codes (status *à explorer*) or (code, status, note) triples (the
+    territory shortlist, each territory with its status in the scenario)."""
+    chosen = tuple(Territory(item) if isinstance(item, str) else Territory(*item) for item in territories)
     return State(
         preset=preset, weights={k: float(v) for k, v in weights.items()}, constraints=filters_to_dict(filters),
-        sites=dict(sites or {}), territories=territories, vintages=vintages(table, weights), ranks=ranks(result),
+        sites=dict(sites or {}), territories=chosen, vintages=vintages(table, weights), ranks=ranks(result),
         note=note,
     )  # fmt: skip

@@ -2,7 +2,8 @@
 
 Roles, each including the one before: *recruiter* (create and edit scenarios, import files), *manager* (also lock a
 scenario as approved, export applicant shortlists with sensitive columns when a purpose is stated), *admin* (also
-manage members). Local mode: one workspace (``local``), whose first user — the local owner, or the first person to
+manage members). Local mode: one workspace (``local``; ``HOMESHORE_WORKSPACE`` names another),
+whose first user — the local owner, or the first person to
 log in on a team server — becomes its admin; everyone else is added by an admin
 (``regions workspace members add EMAIL ROLE``).
 
@@ -45,6 +46,9 @@ _ACTIONS_FR: Final[dict[str, str]] = {
 #: The workspace of the local mode (and of a team server: one team, one workspace).
 DEFAULT_WORKSPACE: Final[str] = "local"
 USER_ENV: Final[str] = "HOMESHORE_USER"
+#: Environment variable naming the workspace this process works in (default :data:`DEFAULT_WORKSPACE`): two teams
+#: sharing one database each run their server with their own.
+WORKSPACE_ENV: Final[str] = "HOMESHORE_WORKSPACE"
 _EMAIL: Final[re.Pattern[str]] = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
@@ -87,15 +91,26 @@ def local_owner() -> str:
     return f"{login}@local"
 
 
-def _workspace_id(connection: sa.Connection) -> int:
-    """The default workspace's id, created on first use."""
+def workspace_name() -> str:
+    """The workspace of this process: ``HOMESHORE_WORKSPACE``, else :data:`DEFAULT_WORKSPACE`."""
+    return os.environ.get(WORKSPACE_ENV, "").strip() or DEFAULT_WORKSPACE
+
+
+def find_workspace(connection: sa.Connection) -> int | None:
+    """The id of this process's workspace, ``None`` before its first use."""
     found = connection.execute(
-        sa.select(schema.workspaces.c.id).where(schema.workspaces.c.name == DEFAULT_WORKSPACE)
+        sa.select(schema.workspaces.c.id).where(schema.workspaces.c.name == workspace_name())
     ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def _workspace_id(connection: sa.Connection) -> int:
+    """This process's workspace's id (:func:`workspace_name`), created on first use."""
+    found = find_workspace(connection)
     if found is not None:
-        return int(found)
+        return found
     inserted = connection.execute(
-        sa.insert(schema.workspaces).values(name=DEFAULT_WORKSPACE, created_at=db.now())
+        sa.insert(schema.workspaces).values(name=workspace_name(), created_at=db.now())
     ).inserted_primary_key
     assert inserted is not None
     return int(inserted[0])
@@ -104,9 +119,17 @@ def _workspace_id(connection: sa.Connection) -> int:
 def actor(email: str | None = None, *, url: str | None = None) -> Actor:
     """The acting user (default :func:`local_owner`) as a member of the workspace; the first user ever becomes admin.
 
-    Someone who is not a member is refused with the command an admin runs to add them.
+    Someone who is not a member is refused with the command an admin runs to add them. Two processes creating the
+    workspace at once: the second one reads what the first created.
     """
     email = (email or local_owner()).strip().lower()
+    try:
+        return _actor(email, url)
+    except sa.exc.IntegrityError:  # created by another process in the meantime
+        return _actor(email, url)
+
+
+def _actor(email: str, url: str | None) -> Actor:
     with db.transaction(url) as connection:
         workspace = _workspace_id(connection)
         rows = connection.execute(

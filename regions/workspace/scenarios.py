@@ -16,23 +16,19 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import pandas as pd
 import sqlalchemy as sa
 
-from regions import codes, export, scoring
+from regions import codes, export, scoring, shortlist, sources, wording
+from regions.formatting import Lang
 from regions.workspace import db, schema
 from regions.workspace.people import Actor, _record
 
 STATUSES: Final[tuple[str, ...]] = ("to_explore", "selected", "opened", "dropped")
-STATUS_LABELS_FR: Final[dict[str, str]] = {
-    "to_explore": "à explorer",
-    "selected": "retenu",
-    "opened": "ouvert",
-    "dropped": "écarté",
-}
+STATUS_LABELS_FR: Final[dict[str, str]] = wording.STATUS_LABELS["fr"]
 MAX_NAME: Final[int] = 200
 
 
@@ -53,7 +49,8 @@ class Territory:
 class State:
     """What a scenario saves. ``constraints``: ``min_ftth_pct``, ``max_travel_min``, ``regions``,
     ``max_hub_travel_min`` (0 = your sites, no time limit), and from the app ``preset_base``: the preset the weights
-    were moved from when ``preset`` is *personnalisé* (what its preset list showed); ``sites``: ``hubs`` (bundled
+    were moved from when ``preset`` is ``custom`` (``preset`` is a preset id; scenarios saved before ids hold the
+    French label, or *personnalisé*, which ``scoring.preset_id`` still reads); ``sites``: ``hubs`` (bundled
     site ids) and ``user_sites`` (records name/lat/lon… of the sites you added); ``vintages``: indicator id ->
     period and status; ``ranks``: code -> rank at save time (``None``: excluded or ranked apart)."""
 
@@ -383,47 +380,99 @@ def duplicate(by: Actor, name: str, new_name: str, *, url: str | None = None) ->
 # --- export and changes ------------------------------------------------------------------------------------------
 
 
-def export_table(scenario: Scenario) -> pd.DataFrame:
-    """The shortlist as a table: code, département, status, note, rank at save time."""
-    ranks = scenario.state.ranks
-    return pd.DataFrame(
-        [
-            {"Code": t.code, "Département": codes.departement_name(t.code), "Statut": STATUS_LABELS_FR[t.status],
-             "Note": t.note, "Rang à l'enregistrement": ranks.get(t.code)}
-            for t in scenario.state.territories
-        ],
-        columns=["Code", "Département", "Statut", "Note", "Rang à l'enregistrement"],
-    ).astype({"Rang à l'enregistrement": "Int64"})  # fmt: skip
+_EXPORT_WORDS: Final[dict[Lang, dict[str, str]]] = {
+    "fr": {
+        "scenario": "Scénario", "scenario_text": "{name} — version {version}", "saved": "Enregistré",
+        "saved_text": "par {who} le {at}", "approved": "Approuvé par", "note": "Note du scénario",
+        "preset": "Préréglage", "weights": "Pondérations", "filters": "Contraintes", "date": "Date de l'export",
+        "lang": "Langue", "source": "Source ({label})",
+    },
+    "en": {
+        "scenario": "Scenario", "scenario_text": "{name} — version {version}", "saved": "Saved",
+        "saved_text": "by {who} on {at}", "approved": "Approved by", "note": "Scenario note",
+        "preset": "Preset", "weights": "Weights", "filters": "Constraints", "date": "Export date",
+        "lang": "Language", "source": "Source ({label})",
+    },
+}  # fmt: skip
 
 
-def export_notes(scenario: Scenario) -> list[str]:
-    """The lines an export carries above its table: scenario name, version, who and when."""
-    state = scenario.state
-    weights = ", ".join(f"{k} {v:g}" for k, v in state.weights.items())
-    return [
-        f"Scénario : {scenario.name} — version {scenario.version}",
-        f"Enregistré par {scenario.updated_by} le {scenario.updated_at}"
-        + (f" ; approuvé par {scenario.locked_by}" if scenario.locked else ""),
-        f"Préréglage : {state.preset} ; pondérations : {weights}",
-        *(f"Millésime {k} : {v.get('period', '')} ({v.get('status', '')})" for k, v in state.vintages.items()),
+def export_table(scenario: Scenario, lang: Lang = "fr") -> pd.DataFrame:
+    """The shortlist as a table with readable headers in ``lang``: code, département, status (in words of
+    ``lang``), note, rank at save time."""
+    ranks, labels, h = scenario.state.ranks, wording.STATUS_LABELS[lang], wording.header
+    columns = [h("code", lang), h("departement", lang), h("status", lang), h("note", lang), h("rank_saved", lang)]
+    rows = [
+        (t.code, codes.departement_name(t.code), labels[t.status], t.note, ranks.get(t.code))
+        for t in scenario.state.territories
     ]
+    return pd.DataFrame(rows, columns=columns).astype({columns[-1]: "Int64"})
 
 
-def export_bytes(by: Actor, name: str, suffix: str, *, url: str | None = None) -> tuple[Scenario, bytes]:
-    """The scenario's shortlist as XLSX or CSV (formula-safe writer), the export recorded in the audit trail."""
+def export_about(scenario: Scenario, lang: Lang = "fr", *, today: date | None = None) -> list[tuple[str, str]]:
+    """What a scenario's export says about itself, as (label, value) in ``lang``: name and version, who saved and
+    approved it, preset, weights, constraints, the source of each weighted figure (producer, dataset, the period
+    saved, licence), the date and the language."""
+    state, words = scenario.state, _EXPORT_WORDS[lang]
+    saved = words["saved_text"].format(who=scenario.updated_by, at=scenario.updated_at)
+    rows = [
+        (words["scenario"], words["scenario_text"].format(name=scenario.name, version=scenario.version)),
+        (words["saved"], saved),
+    ]
+    if scenario.locked:
+        rows.append((words["approved"], str(scenario.locked_by)))
+    if state.note:
+        rows.append((words["note"], state.note))
+    rows.append((words["preset"], scoring.preset_label(state.preset, lang)))
+    if state.weights:
+        rows.append((words["weights"], shortlist.describe_weights(state.weights, lang)))
+    rows.append((words["filters"], shortlist.describe_filters(state.filters(), lang)))
+    rows += [(words["date"], f"{today or date.today():%Y-%m-%d}"), (words["lang"], wording.LANGUAGE_NAMES[lang])]
+    return rows + _source_rows(state, lang)
+
+
+def _source_rows(state: State, lang: Lang) -> list[tuple[str, str]]:
+    """``Source : label`` -> producer — dataset — period saved — licence, per vintage the scenario recorded."""
+    catalogue, datasets = sources.load_catalogue(), sources.load_sources()
+    rows = []
+    for identifier, vintage in state.vintages.items():
+        indicator = catalogue.get(identifier)
+        origin = datasets.get(indicator.dataset) if indicator is not None else None
+        label = sources.label(identifier, lang) if indicator is not None else identifier
+        period = wording.catalogue_text(str(vintage.get("period", "")), lang)
+        if origin is None:
+            parts = [period]
+        else:
+            parts = [wording.catalogue_text(origin.producer, lang), origin.dataset, period, origin.licence]
+        text = " — ".join(part for part in parts if part)
+        rows.append((_EXPORT_WORDS[lang]["source"].format(label=label), text))
+    return rows
+
+
+def export_file(scenario: Scenario, suffix: str, lang: Lang = "fr") -> bytes:
+    """The scenario's shortlist as XLSX (the table with the name and version above it, the metadata in the
+    companion sheet) or CSV (the metadata as ``#`` lines), in ``lang``."""
+    frame, about = export_table(scenario, lang), export_about(scenario, lang)
+    if suffix.lower().lstrip(".") == "xlsx":
+        sheet = _EXPORT_WORDS[lang]["scenario"]
+        notes = [export.comment_line(label, value, lang).removeprefix("# ") for label, value in about[:2]]
+        return export.to_xlsx_bytes({sheet: frame}, notes={sheet: notes}, about=about, lang=lang)
+    return export.csv_file(frame, lang=lang, about=about)
+
+
+def export_bytes(
+    by: Actor, name: str, suffix: str, *, lang: Lang = "fr", url: str | None = None
+) -> tuple[Scenario, bytes]:
+    """The scenario's shortlist as XLSX or CSV in ``lang`` (:func:`export_file`), the export recorded in the
+    audit trail."""
     by.require("export")
     suffix = suffix.lower().lstrip(".")
     if suffix not in ("xlsx", "csv"):
         raise db.WorkspaceError(f"format {suffix!r} : l'export d'un scénario est en .xlsx ou .csv")
     with db.transaction(url) as connection:
         scenario = _load(connection, _row(connection, by, name))
-        frame, notes = export_table(scenario), export_notes(scenario)
-        if suffix == "xlsx":
-            payload = export.to_xlsx_bytes({"Scénario": frame}, notes={"Scénario": notes})
-        else:
-            payload = export.to_csv_bytes(frame, sep=";", decimal=",", notes=notes)
+        payload = export_file(scenario, suffix, lang)
         _record(connection, by, "export", scenario.name, scenario.version,
-                {"format": suffix, "territories": len(frame)})  # fmt: skip
+                {"format": suffix, "territories": len(scenario.state.territories)})  # fmt: skip
     return scenario, payload
 
 

@@ -72,3 +72,38 @@ audit = sa.Table(
     sa.Column("scenario_version", sa.Integer),
     sa.Column("detail", sa.JSON, nullable=False),
 )
+
+# --- the user's data of a workspace (migration 0002): what the per-user ``snapshot/`` folder held ---------------
+
+user_datasets = sa.Table(
+    "user_datasets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("dataset_id", sa.String(120), nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.Column("figures", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+    sa.UniqueConstraint("workspace_id", "dataset_id", name="uq_user_datasets_workspace_dataset"),
+)
+
+user_catalogue = sa.Table(
+    "user_catalogue",
+    metadata,
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("indicator_id", sa.String(120), primary_key=True),
+    sa.Column("dataset_row", sa.Integer, sa.ForeignKey("user_datasets.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("entry", sa.JSON, nullable=False),
+)
+
+user_sites = sa.Table(
+    "user_sites",
+    metadata,
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sites", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("updated_by", sa.String(320), nullable=False),
+)

@@ -89,5 +89,32 @@ def test_compare_duplicate_lock_and_audit_on_the_page(database: str) -> None:
     at.button(key="btn_sc_lock").click().run()  # the local owner is admin: may lock
     assert scenarios.get(people.actor(), "A").locked
     assert any("lecture seule" in i.value for i in at.info)
-    audit = next(d.value for d in at.dataframe if "action" in d.value.columns)
-    assert list(audit["action"])[:2] == ["lock", "status"]
+    audit = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert list(audit["Action"])[:2] == ["lock", "status"]
+
+
+def test_a_scenario_saved_with_a_former_preset_name_reopens_on_its_preset(database: str) -> None:
+    """Scenarios saved before preset ids hold the French label (``Inclusion handicap``) or *personnalisé* with the
+    preset the sliders moved from: they open on that preset, untouched or said custom."""
+    from regions import scoring
+
+    owner = people.actor()
+    weights = {c: 100 * w for c, w in scoring.PRESETS["disability-inclusion"].weights.items()}
+    scenarios.save(owner, "Ancien nom", scenarios.State("Inclusion handicap", weights, territories=()))
+    moved = {**weights, "ftth_share_pct": 60.0}
+    custom = scenarios.State("personnalisé", moved, constraints={"preset_base": "Connectivité d'abord"}, territories=())
+    scenarios.save(owner, "Ancien personnalisé", custom)
+
+    at = _page(_app())
+    at.selectbox(key="hs_sc_pick").select("Ancien nom").run()
+    at.button(key="btn_sc_open").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="hs_preset").value == "disability-inclusion"
+    assert at.slider(key="hs_w_aah_per_1000_15_64_2019").value == 35
+
+    at.selectbox(key="hs_sc_pick").select("Ancien personnalisé").run()
+    at.button(key="btn_sc_open").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="hs_preset").value == "custom"
+    assert at.selectbox(key="hs_preset").options[-1] == "Personnalisé (modifié depuis « Connectivité d'abord »)"
+    assert at.slider(key="hs_w_ftth_share_pct").value == 60

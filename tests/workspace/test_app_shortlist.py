@@ -95,7 +95,7 @@ def test_the_shortlist_page_sets_statuses_of_the_open_scenario_and_its_exports_c
     name, csv = _download(at, media, "btn_download_csv")
     assert "nord-equipe-v2" in name and name.endswith(".csv")
     text = csv.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Scénario : Nord équipe — version 2"
+    assert text.splitlines()[0] == "# Scénario : Nord équipe — version 2"  # the metadata block opens with it
     assert "retenu;bon vivier, agence Pôle emploi partenaire" in text and "écarté" in text
     name, xlsx = _download(at, media, "btn_download_xlsx")
     assert "nord-equipe-v2" in name

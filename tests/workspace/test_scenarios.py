@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -67,7 +70,7 @@ def test_save_list_status_show_export_from_the_command_line(database: str, tmp_p
     assert "retenu" in cells and "bon vivier" in cells
     csv_target = tmp_path / "scenario.csv"
     assert run("scenario", "export", "Hauts-de-France", "--out", str(csv_target)).returncode == 0
-    assert csv_target.read_text(encoding="utf-8-sig").startswith("Scénario : Hauts-de-France — version 2")
+    assert csv_target.read_text(encoding="utf-8-sig").startswith("# Scénario : Hauts-de-France — version 2")
 
     trail = json.loads(run("audit", "--format", "json").stdout)
     assert [(e["action"], e["scenario_version"]) for e in trail] == [
@@ -81,6 +84,47 @@ def test_save_list_status_show_export_from_the_command_line(database: str, tmp_p
     deleted = run("scenario", "delete", "Hauts-de-France")
     assert deleted.returncode == 0, deleted.stderr
     assert json.loads(run("scenario", "list", "--format", "json").stdout) == []
+
+
+def _csv(path: Path, sep: str) -> tuple[dict[str, str], list[list[str]]]:
+    """The ``#`` metadata block (label -> value) and the table of an exported CSV."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""), delimiter=sep))
+    block = [row[0] for row in rows if row and row[0].startswith("#")]
+    pairs = [line.removeprefix("# ").replace(" : ", ": ", 1).split(": ", 1) for line in block]
+    return dict(pairs), rows[len(block) :]
+
+
+def test_a_scenario_export_is_readable_in_french_and_in_english(database: str, tmp_path: Path) -> None:
+    saved = run("scenario", "save", "Sud-Ouest", "--preset", "disability-inclusion", "--departements", "24,33,40")
+    assert saved.returncode == 0, saved.stderr
+    assert run("scenario", "status", "Sud-Ouest", "33", "retenu", "--note", "agence à Mérignac").returncode == 0
+    for lang, sep in (("fr", ";"), ("en", ",")):
+        target = tmp_path / f"sud-ouest-{lang}.csv"
+        exported = run("scenario", "export", "Sud-Ouest", "--out", str(target), "--lang", lang)
+        assert exported.returncode == 0, exported.stderr
+        about, table = _csv(target, sep)
+        rows = {row[0]: row for row in table[1:]}
+        if lang == "fr":
+            assert table[0] == ["Code", "Département", "Statut", "Note", "Rang à l'enregistrement"]
+            assert rows["33"][2:4] == ["retenu", "agence à Mérignac"] and rows["24"][2] == "à explorer"
+            assert about["Scénario"] == "Sud-Ouest — version 2" and about["Préréglage"] == "Inclusion handicap"
+            assert about["Langue"] == "français" and about["Pondérations"].startswith("Allocataires de l'AAH")
+            assert any(label.startswith("Source (") and "INSEE" in value for label, value in about.items())
+        else:
+            assert table[0] == ["Code", "Département", "Status", "Note", "Rank when saved"]
+            assert rows["33"][2:4] == ["selected", "agence à Mérignac"] and rows["24"][2] == "to explore"
+            assert about["Scenario"] == "Sud-Ouest — version 2" and about["Preset"] == "Disability inclusion"
+            assert about["Language"] == "English" and "AAH recipients" in about["Weights"]
+            assert any(label.startswith("Source (") and "INSEE" in value for label, value in about.items())
+            french = ["Statut", "retenu", "à explorer", "Préréglage", "Pondérations", "Enregistré", "livré"]
+            assert [word for word in french if word in "\n".join([*about, *table[0], *(r[2] for r in table[1:])])] == []
+        assert all(re.fullmatch(r"\d*", row[4]) for row in table[1:])  # a rank is a whole number (or none)
+        book_path = tmp_path / f"sud-ouest-{lang}.xlsx"
+        assert run("scenario", "export", "Sud-Ouest", "--out", str(book_path), "--lang", lang).returncode == 0
+        book = openpyxl.load_workbook(book_path)
+        assert book.sheetnames == (["Scénario", "À propos"] if lang == "fr" else ["Scenario", "About"])
+        companion = dict(row[:2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True))
+        assert companion == about  # the same metadata in the XLSX's companion sheet as in the CSV's block
 
 
 def test_a_stale_status_change_is_refused_in_french_and_nothing_is_lost(database: str) -> None:
@@ -210,7 +254,7 @@ def test_reopening_after_the_figures_changed_says_which_and_old_to_new_rank(data
     table = indicators.territory_table()
     result = scoring.score(table, WEIGHTS, scoring.Filters(), draws=10)
     state = capture.state(table, result, preset="personnalisé", weights=WEIGHTS, filters=scoring.Filters(),
-                          shortlist=["59", ("62", "selected", "")])  # fmt: skip
+                          territories=["59", ("62", "selected", "")])  # fmt: skip
     today = state.vintages["ftth_share_pct"]
     vintages = {**state.vintages, "ftth_share_pct": {**today, "period": "2019-12-31"}}
     old = dataclasses.replace(state, vintages=vintages, ranks={**state.ranks, "59": 1, "62": 2})

@@ -1,4 +1,4 @@
-"""Shortlist applicants by département and job fields (never by a sensitive field), with travel time to a site."""
+"""Select applicants by département and job fields (never by a sensitive field), with travel time to a site."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import pandas as pd
 from regions import codes, formatting, locate, sites
 from regions.applicants.aggregate import _category_key
 from regions.applicants.fields import SKILL_SEPARATORS, TRUTHY, ColumnMapping, sensitive_columns
+from regions.formatting import Lang
 
 TRAVEL_COLUMN: Final[str] = "nearest_site_travel_min"
 
 
-def shortlist_applicants(
+def select_applicants(
     matched: pd.DataFrame,
     mapping: ColumnMapping,
     *,
@@ -64,15 +65,25 @@ def _job_column(matched: pd.DataFrame, mapping: ColumnMapping, name: str) -> str
     return column
 
 
-def shortlist_about(
+def selection_about(
     *,
     departements: Sequence[str],
     skills: Sequence[str] = (),
     availability: Sequence[str] = (),
     fibre_only: bool = False,
     max_travel_min: float | None = None,
+    lang: Lang = "fr",
 ) -> list[str]:
-    """The filters of :func:`shortlist_applicants`, in French, one line each (for the "À propos" sheet)."""
+    """The filters of :func:`select_applicants`, in ``lang``, one line each (for the "À propos" sheet)."""
+    if lang == "en":
+        travel = "no limit" if max_travel_min is None else f"at most {formatting.number(max_travel_min, lang=lang)} min"
+        return [
+            f"Départements: {', '.join(departements) or 'none'}",
+            f"Skills (at least one): {', '.join(skills)}" if skills else "Skills: all",
+            f"Availability: {', '.join(availability)}" if availability else "Availability: all",
+            f"Fibre connection required: {'yes' if fibre_only else 'no'}",
+            f"Travel to the nearest site: {travel}" + ("" if max_travel_min is None else " (estimate)"),
+        ]
     travel = (
         "sans limite" if max_travel_min is None else f"au plus {formatting.number(max_travel_min)} min (estimation)"
     )
