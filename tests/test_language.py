@@ -139,17 +139,18 @@ def test_a_library_error_is_shown_in_the_apps_language(monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_sites_page_labels_your_sites_in_the_apps_language(lang: str) -> None:
+def test_the_sites_page_labels_your_sites_in_the_apps_language(lang: str, user_folder: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from homeshore import strings
+    from homeshore import strings, workspace
     from regions import sites
+    from regions.workspace import people, userdata
 
+    located = sites.read_user_sites(pd.DataFrame({"nom": ["Mon site"], "commune": ["Limoges"]})).located
+    userdata.save_sites(people.actor(), workspace.sites_records(located), expect_version=0)  # this test's workspace
     app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
     app.session_state["hs_lang"] = lang
-    located = sites.read_user_sites(pd.DataFrame({"nom": ["Mon site"], "commune": ["Limoges"]})).located
-    app.session_state["hs_user_sites"] = located
-    app.switch_page("homeshore/pages/sites.py").run()
+    app.switch_page("homeshore/pages/sites.py").run()  # one run: AppTest formats English choices in French after
     assert not app.exception
     (table,) = [d.value for d in app.dataframe if strings.text("col_site", lang) in d.value.columns]
     keys = ("col_site", "col_operator", "col_commune", "col_insee", "col_lat", "col_lon")

@@ -468,9 +468,11 @@ def export_bytes(
     suffix = suffix.lower().lstrip(".")
     if suffix not in ("xlsx", "csv"):
         raise db.WorkspaceError(f"format {suffix!r} : l'export d'un scénario est en .xlsx ou .csv")
+    scenario = get(by, name, url=url)
+    # built outside any transaction: the sources it names are read from the workspace too (a second connection,
+    # which SQLite would make wait on this one's write lock)
+    payload = export_file(scenario, suffix, lang)
     with db.transaction(url) as connection:
-        scenario = _load(connection, _row(connection, by, name))
-        payload = export_file(scenario, suffix, lang)
         _record(connection, by, "export", scenario.name, scenario.version,
                 {"format": suffix, "territories": len(scenario.state.territories)})  # fmt: skip
     return scenario, payload

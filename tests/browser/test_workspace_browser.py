@@ -102,7 +102,7 @@ def test_a_scenario_saved_in_the_browser_is_listed_by_the_cli_and_reopens_identi
         settle(p)
         before = _sidebar(p)
         assert (
-            before["Préréglage"] == "Connectivité d'abord"
+            before["Préréglage"] == "Personnalisé (modifié depuis « Connectivité d'abord »)"  # a weight moved
             and before["Part minimale de locaux éligibles à la fibre (%)"] == "15"
         )
 
@@ -146,7 +146,7 @@ def test_a_scenario_saved_in_the_browser_is_listed_by_the_cli_and_reopens_identi
         q.goto(f"{url}/scenarios")
         settle(q)
         assert _sidebar(q) != before
-        q.get_by_role("button", name="Ouvrir", exact=True).click()
+        q.locator(".st-key-btn_sc_open button").click()  # the page's button (each list's own says « Ouvrir » too)
         q.get_by_text("Scénario « Équipe Nord — mars » ouvert").wait_for(timeout=WAIT_MS)
         settle(q)
         assert _sidebar(q) == before  # preset, every weight, the minimum fibre share, the travel limit
@@ -159,7 +159,7 @@ def test_a_scenario_saved_in_the_browser_is_listed_by_the_cli_and_reopens_identi
             q.get_by_role("button", name="Télécharger le CSV").click()
         assert "equipe-nord-mars-v2" in download.value.suggested_filename
         text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        assert text.splitlines()[0] == "Scénario : Équipe Nord — mars — version 2"
+        assert text.splitlines()[0] == "# Scénario : Équipe Nord — mars — version 2"  # the CSV's metadata block
         assert "retenu;agence partenaire, vivier large" in text
         settle(q)
         trail = _cli(env, "audit", "--format", "json")
@@ -214,5 +214,5 @@ def test_two_app_processes_on_one_database_see_each_others_saves(
         picked = reader.locator('input[aria-label="Scénario"]').first
         picked.wait_for(timeout=WAIT_MS)
         assert picked.input_value() == "Vu depuis l'autre serveur"
-        reader.get_by_role("button", name="Ouvrir", exact=True).click()
+        reader.locator(".st-key-btn_sc_open button").click()
         reader.get_by_text("Scénario ouvert : Vu depuis l'autre serveur (version 1)").wait_for(timeout=WAIT_MS)

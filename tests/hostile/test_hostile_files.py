@@ -74,9 +74,21 @@ def _output_cells(path: Path) -> Iterator[object]:
                 yield from row
         return
     text = path.read_bytes().decode("utf-8-sig")
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+    lines = text.splitlines(keepends=True)
+    notes = 0  # the '#' block above the table (scenario, sources, the sensitive columns left out by name)
+    while notes < len(lines) and lines[notes].startswith("#"):
+        notes += 1
+    for note in lines[:notes]:  # each note a cell: it may name a column it left out, never hold a value
+        yield Note(note.rstrip("\r\n"))
+    table = "".join(lines[notes:])
+    first = table.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    for row in csv.reader(io.StringIO(table, newline=""), delimiter=delimiter):
         yield from row
+
+
+class Note(str):
+    """A line of a CSV's '#' block: checked for values and formulas, not as a column header."""
 
 
 def _check_output(path: Path, *, applicants: bool) -> None:
@@ -84,7 +96,7 @@ def _check_output(path: Path, *, applicants: bool) -> None:
         if not isinstance(cell, str):
             continue
         assert SECRET not in cell, f"{path.name}: a sensitive value left in {cell!r}"
-        if applicants:
+        if applicants and not isinstance(cell, Note):
             assert cell.strip() not in SENSITIVE_HEADERS, f"{path.name}: sensitive column {cell!r} exported"
         assert not cell.startswith(FORMULA_START) or _NUMBER.match(cell), f"{path.name}: formula cell {cell!r}"
 

@@ -263,7 +263,7 @@ def _sites_app(file: tuple[str, bytes] | None = None) -> AppTest:
 
 def test_the_sites_page_saves_your_sites_and_refuses_a_stale_change(user_dir: Path) -> None:
     first = _sites_app(("sites.csv", "nom;commune;code postal\nAgence de Guéret;Guéret;23000\n".encode()))
-    assert any("1 sites ajoutés" in s.value for s in first.success)
+    assert any("1 site ajouté" in s.value for s in first.success)
     assert [r["site_name"] for r in userdata.load_sites().records] == ["Agence de Guéret"]
     second = _sites_app()  # a new session (another tab, another day) finds them
     assert "Agence de Guéret" in second.dataframe[-1].value.to_string()
