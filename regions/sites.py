@@ -19,6 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from regions import codes, geo, locate, settings, tabular
+from regions.formatting import Lang
 
 SITES_FILE = "sites.csv"
 
@@ -184,10 +185,27 @@ USER_OPERATOR = "Site ajouté par l'utilisateur"
 USER_SITE_PREFIX = "U"
 LOCATED_BY_COORDINATES = "coordonnées fournies"
 
-REASON_NO_LOCATION = "aucune localisation (commune, code postal, code INSEE ou coordonnées)"
-REASON_UNREADABLE_COORDINATES = "latitude/longitude illisibles"
-REASON_OUTSIDE_COMMUNES = "coordonnées hors de toute commune française"
-REASON_SWAPPED_HINT = "latitude et longitude inversées ?"
+
+class _Reason(NamedTuple):
+    """Why a row of a user's sites was rejected, in French and in English."""
+
+    fr: str
+    en: str
+
+    def but(self, fr: str, en: str) -> _Reason:
+        """The reason followed by a detail (``fr`` and ``en`` appended)."""
+        return _Reason(self.fr + fr, self.en + en)
+
+
+REASON_NO_LOCATION = _Reason(
+    "aucune localisation (commune, code postal, code INSEE ou coordonnées)",
+    "no location (town, postcode, INSEE code or coordinates)",
+)
+REASON_UNREADABLE_COORDINATES = _Reason("latitude/longitude illisibles", "unreadable latitude/longitude")
+REASON_OUTSIDE_COMMUNES = _Reason(
+    "coordonnées hors de toute commune française", "coordinates outside every French commune"
+)
+REASON_SWAPPED_HINT = _Reason(" (latitude et longitude inversées ?)", " (latitude and longitude swapped?)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +214,8 @@ class SitesImport:
 
     ``located``: the located rows as points, with the columns of :func:`load_sites` (``site_id`` ``U001``…, in input
     order; ``match_note`` names the input line). ``rejected``: the other rows as read, plus ``row`` (line in the
-    file, header = line 1) and ``reason`` (French). ``rows_read``: rows in the input; located + rejected = rows read.
+    file, header = line 1) and ``reason`` (in ``lang``). ``rows_read``: rows in the input; located + rejected = rows
+    read.
     """
 
     located: gpd.GeoDataFrame
@@ -229,12 +248,14 @@ def read_user_sites(
     mapping: Mapping[str, str | None] | None = None,
     *,
     line_numbers: Sequence[int] | None = None,
+    lang: Lang = "fr",
 ) -> SitesImport:
     """Locate each row of a user's sites table in a commune.
 
     ``mapping``: field of ``SITE_FIELDS`` -> column of ``frame`` (or ``None``); by default guessed from the headers
     with ``tabular.match_columns``. ``line_numbers``: the line of each row in the file (``ReadResult.line_numbers``);
-    by default the spreadsheet convention, header = line 1 and row *i* (from 0) on line *i* + 2.
+    by default the spreadsheet convention, header = line 1 and row *i* (from 0) on line *i* + 2. ``lang``: the
+    language of the rejected rows' reasons.
 
     Each row is located by the first of these it fills: coordinates (the commune containing the point);
     INSEE code; postcode, with the town if given; town, with the département if given. A located row keeps the
@@ -251,7 +272,7 @@ def read_user_sites(
     if len(lines) != n_rows:
         raise ValueError(f"`line_numbers` has {len(lines)} items but the frame has {n_rows} rows")
     cells = {name: _text_cells(frame, column) for name, column in columns.items()}
-    outcomes: list[_Placed | str | None] = [None] * n_rows
+    outcomes: list[_Placed | _Reason | None] = [None] * n_rows
     with_coordinates = [i for i in range(n_rows) if cells["lat"][i] or cells["lon"][i]]
     if n_rows:
         communes = geo.communes()
@@ -270,7 +291,7 @@ def read_user_sites(
     if any(outcome is None for outcome in outcomes):
         raise AssertionError("a row was neither located nor rejected")
     located = _located_frame(outcomes, cells, lines, names, deps)
-    rejected = _rejected_frame(frame, outcomes, lines)
+    rejected = _rejected_frame(frame, outcomes, lines, lang)
     return SitesImport(located=located, rejected=rejected, rows_read=n_rows)
 
 
@@ -295,7 +316,7 @@ def _text_cells(frame: pd.DataFrame, column: str | None) -> list[str]:
 
 
 def _place_by_coordinates(
-    rows: list[int], cells: Mapping[str, list[str]], outcomes: list[_Placed | str | None]
+    rows: list[int], cells: Mapping[str, list[str]], outcomes: list[_Placed | _Reason | None]
 ) -> None:
     """Rows with coordinates: the commune containing each point (``locate.commune_at``: one spatial-index query)."""
     if not rows:
@@ -304,7 +325,8 @@ def _place_by_coordinates(
     lons = locate.degrees(pd.Series([cells["lon"][i] for i in rows], dtype=object))
     readable = ~np.isnan(lats) & ~np.isnan(lons)
     for i in np.asarray(rows)[~readable]:
-        outcomes[int(i)] = f"{REASON_UNREADABLE_COORDINATES} (« {cells['lat'][i]} » ; « {cells['lon'][i]} »)"
+        cells_read = f"« {cells['lat'][i]} » ; « {cells['lon'][i]} »"
+        outcomes[int(i)] = REASON_UNREADABLE_COORDINATES.but(f" ({cells_read})", f" ({cells_read})")
     if not readable.any():
         return
     index, lats, lons = np.asarray(rows)[readable], lats[readable], lons[readable]
@@ -314,7 +336,7 @@ def _place_by_coordinates(
         if position >= 0:
             outcomes[int(i)] = _Placed(str(commune_codes[position]), float(lat), float(lon), LOCATED_BY_COORDINATES)
         elif position_if_swapped >= 0:
-            outcomes[int(i)] = f"{REASON_OUTSIDE_COMMUNES} ({REASON_SWAPPED_HINT})"
+            outcomes[int(i)] = REASON_OUTSIDE_COMMUNES.but(*REASON_SWAPPED_HINT)
         else:
             outcomes[int(i)] = REASON_OUTSIDE_COMMUNES
 
@@ -322,7 +344,7 @@ def _place_by_coordinates(
 _Points = Mapping[str, tuple[float, float, str]]  # commune code -> lat, lon, location method
 
 
-def _place_by_codes(row: Mapping[str, str], points: _Points, names: Mapping[str, str]) -> _Placed | str:
+def _place_by_codes(row: Mapping[str, str], points: _Points, names: Mapping[str, str]) -> _Placed | _Reason:
     """A row without coordinates: INSEE code, else postcode (+ town), else town (+ département)."""
     try:
         if row["insee"]:
@@ -331,17 +353,21 @@ def _place_by_codes(row: Mapping[str, str], points: _Points, names: Mapping[str,
             found = codes.communes_for_postcode(row["postcode"], town=row["town"] or None)
             if len(found) > 1:
                 postcode = codes.normalise_postcode(row["postcode"])
-                return f"code postal {postcode} : {len(found)} communes possibles, précisez la commune"
+                return _Reason(
+                    f"code postal {postcode} : {len(found)} communes possibles, précisez la commune",
+                    f"postcode {postcode}: {len(found)} possible communes, give the town",
+                )
             return _commune_point(found[0], points, names)
         if row["town"]:
             found = codes.find_communes_by_name(row["town"], dep_code=row["departement"] or None)
             if not found:
                 where = f" (département {row['departement']})" if row["departement"] else ""
-                return f"commune inconnue : {row['town']}{where}"
+                return _Reason(f"commune inconnue : {row['town']}{where}", f"unknown town: {row['town']}{where}")
             if len(found) > 1:
-                return (
+                return _Reason(
                     f"commune « {row['town']} » : {len(found)} communes portent ce nom, "
-                    "précisez le code postal ou le département"
+                    "précisez le code postal ou le département",
+                    f"town “{row['town']}”: {len(found)} communes have this name, give the postcode or the département",
                 )
             return _commune_point(found[0], points, names)
     except codes.CodeError as error:
@@ -349,21 +375,28 @@ def _place_by_codes(row: Mapping[str, str], points: _Points, names: Mapping[str,
     return REASON_NO_LOCATION
 
 
-def _commune_point(code: str, points: _Points, names: Mapping[str, str]) -> _Placed | str:
+def _commune_point(code: str, points: _Points, names: Mapping[str, str]) -> _Placed | _Reason:
     if code not in points:
-        return f"commune {code} ({names.get(code, '?')}) sans contour géographique : indiquez ses coordonnées"
+        commune = f"{code} ({names.get(code, '?')})"
+        return _Reason(
+            f"commune {commune} sans contour géographique : indiquez ses coordonnées",
+            f"commune {commune} has no boundary: give its coordinates",
+        )
     lat, lon, method = points[code]
     return _Placed(code, float(lat), float(lon), str(method))
 
 
-def _code_problem(error: codes.CodeError, row: Mapping[str, str], names: Mapping[str, str]) -> str:
-    """A French reason for a ``codes.CodeError`` (chosen by its ``kind`` and ``reason``)."""
+def _code_problem(error: codes.CodeError, row: Mapping[str, str], names: Mapping[str, str]) -> _Reason:
+    """The reason for a ``codes.CodeError`` (chosen by its ``kind`` and ``reason``)."""
     value = str(error.value).strip()
     if error.reason == "town_not_in_postcode":
         postcode = codes.normalise_postcode(row["postcode"])
         served = codes.communes_for_postcode(postcode)
         listed = ", ".join(names.get(code, code) for code in served[:5]) + (", …" if len(served) > 5 else "")
-        return f"commune « {value} » absente du code postal {postcode} (communes de ce code : {listed})"
+        return _Reason(
+            f"commune « {value} » absente du code postal {postcode} (communes de ce code : {listed})",
+            f"town “{value}” not served by postcode {postcode} (its communes: {listed})",
+        )
     french = {
         ("commune", "malformed"): f"code INSEE mal formé : {value} (5 caractères attendus, par ex. 01001 ou 2A004)",
         ("commune", "unknown"): f"code INSEE inconnu : {value}",
@@ -377,11 +410,25 @@ def _code_problem(error: codes.CodeError, row: Mapping[str, str], names: Mapping
         ("département", "unknown"): f"département inconnu : {value}",
         ("département", "ambiguous_corsica"): f"département {value} ambigu : précisez 2A ou 2B",
     }
-    return french.get((error.kind, error.reason), f"{error.kind} {value} : {error}")
+    english = {
+        ("commune", "malformed"): f"malformed INSEE code: {value} (5 characters expected, e.g. 01001 or 2A004)",
+        ("commune", "unknown"): f"unknown INSEE code: {value}",
+        ("commune", "ambiguous_corsica"): (
+            f"ambiguous INSEE code {value}: former Corsica code, give 2A (Corse-du-Sud) or 2B (Haute-Corse)"
+        ),
+        ("postcode", "malformed"): f"malformed postcode: {value} (5 digits expected, e.g. 01400)",
+        ("postcode", "unknown"): f"unknown postcode: {value}",
+        ("postcode", "outside_france"): f"postcode outside the French départements: {value}",
+        ("commune name", "empty"): f"unknown town: {value}",
+        ("département", "unknown"): f"unknown département: {value}",
+        ("département", "ambiguous_corsica"): f"ambiguous département {value}: give 2A or 2B",
+    }
+    key, other = (error.kind, error.reason), f"{error.kind} {value} : {error}"
+    return _Reason(french.get(key, other), english.get(key, other))
 
 
 def _located_frame(
-    outcomes: Sequence[_Placed | str | None],
+    outcomes: Sequence[_Placed | _Reason | None],
     cells: Mapping[str, list[str]],
     lines: Sequence[int],
     names: Mapping[str, str],
@@ -418,13 +465,14 @@ def _located_frame(
 
 
 def _rejected_frame(
-    frame: pd.DataFrame, outcomes: Sequence[_Placed | str | None], lines: Sequence[int]
+    frame: pd.DataFrame, outcomes: Sequence[_Placed | _Reason | None], lines: Sequence[int], lang: Lang
 ) -> pd.DataFrame:
-    positions = [i for i, outcome in enumerate(outcomes) if isinstance(outcome, str)]
+    reasons = {i: outcome for i, outcome in enumerate(outcomes) if isinstance(outcome, _Reason)}
+    positions = list(reasons)
     rejected = frame.iloc[positions].reset_index(drop=True)
     rejected = rejected.rename(columns={c: f"{c} (fichier)" for c in ("row", "reason") if c in rejected.columns})
     rejected["row"] = pd.Series([lines[i] for i in positions], dtype="int64")
-    rejected["reason"] = pd.Series([outcomes[i] for i in positions], dtype=str)
+    rejected["reason"] = pd.Series([reasons[i].en if lang == "en" else reasons[i].fr for i in positions], dtype=str)
     return rejected
 
 

@@ -297,3 +297,32 @@ def test_no_row_is_lost_or_duplicated(picks: list[int]) -> None:
     assert result.located["commune_code"].tolist() == [CASES[pick][2] for pick in picks if CASES[pick][2]]
     assert result.located["site_name"].tolist() == [f"site {line - 2}" for line in expected_located]
     assert result.rejected["reason"].tolist() == [CASES[pick][3] for pick in picks if CASES[pick][3]]
+
+
+def test_rejected_sites_say_why_in_the_users_language() -> None:
+    """The Sites page shows the rejected rows' reasons in the app's language: every reason has its English."""
+    frame = pd.DataFrame(
+        {
+            "nom": ["a", "b", "c", "d", "e", "f", "g"],
+            "commune": ["", "Atlantide", "", "Saint-Martin", "", "", ""],
+            "code postal": ["", "", "99999", "", "", "", ""],
+            "code INSEE": ["", "", "", "", "1A001", "", ""],
+            "latitude": ["", "", "", "", "", "nord", "2.35"],
+            "longitude": ["", "", "", "", "", "2", "48.85"],
+        }
+    )
+    french = sites.read_user_sites(frame).rejected
+    english = sites.read_user_sites(frame, lang="en").rejected
+    assert list(english["row"]) == list(french["row"]) == [2, 3, 4, 5, 6, 7, 8]
+    assert list(english["reason"]) == [
+        "no location (town, postcode, INSEE code or coordinates)",
+        "unknown town: Atlantide",
+        "unknown postcode: 99999",
+        "town “Saint-Martin”: " + english["reason"][3].split(": ", 1)[1],
+        "malformed INSEE code: 1A001 (5 characters expected, e.g. 01001 or 2A004)",
+        "unreadable latitude/longitude (« nord » ; « 2 »)",
+        "coordinates outside every French commune (latitude and longitude swapped?)",
+    ]
+    assert english["reason"][3].endswith("give the postcode or the département")
+    assert french["reason"][1] == "commune inconnue : Atlantide"
+    assert french["reason"][6] == "coordonnées hors de toute commune française (latitude et longitude inversées ?)"

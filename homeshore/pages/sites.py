@@ -40,7 +40,7 @@ typed = st.data_editor(template, num_rows="dynamic", width="stretch", key="edito
 
 
 def _use(frame: pd.DataFrame) -> None:
-    imported = sites.read_user_sites(frame)
+    imported = sites.read_user_sites(frame, lang=state.lang())
     refused = workspace.save_sites(by, imported.located if len(imported.located) else None)
     st.session_state["hs_sites_refused"] = refused
     st.session_state["hs_sites_report"] = None if refused else (len(imported.located), imported.rejected)
