@@ -128,13 +128,20 @@ def _travel_figures() -> dict[str, str]:
     }
 
 
+@st.cache_data(show_spinner=False)
+def _hub_names() -> dict[str, str]:
+    """Each bundled site's label in the list, by id: « id · operator · commune » (read once per server)."""
+    bundled = sites.load_sites()
+    operators = bundled["operator"].str.split(" (", regex=False).str[0]
+    return {
+        site_id: f"{site_id} · {operator} · {commune}"
+        for site_id, operator, commune in zip(bundled["site_id"], operators, bundled["commune_name"], strict=True)
+    }
+
+
 def _hubs() -> None:
     """Your own sites (hubs) among the bundled ones; those added on the Sites page count too."""
-    bundled = sites.load_sites()
-    names = {
-        row.site_id: f"{row.site_id} · {row.operator.split(' (')[0]} · {row.commune_name}"
-        for row in bundled.itertuples()
-    }
+    names = _hub_names()
     st.multiselect(
         t("hubs_pick"),
         list(names),

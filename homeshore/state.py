@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from homeshore import pool, strings, views
+from homeshore import map_files, pool, strings, views
 from regions import geo, indicators, maps, scoring, settings, sites, sources
 from regions.errors import HomeshoreError
 from regions.formatting import Lang
@@ -231,7 +231,8 @@ def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) ->
         sites_label=strings.text("sites_label", map_lang),
         sites_tooltip_field="t_site" if points is not None else None,
     )
-    return maps.live_map(_live_geometry(), high_contrast=contrast), update
+    geometry = _live_geometry()
+    return maps.live_map(geometry, high_contrast=contrast, served_at=map_files.served_at(geometry)), update
 
 
 @st.cache_resource(show_spinner=False)

@@ -428,3 +428,37 @@ def test_the_live_update_colours_as_the_choropleth_and_escapes_every_text(depart
     page = unescape_json(maps.live_html(maps.live_map(maps.live_geometry(frame)), maps.live_update(payload)))
     for raw in XSS_NAMES[:3]:
         assert raw not in page
+
+
+def test_a_served_live_map_names_its_files_instead_of_carrying_them(departements: gpd.GeoDataFrame) -> None:
+    """Served (the app), the live map names Leaflet and the shapes by URL, in the order they must load, and weighs
+    a few kilobytes; its files are named after their content, and the shapes' file sets the geometry it was given."""
+    from streamlit_folium import _get_html, _get_map_string
+
+    geometry = maps.live_geometry(departements)
+    files = maps.live_files(geometry)
+    assert set(files) == {"leaflet", "leaflet_css", "hs_geometry"}
+    for name, content in files.values():
+        assert re.fullmatch(r"(leaflet|shapes)-[0-9a-f]{16}\.(js|css)", name)
+        assert name == maps.live_files(geometry)[next(k for k, v in files.items() if v[0] == name)][0]
+        assert len(content) > 10_000
+    shapes_name, shapes = files["hs_geometry"]
+    assert shapes.decode() == f"window.hsGeometry = {geometry};\n"
+    other = maps.live_files(maps.live_geometry(departements[departements["code"] != "75"]))
+    assert other["hs_geometry"][0] != shapes_name and other["leaflet"] == files["leaflet"]
+
+    served = maps.live_map(geometry, served_at="../files/")
+    served.get_root().render()
+    links = [url for element in _walk_elements(served) for _, url in getattr(element, "default_js", [])]
+    assert links == ["../files/" + files["leaflet"][0], "../files/" + files["hs_geometry"][0]]
+    script, page_html = _get_map_string(served), _get_html(served)
+    assert "data:" not in script + page_html and geometry not in script + page_html
+    assert len(script) + len(page_html) < 20_000
+    # by default (a standalone page) everything travels inside the map, as before
+    inline = maps.live_map(geometry)
+    inline.get_root().render()
+    assert geometry in _get_html(inline)
+
+
+def _walk_elements(element: Any) -> list[Any]:
+    return [element, *(child for sub in element._children.values() for child in _walk_elements(sub))]

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from regions.maps.choropleth import add_links, choropleth, communes_choropleth, map_html
 from regions.maps.classes import class_colors, quantile_bins
-from regions.maps.live import live_geometry, live_html, live_map, live_payload, live_update
+from regions.maps.live import live_files, live_geometry, live_html, live_map, live_payload, live_update
 from regions.maps.style import (
     BACKGROUND_COLOR,
     EXCLUDED_COLOR,
@@ -87,6 +87,7 @@ __all__ = [
     "choropleth",
     "class_colors",
     "communes_choropleth",
+    "live_files",
     "live_geometry",
     "live_html",
     "live_map",

@@ -1,10 +1,12 @@
-"""Offline assets: Leaflet from the ``django-js-lib-leaflet`` package as ``data:`` URIs, every CDN asset refused."""
+"""Offline assets: Leaflet from the ``django-js-lib-leaflet`` package, as ``data:`` URIs or as files for a server to
+serve; every CDN asset refused."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 
@@ -25,10 +27,11 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
-def _use_packaged_assets(m: Element) -> None:
-    """Point every element's JS/CSS at Leaflet shipped by an installed package, as ``data:`` URIs (no CDN)."""
+def _use_packaged_assets(m: Element, served: Mapping[str, str] | None = None) -> None:
+    """Point every element's JS/CSS at Leaflet shipped by an installed package, as ``data:`` URIs (no CDN), or at
+    the URLs of ``served`` (an asset's name → where a server serves it, e.g. from :func:`leaflet_files`)."""
     leaflet_js, leaflet_css = _leaflet_assets()
-    packaged = {"leaflet": leaflet_js, "leaflet_css": leaflet_css}
+    packaged = {"leaflet": leaflet_js, "leaflet_css": leaflet_css, **(served or {})}
     for element in _walk(m):
         if not isinstance(element, JSCSSMixin):
             continue
@@ -45,6 +48,28 @@ def _use_packaged_assets(m: Element) -> None:
 @cache
 def _leaflet_assets() -> tuple[str, str]:
     """``leaflet.js`` and ``leaflet.css`` (its images inlined) of the installed django-js-lib-leaflet, as data URIs."""
+    script, css = _leaflet_sources()
+    return _data_uri("text/javascript", script), _data_uri("text/css", css)
+
+
+def leaflet_files() -> dict[str, tuple[str, bytes]]:
+    """Leaflet's script and stylesheet as files for a server to serve: asset name → (file name, content), each file
+    named after its content's hash, so that a browser may keep it as long as it likes."""
+    script, css = _leaflet_sources()
+    return {
+        "leaflet": (hashed_name("leaflet", script, ".js"), script),
+        "leaflet_css": (hashed_name("leaflet", css, ".css"), css),
+    }
+
+
+def hashed_name(stem: str, content: bytes, suffix: str) -> str:
+    """``stem-<first 16 hex digits of the content's SHA-256><suffix>``."""
+    return f"{stem}-{hashlib.sha256(content).hexdigest()[:16]}{suffix}"
+
+
+@cache
+def _leaflet_sources() -> tuple[bytes, bytes]:
+    """``leaflet.js`` and ``leaflet.css`` (its images inlined as data URIs) of the installed django-js-lib-leaflet."""
     folder = resources.files(_LEAFLET_PACKAGE).joinpath("static", _LEAFLET_PACKAGE)
     # its attribution link's English tooltip would be the one English phrase of a French map: dropped (the link
     # itself, "Leaflet", is a name and stays)
@@ -56,7 +81,7 @@ def _leaflet_assets() -> tuple[str, str]:
         return f"url({_data_uri('image/png', image)})"
 
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline_image, css)
-    return _data_uri("text/javascript", script), _data_uri("text/css", css.encode("utf-8"))
+    return script, css.encode("utf-8")
 
 
 def _data_uri(media_type: str, content: bytes) -> str:

@@ -10,10 +10,11 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from regions.maps.assets import _use_packaged_assets
+from regions.maps.assets import _use_packaged_assets, hashed_name, leaflet_files
 from regions.maps.choropleth import (
     _check_arguments,
     _excluded_mask,
@@ -43,6 +44,9 @@ from regions.maps.style import (
     NumberFormat,
 )
 
+#: The asset name of the shapes' file (see :func:`live_files`).
+_SHAPES_ASSET = "hs_geometry"
+
 # --- the live map: shapes sent once, colours and tooltips sent as a small update ---------------------------------
 
 
@@ -57,20 +61,39 @@ def live_geometry(territories: gpd.GeoDataFrame) -> str:
     return _script_json(collection)
 
 
-def live_map(geometry: str, *, tiles: bool = True, high_contrast: bool = False) -> folium.Map:
+def live_map(
+    geometry: str, *, tiles: bool = True, high_contrast: bool = False, served_at: str | None = None
+) -> folium.Map:
     """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
     and the shapes (``geometry``, from :func:`live_geometry`), drawn grey until an update from :func:`live_update`
     colours them. Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
-    only the update changes; each update replaces the previous one in place."""
+    only the update changes; each update replaces the previous one in place.
+
+    By default Leaflet and the shapes travel inside the map (0.8 MB). With ``served_at`` (the URL of a folder where
+    a server serves the files of :func:`live_files`, ending in ``/``), the map only names them: the browser loads
+    them as files, and the map itself weighs a few kilobytes."""
     west, south, east, north = ZONES["metropole"]
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
     )
     if tiles and not high_contrast:
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
-    _LiveTerritories(geometry).add_to(m)
-    _use_packaged_assets(m)
+    if served_at is None:
+        _LiveTerritories(geometry).add_to(m)
+        _use_packaged_assets(m)
+        return m
+    served = {asset: served_at + name for asset, (name, _) in live_files(geometry).items()}
+    _LiveTerritories(geometry, served[_SHAPES_ASSET]).add_to(m)
+    _use_packaged_assets(m, served)
     return m
+
+
+def live_files(geometry: str) -> dict[str, tuple[str, bytes]]:
+    """The files a map of :func:`live_map` loads when they are served: asset name → (file name, content) for Leaflet's
+    script and stylesheet and for the shapes (a script that sets ``window.hsGeometry``). Each file is named after
+    its content's hash: a file of that name never changes, so a browser may keep it."""
+    shapes = f"window.hsGeometry = {geometry};\n".encode()
+    return {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes, ".js"), shapes)}
 
 
 def live_payload(
@@ -183,7 +206,11 @@ _LIVE_SCRIPT = """
     container.focus = function (options) {
         HTMLElement.prototype.focus.call(container, Object.assign({preventScroll: true}, options || {}));
     };
+    {% if this.geometry_url %}
+    var shapes = window.hsGeometry;  // from the served file that this map loads before its script runs
+    {% else %}
     var shapes = JSON.parse(document.getElementById({{ this.geometry_id }}).textContent);
+    {% endif %}
     live.territories = L.geoJSON(shapes, {
         className: TERRITORY, style: function () { return MISSING; }
     }).addTo(map);
@@ -336,25 +363,31 @@ class _RawScript(Element):
         return self.text
 
 
-class _LiveTerritories(MacroElement):
+class _LiveTerritories(JSCSSMixin, MacroElement):
     """The shapes of a live map (grey), the accessibility set-up of :class:`_AccessibleNames`, and
-    ``window.hsLive.apply``, which a :class:`_LiveUpdate` calls to colour, name and outline them."""
+    ``window.hsLive.apply``, which a :class:`_LiveUpdate` calls to colour, name and outline them. The shapes are
+    in the page, or loaded from ``geometry_url`` (one of the map's scripts, loaded after Leaflet)."""
 
     _template = Template(_LIVE_SCRIPT)
 
-    def __init__(self, geometry: str) -> None:
+    def __init__(self, geometry: str, geometry_url: str | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LiveTerritories"
         self.geometry = geometry
+        self.geometry_url = geometry_url
         self.geometry_id = json.dumps("hs-geometry")  # one live map per page (the same script on every run)
+        self.default_js = [(_SHAPES_ASSET, geometry_url)] if geometry_url else []
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """The shapes go in the page's HTML as a JSON data block, the script (5 kB) in its scripts: ``st_folium``
         then keys, rewrites and hashes a small script on every run instead of the 0.6 MB of shapes, and neither is
         compiled as a Jinja template (as ``MacroElement.render`` would)."""
         figure = self.get_root()
-        data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
-        figure.html.add_child(_RawScript(data), name=self.get_name())  # type: ignore[attr-defined]
+        if self.geometry_url is None:
+            data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
+            figure.html.add_child(_RawScript(data), name=self.get_name())  # type: ignore[attr-defined]
+        else:  # a page of its own (not st_folium, which loads the scripts itself) loads the shapes from their URL
+            figure.header.add_child(JavascriptLink(self.geometry_url), name=_SHAPES_ASSET)  # type: ignore[attr-defined]
         script = self._template.module.script(self, kwargs)
         figure.script.add_child(_RawScript(script), name=self.get_name())  # type: ignore[attr-defined]
 

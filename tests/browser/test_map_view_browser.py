@@ -78,6 +78,10 @@ def test_a_click_and_a_slider_keep_the_zoom_and_centre_and_the_click_opens_the_d
     settle(p)
     box = p.locator(MAP_IFRAME).first.bounding_box()
     assert box is not None and box["y"] + box["height"] > 800  # the map is partly below the window
+    # Leaflet and the shapes came as files served beside the map, not inside the page's messages
+    loaded = frame.evaluate("Array.from(document.scripts).map((s) => s.src).filter((src) => src)")
+    assert any("/leaflet-" in src for src in loaded) and any("/shapes-" in src for src in loaded)
+    assert frame.evaluate("window.hsGeometry.features.length") == 101
 
     # the first click on the map opens the detail (it used to focus the map, scroll the page, and be lost)
     frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "87"))
