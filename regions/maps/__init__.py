@@ -10,7 +10,8 @@ the shapes (:func:`live_geometry`, compact GeoJSON with ids only) — and :func:
 names, replaces the legend, outlines one shape, draws the sites and moves the view only when the zone changes.
 ``st_folium`` keys its component on the map's script, which no update changes, so the browser keeps the same
 map, with the zoom and centre the user chose, and receives about 40 kB per update instead of a new 0.9 MB page
-(:func:`live_html` puts both in one standalone page, for checks).
+(:func:`live_html` puts both in one standalone page, for checks). With ``live_map(..., served_at=URL)`` the map
+only names Leaflet and the shapes, which a server serves as the files of :func:`live_files` (the app does).
 
 **Offline.** folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so on a closed network its maps are
 blank. Here every map carries Leaflet 1.9.4 (``leaflet.js`` and ``leaflet.css``, its two PNG images inlined in the
