@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from functools import lru_cache
 from typing import Any
 
 import folium
@@ -92,8 +93,15 @@ def live_files(geometry: str) -> dict[str, tuple[str, bytes]]:
     """The files a map of :func:`live_map` loads when they are served: asset name → (file name, content) for Leaflet's
     script and stylesheet and for the shapes (a script that sets ``window.hsGeometry``). Each file is named after
     its content's hash: a file of that name never changes, so a browser may keep it."""
+    return {asset: (name, content) for asset, name, content in _live_files(geometry)}
+
+
+@lru_cache(maxsize=2)
+def _live_files(geometry: str) -> tuple[tuple[str, str, bytes], ...]:
+    """:func:`live_files`, hashed once per geometry (the app asks for them on every run)."""
     shapes = f"window.hsGeometry = {geometry};\n".encode()
-    return {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes, ".js"), shapes)}
+    files = {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes, ".js"), shapes)}
+    return tuple((asset, name, content) for asset, (name, content) in files.items())
 
 
 def live_payload(
@@ -379,9 +387,9 @@ class _LiveTerritories(JSCSSMixin, MacroElement):
         self.default_js = [(_SHAPES_ASSET, geometry_url)] if geometry_url else []
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """The shapes go in the page's HTML as a JSON data block, the script (5 kB) in its scripts: ``st_folium``
-        then keys, rewrites and hashes a small script on every run instead of the 0.6 MB of shapes, and neither is
-        compiled as a Jinja template (as ``MacroElement.render`` would)."""
+        """The shapes go in the page's HTML as a JSON data block (or, served, are only linked), the script (5 kB) in
+        its scripts: ``st_folium`` then keys, rewrites and hashes a small script on every run instead of the 0.6 MB
+        of shapes, and neither is compiled as a Jinja template (as ``MacroElement.render`` would)."""
         figure = self.get_root()
         if self.geometry_url is None:
             data = f'<script type="application/json" id={self.geometry_id}>{self.geometry}</script>'
