@@ -438,9 +438,9 @@ def test_a_served_live_map_names_its_files_instead_of_carrying_them(departements
 
     geometry = maps.live_geometry(departements)
     files = maps.live_files(geometry)
-    assert set(files) == {"leaflet", "leaflet_css", "hs_geometry"}
+    assert set(files) == {"leaflet", "hs_geometry"}  # the stylesheet stays inline: applied before the map draws
     for name, content in files.values():
-        assert re.fullmatch(r"(leaflet|shapes)-[0-9a-f]{16}\.(js|css)", name)
+        assert re.fullmatch(r"(leaflet|shapes)-[0-9a-f]{16}\.js", name)
         assert len(content) > 10_000
     assert maps.live_files(geometry) == files  # the same names and contents on every call
     shapes_name, shapes = files["hs_geometry"]

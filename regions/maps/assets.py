@@ -53,13 +53,12 @@ def _leaflet_assets() -> tuple[str, str]:
 
 
 def leaflet_files() -> dict[str, tuple[str, bytes]]:
-    """Leaflet's script and stylesheet as files for a server to serve: asset name → (file name, content), each file
-    named after its content's hash, so that a browser may keep it as long as it likes."""
-    script, css = _leaflet_sources()
-    return {
-        "leaflet": (hashed_name("leaflet", script, ".js"), script),
-        "leaflet_css": (hashed_name("leaflet", css, ".css"), css),
-    }
+    """Leaflet's script as a file for a server to serve: asset name → (file name, content), the file named after its
+    content's hash, so that a browser may keep it as long as it likes. The stylesheet stays a ``data:`` URI
+    (20 kB): a page applies a linked stylesheet whenever it arrives, and a map drawn before would place its controls
+    unstyled, where they cover each other."""
+    script, _ = _leaflet_sources()
+    return {"leaflet": (hashed_name("leaflet", script, ".js"), script)}
 
 
 def hashed_name(stem: str, content: bytes, suffix: str) -> str:

@@ -91,7 +91,7 @@ def live_map(
 
 def live_files(geometry: str) -> dict[str, tuple[str, bytes]]:
     """The files a map of :func:`live_map` loads when they are served: asset name → (file name, content) for Leaflet's
-    script and stylesheet and for the shapes (a script that sets ``window.hsGeometry``). Each file is named after
+    script and for the shapes (a script that sets ``window.hsGeometry``). Each file is named after
     its content's hash: a file of that name never changes, so a browser may keep it."""
     return {asset: (name, content) for asset, name, content in _live_files(geometry)}
 
