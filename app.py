@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import a11y, chrome, sidebar, state, workspace
+from homeshore import a11y, chrome, sidebar, state, tcp, workspace
+
+tcp.send_at_once()  # the server's small files without a 40 ms wait each (homeshore/tcp.py)
 
 st.set_page_config(page_title="Homeshore", page_icon="🏠", layout="wide")
 state.init()

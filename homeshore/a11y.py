@@ -14,7 +14,6 @@ FOCUS_CSS = """
 :focus-visible { outline: 3px solid #1c4fd6 !important; outline-offset: 2px !important; }
 [data-focus-visible="true"] { outline: 3px solid #1c4fd6 !important; outline-offset: 3px !important; }
 a:focus-visible, button:focus-visible { box-shadow: 0 0 0 5px #ffffff !important; }
-.hs-skip-link { font-weight: 600; }
 """
 
 #: The high-contrast option: black text (captions and help included), underlined links, a thicker black ring.

@@ -46,8 +46,9 @@ right.toggle(t("show_sites"), key=state.SHOW_SITES)
 
 st.header(t("map_heading"))
 st.caption(t("map_caption"))
-# the keyboard and screen-reader way past the map: to its text equivalent, the ranking table
-st.markdown(f'<a class="hs-skip-link" href="#{RANKING_ANCHOR}">{t("skip_map")}</a>', unsafe_allow_html=True)
+# the keyboard and screen-reader way past the map: to its text equivalent, the ranking table. Plain Markdown (an
+# in-page link, bold): Markdown with HTML would make a new session's browser load a 190 kB parser before the map
+st.markdown(f"**[{t('skip_map')}](#{RANKING_ANCHOR})**")
 
 
 @st.fragment
