@@ -1,0 +1,31 @@
+"""The settings Streamlit reads when the app starts from the repository folder (``.streamlit/config.toml``), as
+``streamlit config show`` reports them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shown_setting(name: str) -> str:
+    """The value ``streamlit config show``, run from the repository folder, gives ``name`` (e.g. ``fileWatcherType``)."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stderr
+    values = [line.split("=", 1)[1].strip() for line in shown.stdout.splitlines() if line.startswith(f"{name} =")]
+    assert len(values) == 1, f"{name} not shown once by `streamlit config show`"
+    return values[0]
+
+
+def test_the_app_does_not_watch_its_source_files() -> None:
+    # watching costs each new session 0.3–0.4 s with the README's virtualenv inside the repository
+    assert shown_setting("fileWatcherType") == '"none"'
+
+
+def test_the_app_sends_no_usage_statistics_and_shows_no_developer_menu() -> None:
+    assert shown_setting("gatherUsageStats") == "false"
+    assert shown_setting("toolbarMode") == '"viewer"'
