@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def shown_setting(name: str) -> str:
-    """The value ``streamlit config show``, run from the repository folder, gives ``name`` (e.g. ``fileWatcherType``)."""
+    """What `streamlit config show`, run from the repository folder, gives for ``name`` (e.g. ``toolbarMode``)."""
     shown = subprocess.run(
         [sys.executable, "-m", "streamlit", "config", "show"], cwd=REPO, capture_output=True, text=True, timeout=120
     )
