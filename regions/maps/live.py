@@ -79,12 +79,10 @@ def live_map(
     )
     if tiles and not high_contrast:
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
-    if served_at is None:
-        _LiveTerritories(geometry).add_to(m)
-        _use_packaged_assets(m)
-        return m
-    served = {asset: served_at + name for asset, (name, _) in live_files(geometry).items()}
-    _LiveTerritories(geometry, served[_SHAPES_ASSET]).add_to(m)
+    served = (
+        None if served_at is None else {asset: served_at + name for asset, (name, _) in live_files(geometry).items()}
+    )
+    _LiveTerritories(geometry, served[_SHAPES_ASSET] if served else None).add_to(m)
     _use_packaged_assets(m, served)
     return m
 
