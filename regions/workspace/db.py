@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,10 +105,25 @@ def _create(url: str) -> sa.Engine:
 def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below opens the transactions
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Put the database in WAL mode (kept in its file). Switching needs the file to itself, and SQLite answers
+    "database is locked" at once, without its busy wait, while another process is opening the same new database:
+    tried again until the busy timeout (two servers or commands starting together on a new workspace)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
