@@ -55,11 +55,8 @@ def check_map(frame: Any, page: Any) -> str:
     assert box["y"] + box["height"] <= container["y"] + container["height"]  # inside the map, not cut off
     assert "Sites de centres de contact" in frame.locator(".leaflet-control-layers").inner_text()
 
-    centre = frame.evaluate(CENTRE_OF, scene.HOVER_CODE)
-    frame.locator(".leaflet-container").hover(position=centre)
+    text = hover_tooltip(frame, scene.HOVER_CODE, scene.HOSTILE_NAME)
     tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
-    text: str = tooltip.inner_text()
     assert scene.HOSTILE_NAME in text  # shown as text…
     assert tooltip.locator("img, b").count() == 0  # …never parsed as HTML
     assert "Département" in text and "Valeur" in text
@@ -71,6 +68,28 @@ def check_map(frame: Any, page: Any) -> str:
     assert page.errors == [] and page.dialogs == []
     assert page.aborted, "the basemap should have been requested (and refused)"
     assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
+    return text
+
+
+def hover_tooltip(frame: Any, code: str, name: str, attempts: int = 5) -> str:
+    """Hover the centre of département ``code`` and return the tooltip's text once it names ``name``.
+
+    The centre is asked of Leaflet just before each hover: a map still laying itself out (its frame resized as the
+    page settles) can move the shapes between the question and the hover, and the pointer then lands on a neighbour.
+    If the tooltip names another place, the pointer leaves the map and the hover is tried again; after ``attempts``
+    tries, the last tooltip's text is returned for the caller's assertions to report.
+    """
+    container = frame.locator(".leaflet-container")
+    tooltip = frame.locator(".leaflet-tooltip")
+    text = ""
+    for _ in range(attempts):
+        container.hover(position=frame.evaluate(CENTRE_OF, code))
+        tooltip.wait_for(state="visible", timeout=10_000)
+        text = tooltip.inner_text()
+        if name in text:
+            break
+        frame.locator(".hs-legend").hover()  # off every shape: the wrong tooltip closes
+        tooltip.wait_for(state="hidden", timeout=10_000)
     return text
 
 
