@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import detail, pool, state, views
+from homeshore import detail, map_reload, pool, state, views
 from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, maps, settings
@@ -49,6 +49,7 @@ st.caption(t("map_caption"))
 # the keyboard and screen-reader way past the map: to its text equivalent, the ranking table. Plain Markdown (an
 # in-page link, bold): Markdown with HTML would make a new session's browser load a 190 kB parser before the map
 st.markdown(f"**[{t('skip_map')}](#{RANKING_ANCHOR})**")
+map_reload.declare()  # a map file that fails to load is loaded again, not left as an empty map
 
 
 @st.fragment

@@ -173,3 +173,32 @@ def test_a_click_is_sent_at_once_and_once(app_url: str, offline_page: Callable[.
     assert clicked["last_active_drawing"]["id"] == "19"
     assert set(clicked) == {"last_active_drawing", "last_object_clicked"}
     assert page.errors == []
+
+
+@pytest.mark.parametrize("asset", ["leaflet", "shapes"])
+def test_a_map_file_that_fails_to_load_once_is_loaded_again(
+    app_url: str, offline_page: Callable[..., Any], asset: str
+) -> None:
+    """One dropped request for a map file (Leaflet or the shapes) left the map blank for the whole session
+    (streamlit-folium gives up on the first failed file); the map frame is now loaded again, and the map draws and
+    answers a click."""
+    page = offline_page(width=1400, height=1200)
+    p = page.page
+    dropped: list[str] = []
+
+    def drop(route: Any) -> None:
+        dropped.append(route.request.url)
+        route.abort("connectionreset")
+
+    p.route(f"**/{asset}-*.js", drop, times=1)
+    p.goto(app_url)
+    frame = map_frame(p)
+    settle(p)
+    assert len(dropped) == 1  # the file's first load did fail
+    assert (
+        p.evaluate("window.hsMapReload.get(document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]'))")
+        == 1
+    )
+    assert frame.locator(TERRITORIES).count() == 101
+    frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "23"))
+    p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
