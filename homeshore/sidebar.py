@@ -35,7 +35,7 @@ def _priorities() -> None:
         [*scoring.PRESETS, *custom],
         format_func=state.preset_label,
         key=state.PRESET,
-        on_change=lambda: state.apply_preset(st.session_state[state.PRESET]),
+        on_change=_preset_chosen,
     )
     st.caption(t("weights_help"))
     coverage = _coverage()
@@ -51,6 +51,15 @@ def _priorities() -> None:
         st.caption(t("partial_note"))
         for component in partial:
             _weight_slider(component, catalogue[component], coverage)
+
+
+def _preset_chosen() -> None:
+    """Set the sliders to the preset the user picked. Anything else is left for :func:`state.sync_preset` to correct
+    from the sliders: the custom choice, or a label the browser still showed from an earlier run (it sends labels,
+    and the custom one comes and goes with the sliders), which Streamlit passes on as it is."""
+    chosen = st.session_state.get(state.PRESET)
+    if chosen in scoring.PRESETS:
+        state.apply_preset(str(chosen))
 
 
 def _coverage() -> pd.DataFrame:
