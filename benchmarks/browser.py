@@ -4,7 +4,8 @@ Starts ``streamlit run app.py`` itself (free loopback port, headless) and drives
 Chromium (``/usr/bin/chromium``, never a downloaded browser), every request off this machine aborted. Each
 interaction is the median of 3, with its ratio to a minimal Streamlit page (a title and a slider, a script written
 to a temporary folder) measured in the same run — on a stock server and on one sending small files at once as the
-app's does (``homeshore/tcp.py``); the ratios are to the latter:
+app's does (``homeshore/tcp.py``); the ratios are to the latter. Every server starts from the repository folder,
+so the minimal pages run with the app's Streamlit settings too (``.streamlit/config.toml``):
 
 - first map drawn in a new session (page opened → 101 coloured départements) vs the minimal page shown;
 - weight slider one step → map recoloured, preset change → map recoloured, click on a département → its detail
