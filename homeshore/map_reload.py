@@ -34,7 +34,9 @@ SCRIPT: Final[str] = f"""<script>
       const done = reloads.get(frame) || 0;
       if (done >= {MAX_RELOADS}) {{ return; }}
       reloads.set(frame, done + 1);
-      window.setTimeout(() => frame.contentWindow.location.reload(), 1000 * 2 ** done);
+      window.setTimeout(() => {{  // unless the user has left the page since
+        if (frame.isConnected && frame.contentWindow) {{ frame.contentWindow.location.reload(); }}
+      }}, 1000 * 2 ** done);
     }}, true);
   }});
 }})();
