@@ -195,10 +195,7 @@ def test_a_map_file_that_fails_to_load_once_is_loaded_again(
     frame = map_frame(p)
     settle(p)
     assert len(dropped) == 1  # the file's first load did fail
-    assert (
-        p.evaluate("window.hsMapReload.get(document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]'))")
-        == 1
-    )
+    assert p.evaluate("(frame) => window.hsMapReload.get(document.querySelector(frame))", MAP_IFRAME) == 1  # once
     assert frame.locator(TERRITORIES).count() == 101
     frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "23"))
     p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
