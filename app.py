@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from homeshore import a11y, chrome, sidebar, state, tcp, workspace
+from homeshore import a11y, chrome, first_view, sidebar, state, tcp, workspace
 
 tcp.send_at_once()  # the server's small files without a 40 ms wait each (homeshore/tcp.py)
 
@@ -13,12 +13,10 @@ state.init()
 workspace.follow_user_data()
 workspace.load_sites()
 state.keep_widget_state()
-sidebar.render()
-a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
-chrome.translate(state.lang())
 
+carte = st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon=":material/map:", default=True)
 pages = [
-    st.Page("homeshore/pages/carte.py", title=state.t("page_map"), icon=":material/map:", default=True),
+    carte,
     st.Page(
         "homeshore/pages/shortlist.py",
         title=state.t("page_shortlist"),
@@ -39,4 +37,13 @@ pages = [
     ),
     st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+# a new session's map page: the title and the map first, the rest once the map is drawn (homeshore/first_view.py)
+first_view.begin(on_map_page=page.url_path == carte.url_path, browser=bool(st.context.headers))
+with st.sidebar:  # styles and scripts that draw nothing, but take a line: here they push no map down as they load
+    a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
+    chrome.translate(state.lang())
+if not first_view.now():
+    sidebar.render()
+page.run()
+first_view.end()

@@ -210,10 +210,13 @@ def _catalogue() -> tuple[str, ...]:
     return tuple(indicators.indicator_ids())
 
 
-def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) -> tuple[folium.Map, folium.FeatureGroup]:
+def live_map(
+    column: str, zone: str, show_sites: bool, highlight: str | None, *, report_drawn: bool = False
+) -> tuple[folium.Map, folium.FeatureGroup]:
     """The département map as its two parts (see :func:`regions.maps.live_map`): the shapes, the same for every run
     of the session (so that the browser keeps the map, its zoom and centre), and the update for the current
-    language, weights, filters, sites, colouring, zone and highlighted département.
+    language, weights, filters, sites, colouring, zone and highlighted département; with ``report_drawn``, the map
+    says when it is drawn (a new session's first view, ``homeshore/first_view.py``).
 
     Both are built anew on each run, from cached inputs: ``st_folium`` changes the map it renders, and a map object
     rendered twice no longer reports clicks, so the folium objects themselves must not be cached."""
@@ -230,6 +233,7 @@ def live_map(column: str, zone: str, show_sites: bool, highlight: str | None) ->
         sites=points,
         sites_label=strings.text("sites_label", map_lang),
         sites_tooltip_field="t_site" if points is not None else None,
+        report_drawn=report_drawn,
     )
     geometry = _live_geometry()
     return maps.live_map(geometry, high_contrast=contrast, served_at=map_files.served_at(geometry)), update

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import detail, map_reload, pool, state, views
+from homeshore import detail, first_view, map_reload, pool, state, views
 from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, maps, settings
@@ -22,45 +22,55 @@ table, result, weights = state.table(), state.result(), state.weights()
 codes_ranked = result["code"].tolist()
 names = table.set_index("code")["name"]
 
-st.title(t("app_title"))
-st.markdown(t("tagline"))
-if (pool_problem := pool.problem()) is not None:  # the user's applicant file: no pool depth, and why
-    st.warning(t(pool_problem[0], reason=md(pool_problem[1])), icon=":material/warning:")
-
-# --- map controls -------------------------------------------------------------------------------------------------
-left, middle, right = st.columns([2, 2, 2])  # room for the toggle's label in full
-left.selectbox(
-    t("colour_by"),
-    views.colour_options(table),
-    format_func=lambda c: t("colour_score") if c == views.SCORE else state.label(c),
-    key=state.COLOUR_BY,
-)
-middle.selectbox(
-    t("zone"),
-    list(maps.ZONES),
-    format_func=lambda z: t("zone_metropole") if z == "metropole" else names[z],
-    key=state.ZONE,
-)
-right.toggle(t("show_sites"), key=state.SHOW_SITES)
+first = first_view.now()  # a new session's first run: the title, the texts and the map only (first_view.py)
 
 
-st.header(t("map_heading"))
-st.caption(t("map_caption"))
-# the keyboard and screen-reader way past the map: to its text equivalent, the ranking table. Plain Markdown (an
-# in-page link, bold): Markdown with HTML would make a new session's browser load a 190 kB parser before the map
-st.markdown(f"**[{t('skip_map')}](#{RANKING_ANCHOR})**")
-map_reload.declare()  # a map file that fails to load is loaded again, not left as an empty map
+def _controls(table: pd.DataFrame, names: pd.Series) -> None:
+    """What colours the map, its zone and the sites switch: under the map, so that the map, drawn first in a new
+    session, does not move when they arrive; in its fragment, as what they change is the map only."""
+    left, middle, right = st.columns([2, 2, 2])  # room for the toggle's label in full
+    left.selectbox(
+        t("colour_by"),
+        views.colour_options(table),
+        format_func=lambda c: t("colour_score") if c == views.SCORE else state.label(c),
+        key=state.COLOUR_BY,
+    )
+    middle.selectbox(
+        t("zone"),
+        list(maps.ZONES),
+        format_func=lambda z: t("zone_metropole") if z == "metropole" else names[z],
+        key=state.ZONE,
+    )
+    right.toggle(t("show_sites"), key=state.SHOW_SITES)
+
+
+with st.container():  # everything above the map, in one block, the same in a new session's first view and after it:
+    # the map keeps its place on the page, and its frame
+    st.title(t("app_title"))
+    st.markdown(t("tagline"))
+    if (pool_problem := pool.problem()) is not None:  # the user's applicant file: no pool depth, and why
+        st.warning(t(pool_problem[0], reason=md(pool_problem[1])), icon=":material/warning:")
+    st.header(t("map_heading"))
+    st.caption(t("map_caption"))
+    # the keyboard and screen-reader way past the map: to its text equivalent, the ranking table. Plain Markdown (an
+    # in-page link, bold): Markdown with HTML would make a new session's browser load a 190 kB parser before the map
+    st.markdown(f"**[{t('skip_map')}](#{RANKING_ANCHOR})**")
+with st.sidebar:  # a map file that fails to load is loaded again (a script: in the sidebar, as app.py's)
+    map_reload.declare()
 
 
 @st.fragment
 def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str, float]) -> None:
-    """The map, the keyboard path to a département and its detail panel: a click on the map reruns only this part.
+    """The map, its controls, the keyboard path to a département and its detail panel: a click on the map (or a
+    change of its controls) reruns only this part.
 
     The map is one ``st_folium`` component whose page script (Leaflet, the shapes) is the same on every run, so the
     browser keeps it, with the zoom and centre the user chose; each run sends only the update (colours, tooltips,
     legend, outline) as its feature group. It reports clicks only (``returned_objects``): panning or zooming reruns
     nothing. A click picks the département in ``on_change``, before the run, so the run draws its outline and detail.
+    In a new session's first view, only the map, which says when it is drawn: that run draws the whole page.
     """
+    first_view.advance()
     codes_ranked = result["code"].tolist()
     names = table.set_index("code")["name"]
     base, update = state.live_map(
@@ -68,6 +78,7 @@ def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str
         st.session_state[state.ZONE],
         bool(st.session_state[state.SHOW_SITES]),
         st.session_state.get(state.PICK),
+        report_drawn=first_view.now(),
     )
     st_folium(
         base,
@@ -78,6 +89,9 @@ def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str
         returned_objects=CLICK_OBJECTS,
         on_change=lambda: _pick_clicked(set(names.index)),
     )
+    if first_view.now():
+        return
+    _controls(table, names)
 
     # --- the keyboard path and the detail panel -------------------------------------------------------------------
     st.selectbox(
@@ -100,51 +114,56 @@ def _pick_clicked(codes: set[str]) -> None:
         st.session_state[state.PICK] = code
 
 
-_map_and_detail(table, result, weights)
-
-# --- top 5, ranking and shortlist ---------------------------------------------------------------------------------
-st.header(t("top_heading"))
-for sentence in views.top_sentences(table, result, weights, lang):
-    st.markdown(sentence)
-
-st.header(t("table_heading"), anchor=RANKING_ANCHOR)
-st.caption(t("map_alternative"))
-kept = int(result["rank"].notna().sum())
-st.caption(
-    t(
-        "table_caption",
-        kept=kept,
-        partial=int(result["partial"].sum()),
-        minimum=f"{settings.MIN_RANKED_WEIGHT_PCT:g}",
-        excluded=int(result["excluded"].sum()),
-    )
-)
-st.dataframe(
-    views.ranking_table(result, lang),
-    placeholder=formatting.MISSING,
-    hide_index=True,
-    width="stretch",
-    height=420,
-    column_config={t("col_name"): st.column_config.TextColumn(width="medium")},  # « Alpes-de-Haute-Provence »
-)
-
-
 def _add_top(n: int) -> None:
     top = result[result["rank"].notna()]["code"].head(n).tolist()
     current = list(st.session_state[state.SHORTLIST])
     st.session_state[state.SHORTLIST] = current + [c for c in top if c not in current]
 
 
-st.multiselect(
-    t("shortlist_editor"),
-    codes_ranked,
-    format_func=lambda c: f"{names[c]} ({c})",
-    placeholder=t("placeholder_many"),
-    key=state.SHORTLIST,
-    help=t("shortlist_editor_help"),
-)
-one, two, _ = st.columns([1, 1, 3])
-one.button(t("add_top", n=10), key="btn_add_top", on_click=_add_top, args=(10,))
-two.button(
-    t("clear_shortlist"), key="btn_clear_shortlist", on_click=lambda: st.session_state.update({state.SHORTLIST: []})
-)
+def _ranking_and_shortlist() -> None:
+    """Under the map: the top 5 in sentences, the ranking table (the map's text equivalent) and the shortlist."""
+    st.header(t("top_heading"))
+    for sentence in views.top_sentences(table, result, weights, lang):
+        st.markdown(sentence)
+
+    st.header(t("table_heading"), anchor=RANKING_ANCHOR)
+    st.caption(t("map_alternative"))
+    kept = int(result["rank"].notna().sum())
+    st.caption(
+        t(
+            "table_caption",
+            kept=kept,
+            partial=int(result["partial"].sum()),
+            minimum=f"{settings.MIN_RANKED_WEIGHT_PCT:g}",
+            excluded=int(result["excluded"].sum()),
+        )
+    )
+    st.dataframe(
+        views.ranking_table(result, lang),
+        placeholder=formatting.MISSING,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={t("col_name"): st.column_config.TextColumn(width="medium")},  # « Alpes-de-Haute-Provence »
+    )
+
+    st.multiselect(
+        t("shortlist_editor"),
+        codes_ranked,
+        format_func=lambda c: f"{names[c]} ({c})",
+        placeholder=t("placeholder_many"),
+        key=state.SHORTLIST,
+        help=t("shortlist_editor_help"),
+    )
+    one, two, _ = st.columns([1, 1, 3])
+    one.button(t("add_top", n=10), key="btn_add_top", on_click=_add_top, args=(10,))
+    two.button(
+        t("clear_shortlist"), key="btn_clear_shortlist", on_click=lambda: st.session_state.update({state.SHORTLIST: []})
+    )
+
+
+_map_and_detail(table, result, weights)
+if first:
+    first_view.fallback()
+else:
+    _ranking_and_shortlist()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
@@ -45,6 +45,8 @@ from regions.maps.style import (
     NumberFormat,
 )
 
+#: The value a map sends once drawn, when its update asks for it (``report_drawn`` of :func:`live_update`).
+DRAWN_VALUE: Final[dict[str, bool]] = {"drawn": True}
 #: The asset name of the shapes' file (see :func:`live_files`).
 _SHAPES_ASSET = "hs_geometry"
 
@@ -165,17 +167,22 @@ def live_update(
     sites: gpd.GeoDataFrame | None = None,
     sites_label: str = "Sites de centres de contact",
     sites_tooltip_field: str | None = None,
+    report_drawn: bool = False,
 ) -> folium.FeatureGroup:
     """The update of a :func:`live_map` (``payload`` from :func:`live_payload`), as the feature group ``st_folium``
     adds with ``feature_group_to_add``: it recolours the shapes, sets their tooltips and names, replaces the legend,
     outlines the highlighted code, draws ``sites`` (with a switch to hide them) and moves the view only when the
-    bounds changed — the zoom and centre the user chose are kept otherwise."""
+    bounds changed — the zoom and centre the user chose are kept otherwise.
+
+    With ``report_drawn``, a map drawn in ``st_folium`` sends :data:`DRAWN_VALUE` as its value once it is drawn (once
+    per load of the map's page), which reruns the script (or its fragment): a page can wait for the map to be drawn
+    before it sends the rest."""
     group = folium.FeatureGroup(name="hs-update", control=False)
     layer = None
     if sites is not None:
         layer = _sites_layer(sites, sites_label, sites_tooltip_field)
         layer.add_to(group)
-    _LiveUpdate(payload, layer, html.escape(sites_label)).add_to(group)
+    _LiveUpdate(payload, layer, html.escape(sites_label), report_drawn).add_to(group)
     _use_packaged_assets(group)
     return group
 
@@ -245,7 +252,15 @@ _LIVE_SCRIPT = """
     };
     // after every click handler of the event (streamlit-folium's record the clicked shape), before its delay
     live.territories.on("click", function () { window.setTimeout(live.report, 0); });
-    live.apply = function (update, group, sites, sitesLabel) {
+    // once per load of the map's page, when a page asked for it: the map is drawn (st_folium's value, which reruns)
+    live.reportDrawn = function () {
+        if (live.drawnReported || !window.__GLOBAL_DATA__ || window.parent === window) { return; }
+        live.drawnReported = true;
+        window.parent.postMessage(
+            {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: DRAWN_VALUE, dataType: "json"}, "*"
+        );
+    };
+    live.apply = function (update, group, sites, sitesLabel, reportDrawn) {
         var narrow = container.clientWidth < NARROW;
         live.styles = update.styles;
         container.setAttribute("aria-label", live.text(update.title));
@@ -315,6 +330,7 @@ _LIVE_SCRIPT = """
                 map.fitBounds(update.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: PADDING});
             }
         }
+        if (reportDrawn) { window.requestAnimationFrame(live.reportDrawn); }  // after the shapes are painted
     };
     var style = document.createElement("style");
     style.textContent = ".leaflet-interactive:focus-visible, .leaflet-container:focus-visible, "
@@ -341,6 +357,7 @@ for _name, _value in {
     "PADDING": json.dumps(list(_LEGEND_PADDING)),
     "LABEL": LABEL_PROPERTY,
     "TOOLTIP_STYLE": _TOOLTIP_STYLE,
+    "DRAWN_VALUE": json.dumps(DRAWN_VALUE),
     # the values a click sets, in the order streamlit-folium 0.27 builds them (it compares them as JSON text)
     "CLICK_VALUES": json.dumps(
         [
@@ -405,14 +422,17 @@ class _LiveUpdate(MacroElement):
         """
         {% macro script(this, kwargs) %}
         window.hsLive.apply({{ this.payload }}, {{ this._parent.get_name() }},
-            {{ this.sites.get_name() if this.sites else "null" }}, {{ this.sites_label }});
+            {{ this.sites.get_name() if this.sites else "null" }}, {{ this.sites_label }}, {{ this.report_drawn }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict[str, Any], sites: folium.GeoJson | None, sites_label: str) -> None:
+    def __init__(
+        self, payload: dict[str, Any], sites: folium.GeoJson | None, sites_label: str, report_drawn: bool = False
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LiveUpdate"
         self.payload = _script_json(payload)
         self.sites = sites
         self.sites_label = _js_string(sites_label)
+        self.report_drawn = json.dumps(report_drawn)

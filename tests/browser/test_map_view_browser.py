@@ -199,3 +199,76 @@ def test_a_map_file_that_fails_to_load_once_is_loaded_again(
     assert frame.locator(TERRITORIES).count() == 101
     frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "23"))
     p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
+
+
+# The page's own clock (epoch ms, looked at every 10 ms): when the map's 101 shapes were drawn (in its frame), when
+# the sidebar's first criterion appeared, and what the map sent to the page.
+RECORD_FIRST_VIEW = """(() => {
+    if (window !== window.top) { return; }
+    const now = () => performance.timeOrigin + performance.now();
+    window.hsSentToPage = [];
+    window.addEventListener("message", (event) => {
+        const data = event.data;
+        if (data && data.type === "streamlit:setComponentValue") { window.hsSentToPage.push(data.value); }
+    });
+    const watch = window.setInterval(() => {
+        const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+        const shapes = frame && frame.contentDocument ? frame.contentDocument.querySelectorAll(TERRITORIES) : [];
+        if (!window.hsDrawnAt && shapes.length === 101) { window.hsDrawnAt = now(); }
+        if (!window.hsCriteriaAt && document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]')) {
+            window.hsCriteriaAt = now();
+        }
+        if (window.hsDrawnAt && window.hsCriteriaAt) { window.clearInterval(watch); }
+    }, 10);
+})();""".replace("TERRITORIES", repr(TERRITORIES))
+
+
+def test_a_new_session_draws_the_map_first_then_the_rest_without_moving_or_redrawing_it(
+    app_url: str, offline_page: Callable[..., Any]
+) -> None:
+    """A new session's map page sends the title and the map first; once drawn, the map says so, and the sidebar's
+    criteria, the map's controls and the ranking follow without any action of the user. The map stays where it was
+    drawn: same place on the page, same Leaflet map, same view."""
+    page = offline_page(width=1400, height=1000)
+    p = page.page
+    p.add_init_script(RECORD_FIRST_VIEW)
+    p.goto(app_url)
+    frame = map_frame(p)
+    frame.evaluate("window.hsLive.map.hsMark = 'kept'")
+    before, box = frame.evaluate(VIEW), p.locator(MAP_IFRAME).first.bounding_box()
+
+    p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
+    p.locator('input[aria-label="Colorer la carte par"]').first.wait_for(timeout=WAIT_MS)
+    p.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT_MS)
+    settle(p)
+    drawn, criteria = p.evaluate("[window.hsDrawnAt, window.hsCriteriaAt]")
+    assert drawn < criteria  # the map was drawn before the sidebar's criteria came
+    assert p.evaluate("window.hsSentToPage") == [{"drawn": True}]  # what brought them: the map, once
+    assert_same_view(frame, before)
+    assert p.locator(MAP_IFRAME).first.bounding_box() == box
+    assert page.errors == []
+
+
+def test_the_rest_of_the_page_comes_even_when_the_map_never_draws(
+    app_url: str, offline_page: Callable[..., Any]
+) -> None:
+    """Leaflet never loads (every request for it fails): the map cannot say it is drawn, and the sidebar's criteria
+    and the ranking come all the same, a few seconds later."""
+    page = offline_page(width=1400, height=1000)
+    p = page.page
+    p.add_init_script(RECORD_FIRST_VIEW)
+    p.route("**/leaflet-*.js", lambda route: route.abort("connectionreset"))
+    p.goto(app_url)
+    p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
+    p.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT_MS)
+    assert p.evaluate("[window.hsDrawnAt, window.hsSentToPage]") == [None, []]  # no map, nothing sent from it
+
+
+def test_a_new_session_on_another_page_draws_it_whole_at_once(app_url: str, offline_page: Callable[..., Any]) -> None:
+    page = offline_page(width=1400, height=1000)
+    p = page.page
+    p.goto(f"{app_url}/shortlist")
+    p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
+    settle(p)
+    assert p.locator(MAP_IFRAME).count() == 0
+    assert page.errors == []
