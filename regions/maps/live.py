@@ -234,6 +234,12 @@ _LIVE_SCRIPT = """
     // streamlit-folium sends what a click changed 250 ms after it (a debounce meant for pans and zooms): a click on
     // a shape is sent at once instead, as streamlit-folium would send it, and recorded as sent, so that its delayed
     // call finds nothing new. Only when every value the page asked for is one a click sets; else the delayed path.
+    // the map's value to the page, as streamlit-folium sends it (Streamlit's component message): the page reruns
+    live.send = function (value) {
+        window.parent.postMessage(
+            {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*"
+        );
+    };
     live.report = function () {
         var data = window.__GLOBAL_DATA__;
         if (!data || !data.returned_objects || data.wrap_longitude || window.parent === window) { return; }
@@ -246,9 +252,7 @@ _LIVE_SCRIPT = """
         });
         if (JSON.stringify(data.previous_data) === JSON.stringify(value)) { return; }
         data.previous_data = value;
-        window.parent.postMessage(
-            {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*"
-        );
+        live.send(value);
     };
     // after every click handler of the event (streamlit-folium's record the clicked shape), before its delay
     live.territories.on("click", function () { window.setTimeout(live.report, 0); });
@@ -256,9 +260,7 @@ _LIVE_SCRIPT = """
     live.reportDrawn = function () {
         if (live.drawnReported || !window.__GLOBAL_DATA__ || window.parent === window) { return; }
         live.drawnReported = true;
-        window.parent.postMessage(
-            {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: DRAWN_VALUE, dataType: "json"}, "*"
-        );
+        live.send(DRAWN_VALUE);
     };
     live.apply = function (update, group, sites, sitesLabel, reportDrawn) {
         var narrow = container.clientWidth < NARROW;
