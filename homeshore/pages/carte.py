@@ -22,8 +22,6 @@ table, result, weights = state.table(), state.result(), state.weights()
 codes_ranked = result["code"].tolist()
 names = table.set_index("code")["name"]
 
-first = first_view.now()  # a new session's first run: the title, the texts and the map only (first_view.py)
-
 
 def _controls(table: pd.DataFrame, names: pd.Series) -> None:
     """What colours the map, its zone and the sites switch: under the map, so that the map, drawn first in a new
@@ -163,7 +161,7 @@ def _ranking_and_shortlist() -> None:
 
 
 _map_and_detail(table, result, weights)
-if first:
+if first_view.now():  # a new session's first run: the title, the texts and the map only (first_view.py)
     first_view.fallback()
 else:
     _ranking_and_shortlist()
