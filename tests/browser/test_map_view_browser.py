@@ -235,7 +235,13 @@ def test_a_new_session_draws_the_map_first_then_the_rest_without_moving_or_redra
     p.goto(app_url)
     frame = map_frame(p)
     frame.evaluate("window.hsLive.map.hsMark = 'kept'")
-    before, box = frame.evaluate(VIEW), p.locator(MAP_IFRAME).first.bounding_box()
+    before = frame.evaluate(VIEW)
+    for _ in range(10):  # the view once the map has settled in its frame (Leaflet follows the frame's height)
+        p.wait_for_timeout(100)
+        if (now := frame.evaluate(VIEW)) == before:
+            break
+        before = now
+    box = p.locator(MAP_IFRAME).first.bounding_box()
 
     p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
     p.locator('input[aria-label="Colorer la carte par"]').first.wait_for(timeout=WAIT_MS)
