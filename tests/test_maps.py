@@ -431,6 +431,28 @@ def test_the_live_update_colours_as_the_choropleth_and_escapes_every_text(depart
         assert raw not in page
 
 
+def test_the_live_page_names_its_files_and_an_update_is_one_script_for_it(departements: gpd.GeoDataFrame) -> None:
+    """The live map as a page of its own (the app's map frame): Leaflet then the shapes, named by URL in its head
+    before the map's script, no geometry inside, the map as tall as asked. An update is one script that draws on
+    ``window.hsLive.map``, keeps its names to itself and names no other map (tests/browser draws both)."""
+    geometry = maps.live_geometry(departements)
+    files = maps.live_files(geometry)
+    page = maps.live_page(geometry, "./", height_px=480)
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    assert sources == ["./" + files["leaflet"][0], "./" + files["hs_geometry"][0]]
+    assert page.index(sources[1]) < page.index("window.hsLive = ")
+    assert "height: 480.0px" in page and geometry not in page and "data:text/javascript" not in page
+    assert "tile.openstreetmap.org" not in maps.live_page(geometry, "./", height_px=480, high_contrast=True)
+
+    payload = maps.live_payload(
+        pd.DataFrame(departements.drop(columns="geometry")), "value", highlight_code="23", **LEGEND, **TOOLTIP
+    )
+    script = maps.live_update_script(maps.live_update(payload, report_drawn=True))
+    assert script.startswith("(function () {") and script.rstrip().endswith("})();")
+    assert "window.hsLive.apply(" in script and ".addTo(window.hsLive.map)" in script
+    assert re.search(r"\bmap_[0-9a-f]{32}\b", script) is None  # no other map's name
+
+
 def test_a_served_live_map_names_its_files_instead_of_carrying_them(departements: gpd.GeoDataFrame) -> None:
     """Served (the app), the live map names Leaflet and the shapes by URL, in the order they must load, and weighs
     a few kilobytes; its files are named after their content, and the shapes' file sets the geometry it was given."""

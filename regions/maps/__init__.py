@@ -11,7 +11,9 @@ names, replaces the legend, outlines one shape, draws the sites and moves the vi
 ``st_folium`` keys its component on the map's script, which no update changes, so the browser keeps the same
 map, with the zoom and centre the user chose, and receives about 40 kB per update instead of a new 0.9 MB page
 (:func:`live_html` puts both in one standalone page, for checks). With ``live_map(..., served_at=URL)`` the map
-only names Leaflet and the shapes, which a server serves as the files of :func:`live_files` (the app does).
+only names Leaflet and the shapes, which a server serves as the files of :func:`live_files`. The app goes one step
+further: :func:`live_page` is the map as a page of its own, naming those files, which a browser loads as it reads
+the page, and :func:`live_update_script` is an update as one script that page applies (``homeshore/map_files.py``).
 
 **Offline.** folium loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so on a closed network its maps are
 blank. Here every map carries Leaflet 1.9.4 (``leaflet.js`` and ``leaflet.css``, its two PNG images inlined in the
@@ -51,7 +53,16 @@ from __future__ import annotations
 
 from regions.maps.choropleth import add_links, choropleth, communes_choropleth, map_html
 from regions.maps.classes import class_colors, quantile_bins
-from regions.maps.live import live_files, live_geometry, live_html, live_map, live_payload, live_update
+from regions.maps.live import (
+    live_files,
+    live_geometry,
+    live_html,
+    live_map,
+    live_page,
+    live_payload,
+    live_update,
+    live_update_script,
+)
 from regions.maps.style import (
     BACKGROUND_COLOR,
     EXCLUDED_COLOR,
@@ -92,8 +103,10 @@ __all__ = [
     "live_geometry",
     "live_html",
     "live_map",
+    "live_page",
     "live_payload",
     "live_update",
+    "live_update_script",
     "map_html",
     "quantile_bins",
 ]

@@ -65,7 +65,12 @@ def live_geometry(territories: gpd.GeoDataFrame) -> str:
 
 
 def live_map(
-    geometry: str, *, tiles: bool = True, high_contrast: bool = False, served_at: str | None = None
+    geometry: str,
+    *,
+    tiles: bool = True,
+    high_contrast: bool = False,
+    served_at: str | None = None,
+    height_px: int | None = None,
 ) -> folium.Map:
     """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
     and the shapes (``geometry``, from :func:`live_geometry`), drawn grey until an update from :func:`live_update`
@@ -74,10 +79,15 @@ def live_map(
 
     By default Leaflet and the shapes travel inside the map (0.8 MB). With ``served_at`` (the URL of a folder where
     a server serves the files of :func:`live_files`, ending in ``/``), the map only names them: the browser loads
-    them as files, and the map itself weighs a few kilobytes."""
+    them as files, and the map itself weighs a few kilobytes. The map fills its page, or is ``height_px`` tall."""
     west, south, east, north = ZONES["metropole"]
     m = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2], zoom_start=5, tiles=None, zoom_snap=0.25, zoom_delta=0.5
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=5,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        height="100%" if height_px is None else height_px,
     )
     if tiles and not high_contrast:
         folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
@@ -174,9 +184,9 @@ def live_update(
     outlines the highlighted code, draws ``sites`` (with a switch to hide them) and moves the view only when the
     bounds changed — the zoom and centre the user chose are kept otherwise.
 
-    With ``report_drawn``, a map drawn in ``st_folium`` sends :data:`DRAWN_VALUE` as its value once it is drawn (once
-    per load of the map's page), which reruns the script (or its fragment): a page can wait for the map to be drawn
-    before it sends the rest."""
+    With ``report_drawn``, a map drawn in ``st_folium`` (or in a :func:`live_page` that talks to Streamlit itself,
+    ``window.hsFrame``) sends :data:`DRAWN_VALUE` as its value once it is drawn (once per load of the map's page),
+    which reruns the script (or its fragment): a page can wait for the map to be drawn before it sends the rest."""
     group = folium.FeatureGroup(name="hs-update", control=False)
     layer = None
     if sites is not None:
@@ -191,6 +201,30 @@ def live_html(m: folium.Map, update: folium.FeatureGroup) -> str:
     """A live map with one update applied, as one standalone HTML page (for tests and checks outside Streamlit)."""
     update.add_to(m)
     return map_html(m)
+
+
+def live_update_script(update: folium.FeatureGroup) -> str:
+    """An update of :func:`live_update` as one script for a page that already shows a :func:`live_map` (the map is
+    ``window.hsLive.map``): it draws the update's layers and applies it, replacing the previous update. For a page
+    that receives updates itself instead of through ``st_folium``."""
+    carrier = folium.Map(tiles=None)
+    update.add_to(carrier)
+    figure = carrier.get_root()
+    figure.render()
+    scripts = figure.script._children  # type: ignore[attr-defined]
+    text = "\n".join(child.render() for name, child in scripts.items() if name != carrier.get_name())
+    # in a function of its own: its names (new on every update) do not pile up in the page
+    return "(function () {\n" + text.replace(carrier.get_name(), "window.hsLive.map") + "\n})();\n"
+
+
+def live_page(geometry: str, served_at: str, *, height_px: int, high_contrast: bool = False, tiles: bool = True) -> str:
+    """A :func:`live_map` as a page of its own that names Leaflet and the shapes (served at ``served_at``, see
+    :func:`live_files`), its map ``height_px`` tall whatever the height of the frame it is in, so that a browser
+    loads them as it reads the page and draws the map before anything tells it the frame's size; the page's own
+    script (a frame's) comes after the map's, and applies updates from :func:`live_update_script`."""
+    return map_html(
+        live_map(geometry, tiles=tiles, high_contrast=high_contrast, served_at=served_at, height_px=height_px)
+    )
 
 
 _LIVE_SCRIPT = """
@@ -254,16 +288,25 @@ _LIVE_SCRIPT = """
         data.previous_data = value;
         live.send(value);
     };
-    // after every click handler of the event (streamlit-folium's record the clicked shape), before its delay
-    live.territories.on("click", function () { window.setTimeout(live.report, 0); });
+    // after every click handler of the event (streamlit-folium's record the clicked shape), before its delay. In a
+    // page of its own that talks to Streamlit itself (window.hsFrame), the click is sent at once, in the same form
+    live.territories.on("click", function (event) {
+        if (!window.hsFrame) { window.setTimeout(live.report, 0); return; }
+        live.send({
+            last_active_drawing: {id: event.layer.feature.id},
+            last_object_clicked: {lat: event.latlng.lat, lng: event.latlng.lng}
+        });
+    });
     // once per load of the map's page, when a page asked for it: the map is drawn (st_folium's value, which reruns)
     live.reportDrawn = function () {
-        if (live.drawnReported || !window.__GLOBAL_DATA__ || window.parent === window) { return; }
+        if (live.drawnReported || !(window.__GLOBAL_DATA__ || window.hsFrame) || window.parent === window) { return; }
         live.drawnReported = true;
         live.send(DRAWN_VALUE);
     };
     live.apply = function (update, group, sites, sitesLabel, reportDrawn) {
         var narrow = container.clientWidth < NARROW;
+        if (live.group && live.group !== group) { map.removeLayer(live.group); }  // the previous update's layers
+        live.group = group;
         live.styles = update.styles;
         container.setAttribute("aria-label", live.text(update.title));
         live.territories.eachLayer(function (shape) {

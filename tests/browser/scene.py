@@ -18,27 +18,51 @@ LEGEND_SOURCE = "Source : données de test, 2026"
 SITES = 3
 
 
-def build_map() -> folium.Map:
+def territories() -> gpd.GeoDataFrame:
+    """The 101 départements with the made-up value, the missing and excluded ones and the hostile name."""
     frame = geo.departements().copy()
     frame["value"] = np.linspace(3.0, 15.0, len(frame))
     frame.loc[frame["code"] == "976", "value"] = np.nan
     frame["excluded"] = frame["code"].isin(["29", "56"])
     frame.loc[frame["code"] == HOVER_CODE, "name"] = HOSTILE_NAME
-    sites = gpd.GeoDataFrame(
+    return frame
+
+
+def sites() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         {"site_name": ["Site de Lille", "Site <script>alert(2)</script>", "Site de Lyon"]},
         geometry=[Point(3.06, 50.63), Point(-0.58, 44.84), Point(4.84, 45.76)],
         crs=4326,
     )
+
+
+def build_map() -> folium.Map:
     return maps.choropleth(
-        frame,
+        territories(),
         "value",
         legend_title=LEGEND_TITLE,
         legend_source=LEGEND_SOURCE,
         tooltip_fields=["name", "value"],
         tooltip_aliases=["Département", "Valeur"],
         excluded_column="excluded",
-        sites=sites,
+        sites=sites(),
         sites_tooltip_field="site_name",
         highlight_code="13",
         tiles=True,
     )
+
+
+def live_update_script(highlight_code: str) -> str:
+    """The same map as :func:`build_map`, as an update of a live map's page (outlining ``highlight_code``)."""
+    frame = territories()
+    payload = maps.live_payload(
+        frame.drop(columns="geometry"),
+        "value",
+        legend_title=LEGEND_TITLE,
+        legend_source=LEGEND_SOURCE,
+        tooltip_fields=["name", "value"],
+        tooltip_aliases=["Département", "Valeur"],
+        excluded_column="excluded",
+        highlight_code=highlight_code,
+    )
+    return maps.live_update_script(maps.live_update(payload, sites=sites(), sites_tooltip_field="site_name"))

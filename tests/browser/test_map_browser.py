@@ -103,6 +103,36 @@ def test_standalone_map_draws_offline(offline_page: Callable[..., Any], artifact
     page.page.screenshot(path=str(artifacts / "map-standalone.png"))  # with the tooltip shown
 
 
+@pytest.mark.browser
+def test_the_live_page_draws_offline_and_takes_one_update_after_another(
+    offline_page: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The app's map frame without Streamlit (``maps.live_page``, its files beside it): the page draws the 101
+    shapes as it loads; an update script colours them, names them, draws the legend and the sites; a second update
+    replaces the first: the outline moves, and the sites are not drawn twice."""
+    geometry = maps.live_geometry(scene.territories())
+    for name, content in maps.live_files(geometry).values():
+        (tmp_path / name).write_bytes(content)
+    path = tmp_path / "index.html"
+    path.write_text(maps.live_page(geometry, "./", height_px=700), encoding="utf-8")
+    page = offline_page(width=1200, height=900)
+    page.page.goto(path.as_uri())
+    page.page.wait_for_function(f"document.querySelectorAll({TERRITORIES!r}).length === 101", timeout=WAIT_MS)
+    assert page.page.locator(".leaflet-container").bounding_box()["height"] == 700  # type: ignore[index]
+
+    page.page.evaluate("(script) => (0, eval)(script)", scene.live_update_script("13"))
+    check_map(page.page, page)
+    highlight = f"path.{maps.HIGHLIGHT_CLASS}"
+    assert page.page.locator(highlight).count() == 1
+    outline = page.page.locator(highlight).get_attribute("d")
+
+    page.page.evaluate("(script) => (0, eval)(script)", scene.live_update_script("75"))
+    assert page.page.locator(highlight).count() == 1 and page.page.locator(highlight).get_attribute("d") != outline
+    assert page.page.locator(SITES).count() == scene.SITES  # the first update's sites are gone
+    assert page.page.locator(".hs-legend").count() == 1
+    assert page.errors == []
+
+
 # --- inside Streamlit ------------------------------------------------------------------------------------------------
 
 STREAMLIT_SCRIPT = """
