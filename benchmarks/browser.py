@@ -43,7 +43,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 LOCAL = ("data:", "blob:", "about:", "http://127.0.0.1")
 TIMEOUT_MS = 180_000
 REPEAT = 3
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[title^="homeshore.map_files.live_map"]'
 TERRITORIES = "path.leaflet-interactive.hs-territory"
 WEIGHT = "Taux de chômage localisé"
 PRESETS = ["Inclusion handicap", "Territoires peu desservis", "Connectivité d'abord", "Équilibré"]

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from homeshore import map_files, pool, strings, views
+from homeshore import pool, strings, views
 from regions import geo, indicators, maps, scoring, settings, sites, sources
 from regions.errors import HomeshoreError
 from regions.formatting import Lang
@@ -210,37 +210,55 @@ def _catalogue() -> tuple[str, ...]:
     return tuple(indicators.indicator_ids())
 
 
-def live_map(
+def live_update(
     column: str, zone: str, show_sites: bool, highlight: str | None, *, report_drawn: bool = False
-) -> tuple[folium.Map, folium.FeatureGroup]:
-    """The département map as its two parts (see :func:`regions.maps.live_map`): the shapes, the same for every run
-    of the session (so that the browser keeps the map, its zoom and centre), and the update for the current
-    language, weights, filters, sites, colouring, zone and highlighted département; with ``report_drawn``, the map
-    says when it is drawn (a new session's first view, ``homeshore/first_view.py``).
+) -> folium.FeatureGroup:
+    """The update of the département map (see :func:`regions.maps.live_update`) for the current language, weights,
+    filters, sites, colouring, zone and highlighted département; with ``report_drawn``, the map says when it is
+    drawn (a new session's first view, ``homeshore/first_view.py``). The map itself, the same for every run of the
+    session, is :func:`live_geometry` (so that the browser keeps it, with its zoom and centre).
 
-    Both are built anew on each run, from cached inputs: ``st_folium`` changes the map it renders, and a map object
-    rendered twice no longer reports clicks, so the folium objects themselves must not be cached."""
+    Built anew on each run, from cached inputs: a folium object rendered twice is not the same (``st_folium``
+    changes the objects it renders), so the folium objects themselves are not cached."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), pool.applicant_counts()
-    contrast = bool(st.session_state.get(HIGH_CONTRAST))
     map_lang = lang()
     payload = _live_payload(
-        column, map_lang, zone, highlight, weight_items, filters(), added, counts, hub_ids(), _catalogue(), contrast
+        column,
+        map_lang,
+        zone,
+        highlight,
+        weight_items,
+        filters(),
+        added,
+        counts,
+        hub_ids(),
+        _catalogue(),
+        high_contrast(),
     )
     points = _map_sites(added) if show_sites else None
-    update = maps.live_update(
+    return maps.live_update(
         payload,
         sites=points,
         sites_label=strings.text("sites_label", map_lang),
         sites_tooltip_field="t_site" if points is not None else None,
         report_drawn=report_drawn,
     )
-    geometry = _live_geometry()
-    return maps.live_map(geometry, high_contrast=contrast, served_at=map_files.served_at(geometry)), update
+
+
+def live_base() -> folium.Map:
+    """The département map with Leaflet and the shapes inside it, for ``st_folium`` (where the map's own page cannot
+    be written, ``homeshore/map_files.py``)."""
+    return maps.live_map(live_geometry(), high_contrast=high_contrast())
+
+
+def high_contrast() -> bool:
+    """Whether the user chose the high-contrast look (no basemap, black text)."""
+    return bool(st.session_state.get(HIGH_CONTRAST))
 
 
 @st.cache_resource(show_spinner=False)
-def _live_geometry() -> str:
+def live_geometry() -> str:
     """The départements' shapes as GeoJSON text: computed once per server (per geometry cache), shared by sessions."""
     return maps.live_geometry(geo.departements())
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from homeshore import detail, first_view, map_reload, pool, state, views
+from homeshore import detail, first_view, map_files, pool, state, views
 from homeshore.plain import md
 from homeshore.state import t
 from regions import formatting, maps, settings
@@ -53,8 +53,6 @@ with st.container():  # everything above the map, in one block, the same in a ne
     # the keyboard and screen-reader way past the map: to its text equivalent, the ranking table. Plain Markdown (an
     # in-page link, bold): Markdown with HTML would make a new session's browser load a 190 kB parser before the map
     st.markdown(f"**[{t('skip_map')}](#{RANKING_ANCHOR})**")
-with st.sidebar:  # a map file that fails to load is loaded again (a script: in the sidebar, as app.py's)
-    map_reload.declare()
 
 
 @st.fragment
@@ -62,31 +60,36 @@ def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str
     """The map, its controls, the keyboard path to a département and its detail panel: a click on the map (or a
     change of its controls) reruns only this part.
 
-    The map is one ``st_folium`` component whose page script (Leaflet, the shapes) is the same on every run, so the
+    The map is a frame whose page (Leaflet, the shapes) is the same on every run (``homeshore/map_files.py``), so the
     browser keeps it, with the zoom and centre the user chose; each run sends only the update (colours, tooltips,
-    legend, outline) as its feature group. It reports clicks only (``returned_objects``): panning or zooming reruns
-    nothing. A click picks the département in ``on_change``, before the run, so the run draws its outline and detail.
+    legend, outline, sites). It reports clicks only: panning or zooming reruns nothing. A click picks the
+    département in ``on_change``, before the run, so the run draws its outline and detail.
     In a new session's first view, only the map, which says when it is drawn: that run draws the whole page.
     """
     first_view.advance()
     codes_ranked = result["code"].tolist()
     names = table.set_index("code")["name"]
-    base, update = state.live_map(
+    update = state.live_update(
         st.session_state[state.COLOUR_BY],
         st.session_state[state.ZONE],
         bool(st.session_state[state.SHOW_SITES]),
         st.session_state.get(state.PICK),
         report_drawn=first_view.now(),
     )
-    st_folium(
-        base,
-        key=MAP_KEY,
-        height=560,
-        use_container_width=True,
-        feature_group_to_add=update,
-        returned_objects=CLICK_OBJECTS,
-        on_change=lambda: _pick_clicked(set(names.index)),
+    on_click = lambda: _pick_clicked(set(names.index))  # noqa: E731 (the same callback for either way of drawing)
+    drawn = map_files.draw(
+        state.live_geometry(), update, high_contrast=state.high_contrast(), lang=lang, key=MAP_KEY, on_change=on_click
     )
+    if not drawn:  # its page could not be written: st_folium, with Leaflet and the shapes inside the map
+        st_folium(
+            state.live_base(),
+            key=MAP_KEY,
+            height=map_files.HEIGHT_PX,
+            use_container_width=True,
+            feature_group_to_add=update,
+            returned_objects=CLICK_OBJECTS,
+            on_change=on_click,
+        )
     if first_view.now():
         return
     _controls(table, names)

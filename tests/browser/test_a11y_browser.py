@@ -29,7 +29,8 @@ from regions import maps
 PAGES = {"": True, "shortlist": False, "plan": False, "scenarios": False, "vivier": True, "sites": False,
          "indicateur": False, "donnees": False}  # fmt: skip
 STATEMENT = REPO / "docs" / "accessibility.md"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# the map's frame: the map page's own, or streamlit-folium's (the applicant pool's map)
+MAP_IFRAME = 'iframe[title^="homeshore.map_files.live_map"], iframe[title="streamlit_folium.st_folium"]'
 #: The skip link past the map: an in-page link to the ranking table.
 SKIP_LINK = 'strong > a[href="#classement"]'
 SERIOUS = {"serious", "critical"}
@@ -204,7 +205,7 @@ def test_high_contrast_option_redraws_the_map_and_darkens_the_text(
     page.page.locator('[data-testid="stSidebar"] label').filter(has_text="Contraste élevé").first.click()
     settle(page.page)
     page.page.wait_for_function(
-        "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+        "() => { const f = document.querySelector('iframe[title^=\"homeshore.map_files.live_map\"]');"
         " const d = f && f.contentDocument; return d && d.querySelectorAll('path.hs-territory[stroke=\"#000000\"]')"
         ".length === 101; }",
         timeout=WAIT_MS,

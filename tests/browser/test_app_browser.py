@@ -28,7 +28,7 @@ def test_the_recruiter_map_draws_offline_and_opens_a_departement(
     # tall enough for the whole map to be on screen: the click below must not make the page scroll first
     page = offline_page(width=1400, height=1200)
     page.page.goto(app_url)
-    iframe = page.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    iframe = page.page.locator('iframe[title^="homeshore.map_files.live_map"]').first
     iframe.wait_for(state="attached", timeout=WAIT_MS)
     frame = iframe.element_handle(timeout=WAIT_MS).content_frame()
     assert frame is not None

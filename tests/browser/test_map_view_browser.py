@@ -1,6 +1,6 @@
 """The recruiter's map keeps its view (``streamlit run app.py`` in headless Chromium, offline).
 
-The map is one ``st_folium`` component that the browser keeps across runs: a click on a département opens its
+The map is one frame (``homeshore/map_files.py``) that the browser keeps across runs: a click on a département opens its
 detail, and a weight slider recolours the map, without resetting the zoom and centre the user chose, nor drawing
 the map anew (its iframe and its Leaflet map stay the same objects). The window is lower than the page: the first
 click, before any other use of the map, must not be lost to a scroll (it was). Screenshot in
@@ -19,7 +19,7 @@ from conftest import REPO, WAIT_MS, streamlit_server
 from playwright.sync_api import Error as PlaywrightError
 from test_map_browser import CENTRE_OF, TERRITORIES
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[title^="homeshore.map_files.live_map"]'
 WEIGHT = "Taux de chômage localisé"
 # The map's view as the user left it, and a mark set on its Leaflet map object (gone if the map is drawn anew).
 VIEW = """() => {
@@ -179,9 +179,9 @@ def test_a_click_is_sent_at_once_and_once(app_url: str, offline_page: Callable[.
 def test_a_map_file_that_fails_to_load_once_is_loaded_again(
     app_url: str, offline_page: Callable[..., Any], asset: str
 ) -> None:
-    """One dropped request for a map file (Leaflet or the shapes) left the map blank for the whole session
-    (streamlit-folium gives up on the first failed file); the map frame is now loaded again, and the map draws and
-    answers a click."""
+    """One dropped request for a map file (Leaflet or the shapes) left the map blank for the whole session (the map's
+    frame gave up on the first failed file); the map's page is now loaded again, and the map draws and answers a
+    click."""
     page = offline_page(width=1400, height=1200)
     p = page.page
     dropped: list[str] = []
@@ -195,7 +195,7 @@ def test_a_map_file_that_fails_to_load_once_is_loaded_again(
     frame = map_frame(p)
     settle(p)
     assert len(dropped) == 1  # the file's first load did fail
-    assert p.evaluate("(frame) => window.hsMapReload.get(document.querySelector(frame))", MAP_IFRAME) == 1  # once
+    assert frame.evaluate("window.hsMapReloaded") == 1  # the map's page was loaded again, once
     assert frame.locator(TERRITORIES).count() == 101
     frame.locator(".leaflet-container").click(position=frame.evaluate(CENTRE_OF, "23"))
     p.get_by_role("heading", name="Creuse (23)").first.wait_for(state="visible", timeout=WAIT_MS)
@@ -212,7 +212,7 @@ RECORD_FIRST_VIEW = """(() => {
         if (data && data.type === "streamlit:setComponentValue") { window.hsSentToPage.push(data.value); }
     });
     const watch = window.setInterval(() => {
-        const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+        const frame = document.querySelector('iframe[title^="homeshore.map_files.live_map"]');
         const shapes = frame && frame.contentDocument ? frame.contentDocument.querySelectorAll(TERRITORIES) : [];
         if (!window.hsDrawnAt && shapes.length === 101) { window.hsDrawnAt = now(); }
         if (!window.hsCriteriaAt && document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]')) {
