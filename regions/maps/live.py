@@ -73,8 +73,8 @@ def live_map(
     height_px: int | None = None,
 ) -> folium.Map:
     """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
-    and the shapes (``geometry``, from :func:`live_geometry`), drawn grey until an update from :func:`live_update`
-    colours them. Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
+    and the shapes (``geometry``, from :func:`live_geometry`), drawn by the first update from :func:`live_update`,
+    once it has set the view (Leaflet projects them once, at that zoom). Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
     only the update changes; each update replaces the previous one in place.
 
     By default Leaflet and the shapes travel inside the map (0.8 MB). With ``served_at`` (the URL of a folder where
@@ -232,10 +232,14 @@ _LIVE_SCRIPT = """
 (function() {
     var map = {{ this._parent.get_name() }};
     var container = map.getContainer();
-    var parser = new DOMParser();  // its documents run no script and load nothing: it only decodes "&lt;"
+    // a textarea's content is text only (RCDATA): setting it decodes "&lt;" and the like, and never makes an element,
+    // runs a script or loads anything; a new DOMParser document per text cost 10 ms per update of the 101 shapes
+    var decoder = document.createElement("textarea");
     var live = window.hsLive = {map: map, styles: {}, bounds: null, legend: null, control: null};
     live.text = function (escaped) {
-        return escaped ? parser.parseFromString(escaped, "text/html").documentElement.textContent : "";
+        if (!escaped) { return ""; }
+        decoder.innerHTML = escaped;
+        return decoder.value;
     };
     // out of the Tab order (Leaflet makes each shape a tab stop: a hundred stops would bury the page); the keyboard
     // way is the list under the map, and a screen reader still reads each shape's name
@@ -258,9 +262,10 @@ _LIVE_SCRIPT = """
     {% else %}
     var shapes = JSON.parse(document.getElementById({{ this.geometry_id }}).textContent);
     {% endif %}
+    // added to the map by the first update, once the view is set: Leaflet projects the shapes once, at that zoom
     live.territories = L.geoJSON(shapes, {
         className: TERRITORY, style: function () { return MISSING; }
-    }).addTo(map);
+    });
     live.territories.eachLayer(function (shape) {
         shape.on("mouseover", function () { shape.setStyle(HOVER); });
         shape.on("mouseout", function () { shape.setStyle(live.styles[shape.feature.id] || MISSING); });
@@ -303,10 +308,22 @@ _LIVE_SCRIPT = """
         live.drawnReported = true;
         live.send(DRAWN_VALUE);
     };
+    // the view moves only when the zone changes: the zoom and centre the user chose are kept otherwise
+    live.view = function (bounds, narrow, animate) {
+        var key = JSON.stringify(bounds);
+        if (key === live.bounds) { return; }
+        live.bounds = key;
+        var options = narrow ? {padding: [8, 8]} : {paddingTopLeft: [8, 8], paddingBottomRight: PADDING};
+        map.fitBounds(bounds, Object.assign(options, {animate: animate}));
+    };
     live.apply = function (update, group, sites, sitesLabel, reportDrawn) {
         var narrow = container.clientWidth < NARROW;
         if (live.group && live.group !== group) { map.removeLayer(live.group); }  // the previous update's layers
         live.group = group;
+        if (!map.hasLayer(live.territories)) {  // the first update: the view, without animation, then the shapes
+            live.view(update.bounds, narrow, false);
+            live.territories.addTo(map);
+        }
         live.styles = update.styles;
         container.setAttribute("aria-label", live.text(update.title));
         live.territories.eachLayer(function (shape) {
@@ -365,16 +382,7 @@ _LIVE_SCRIPT = """
             });
         };
         if (map.hasLayer(group)) { nameSites(); } else { group.once("add", nameSites); }
-        // the view moves only when the zone changes: the zoom and centre the user chose are kept otherwise
-        var bounds = JSON.stringify(update.bounds);
-        if (bounds !== live.bounds) {
-            live.bounds = bounds;
-            if (narrow) {
-                map.fitBounds(update.bounds, {padding: [8, 8]});
-            } else {
-                map.fitBounds(update.bounds, {paddingTopLeft: [8, 8], paddingBottomRight: PADDING});
-            }
-        }
+        live.view(update.bounds, narrow, true);
         if (reportDrawn) { window.requestAnimationFrame(live.reportDrawn); }  // after the shapes are painted
     };
     var style = document.createElement("style");

@@ -107,9 +107,9 @@ def test_standalone_map_draws_offline(offline_page: Callable[..., Any], artifact
 def test_the_live_page_draws_offline_and_takes_one_update_after_another(
     offline_page: Callable[..., Any], tmp_path: Path
 ) -> None:
-    """The app's map frame without Streamlit (``maps.live_page``, its files beside it): the page draws the 101
-    shapes as it loads; an update script colours them, names them, draws the legend and the sites; a second update
-    replaces the first: the outline moves, and the sites are not drawn twice."""
+    """The app's map frame without Streamlit (``maps.live_page``, its files beside it): the page loads the map; the
+    first update script draws the 101 shapes in their view and colours them, names them, draws the legend and the
+    sites; a second update replaces the first: the outline moves, and the sites are not drawn twice."""
     geometry = maps.live_geometry(scene.territories())
     for name, content in maps.live_files(geometry).values():
         (tmp_path / name).write_bytes(content)
@@ -117,8 +117,9 @@ def test_the_live_page_draws_offline_and_takes_one_update_after_another(
     path.write_text(maps.live_page(geometry, "./", height_px=700), encoding="utf-8")
     page = offline_page(width=1200, height=900)
     page.page.goto(path.as_uri())
-    page.page.wait_for_function(f"document.querySelectorAll({TERRITORIES!r}).length === 101", timeout=WAIT_MS)
+    page.page.wait_for_function("window.hsLive && window.hsGeometry.features.length === 101", timeout=WAIT_MS)
     assert page.page.locator(".leaflet-container").bounding_box()["height"] == 700  # type: ignore[index]
+    assert page.page.locator(TERRITORIES).count() == 0  # drawn by the first update, in its view
 
     page.page.evaluate("(script) => (0, eval)(script)", scene.live_update_script("13"))
     check_map(page.page, page)
