@@ -74,8 +74,9 @@ def live_map(
 ) -> folium.Map:
     """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
     and the shapes (``geometry``, from :func:`live_geometry`), drawn by the first update from :func:`live_update`,
-    once it has set the view (Leaflet projects them once, at that zoom). Its page script depends on nothing else, so ``st_folium`` keeps the same map (and its zoom) while
-    only the update changes; each update replaces the previous one in place.
+    once it has set the view (Leaflet projects them once, at that zoom). Its page script depends on nothing else,
+    so ``st_folium`` (or a :func:`live_page`) keeps the same map (and its zoom) while only the update changes; each
+    update replaces the previous one in place.
 
     By default Leaflet and the shapes travel inside the map (0.8 MB). With ``served_at`` (the URL of a folder where
     a server serves the files of :func:`live_files`, ending in ``/``), the map only names them: the browser loads
