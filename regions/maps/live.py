@@ -110,7 +110,9 @@ def live_files(geometry: str) -> dict[str, tuple[str, bytes]]:
 @lru_cache(maxsize=2)
 def _live_files(geometry: str) -> tuple[tuple[str, str, bytes], ...]:
     """:func:`live_files`, hashed once per geometry (the app asks for them on every run)."""
-    shapes = f"window.hsGeometry = {geometry};\n".encode()
+    # a JSON text parsed by JSON.parse: a browser reads it faster than the same object written as a script (16 ms
+    # against 26 ms for the départements in Chromium)
+    shapes = f"window.hsGeometry = JSON.parse({json.dumps(geometry)});\n".encode()
     files = {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes, ".js"), shapes)}
     return tuple((asset, name, content) for asset, (name, content) in files.items())
 
