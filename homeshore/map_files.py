@@ -1,12 +1,12 @@
-"""The live map in a frame of its own: a page that loads Leaflet and the shapes as the browser reads it, draws the map,
-then takes its colours from Streamlit.
+"""The live map in a frame of its own: a page that loads Leaflet and the shapes as the browser reads it, then draws the
+map with the colours Streamlit sends it.
 
 With ``st_folium``, a new session's map came through a chain: the component's frame, its 0.2 MB script, a message
 to Streamlit and back with the map's page as arguments, then Leaflet, then the shapes, one after the other
 (BENCHMARKS.md). Here the frame's page is the map itself (:func:`regions.maps.live_page`): it names Leaflet and the
-shapes, which the browser loads while it reads the page, and draws the map at once; its last script speaks
-Streamlit's component protocol itself (a few lines, no library): it says it is ready, and applies each update it
-receives (:func:`regions.maps.live_update_script`: colours, tooltips, legend, outline, sites). The map's page never
+shapes, which the browser loads while it reads the page; its last script speaks Streamlit's component protocol
+itself (a few lines, no library): it says it is ready, and applies each update it receives, the first one drawing
+the shapes (:func:`regions.maps.live_update_script`: colours, tooltips, legend, outline, sites). The map's page never
 changes during a session, so the browser keeps the same frame and map, with the zoom and centre the user chose.
 
 The page and its files are written once per server into a folder of the geometry cache, named after the page's
