@@ -4,8 +4,10 @@ Starts ``streamlit run app.py`` itself (free loopback port, headless) and drives
 Chromium (``/usr/bin/chromium``, never a downloaded browser), every request off this machine aborted. Each
 interaction is the median of 3, with its ratio to a minimal Streamlit page (a title and a slider, a script written
 to a temporary folder) measured in the same run — on a stock server and on one sending small files at once as the
-app's does (``homeshore/tcp.py``); the ratios are to the latter. Every server starts from the repository folder,
-so the minimal pages run with the app's Streamlit settings too (``.streamlit/config.toml``):
+app's does (``homeshore/tcp.py``); the ratios are to the latter. New sessions of the three servers are taken in
+turns, so that a machine getting busier or quieter during the run weighs on both sides of each ratio alike. Every
+server starts from the repository folder, so the minimal pages run with the app's Streamlit settings too
+(``.streamlit/config.toml``):
 
 - first map drawn in a new session (page opened → 101 coloured départements) vs the minimal page shown; and the
   whole page in that session (the sidebar's criteria and the ranking grid shown, which a new session's map page
@@ -140,24 +142,18 @@ def recoloured(frame: Any, before: str) -> Callable[[], None]:
     return lambda: frame.wait_for_function(f"({FILLS})() !== {before!r}", timeout=TIMEOUT_MS, polling=20)
 
 
-def measure_minimal(browser: Any, url: str) -> tuple[list[float], list[float]]:
-    """The minimal page: shown in a new session, and one slider step → its value shown."""
-    shown, steps = [], []
-    for _ in range(REPEAT):
-        page = new_page(browser)
-        shown.append(
-            clock(lambda p=page: p.goto(url), lambda p=page: p.get_by_text("valeur = 50").wait_for(timeout=TIMEOUT_MS))
-        )
-        settled(page)
-        page.locator('input[aria-label="Valeur"]').first.focus()
-        steps.append(
-            clock(
-                lambda p=page: p.keyboard.press("ArrowRight"),
-                lambda p=page: p.get_by_text("valeur = 51").wait_for(timeout=TIMEOUT_MS),
-            )
-        )
-        page.context.close()
-    return shown, steps
+def minimal_session(browser: Any, url: str) -> tuple[float, float]:
+    """One new session of the minimal page: seconds to the page shown, and to one slider step's value shown."""
+    page = new_page(browser)
+    shown = clock(lambda: page.goto(url), lambda: page.get_by_text("valeur = 50").wait_for(timeout=TIMEOUT_MS))
+    settled(page)
+    page.locator('input[aria-label="Valeur"]').first.focus()
+    step = clock(
+        lambda: page.keyboard.press("ArrowRight"),
+        lambda: page.get_by_text("valeur = 51").wait_for(timeout=TIMEOUT_MS),
+    )
+    page.context.close()
+    return shown, step
 
 
 def whole_page(page: Any) -> None:
@@ -166,16 +162,21 @@ def whole_page(page: Any) -> None:
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=TIMEOUT_MS)
 
 
-def measure_app(browser: Any, url: str) -> dict[str, Any]:
-    first, whole, slider, preset, click, kept = [], [], [], [], [], []
-    for _ in range(REPEAT):
-        page = new_page(browser)
-        start = time.perf_counter()
-        first.append(clock(lambda p=page: p.goto(url), lambda p=page: map_frame(p)))
-        whole_page(page)
-        whole.append(time.perf_counter() - start)
-        settled(page)
-        page.context.close()
+def app_session(browser: Any, url: str) -> tuple[float, float]:
+    """One new session of the app: seconds to the first map drawn, and to the whole page shown."""
+    page = new_page(browser)
+    start = time.perf_counter()
+    first = clock(lambda: page.goto(url), lambda: map_frame(page))
+    whole_page(page)
+    whole = time.perf_counter() - start
+    settled(page)
+    page.context.close()
+    return first, whole
+
+
+def measure_interactions(browser: Any, url: str) -> dict[str, Any]:
+    """In one session of the app: slider steps, preset changes and clicks, and whether the zoom was kept."""
+    slider, preset, click, kept = [], [], [], []
     page = new_page(browser)
     page.goto(url)
     frame = map_frame(page)
@@ -207,7 +208,7 @@ def measure_app(browser: Any, url: str) -> dict[str, Any]:
         settled(page)
         kept.append(frame.evaluate("window.hsLive.map.getZoom()") == zoom)
     page.context.close()
-    return {"first": first, "whole": whole, "slider": slider, "preset": preset, "click": click, "kept": all(kept)}
+    return {"slider": slider, "preset": preset, "click": click, "kept": all(kept)}
 
 
 def cold_start(browser: Any) -> tuple[float, float]:
@@ -227,23 +228,34 @@ def main() -> None:
     median = statistics.median
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        minimal = {}
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as servers:
+            urls = {}
             for name, text in (("stock", MINIMAL), ("at_once", MINIMAL_AT_ONCE)):
                 script = Path(folder) / f"minimal_{name}.py"
                 script.write_text(text, encoding="utf-8")
-                with server(script) as (url, _):
-                    warm = new_page(browser)
-                    warm.goto(url)  # warm the server's first script run
+                urls[name] = servers.enter_context(server(script))[0]
+            urls["app"] = servers.enter_context(server(REPO / "app.py"))[0]
+            for name, url in urls.items():  # each server's first script run done, the app's caches filled
+                warm = new_page(browser)
+                warm.goto(url)
+                if name == "app":
+                    map_frame(warm)
+                else:
                     warm.get_by_text("valeur = 50").wait_for(timeout=TIMEOUT_MS)
-                    warm.context.close()
-                    minimal[name] = measure_minimal(browser, url)
-        with server(REPO / "app.py") as (url, _):
-            warm = new_page(browser)
-            warm.goto(url)
-            map_frame(warm)  # the app already warm, as the issue measures it: caches filled by a first session
-            warm.context.close()
-            app = measure_app(browser, url)
+                warm.context.close()
+            # new sessions taken in turns: the two minimal pages, then the app
+            sessions: dict[str, list[tuple[float, float]]] = {name: [] for name in urls}
+            for _ in range(REPEAT):
+                for name, url in urls.items():
+                    sessions[name].append(app_session(browser, url) if name == "app" else minimal_session(browser, url))
+            minimal = {
+                name: [list(runs) for runs in zip(*sessions[name], strict=True)] for name in ("stock", "at_once")
+            }
+            app: dict[str, Any] = {
+                key: list(runs)
+                for key, runs in zip(("first", "whole"), zip(*sessions["app"], strict=True), strict=True)
+            }
+            app.update(measure_interactions(browser, urls["app"]))
         healthy, drawn = cold_start(browser)
         browser.close()
 
