@@ -222,9 +222,9 @@ def live_update_script(update: folium.FeatureGroup) -> str:
 
 def live_page(geometry: str, served_at: str, *, height_px: int, high_contrast: bool = False, tiles: bool = True) -> str:
     """A :func:`live_map` as a page of its own that names Leaflet and the shapes (served at ``served_at``, see
-    :func:`live_files`), its map ``height_px`` tall whatever the height of the frame it is in, so that a browser
-    loads them as it reads the page and draws the map before anything tells it the frame's size; the page's own
-    script (a frame's) comes after the map's, and applies updates from :func:`live_update_script`."""
+    :func:`live_files`), so that a browser loads them as it reads the page; its map is ``height_px`` tall whatever
+    the height of the frame it is in. A script added after the map's (a frame's) applies updates from
+    :func:`live_update_script`, the first of which draws the shapes."""
     return map_html(
         live_map(geometry, tiles=tiles, high_contrast=high_contrast, served_at=served_at, height_px=height_px)
     )
@@ -273,15 +273,15 @@ _LIVE_SCRIPT = """
         shape.on("mouseover", function () { shape.setStyle(HOVER); });
         shape.on("mouseout", function () { shape.setStyle(live.styles[shape.feature.id] || MISSING); });
     });
-    // streamlit-folium sends what a click changed 250 ms after it (a debounce meant for pans and zooms): a click on
-    // a shape is sent at once instead, as streamlit-folium would send it, and recorded as sent, so that its delayed
-    // call finds nothing new. Only when every value the page asked for is one a click sets; else the delayed path.
     // the map's value to the page, as streamlit-folium sends it (Streamlit's component message): the page reruns
     live.send = function (value) {
         window.parent.postMessage(
             {isStreamlitMessage: true, type: "streamlit:setComponentValue", value: value, dataType: "json"}, "*"
         );
     };
+    // streamlit-folium sends what a click changed 250 ms after it (a debounce meant for pans and zooms): a click on
+    // a shape is sent at once instead, as streamlit-folium would send it, and recorded as sent, so that its delayed
+    // call finds nothing new. Only when every value the page asked for is one a click sets; else the delayed path.
     live.report = function () {
         var data = window.__GLOBAL_DATA__;
         if (!data || !data.returned_objects || data.wrap_longitude || window.parent === window) { return; }

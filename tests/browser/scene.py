@@ -3,6 +3,8 @@ a hostile name, some sites, one highlighted département. Imported by the tests 
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -36,15 +38,21 @@ def sites() -> gpd.GeoDataFrame:
     )
 
 
+#: What the standalone map and the live map's update are drawn with alike.
+LAYER: Final[dict[str, Any]] = {
+    "legend_title": LEGEND_TITLE,
+    "legend_source": LEGEND_SOURCE,
+    "tooltip_fields": ["name", "value"],
+    "tooltip_aliases": ["Département", "Valeur"],
+    "excluded_column": "excluded",
+}
+
+
 def build_map() -> folium.Map:
     return maps.choropleth(
         territories(),
         "value",
-        legend_title=LEGEND_TITLE,
-        legend_source=LEGEND_SOURCE,
-        tooltip_fields=["name", "value"],
-        tooltip_aliases=["Département", "Valeur"],
-        excluded_column="excluded",
+        **LAYER,
         sites=sites(),
         sites_tooltip_field="site_name",
         highlight_code="13",
@@ -54,15 +62,5 @@ def build_map() -> folium.Map:
 
 def live_update_script(highlight_code: str) -> str:
     """The same map as :func:`build_map`, as an update of a live map's page (outlining ``highlight_code``)."""
-    frame = territories()
-    payload = maps.live_payload(
-        frame.drop(columns="geometry"),
-        "value",
-        legend_title=LEGEND_TITLE,
-        legend_source=LEGEND_SOURCE,
-        tooltip_fields=["name", "value"],
-        tooltip_aliases=["Département", "Valeur"],
-        excluded_column="excluded",
-        highlight_code=highlight_code,
-    )
+    payload = maps.live_payload(territories().drop(columns="geometry"), "value", **LAYER, highlight_code=highlight_code)
     return maps.live_update_script(maps.live_update(payload, sites=sites(), sites_tooltip_field="site_name"))

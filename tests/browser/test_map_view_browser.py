@@ -212,7 +212,7 @@ RECORD_FIRST_VIEW = """(() => {
         if (data && data.type === "streamlit:setComponentValue") { window.hsSentToPage.push(data.value); }
     });
     const watch = window.setInterval(() => {
-        const frame = document.querySelector('iframe[title^="homeshore.map_files.live_map"]');
+        const frame = document.querySelector(MAP_IFRAME);
         const shapes = frame && frame.contentDocument ? frame.contentDocument.querySelectorAll(TERRITORIES) : [];
         if (!window.hsDrawnAt && shapes.length === 101) { window.hsDrawnAt = now(); }
         if (!window.hsCriteriaAt && document.querySelector('[data-testid="stSidebar"] [data-testid="stSlider"]')) {
@@ -220,7 +220,7 @@ RECORD_FIRST_VIEW = """(() => {
         }
         if (window.hsDrawnAt && window.hsCriteriaAt) { window.clearInterval(watch); }
     }, 10);
-})();""".replace("TERRITORIES", repr(TERRITORIES))
+})();""".replace("TERRITORIES", repr(TERRITORIES)).replace("MAP_IFRAME", repr(MAP_IFRAME))
 
 
 def test_a_new_session_draws_the_map_first_then_the_rest_without_moving_or_redrawing_it(
