@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-import folium
 import streamlit.components.v1 as components
 
 from homeshore import strings
@@ -99,23 +98,22 @@ _BRIDGE = f"""<script>
 
 def draw(
     geometry: str,
-    update: folium.FeatureGroup,
+    update: str,
     *,
     high_contrast: bool,
     lang: Lang,
     key: str,
     on_change: Callable[[], None] | None = None,
 ) -> bool:
-    """Draw the live map of ``geometry`` with ``update`` (from :func:`regions.maps.live_update`) in its own frame,
-    its page in ``lang``; the map's value (a click, its "drawn") is ``st.session_state[key]``. ``False`` when its
-    page cannot be written (the caller draws the map another way)."""
+    """Draw the live map of ``geometry`` with ``update`` (a script of :func:`regions.maps.live_update_script`) in its
+    own frame, its page in ``lang``; the map's value (a click, its "drawn") is ``st.session_state[key]``. ``False``
+    when its page cannot be written (the caller draws the map another way)."""
     folder = written(geometry, high_contrast)
     if folder is None:
         return False
     component = components.declare_component(CONTRAST_COMPONENT if high_contrast else COMPONENT, path=str(folder))
-    script = maps.live_update_script(update)
     title = strings.text("map_heading", lang)
-    component(update=script, lang=lang, title=title, key=key, default=None, on_change=on_change)
+    component(update=update, lang=lang, title=title, key=key, default=None, on_change=on_change)
     return True
 
 

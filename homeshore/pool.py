@@ -21,6 +21,7 @@ _T = TypeVar("_T")
 UPLOAD = "hs_pool_upload"  # (file name, bytes, sha256) of the user's upload; None = the demo file
 SHEET = "hs_pool_sheet"
 _MEMO = "hs_pool_memo"  # this session's read and joined files, by key: never shared with other sessions
+_COUNTS = "hs_pool_counts"  # (memo key, counts per département) of the last file and mapping counted
 DEMO_FILE = applicants.DEMO_FILE
 
 
@@ -105,27 +106,29 @@ def mapping(read: tabular.ReadResult) -> dict[str, str | None]:
 def current() -> applicants.ImportResult | None:
     """The current file joined to communes; ``None`` when it cannot be read or its mapping is not usable (the vivier
     page says why, the map page too: :func:`problem`). Any other error is a bug and surfaces."""
+    return _current()[1]
+
+
+def _current() -> tuple[tuple[object, ...], applicants.ImportResult | None]:
+    """:func:`current`, and the memo's key of the file and mapping it joined (``()`` when the file cannot be read)."""
     try:
         read = table()
     except tabular.TabularError:
-        return None
+        return (), None
     chosen = mapping(read)
     _, _, digest, demo = source()
     sheet = st.session_state.get(SHEET)
-    items = tuple(sorted(chosen.items(), key=str))
+    key = ("import", digest, sheet, tuple(sorted(chosen.items(), key=str)))
     if demo:
-        joined = _memo(
-            ("import", digest, sheet, items),
-            lambda: _unusable(chosen, read, lambda: _demo_import(digest, sheet, items)),
-        )
+        joined = _memo(key, lambda: _unusable(chosen, read, lambda: _demo_import(digest, sheet, key[3])))
     else:
         joined = _memo(
-            ("import", digest, sheet, items),
+            key,
             lambda: _unusable(chosen, read, lambda: applicants.import_frame(
                 read.frame, chosen, line_numbers=read.line_numbers or None, detected=read.detected
             )),
         )  # fmt: skip
-    return joined if isinstance(joined, applicants.ImportResult) else None
+    return key, joined if isinstance(joined, applicants.ImportResult) else None
 
 
 def _refused(read: Callable[[], tabular.ReadResult]) -> tabular.ReadResult | tabular.TabularError:
@@ -154,9 +157,15 @@ def is_fictional() -> bool:
 
 
 def applicant_counts() -> pd.Series | None:
-    """True applicant counts per département for the score (never shown: the table suppresses small ones)."""
-    joined = current()
-    return None if joined is None else applicants.applicant_counts(joined.matched, "departement")
+    """True applicant counts per département for the score (never shown: the table suppresses small ones); counted
+    once per file and mapping in this session (a run asks for them three times: table, ranking and map)."""
+    key, joined = _current()
+    if joined is None:
+        return None
+    kept = st.session_state.get(_COUNTS)
+    if kept is None or kept[0] != key:
+        kept = st.session_state[_COUNTS] = (key, applicants.applicant_counts(joined.matched, "departement"))
+    return cast(pd.Series, kept[1])
 
 
 def _read(data: bytes, name: str, sheet: str | None) -> tabular.ReadResult:
@@ -193,8 +202,9 @@ def _memo(key: tuple[object, ...], build: Callable[[], _T]) -> _T:
     return cast(_T, memo[key])
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _demo() -> tuple[bytes, str]:
-    """The demo file and its digest, read and hashed once (the digest keys this session's memo)."""
+    """The demo file and its digest, read and hashed once per server (the digest keys this session's memo); a
+    resource, not data: the same immutable bytes for every call, where a data cache would copy 0.6 MB each time."""
     data = DEMO_FILE.read_bytes()
     return data, hashlib.sha256(data).hexdigest()

@@ -6,7 +6,7 @@ else. Heavy work is cached: the territory table per set of added sites, the scor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import folium
 import geopandas as gpd
@@ -220,30 +220,56 @@ def live_update(
 
     Built anew on each run, from cached inputs: a folium object rendered twice is not the same (``st_folium``
     changes the objects it renders), so the folium objects themselves are not cached."""
+    inputs = _live_inputs(column, zone, highlight)
+    return _update(inputs, show_sites, report_drawn)
+
+
+def live_script(column: str, zone: str, show_sites: bool, highlight: str | None, *, report_drawn: bool = False) -> str:
+    """:func:`live_update` as the script that the map's own frame runs (``homeshore/map_files.py``): text, so cached
+    (rendering the folium objects took a fifth of a new session's first run)."""
+    return _live_script(_live_inputs(column, zone, highlight), show_sites, report_drawn)
+
+
+class _LiveInputs(NamedTuple):
+    """What the map's update depends on: the arguments of :func:`_live_payload`."""
+
+    column: str
+    map_lang: Lang
+    zone: str
+    highlight: str | None
+    weight_items: tuple[tuple[str, float], ...]
+    active: scoring.Filters
+    added: pd.DataFrame | None
+    counts: pd.Series | None
+    ids: tuple[str, ...]
+    catalogue: tuple[str, ...]
+    high_contrast: bool
+
+
+def _live_inputs(column: str, zone: str, highlight: str | None) -> _LiveInputs:
+    """The map's inputs for these choices and the session's language, weights, filters, sites and applicant file."""
     weight_items = tuple(sorted(weights().items()))
     added, counts = _sites_frame(user_sites()), pool.applicant_counts()
-    map_lang = lang()
-    payload = _live_payload(
-        column,
-        map_lang,
-        zone,
-        highlight,
-        weight_items,
-        filters(),
-        added,
-        counts,
-        hub_ids(),
-        _catalogue(),
+    return _LiveInputs(
+        column, lang(), zone, highlight, weight_items, filters(), added, counts, hub_ids(), _catalogue(),
         high_contrast(),
-    )
-    points = _map_sites(added) if show_sites else None
+    )  # fmt: skip
+
+
+def _update(inputs: _LiveInputs, show_sites: bool, report_drawn: bool) -> folium.FeatureGroup:
+    points = _map_sites(inputs.added) if show_sites else None
     return maps.live_update(
-        payload,
+        _live_payload(*inputs),
         sites=points,
-        sites_label=strings.text("sites_label", map_lang),
+        sites_label=strings.text("sites_label", inputs.map_lang),
         sites_tooltip_field="t_site" if points is not None else None,
         report_drawn=report_drawn,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _live_script(inputs: _LiveInputs, show_sites: bool, report_drawn: bool) -> str:
+    return maps.live_update_script(_update(inputs, show_sites, report_drawn))
 
 
 def live_base() -> folium.Map:

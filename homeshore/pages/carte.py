@@ -69,16 +69,20 @@ def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str
     first_view.advance()
     codes_ranked = result["code"].tolist()
     names = table.set_index("code")["name"]
-    update = state.live_update(
+    choices = (
         st.session_state[state.COLOUR_BY],
         st.session_state[state.ZONE],
         bool(st.session_state[state.SHOW_SITES]),
         st.session_state.get(state.PICK),
-        report_drawn=first_view.now(),
     )
     on_click = lambda: _pick_clicked(set(names.index))  # noqa: E731 (the same callback for either way of drawing)
     drawn = map_files.draw(
-        state.live_geometry(), update, high_contrast=state.high_contrast(), lang=lang, key=MAP_KEY, on_change=on_click
+        state.live_geometry(),
+        state.live_script(*choices, report_drawn=first_view.now()),
+        high_contrast=state.high_contrast(),
+        lang=lang,
+        key=MAP_KEY,
+        on_change=on_click,
     )
     if not drawn:  # its page could not be written: st_folium, with Leaflet and the shapes inside the map
         st_folium(
@@ -86,7 +90,7 @@ def _map_and_detail(table: pd.DataFrame, result: pd.DataFrame, weights: dict[str
             key=MAP_KEY,
             height=map_files.HEIGHT_PX,
             use_container_width=True,
-            feature_group_to_add=update,
+            feature_group_to_add=state.live_update(*choices, report_drawn=first_view.now()),
             returned_objects=CLICK_OBJECTS,
             on_change=on_click,
         )
