@@ -10,6 +10,7 @@ from typing import Any, Final
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
@@ -28,6 +29,7 @@ from regions.maps.choropleth import (
 from regions.maps.classes import _classify, _default_format, _plain_format, _property_text, class_colors, quantile_bins
 from regions.maps.elements import _js_string, _legend_html, _script_json
 from regions.maps.style import (
+    _COORDINATE_DECIMALS,
     _LEGEND_PADDING,
     _STYLE_HOVER,
     _STYLE_MISSING,
@@ -74,7 +76,8 @@ def live_map(
 ) -> folium.Map:
     """The part of an interactive map that a browser receives once: Leaflet, the basemap (none in ``high_contrast``)
     and the shapes (``geometry``, from :func:`live_geometry`), drawn by the first update from :func:`live_update`,
-    once it has set the view (Leaflet projects them once, at that zoom). Its page script depends on nothing else,
+    once it has set the view (Leaflet projects them once, at that zoom); the basemap follows once they are painted,
+    its tiles requested at that view only. Its page script depends on nothing else,
     so ``st_folium`` (or a :func:`live_page`) keeps the same map (and its zoom) while only the update changes; each
     update replaces the previous one in place.
 
@@ -90,12 +93,14 @@ def live_map(
         zoom_delta=0.5,
         height="100%" if height_px is None else height_px,
     )
-    if tiles and not high_contrast:
-        folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY).add_to(m)
+    basemap = None
+    if tiles and not high_contrast:  # added by the first update, once the shapes are drawn (show=False)
+        basemap = folium.TileLayer(_TILES, control=False, opacity=_TILES_OPACITY, show=False)
+        basemap.add_to(m)
     served = (
         None if served_at is None else {asset: served_at + name for asset, (name, _) in live_files(geometry).items()}
     )
-    _LiveTerritories(geometry, served[_SHAPES_ASSET] if served else None).add_to(m)
+    _LiveTerritories(geometry, served[_SHAPES_ASSET] if served else None, basemap).add_to(m)
     _use_packaged_assets(m, served)
     return m
 
@@ -110,11 +115,56 @@ def live_files(geometry: str) -> dict[str, tuple[str, bytes]]:
 @lru_cache(maxsize=2)
 def _live_files(geometry: str) -> tuple[tuple[str, str, bytes], ...]:
     """:func:`live_files`, hashed once per geometry (the app asks for them on every run)."""
-    # a JSON text parsed by JSON.parse: a browser reads it faster than the same object written as a script (16 ms
-    # against 26 ms for the départements in Chromium)
-    shapes = f"window.hsGeometry = JSON.parse({json.dumps(geometry)});\n".encode()
-    files = {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes, ".js"), shapes)}
+    # packed (:func:`_packed_shapes`) in a JSON text parsed by JSON.parse, which a browser reads faster than the same
+    # object written as a script (16 ms against 26 ms for the départements' GeoJSON in Chromium), then unpacked
+    shapes = f"window.hsGeometry = ({_UNPACK.strip()})(JSON.parse({json.dumps(_packed_shapes(geometry))}));\n"
+    files = {**leaflet_files(), _SHAPES_ASSET: (hashed_name("shapes", shapes.encode(), ".js"), shapes.encode())}
     return tuple((asset, name, content) for asset, (name, content) in files.items())
+
+
+def _packed_shapes(geometry: str) -> str:
+    """The (multi)polygons of ``geometry`` (GeoJSON text from :func:`live_geometry`) as compact JSON: each ring as
+    flat integers in units of the rounding (1e-4 degree), its first point then each next one as the step from the
+    previous. Less than half the text of the GeoJSON: less for a server to compress, a browser to download and
+    parse; :data:`_UNPACK` gives the same GeoJSON back (the same numbers)."""
+    scale = 10**_COORDINATE_DECIMALS
+    packed = []
+    for feature in json.loads(geometry)["features"]:
+        shape = feature["geometry"]
+        if shape["type"] not in ("Polygon", "MultiPolygon"):
+            raise ValueError(f"feature {feature['id']!r} is a {shape['type']}: only polygons are packed")
+        polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else [shape["coordinates"]]
+        rings = [[_steps(ring, scale) for ring in polygon] for polygon in polygons]
+        packed.append({"id": feature["id"], "properties": feature["properties"], "type": shape["type"], "rings": rings})
+    return json.dumps(packed, ensure_ascii=False, separators=(",", ":"))
+
+
+def _steps(ring: list[list[float]], scale: int) -> list[int]:
+    """A ring's points in units of ``1 / scale``, the first one whole, then each as the step from the previous."""
+    points = np.rint(np.asarray(ring, dtype=float) * scale).astype(np.int64)
+    return np.diff(points, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel().tolist()  # type: ignore[no-any-return]
+
+
+# The GeoJSON of :func:`_packed_shapes` back: each number divided as JSON.parse would read its decimal text
+_UNPACK = """
+function (packed) {
+    var ring = function (steps) {
+        var points = new Array(steps.length / 2), x = 0, y = 0;
+        for (var i = 0; i < steps.length; i += 2) {
+            x += steps[i];
+            y += steps[i + 1];
+            points[i / 2] = [x / SCALE, y / SCALE];
+        }
+        return points;
+    };
+    return {type: "FeatureCollection", features: packed.map(function (feature) {
+        var polygons = feature.rings.map(function (polygon) { return polygon.map(ring); });
+        var coordinates = feature.type === "MultiPolygon" ? polygons : polygons[0];
+        return {type: "Feature", id: feature.id, properties: feature.properties,
+                geometry: {type: feature.type, coordinates: coordinates}};
+    })};
+}
+""".replace("SCALE", str(10**_COORDINATE_DECIMALS))
 
 
 def live_payload(
@@ -235,14 +285,15 @@ _LIVE_SCRIPT = """
 (function() {
     var map = {{ this._parent.get_name() }};
     var container = map.getContainer();
-    // a textarea's content is text only (RCDATA): setting it decodes "&lt;" and the like, and never makes an element,
-    // runs a script or loads anything; a new DOMParser document per text cost 10 ms per update of the 101 shapes
-    var decoder = document.createElement("textarea");
     var live = window.hsLive = {map: map, styles: {}, bounds: null, legend: null, control: null};
+    live.basemap = {{ this.basemap.get_name() if this.basemap else "null" }};
+    // the five entities of Python's html.escape, the only ones in the texts, decoded in one pass ("&amp;lt;" stays
+    // "&lt;"): text for an attribute, never parsed as HTML. Parsing each text (a textarea, a DOMParser document) cost
+    // 14 ms of each update of the 101 shapes
+    var ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'"};
     live.text = function (escaped) {
         if (!escaped) { return ""; }
-        decoder.innerHTML = escaped;
-        return decoder.value;
+        return escaped.replace(/&(?:amp|lt|gt|quot|#x27);/g, function (entity) { return ENTITIES[entity]; });
     };
     // out of the Tab order (Leaflet makes each shape a tab stop: a hundred stops would bury the page); the keyboard
     // way is the list under the map, and a screen reader still reads each shape's name
@@ -326,6 +377,13 @@ _LIVE_SCRIPT = """
         if (!map.hasLayer(live.territories)) {  // the first update: the view, without animation, then the shapes
             live.view(update.bounds, narrow, false);
             live.territories.addTo(map);
+            // then the basemap, once the shapes are painted: its tiles at this view only, never at the map's
+            // opening zoom, and none of its work before the colours
+            if (live.basemap) {
+                window.requestAnimationFrame(function () {
+                    window.setTimeout(function () { live.basemap.addTo(map); }, 0);
+                });
+            }
         }
         live.styles = update.styles;
         container.setAttribute("aria-label", live.text(update.title));
@@ -375,7 +433,15 @@ _LIVE_SCRIPT = """
         if (sites) {
             var overlays = {};
             overlays[sitesLabel] = sites;
-            live.control = L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+            live.control = L.control.layers(null, overlays, {collapsed: false, position: "topright"});
+            // one switch, never taller than the map: Leaflet's expand measures the list against the map, a forced
+            // layout of the whole map in the middle of an update (12 ms of a new map's first)
+            live.control.expand = function () {
+                L.DomUtil.addClass(this._container, "leaflet-control-layers-expanded");
+                this._checkDisabledLayers();
+                return this;
+            };
+            live.control.addTo(map);
         }
         var nameSites = function () {
             if (!sites) { return; }
@@ -445,14 +511,16 @@ class _RawScript(Element):
 class _LiveTerritories(JSCSSMixin, MacroElement):
     """The shapes of a live map (grey), the accessibility set-up of :class:`_AccessibleNames`, and
     ``window.hsLive.apply``, which a :class:`_LiveUpdate` calls to colour, name and outline them. The shapes are
-    in the page, or loaded from ``geometry_url`` (one of the map's scripts, loaded after Leaflet)."""
+    in the page, or loaded from ``geometry_url`` (one of the map's scripts, loaded after Leaflet); the ``basemap``
+    (a tile layer not yet on the map) is added by the first update."""
 
     _template = Template(_LIVE_SCRIPT)
 
-    def __init__(self, geometry: str, geometry_url: str | None = None) -> None:
+    def __init__(self, geometry: str, geometry_url: str | None = None, basemap: folium.TileLayer | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LiveTerritories"
         self.geometry = geometry
+        self.basemap = basemap
         self.geometry_url = geometry_url
         self.geometry_id = json.dumps("hs-geometry")  # one live map per page (the same script on every run)
         self.default_js = [(_SHAPES_ASSET, geometry_url)] if geometry_url else []

@@ -14,7 +14,8 @@ from regions import geo, maps
 
 #: The département whose tooltip the tests hover (compact, in the middle of the map) and its name in the data.
 HOVER_CODE = "23"
-HOSTILE_NAME = "Creuse <img src=x onerror=alert(1)><b>gras</b>"
+# markup, and text that looks escaped already: shown and named as typed, never parsed nor decoded twice
+HOSTILE_NAME = 'Creuse <img src=x onerror=alert(1)><b>gras</b> &amp; "l\'Ouest" &lt;'
 LEGEND_TITLE = "Valeur de test (%)"
 LEGEND_SOURCE = "Source : données de test, 2026"
 SITES = 3

@@ -7,6 +7,7 @@ to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,11 @@ def check_map(frame: Any, page: Any) -> str:
     assert "Département" in text and "Valeur" in text
     # the same text is the shape's accessible name: decoded to text, never HTML (no image loaded, no dialog)
     named = frame.locator(f'{TERRITORIES}[aria-label^="Département: Creuse <img"]')
-    assert named.count() == 1 and scene.HOSTILE_NAME in named.get_attribute("aria-label")
+    assert named.count() == 1 and f"Département: {scene.HOSTILE_NAME};" in named.get_attribute("aria-label")
     assert frame.locator(f"{TERRITORIES}[aria-label]").count() == 101
 
     assert page.errors == [] and page.dialogs == []
+    frame.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0", timeout=WAIT_MS)
     assert page.aborted, "the basemap should have been requested (and refused)"
     assert [url for url in page.aborted if not url.startswith("https://tile.openstreetmap.org/")] == []
     return text
@@ -118,11 +120,17 @@ def test_the_live_page_draws_offline_and_takes_one_update_after_another(
     page = offline_page(width=1200, height=900)
     page.page.goto(path.as_uri())
     page.page.wait_for_function("window.hsLive && window.hsGeometry.features.length === 101", timeout=WAIT_MS)
+    # the shapes' file, packed, gives back the very GeoJSON it was made from: same ids, same numbers
+    assert page.page.evaluate("window.hsGeometry") == json.loads(geometry)
     assert page.page.locator(".leaflet-container").bounding_box()["height"] == 700  # type: ignore[index]
     assert page.page.locator(TERRITORIES).count() == 0  # drawn by the first update, in its view
+    assert not [url for url in page.aborted if "tile.openstreetmap.org" in url]  # and so is the basemap
 
     page.page.evaluate("(script) => (0, eval)(script)", scene.live_update_script("13"))
     check_map(page.page, page)
+    zoom = page.page.evaluate("Math.round(window.hsLive.map.getZoom())")
+    tiles = [url for url in page.aborted if "tile.openstreetmap.org" in url]
+    assert tiles and {url.split("/")[3] for url in tiles} == {str(zoom)}  # at the view of the shapes only
     highlight = f"path.{maps.HIGHLIGHT_CLASS}"
     assert page.page.locator(highlight).count() == 1
     outline = page.page.locator(highlight).get_attribute("d")
