@@ -37,9 +37,11 @@ pages = [
     ),
     st.Page("homeshore/pages/donnees.py", title=state.t("page_data"), icon=":material/menu_book:", url_path="donnees"),
 ]
-page = st.navigation(pages)
 # a new session's map page: the title and the map first, the rest once the map is drawn (homeshore/first_view.py)
-first_view.begin(on_map_page=page.url_path == carte.url_path, browser=bool(st.context.headers))
+browser = bool(st.context.headers)
+position = first_view.navigation_position(browser=browser)
+page = st.navigation(pages, position=position)
+first_view.begin(on_map_page=page.url_path == carte.url_path, browser=browser, navigation_hidden=position == "hidden")
 with st.sidebar:  # styles and scripts that draw nothing, but take a line: here they push no map down as they load
     a11y.declare(state.lang(), bool(st.session_state[state.HIGH_CONTRAST]))
     chrome.translate(state.lang())

@@ -12,8 +12,10 @@ def _script(on_map_page: bool, browser: bool) -> None:
 
     from homeshore import first_view
 
-    first_view.begin(on_map_page=on_map_page, browser=browser)
     st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    position = first_view.navigation_position(browser=browser)
+    st.session_state["positions"] = [*st.session_state.get("positions", []), position]
+    first_view.begin(on_map_page=on_map_page, browser=browser, navigation_hidden=position == "hidden")
     st.markdown("map")
     if first_view.now():
         first_view.fallback()
@@ -34,18 +36,29 @@ def test_a_new_session_in_a_browser_on_the_map_page_draws_the_map_first_then_the
     at = _app().run()
     assert _texts(at) == ["map"]
     assert at.session_state["hs_first_view"] == "drawn"
+    assert at.session_state["positions"] == ["hidden"]  # not even the navigation's links
     at.run()  # the next run (the map saying it is drawn, or any interaction): the whole page
     assert _texts(at) == ["map", "criteria and ranking"]
     assert at.session_state["hs_first_view"] == "done"
     at.run()
     assert _texts(at) == ["map", "criteria and ranking"]
+    assert at.session_state["positions"] == ["hidden", "sidebar", "sidebar"]
 
 
-def test_without_a_browser_or_on_another_page_the_first_run_draws_the_whole_page() -> None:
-    for on_map_page, browser in ((True, False), (False, True)):
-        at = _app(on_map_page, browser).run()
-        assert _texts(at) == ["map", "criteria and ranking"], (on_map_page, browser)
-        assert at.session_state["hs_first_view"] == "done"
+def test_without_a_browser_the_first_run_draws_the_whole_page_with_its_navigation() -> None:
+    at = _app(on_map_page=True, browser=False).run()
+    assert _texts(at) == ["map", "criteria and ranking"]
+    assert at.session_state["hs_first_view"] == "done"
+    assert at.session_state["positions"] == ["sidebar"] and at.session_state["runs"] == 1
+
+
+def test_a_new_session_on_another_page_runs_again_at_once_with_its_navigation() -> None:
+    """The navigation is hidden before the page is known; another page than the map's is then no first view: its
+    run stops before drawing anything and the next one draws the whole page, links included."""
+    at = _app(on_map_page=False, browser=True).run()
+    assert _texts(at) == ["map", "criteria and ranking"]
+    assert at.session_state["hs_first_view"] == "done"
+    assert at.session_state["positions"] == ["hidden", "sidebar"] and at.session_state["runs"] == 2
 
 
 def test_advance_after_the_first_view_reruns_the_whole_script_once_and_nothing_otherwise() -> None:

@@ -21,6 +21,7 @@ from test_map_browser import CENTRE_OF, TERRITORIES
 
 MAP_IFRAME = 'iframe[title^="homeshore.map_files.live_map"]'
 WEIGHT = "Taux de chômage localisé"
+NAV_LINKS = 8  # the app's pages (app.py)
 # The map's view as the user left it, and a mark set on its Leaflet map object (gone if the map is drawn anew).
 VIEW = """() => {
     const map = window.hsLive.map;
@@ -252,6 +253,7 @@ def test_a_new_session_draws_the_map_first_then_the_rest_without_moving_or_redra
     assert p.evaluate("window.hsSentToPage") == [{"drawn": True}]  # what brought them: the map, once
     assert_same_view(frame, before)
     assert p.locator(MAP_IFRAME).first.bounding_box() == box
+    assert p.locator('[data-testid="stSidebarNav"] a').count() == NAV_LINKS  # the navigation came with the rest
     assert page.errors == []
 
 
@@ -268,6 +270,7 @@ def test_the_rest_of_the_page_comes_even_when_the_map_never_draws(
     p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
     p.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT_MS)
     assert p.evaluate("[window.hsDrawnAt, window.hsSentToPage]") == [None, []]  # no map, nothing sent from it
+    assert p.locator('[data-testid="stSidebarNav"] a').count() == NAV_LINKS
 
 
 def test_a_new_session_on_another_page_draws_it_whole_at_once(app_url: str, offline_page: Callable[..., Any]) -> None:
@@ -277,4 +280,5 @@ def test_a_new_session_on_another_page_draws_it_whole_at_once(app_url: str, offl
     p.locator(f'[data-testid="stSidebar"] input[aria-label="{WEIGHT}"]').first.wait_for(timeout=WAIT_MS)
     settle(p)
     assert p.locator(MAP_IFRAME).count() == 0
+    assert p.locator('[data-testid="stSidebarNav"] a').count() == NAV_LINKS  # its navigation at once
     assert page.errors == []
