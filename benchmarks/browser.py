@@ -13,9 +13,9 @@ server starts from the repository folder, so the minimal pages run with the app'
   the browser's clock (from the navigation's start to the first frame showing them, noted by the page itself; the
   driver only waits for that note, from the top page, and checks the map once it is noted: its polling inside the
   map's frame slowed the page it timed; the driver's clock, from ``page.goto`` to it noticing the note, is printed
-  too); and the whole page in that session (the sidebar's
-  criteria and the ranking grid shown, which a new session's map page draws once the map is drawn:
-  ``homeshore/first_view.py``), for information (the issue sets no target for it);
+  too); and the whole page in that session (the sidebar's criteria and the ranking grid shown, which a new
+  session's map page draws once the map is drawn: ``homeshore/first_view.py``), for information (the issue sets no
+  target for it);
 - weight slider one step → map recoloured, preset change → map recoloured, click on a département → its detail
   heading, each vs one step of the minimal page's slider → its value shown;
 - zoom kept after a click (yes/no);
